@@ -1,0 +1,46 @@
+"""mfa_sim: know who gets removed, who gets blocked and which accounts are left
+unmanaged before you enforce multi-factor authentication.
+
+The public API is what ``__all__`` lists; everything else may change.
+
+Examples
+--------
+>>> import mfa_sim
+>>> dataset = mfa_sim.load_dataset("datasets/example")
+>>> dataset.counts
+{'users': 6, 'accounts': 3, 'memberships': 7, 'invitations': 2}
+"""
+
+from mfa_sim.dataset import Dataset
+from mfa_sim.errors import InputError, MfaSimError, Problem, ProblemReason, UnknownIdError, UsageError
+# GENERATE from mfa_sim.generate import GeneratedDataset, generate_dataset
+from mfa_sim.load import load_dataset
+from mfa_sim.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
+from mfa_sim.roles import Role
+from mfa_sim.save import save_dataset
+from mfa_sim.summary import DatasetSummary, summarise
+from mfa_sim.values import InvitationStatus
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "KNOWN_PLANS",
+    "Dataset",
+    "DatasetSummary",
+    "GeneratedDataset",
+    "InputError",
+    "InvitationStatus",
+    "MfaSimError",
+    "Problem",
+    "ProblemReason",
+    "Role",
+    "Tier",
+    "UnknownIdError",
+    "UsageError",
+    "canonical_plan",
+    "generate_dataset",
+    "load_dataset",
+    "save_dataset",
+    "summarise",
+    "tier_of",
+]

@@ -1,0 +1,222 @@
+"""The dataset: users, accounts, memberships and invitations, immutable.
+
+Tables are held as Arrow tables, which cannot be changed in place; analysts see
+them as pandas DataFrames built on demand, each a fresh copy-on-write frame, so no
+change made to a frame can reach the dataset.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from mfa_sim.plans import PLAN_TIERS, canonical_plan
+from mfa_sim.roles import Role, parse_role
+from mfa_sim.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
+from mfa_sim.values import InvitationStatus
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from mfa_sim.lookups import Lookups
+
+TABLES: tuple[str, ...] = tuple(schema.table for schema in SCHEMAS)
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """Users, accounts, memberships and pending invitations, as loaded or saved.
+
+    Build one with :func:`mfa_sim.load_dataset`. Two datasets are equal when they
+    hold the same records with the same meaning: spellings that mean the same
+    (``dnsimple-teams`` and ``teams``, ``full_access`` and ``admin``) are equal, extra
+    columns are compared as text.
+
+    Parameters
+    ----------
+    tables
+        One Arrow table per file name (``users``, ``accounts``, ``memberships``,
+        ``invitations``): the contract's columns typed, then extra columns as text.
+    header
+        For each table, the columns in the order they were read (for saving).
+    source
+        Where the dataset was loaded from, if anywhere.
+    """
+
+    tables: Mapping[str, pa.Table]
+    header: Mapping[str, tuple[str, ...]]
+    source: str | None = None
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
+        object.__setattr__(self, "header", MappingProxyType(dict(self.header)))
+
+    # -- the tables as an analyst sees them -------------------------------------------
+
+    @property
+    def users(self) -> pd.DataFrame:
+        """One row per user: ``user_id``, ``email``, ``mfa_enabled`` (a nullable
+        boolean: ``<NA>`` is unknown), ``name``, ``created_at``, then extra columns."""
+        return self._frame(USERS)
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        """One row per account: ``account_id``, ``plan`` as written, ``plan_name``
+        (canonical), ``tier``, ``mfa_enforced``, ``name``, ``email``, ``seats``
+        (``<NA>`` is unlimited), then extra columns."""
+        return self._frame(ACCOUNTS)
+
+    @property
+    def memberships(self) -> pd.DataFrame:
+        """One row per membership: ``account_id``, ``user_id``, ``role`` (normalised:
+        owner, admin or member), then extra columns."""
+        return self._frame(MEMBERSHIPS)
+
+    @property
+    def invitations(self) -> pd.DataFrame:
+        """One row per pending invitation: ``invitation_id``, ``account_id``,
+        ``email``, ``role`` (normalised), ``invited_at``, ``status``, then extra
+        columns."""
+        return self._frame(INVITATIONS)
+
+    def _frame(self, schema: FileSchema) -> pd.DataFrame:
+        frame = self._cache.get(schema.table)
+        if frame is None:
+            from mfa_sim.frames import table_frame
+
+            frame = table_frame(schema, self.canonical_table(schema.table),
+                                self.tables[schema.table])
+            self._cache[schema.table] = frame
+        # A shallow copy under copy-on-write: writing to it copies, never reaches us.
+        return frame.copy(deep=False)
+
+    # -- canonical meaning ------------------------------------------------------------
+
+    def canonical_table(self, table: str) -> pa.Table:
+        """The table with every value in canonical form: plans and roles normalised,
+        default role and status filled in. Used for comparing and for reports."""
+        key = f"canonical:{table}"
+        if key not in self._cache:
+            self._cache[key] = _canonical(table, self.tables[table])
+        result: pa.Table = self._cache[key]
+        return result
+
+    def tiers(self) -> pa.Array:
+        """Each account's tier (a :class:`~mfa_sim.plans.Tier` value), in row order."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        plans = self.canonical_table("accounts").column("plan").combine_chunks()
+        known = list(PLAN_TIERS)
+        tiers = pa.array([PLAN_TIERS[plan].value for plan in known], pa.string())
+        return tiers.take(pc.index_in(plans, value_set=pa.array(known, pa.string())))
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return all(self.canonical_table(name).equals(other.canonical_table(name))
+                   for name in TABLES)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # -- lookups ----------------------------------------------------------------------
+
+    @property
+    def lookups(self) -> Lookups:
+        """Indexes by id: a user's memberships, an account's members (built once)."""
+        found = self._cache.get("lookups")
+        if found is None:
+            from mfa_sim.lookups import Lookups
+
+            found = Lookups.build(self)
+            self._cache["lookups"] = found
+        return found
+
+    def user_memberships(self, user_id: str) -> pd.DataFrame:
+        """The memberships of one user, in the order of memberships.csv.
+
+        Raises
+        ------
+        UnknownIdError
+            If no user has that id.
+        """
+        rows = self.lookups.memberships_of_user(user_id)
+        return self.memberships.iloc[rows].reset_index(drop=True)
+
+    def account_members(self, account_id: str) -> pd.DataFrame:
+        """The memberships of one account, in the order of memberships.csv.
+
+        Raises
+        ------
+        UnknownIdError
+            If no account has that id.
+        """
+        rows = self.lookups.members_of_account(account_id)
+        return self.memberships.iloc[rows].reset_index(drop=True)
+
+    def user(self, user_id: str) -> pd.Series:
+        """One user's row."""
+        return self.users.iloc[self.lookups.user_row(user_id)]
+
+    def account(self, account_id: str) -> pd.Series:
+        """One account's row."""
+        return self.accounts.iloc[self.lookups.account_row(account_id)]
+
+    # -- summaries ----------------------------------------------------------------------
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """How many records each table holds."""
+        return {name: int(self.tables[name].num_rows) for name in TABLES}
+
+    def __repr__(self) -> str:
+        counts = ", ".join(f"{n} {name}" for name, n in self.counts.items())
+        where = f" from {self.source}" if self.source else ""
+        return f"<Dataset{where}: {counts}>"
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><th>{escape(name)}</th><td>{n:,}</td></tr>"
+                       for name, n in self.counts.items())
+        title = escape(self.source or "dataset")
+        return f"<table><caption>{title}</caption>{rows}</table>"
+
+    def save(self, directory: str) -> None:
+        """Write the four files to a new or empty folder (see :func:`save_dataset`)."""
+        from mfa_sim.save import save_dataset
+
+        save_dataset(self, directory)
+
+
+def _canonical(table: str, arrow: pa.Table) -> pa.Table:
+    import pyarrow as pa
+
+    def normalise(column: str, meaning: Any, default: str) -> None:
+        nonlocal arrow
+        position = arrow.column_names.index(column)
+        encoded = arrow.column(column).combine_chunks().dictionary_encode()
+        canonical = [default if s is None else meaning(s) for s in encoded.dictionary.to_pylist()]
+        filled = pa.array(canonical, pa.string()).take(encoded.indices)
+        filled = filled.fill_null(default)
+        arrow = arrow.set_column(position, column, filled)
+
+    if table == "accounts":
+        normalise("plan", canonical_plan, "")
+    if table in ("memberships", "invitations"):
+        normalise("role", lambda s: _role_value(parse_role(s)), Role.MEMBER.value)
+    if table == "invitations":
+        normalise("status", str, InvitationStatus.PENDING.value)
+    return arrow
+
+
+def _role_value(role: Role | None) -> str:
+    if role is None:
+        raise ValueError("a dataset holds only known roles")
+    return role.value
+
+

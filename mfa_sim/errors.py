@@ -1,0 +1,156 @@
+"""The one exception tree of mfa_sim.
+
+Outcomes of simulated actions are data (see the engine); exceptions are kept for
+misuse of the API and for bad input. Everything raised on purpose derives from
+:class:`MfaSimError`, so a caller can catch the whole family at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+class ProblemReason(StrEnum):
+    """Why a piece of input was refused; the values are stable reason codes."""
+
+    MISSING_FILE = "missing_file"
+    EMPTY_FILE = "empty_file"
+    NOT_UTF8 = "not_utf8"
+    MISSING_COLUMN = "missing_column"
+    DUPLICATE_COLUMN = "duplicate_column"
+    TOO_MANY_FIELDS = "too_many_fields"
+    TOO_FEW_FIELDS = "too_few_fields"
+    EMPTY_ID = "empty_id"
+    EMPTY_EMAIL = "empty_email"
+    DUPLICATE_ID = "duplicate_id"
+    DUPLICATE_EMAIL = "duplicate_email"
+    INVALID_BOOLEAN = "invalid_boolean"
+    INVALID_INTEGER = "invalid_integer"
+    INVALID_TIME = "invalid_time"
+    UNKNOWN_PLAN = "unknown_plan"
+    UNKNOWN_ROLE = "unknown_role"
+    UNKNOWN_STATUS = "unknown_status"
+    UNKNOWN_ACCOUNT = "unknown_account"
+    UNKNOWN_USER = "unknown_user"
+    DUPLICATE_MEMBERSHIP = "duplicate_membership"
+    DUPLICATE_INVITATION = "duplicate_invitation"
+    NOT_A_DIRECTORY = "not_a_directory"
+    DIRECTORY_NOT_EMPTY = "directory_not_empty"
+    # Scenario files and command-line values.
+    INVALID_YAML = "invalid_yaml"
+    INVALID_SCENARIO = "invalid_scenario"
+    INVALID_VALUE = "invalid_value"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong with the input, located as precisely as the input allows.
+
+    Parameters
+    ----------
+    file
+        The file the problem is in, as the user named it.
+    line
+        1-based line number (the header is line 1; a record spanning lines counts
+        from its first), or ``None`` for a problem with the whole file.
+    column
+        The column concerned, or ``None``.
+    value
+        The offending value as written, or ``None``.
+    reason
+        A stable reason code.
+    message
+        A plain sentence saying what is wrong.
+
+    Examples
+    --------
+    >>> p = Problem("users.csv", 3, "mfa_enabled", "maybe", ProblemReason.INVALID_BOOLEAN,
+    ...             "not a boolean")
+    >>> str(p)
+    "users.csv:3: column mfa_enabled: 'maybe': not a boolean"
+    """
+
+    file: str
+    line: int | None
+    column: str | None
+    value: str | None
+    reason: ProblemReason
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file if self.line is None else f"{self.file}:{self.line}"
+        parts = [where]
+        if self.column is not None:
+            parts.append(f"column {self.column}")
+        if self.value is not None:
+            parts.append(repr(self.value))
+        parts.append(self.message)
+        return ": ".join(parts)
+
+
+PROBLEM_COLUMNS = ("file", "line", "column", "value", "reason", "message")
+
+
+class MfaSimError(Exception):
+    """Base class of every exception mfa_sim raises on purpose."""
+
+
+class InputError(MfaSimError):
+    """Bad input: carries every problem found, not just the first.
+
+    Examples
+    --------
+    >>> err = InputError([Problem("a.csv", None, None, None, ProblemReason.EMPTY_FILE,
+    ...                           "the file is empty")])
+    >>> print(err)
+    1 problem in the input:
+      a.csv: the file is empty
+    >>> err.problems[0].reason
+    <ProblemReason.EMPTY_FILE: 'empty_file'>
+    """
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        if not self.problems:
+            raise ValueError("InputError needs at least one problem")
+        super().__init__(self._describe())
+
+    def _describe(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{count} {noun} in the input:"]
+        lines.extend(f"  {p}" for p in self.problems)
+        return "\n".join(lines)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every problem as a DataFrame with the columns of :data:`PROBLEM_COLUMNS`."""
+        import pandas as pd
+
+        return pd.DataFrame(
+            {
+                "file": [p.file for p in self.problems],
+                "line": pd.array([p.line for p in self.problems], dtype="Int64"),
+                "column": [p.column for p in self.problems],
+                "value": [p.value for p in self.problems],
+                "reason": [p.reason.value for p in self.problems],
+                "message": [p.message for p in self.problems],
+            },
+            columns=list(PROBLEM_COLUMNS),
+        )
+
+
+class UnknownIdError(MfaSimError, KeyError):
+    """An id that names no user or account was passed to the API."""
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else "unknown id"
+
+
+class UsageError(MfaSimError):
+    """The API or the command line was called in a way that cannot work."""

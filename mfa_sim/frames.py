@@ -1,0 +1,49 @@
+"""The dataset's tables as pandas DataFrames with analyst-friendly dtypes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mfa_sim.plans import PLAN_TIERS, Tier
+from mfa_sim.roles import Role
+from mfa_sim.schema import FileSchema
+from mfa_sim.values import InvitationStatus
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+_CATEGORIES: dict[str, list[str]] = {
+    "role": [role.value for role in Role],
+    "status": [status.value for status in InvitationStatus],
+    "tier": [tier.value for tier in Tier],
+}
+
+
+def table_frame(schema: FileSchema, canonical: pa.Table, as_written: pa.Table) -> pd.DataFrame:
+    """A DataFrame of one table: canonical values, with the plan also as written.
+
+    Derived columns (``plan_name``, ``tier``) are added unless an extra column of the
+    file already has that name: the file's own columns always win.
+    """
+    import pandas as pd
+    import pyarrow as pa
+
+    mapping = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype()}
+    frame = canonical.to_pandas(types_mapper=mapping.get)
+    for column, categories in _CATEGORIES.items():
+        if column in frame.columns and schema.column(column) is not None:
+            frame[column] = pd.Categorical(frame[column], categories=categories,
+                                           ordered=column == "tier")
+    if schema.table == "accounts":
+        plan_names = frame["plan"]
+        frame["plan"] = as_written.column("plan").to_pandas()
+        position = frame.columns.get_loc("plan") + 1
+        tiers = pd.Categorical([PLAN_TIERS[p].value if p in PLAN_TIERS else None
+                                for p in plan_names], categories=_CATEGORIES["tier"],
+                               ordered=True)
+        for offset, (name, values) in enumerate((("plan_name", plan_names),
+                                                 ("tier", tiers))):
+            if name not in frame.columns:
+                frame.insert(int(position) + offset, name, values)
+    return frame

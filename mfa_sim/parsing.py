@@ -1,0 +1,279 @@
+"""Vectorised parsing of text columns into typed Arrow arrays, flagging bad rows.
+
+Columns with few distinct spellings (booleans, plans, roles, statuses) are
+dictionary-encoded so that each distinct spelling is judged once in Python and the
+verdict spread back over the rows by index; everything else stays in Arrow kernels.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mfa_sim.errors import ProblemReason
+from mfa_sim.plans import KNOWN_PLANS, canonical_plan
+from mfa_sim.roles import ROLE_SPELLINGS, parse_role
+from mfa_sim.schema import Kind
+from mfa_sim.values import (
+    BOOLEAN_HINT,
+    UNPARSED,
+    InvitationStatus,
+    parse_boolean,
+    parse_invitation_status,
+    parse_mfa_state,
+)
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+@dataclass(frozen=True, slots=True)
+class RowIssue:
+    """Rows of one column that share a problem."""
+
+    rows: np.ndarray
+    reason: ProblemReason
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedColumn:
+    """A column's typed values (null where a row is bad) and its bad rows."""
+
+    values: pa.Array
+    issues: tuple[RowIssue, ...]
+
+
+def trimmed(text: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """The text with surrounding whitespace removed, as one contiguous array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    return pc.utf8_trim_whitespace(array)
+
+
+def casefolded_emails(emails: pa.Array) -> pa.Array:
+    """Addresses in the form they are compared in: trimmed and lower-cased."""
+    import pyarrow.compute as pc
+
+    return pc.utf8_lower(trimmed(emails))
+
+
+def rows_where(mask: pa.Array | np.ndarray) -> np.ndarray:
+    """Positions where a boolean mask is true (nulls count as false)."""
+    import pyarrow as pa
+
+    if isinstance(mask, pa.Array | pa.ChunkedArray):
+        mask = mask.to_numpy(zero_copy_only=False)
+    return np.flatnonzero(np.asarray(mask, dtype=bool))
+
+
+def parse_column(kind: Kind, text: pa.ChunkedArray) -> ParsedColumn:
+    """Parse one column of text according to its kind.
+
+    References (account and user ids) and uniqueness are judged across files by the
+    loader; here a reference is only trimmed and checked for being non-empty.
+    """
+    return _PARSERS[kind](text)
+
+
+def _ids(text: pa.ChunkedArray, *, optional: bool = False) -> ParsedColumn:
+    import pyarrow.compute as pc
+
+    values = trimmed(text)
+    issues = []
+    if not optional:
+        empty = rows_where(pc.equal(values, ""))
+        if empty.size:
+            issues.append(RowIssue(empty, ProblemReason.EMPTY_ID, "the id is empty"))
+    return ParsedColumn(values, tuple(issues))
+
+
+def _emails(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow.compute as pc
+
+    values = trimmed(text)
+    empty = rows_where(pc.equal(values, ""))
+    issues = (RowIssue(empty, ProblemReason.EMPTY_EMAIL, "the email is empty"),)
+    return ParsedColumn(values, issues if empty.size else ())
+
+
+def _by_spelling(
+    text: pa.ChunkedArray,
+    meaning: Callable[[str], Any],
+    arrow_type: pa.DataType,
+    reason: ProblemReason,
+    message: str,
+) -> ParsedColumn:
+    """Judge each distinct spelling once; ``meaning`` returns UNPARSED for nonsense."""
+    import pyarrow as pa
+
+    encoded = text.combine_chunks().dictionary_encode()
+    spellings = encoded.dictionary.to_pylist()
+    meanings = [meaning(spelling) for spelling in spellings]
+    bad_codes = np.array([m is UNPARSED for m in meanings], dtype=bool)
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    typed = pa.array([None if m is UNPARSED else m for m in meanings], type=arrow_type)
+    values = typed.take(encoded.indices)
+    bad_rows = np.flatnonzero(bad_codes[indices]) if bad_codes.any() else np.empty(0, np.int64)
+    issues = (RowIssue(bad_rows, reason, message),) if bad_rows.size else ()
+    return ParsedColumn(values, issues)
+
+
+def _mfa(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+
+    return _by_spelling(text, parse_mfa_state, pa.bool_(), ProblemReason.INVALID_BOOLEAN,
+                        f"not an MFA state: write {BOOLEAN_HINT}, or leave it empty or "
+                        "'unknown' when the state is unknown")
+
+
+def _booleans(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+
+    return _by_spelling(text, parse_boolean, pa.bool_(), ProblemReason.INVALID_BOOLEAN,
+                        f"not a boolean: write {BOOLEAN_HINT}")
+
+
+def _written_as(check: Callable[[str], object | None]) -> Callable[[str], object]:
+    """Keep a spelling as written (trimmed) when ``check`` knows what it means."""
+    def meaning(spelling: str) -> object:
+        return UNPARSED if check(spelling) is None else spelling.strip()
+    return meaning
+
+
+def _plans(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+
+    return _by_spelling(text, _written_as(canonical_plan), pa.string(),
+                        ProblemReason.UNKNOWN_PLAN,
+                        f"unknown plan; known plans: {', '.join(KNOWN_PLANS)} "
+                        "(DNSimple identifiers such as dnsimple-teams or teams-v2-monthly "
+                        "are accepted)")
+
+
+def _roles(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+
+    return _by_spelling(text, _written_as(parse_role), pa.string(), ProblemReason.UNKNOWN_ROLE,
+                        f"unknown role; known roles: {', '.join(ROLE_SPELLINGS)}")
+
+
+def _statuses(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+
+    def meaning(spelling: str) -> object:
+        status = parse_invitation_status(spelling)
+        return UNPARSED if status is None else status.value
+
+    return _by_spelling(text, meaning, pa.string(), ProblemReason.UNKNOWN_STATUS,
+                        "unknown invitation status; known statuses: "
+                        + ", ".join(status.value for status in InvitationStatus))
+
+
+_COUNT = r"^\d+$"
+
+
+def _counts(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = trimmed(text)
+    empty = pc.equal(values, "")
+    well_formed = pc.match_substring_regex(values, _COUNT)
+    bad = rows_where(pc.invert(pc.or_(empty, well_formed)))
+    # Digits too many for 64 bits are as unusable as letters.
+    usable = pc.and_(well_formed, pc.less_equal(pc.utf8_length(values), 18))
+    too_long = rows_where(pc.and_(well_formed, pc.invert(usable)))
+    bad = np.union1d(bad, too_long)
+    numbers = pc.cast(pc.if_else(usable, values, pa.scalar(None, pa.string())), pa.int64())
+    issues = (RowIssue(bad, ProblemReason.INVALID_INTEGER,
+                       "not a non-negative integer (leave it empty for unlimited)"),)
+    return ParsedColumn(numbers, issues if bad.size else ())
+
+
+_ZONE = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
+_DATE_ONLY = r"^\d{4}-\d\d-\d\d$"
+TIME_TYPE_UNIT = "us"
+
+
+def _times(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    time_type = pa.timestamp(TIME_TYPE_UNIT, tz="UTC")
+    values = trimmed(text)
+    empty = pc.equal(values, "")
+    # Arrow parses only zoned strings into a zoned type: a time without a zone is UTC.
+    dated = pc.if_else(pc.match_substring_regex(values, _DATE_ONLY),
+                       pc.binary_join_element_wise(values, "T00:00:00", ""), values)
+    zoned = pc.if_else(pc.match_substring_regex(dated, _ZONE), dated,
+                       pc.binary_join_element_wise(dated, "Z", ""))
+    candidates = pc.if_else(empty, pa.scalar(None, pa.string()), zoned)
+    try:
+        return ParsedColumn(pc.cast(candidates, time_type), ())
+    except pa.ArrowInvalid:
+        pass
+    # Some value is not in a form Arrow reads: judge each one the slow way.
+    parsed: list[datetime | None] = []
+    bad: list[int] = []
+    for row, value in enumerate(values.to_pylist()):
+        moment = parse_time(value) if value else None
+        if value and moment is None:
+            bad.append(row)
+        parsed.append(moment)
+    issues = (RowIssue(np.asarray(bad, dtype=np.int64), ProblemReason.INVALID_TIME,
+                       "not an ISO 8601 time (e.g. 2026-01-31T09:30:00Z)"),)
+    return ParsedColumn(pa.array(parsed, type=time_type), issues if bad else ())
+
+
+_FRACTION = re.compile(r"(\.\d{6})\d+")
+
+
+def parse_time(value: str) -> datetime | None:
+    """An ISO 8601 time in UTC (one without a zone is UTC), or ``None``.
+
+    Examples
+    --------
+    >>> parse_time("2026-01-31T10:30:00+01:00")
+    datetime.datetime(2026, 1, 31, 9, 30, tzinfo=datetime.timezone.utc)
+    >>> parse_time("2026-01-31"), parse_time("31/01/2026")
+    (datetime.datetime(2026, 1, 31, 0, 0, tzinfo=datetime.timezone.utc), None)
+    """
+    text = _FRACTION.sub(r"\1", value.strip())
+    if text.endswith(("z", "Z")):
+        text = text[:-1] + "+00:00"
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _text(text: pa.ChunkedArray) -> ParsedColumn:
+    return ParsedColumn(text.combine_chunks(), ())
+
+
+_PARSERS: dict[Kind, Callable[[pa.ChunkedArray], ParsedColumn]] = {
+    Kind.ID: _ids,
+    Kind.OPTIONAL_ID: lambda text: _ids(text, optional=True),
+    Kind.ACCOUNT_REF: _ids,
+    Kind.USER_REF: _ids,
+    Kind.EMAIL: _emails,
+    Kind.MFA: _mfa,
+    Kind.BOOLEAN: _booleans,
+    Kind.PLAN: _plans,
+    Kind.ROLE: _roles,
+    Kind.STATUS: _statuses,
+    Kind.COUNT: _counts,
+    Kind.TIME: _times,
+    Kind.TEXT: _text,
+}

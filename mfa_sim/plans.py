@@ -1,0 +1,88 @@
+"""Plans and their tiers, and how DNSimple plan identifiers are normalised.
+
+MFA enforcement is available on the teams tier and above; every plan belongs to
+exactly one tier.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import StrEnum
+
+
+class Tier(StrEnum):
+    """The tiers of plans, lowest first."""
+
+    INDIVIDUAL = "individual"
+    TEAMS = "teams"
+    BUSINESS = "business"
+    ENTERPRISE = "enterprise"
+
+    @property
+    def rank(self) -> int:
+        """Position of the tier, 0 for the lowest."""
+        return list(Tier).index(self)
+
+    @property
+    def can_enforce_mfa(self) -> bool:
+        """Whether accounts on this tier may enforce MFA (teams and above).
+
+        Examples
+        --------
+        >>> Tier.INDIVIDUAL.can_enforce_mfa, Tier.TEAMS.can_enforce_mfa
+        (False, True)
+        """
+        return self.rank >= Tier.TEAMS.rank
+
+
+PLAN_TIERS: dict[str, Tier] = {
+    "personal": Tier.INDIVIDUAL,
+    "solo": Tier.INDIVIDUAL,
+    "professional": Tier.TEAMS,
+    "teams": Tier.TEAMS,
+    "business": Tier.BUSINESS,
+    "enterprise": Tier.ENTERPRISE,
+}
+"""Every known plan name, in canonical form, with its tier."""
+
+KNOWN_PLANS: tuple[str, ...] = tuple(PLAN_TIERS)
+
+_DECORATIONS = re.compile(r"(?:-(?:monthly|yearly|v\d+))+$")
+
+
+def canonical_plan(written: str) -> str | None:
+    """The canonical plan name of a plan as written, or ``None`` if it is unknown.
+
+    Lower-cases, drops a leading ``dnsimple-`` and the trailing billing period and
+    version (``-monthly``, ``-yearly``, ``-vN``, in any order).
+
+    Examples
+    --------
+    >>> canonical_plan("dnsimple-personal-yearly"), canonical_plan("teams-v2-monthly")
+    ('personal', 'teams')
+    >>> canonical_plan(" Business "), canonical_plan("gold") is None
+    ('business', True)
+    """
+    name = written.strip().lower()
+    name = name.removeprefix("dnsimple-")
+    name = _DECORATIONS.sub("", name)
+    return name if name in PLAN_TIERS else None
+
+
+def tier_of(plan: str) -> Tier:
+    """The tier of a plan as written.
+
+    Raises
+    ------
+    ValueError
+        If the plan is not a known plan; the message names the known ones.
+
+    Examples
+    --------
+    >>> tier_of("dnsimple-teams")
+    <Tier.TEAMS: 'teams'>
+    """
+    name = canonical_plan(plan)
+    if name is None:
+        raise ValueError(f"unknown plan {plan!r}; known plans: {', '.join(KNOWN_PLANS)}")
+    return PLAN_TIERS[name]

@@ -1,0 +1,246 @@
+"""Reading one CSV file into text columns, with every structural problem located.
+
+The fast path hands the bytes to Arrow's multi-threaded CSV reader with every
+column typed as text, so nothing is coerced. Locating problems needs line numbers,
+which Arrow does not keep; they are recovered by a second, pure-Python pass only
+when a problem has to be reported and the file is not one-record-per-line.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mfa_sim.errors import Problem, ProblemReason
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+BOM = b"\xef\xbb\xbf"
+
+
+@dataclass(frozen=True, eq=False)
+class TextTable:
+    """A CSV file read as text: the header as written and one text column per name.
+
+    Attributes
+    ----------
+    file
+        The file's name as reported in problems.
+    header
+        Column names in the order read, surrounding whitespace trimmed.
+    table
+        The records, one Arrow string column per header position (named by position,
+        since a header may repeat a name); records with the wrong number of fields
+        are left out and reported.
+    problems
+        Structural problems: encoding, empty file, wrong field counts.
+    """
+
+    file: str
+    header: tuple[str, ...]
+    table: pa.Table
+    problems: tuple[Problem, ...]
+    _source: bytes = field(repr=False)
+    _header_lines: int = field(repr=False)
+    _line_cache: list[np.ndarray] = field(default_factory=list, repr=False)
+
+    @property
+    def num_records(self) -> int:
+        """The number of records read (header not counted)."""
+        return int(self.table.num_rows)
+
+    def column(self, position: int) -> pa.ChunkedArray:
+        """The text of the column at a header position."""
+        return self.table.column(position)
+
+    def lines(self, records: np.ndarray) -> np.ndarray:
+        """The 1-based line numbers on which the given records (0-based) start."""
+        if not self._line_cache:
+            self._line_cache.append(self._record_lines())
+        return self._line_cache[0][np.asarray(records, dtype=np.int64)]
+
+    def _record_lines(self) -> np.ndarray:
+        body = self._source
+        newlines = body.count(b"\n")
+        trailing = 0 if body.endswith(b"\n") else 1
+        if newlines + trailing == self._header_lines + self.num_records:
+            # One record per line and no blank line: the line is the record's position.
+            return np.arange(self.num_records, dtype=np.int64) + self._header_lines + 1
+        starts, _ = _scan_records(_decode(body), len(self.header))
+        return np.asarray(starts, dtype=np.int64)
+
+
+def read_text_table(path: Path, file: str) -> TextTable | Problem:
+    """Read one CSV file as text columns, or say why the whole file cannot be read.
+
+    Parameters
+    ----------
+    path
+        Where the file is.
+    file
+        The name to report problems under.
+
+    Returns
+    -------
+    TextTable or Problem
+        The table (which may still carry row-level problems), or the one problem that
+        makes the whole file unreadable: missing, empty, not UTF-8.
+    """
+    try:
+        source = path.read_bytes()
+    except FileNotFoundError:
+        return Problem(file, None, None, None, ProblemReason.MISSING_FILE, "the file is missing")
+    except IsADirectoryError:
+        return Problem(file, None, None, None, ProblemReason.MISSING_FILE,
+                       "a folder stands where the file should be")
+    except OSError as error:
+        return Problem(file, None, None, None, ProblemReason.MISSING_FILE,
+                       f"the file cannot be read: {error.strerror}")
+    source = source.removeprefix(BOM)
+    try:
+        text_head = _decode_prefix(source[: 1 << 16])
+    except UnicodeDecodeError as error:
+        return _not_utf8(file, source, error)
+    header_end, header_lines = _header_extent(source, text_head)
+    if header_end is None:
+        return Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
+                       "the file is empty: it has no header line")
+    header = _parse_header(source[:header_end])
+    table, wrong_counts = _read_records(source[header_end:], len(header))
+    if table is None:
+        try:
+            _decode(source)
+        except UnicodeDecodeError as error:
+            return _not_utf8(file, source, error)
+        raise AssertionError("Arrow refused text that Python decodes as UTF-8")
+    problems: list[Problem] = []
+    if wrong_counts:
+        problems.extend(_field_count_problems(file, source, header))
+    return TextTable(file, header, table, tuple(problems), source, header_lines)
+
+
+def _decode(source: bytes) -> str:
+    return source.decode("utf-8")
+
+
+def _decode_prefix(source: bytes) -> str:
+    """Decode the start of a file; a character cut at the end is left out."""
+    import codecs
+
+    return codecs.getincrementaldecoder("utf-8")().decode(source, final=False)
+
+
+def _not_utf8(file: str, source: bytes, error: UnicodeDecodeError) -> Problem:
+    position = error.start
+    line = source.count(b"\n", 0, position) + 1
+    bad = source[position : position + 4]
+    return Problem(file, line, None, bad.hex(" "), ProblemReason.NOT_UTF8,
+                   f"the file is not UTF-8 (bad byte at offset {position})")
+
+
+def _header_extent(source: bytes, text_head: str) -> tuple[int | None, int]:
+    """Where the header record ends (byte offset) and how many lines it and any
+    blank lines before it take, or ``None`` if the file holds no record at all."""
+    reader = csv.reader(io.StringIO(text_head, newline=""))
+    for row in reader:
+        if row:
+            lines = reader.line_num
+            offset = _offset_after_lines(source, lines)
+            return offset, lines
+    if len(source) > len(text_head.encode("utf-8")):
+        raise UnicodeDecodeError("utf-8", source, 0, 1, "header too long to locate")
+    return None, 0
+
+
+def _offset_after_lines(source: bytes, lines: int) -> int:
+    offset = 0
+    for _ in range(lines):
+        found = source.find(b"\n", offset)
+        if found < 0:
+            return len(source)
+        offset = found + 1
+    return offset
+
+
+def _parse_header(raw: bytes) -> tuple[str, ...]:
+    row = next(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
+    return tuple(name.strip() for name in row)
+
+
+def _read_records(body: bytes, width: int) -> tuple[pa.Table | None, int]:
+    """The records as text columns and how many had the wrong number of fields;
+    no table when the body is not valid UTF-8."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [f"c{i}" for i in range(width)]
+    wrong: list[int] = []
+
+    def skip(_row: object) -> str:
+        wrong.append(1)
+        return "skip"
+
+    if not body.strip(b"\r\n"):
+        empty = pa.table({name: pa.array([], pa.string()) for name in names})
+        return empty, 0
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in body,
+                                             invalid_row_handler=skip),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except pa.ArrowInvalid as error:
+        if "utf8" in str(error).lower():
+            return None, 0
+        raise
+    return table, len(wrong)
+
+
+def _scan_records(text: str, width: int) -> tuple[list[int], list[tuple[int, int, str]]]:
+    """Walk the file as Python's csv module sees it.
+
+    Returns the start line of every well-formed record after the header, and
+    (line, field count, text) for every record with the wrong number of fields.
+    """
+    reader = csv.reader(io.StringIO(text, newline=""))
+    starts: list[int] = []
+    wrong: list[tuple[int, int, str]] = []
+    previous_end = 0
+    seen_header = False
+    for row in reader:
+        start = previous_end + 1
+        previous_end = reader.line_num
+        if not row:
+            continue
+        if not seen_header:
+            seen_header = True
+            continue
+        if len(row) == width:
+            starts.append(start)
+        else:
+            wrong.append((start, len(row), ",".join(row)))
+    return starts, wrong
+
+
+def _field_count_problems(file: str, source: bytes, header: Sequence[str]) -> list[Problem]:
+    _, wrong = _scan_records(_decode(source), len(header))
+    problems = []
+    for line, count, text in wrong:
+        reason = (ProblemReason.TOO_MANY_FIELDS if count > len(header)
+                  else ProblemReason.TOO_FEW_FIELDS)
+        problems.append(Problem(file, line, None, text, reason,
+                                f"the record has {count} field{'' if count == 1 else 's'}, the header {len(header)}"))
+    return problems
