@@ -84,6 +84,12 @@ class Dataset:
         return self._frame(INVITATIONS)
 
     def _frame(self, schema: FileSchema) -> pd.DataFrame:
+        # A deep copy: copy-on-write guards assignments, but not writes through a
+        # column's extension array (``frame["mfa_enabled"].array[0] = False``).
+        return self._shared_frame(schema).copy(deep=True)
+
+    def _shared_frame(self, schema: FileSchema) -> pd.DataFrame:
+        """The cached frame itself: only for reading rows out of it, never returned."""
         frame = self._cache.get(schema.table)
         if frame is None:
             from mfa_sim.frames import table_frame
@@ -91,8 +97,7 @@ class Dataset:
             frame = table_frame(schema, self.canonical_table(schema.table),
                                 self.tables[schema.table])
             self._cache[schema.table] = frame
-        # A shallow copy under copy-on-write: writing to it copies, never reaches us.
-        return frame.copy(deep=False)
+        return frame
 
     # -- canonical meaning ------------------------------------------------------------
 
@@ -145,7 +150,7 @@ class Dataset:
             If no user has that id.
         """
         rows = self.lookups.memberships_of_user(user_id)
-        return self.memberships.iloc[rows].reset_index(drop=True)
+        return self._shared_frame(MEMBERSHIPS).iloc[rows].reset_index(drop=True)
 
     def account_members(self, account_id: str) -> pd.DataFrame:
         """The memberships of one account, in the order of memberships.csv.
@@ -156,15 +161,15 @@ class Dataset:
             If no account has that id.
         """
         rows = self.lookups.members_of_account(account_id)
-        return self.memberships.iloc[rows].reset_index(drop=True)
+        return self._shared_frame(MEMBERSHIPS).iloc[rows].reset_index(drop=True)
 
     def user(self, user_id: str) -> pd.Series:
         """One user's row."""
-        return self.users.iloc[self.lookups.user_row(user_id)]
+        return self._shared_frame(USERS).iloc[self.lookups.user_row(user_id)].copy()
 
     def account(self, account_id: str) -> pd.Series:
         """One account's row."""
-        return self.accounts.iloc[self.lookups.account_row(account_id)]
+        return self._shared_frame(ACCOUNTS).iloc[self.lookups.account_row(account_id)].copy()
 
     # -- summaries ----------------------------------------------------------------------
 
@@ -195,6 +200,7 @@ class Dataset:
 
 def _canonical(table: str, arrow: pa.Table) -> pa.Table:
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     def normalise(column: str, meaning: Any, default: str) -> None:
         nonlocal arrow
@@ -211,6 +217,11 @@ def _canonical(table: str, arrow: pa.Table) -> pa.Table:
         normalise("role", lambda s: _role_value(parse_role(s)), Role.MEMBER.value)
     if table == "invitations":
         normalise("status", str, InvitationStatus.PENDING.value)
+        # An empty invitation id is no id, whether the column is absent or blank.
+        ids = arrow.column("invitation_id")
+        position = arrow.column_names.index("invitation_id")
+        arrow = arrow.set_column(position, "invitation_id",
+                                 pc.if_else(pc.equal(ids, ""), None, ids))
     return arrow
 
 

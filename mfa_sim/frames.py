@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from mfa_sim.plans import PLAN_TIERS, Tier
@@ -12,6 +13,8 @@ from mfa_sim.values import InvitationStatus
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
+
+    from mfa_sim.outcome import Outcome
 
 _CATEGORIES: dict[str, list[str]] = {
     "role": [role.value for role in Role],
@@ -47,3 +50,31 @@ def table_frame(schema: FileSchema, canonical: pa.Table, as_written: pa.Table) -
             if name not in frame.columns:
                 frame.insert(int(position) + offset, name, values)
     return frame
+
+
+def outcomes_frame(outcomes: Sequence[Outcome]) -> pd.DataFrame:
+    """One row per step."""
+    import pandas as pd
+
+    return pd.DataFrame(
+        {
+            "step": [o.step for o in outcomes],
+            "action": [o.action for o in outcomes],
+            "status": [o.status.value for o in outcomes],
+            "reason": [None if o.reason is None else o.reason.value for o in outcomes],
+            "time": pd.to_datetime([o.time for o in outcomes], utc=True),
+            "message": [o.message for o in outcomes],
+        },
+        columns=["step", "action", "status", "reason", "time", "message"],
+    )
+
+
+def events_frame(outcomes: Sequence[Outcome]) -> pd.DataFrame:
+    """One row per event of the steps, in order."""
+    import pandas as pd
+
+    rows = [{"step": o.step, **event.to_json()} for o in outcomes for event in o.events]
+    columns = ["step", "type", "account", "user", "email", "reason", "role", "plan"]
+    frame = pd.DataFrame(rows, columns=columns)
+    extra = [c for c in pd.DataFrame(rows).columns if c not in columns] if rows else []
+    return pd.DataFrame(rows, columns=columns + extra) if extra else frame

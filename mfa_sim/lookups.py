@@ -6,7 +6,7 @@ probe and a slice, never a scan of a table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -64,6 +64,8 @@ class Lookups:
     """For each membership, the row of its account."""
     by_user: Grouping
     by_account: Grouping
+    _emails: pa.ChunkedArray = field(repr=False)
+    _email_users: dict[str, str] = field(default_factory=dict, repr=False)
 
     @classmethod
     def build(cls, dataset: Dataset) -> Lookups:
@@ -80,6 +82,7 @@ class Lookups:
             membership_account=member_account,
             by_user=Grouping.build(member_user, len(users)),
             by_account=Grouping.build(member_account, len(accounts)),
+            _emails=dataset.tables["users"].column("email"),
         )
 
     def user_row(self, user_id: str) -> int:
@@ -95,6 +98,17 @@ class Lookups:
             return self.account_rows[account_id]
         except KeyError:
             raise UnknownIdError(f"no account has the id {account_id!r}") from None
+
+    def user_with_email(self, email: str) -> str | None:
+        """The id of the user whose email matches (ignoring case and surrounding
+        spaces), or ``None``."""
+        if not self._email_users and len(self._emails):
+            from mfa_sim.parsing import casefolded_emails
+
+            keys = casefolded_emails(self._emails.combine_chunks()).to_pylist()
+            ids = list(self.user_rows)
+            self._email_users.update(zip(keys, ids, strict=True))
+        return self._email_users.get(email.strip().lower())
 
     def memberships_of_user(self, user_id: str) -> np.ndarray:
         """Rows of the memberships table that belong to a user."""

@@ -1,0 +1,227 @@
+"""One plain sentence per step: what happened, or why not, in words anyone can read."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from mfa_sim.actions import SECONDS_PER_UNIT, ActionName
+from mfa_sim.outcome import Event, EventType, Reason, Status
+from mfa_sim.plans import canonical_plan
+from mfa_sim.state import State, email_key
+
+
+def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
+    """``1 member``, ``2 members``.
+
+    Examples
+    --------
+    >>> plural(1, "member"), plural(3, "account")
+    ('1 member', '3 accounts')
+    """
+    return f"{count} {noun if count == 1 else (plural_noun or noun + 's')}"
+
+
+_HEADLINES: dict[ActionName, str] = {
+    ActionName.ENFORCE_MFA: "Enforcement refused on {account}",
+    ActionName.DISABLE_ENFORCEMENT: "Stopping enforcement refused on {account}",
+    ActionName.ENABLE_MFA: "{user} could not enable MFA",
+    ActionName.DISABLE_MFA: "{user} could not disable MFA",
+    ActionName.INVITE: "Invitation of {email} to {account} refused",
+    ActionName.SIGN_UP: "Sign-up of {email} refused",
+    ActionName.ACCEPT_INVITATION: "{email} could not join {account}",
+    ActionName.CANCEL_INVITATION: "Cancelling the invitation of {email} to {account} refused",
+    ActionName.REMOVE_MEMBER: "Removing {user} from {account} refused",
+    ActionName.CHANGE_PLAN: "Changing the plan of {account} to {plan} refused",
+    ActionName.ADVANCE_TIME: "The clock could not move",
+}
+
+
+def _why(reason: Reason, args: Mapping[str, Any], users: Sequence[str], state: State) -> str:
+    account = args.get("account", "")
+    match reason:
+        case Reason.NOT_AUTHORIZED:
+            return f"{args.get('actor')} is not an owner or admin of {account}"
+        case Reason.ENABLER_WITHOUT_MFA:
+            return f"{args.get('actor')} must enable MFA before enforcing it"
+        case Reason.ALREADY_ENFORCED:
+            return "it already enforces MFA"
+        case Reason.NOT_ENFORCED:
+            return "it does not enforce MFA"
+        case Reason.ALREADY_ON_PLAN:
+            return f"it is already on the {state.plan_of(account)} plan"
+        case Reason.MFA_ALREADY_ENABLED:
+            return "MFA is already enabled"
+        case Reason.MFA_NOT_ENABLED:
+            return "MFA is not enabled"
+        case Reason.NOT_A_MEMBER:
+            return f"{args.get('user')} is not a member"
+        case Reason.ALREADY_MEMBER:
+            return "they are already a member"
+        case Reason.ALREADY_INVITED:
+            return "an invitation is already pending"
+        case Reason.NO_PENDING_INVITATION:
+            return "no invitation is pending"
+        case Reason.NOT_SIGNED_UP:
+            return "nobody has signed up with that email yet (accepting never signs up)"
+        case Reason.EMAIL_TAKEN:
+            own = state.account_email(account) if account else None
+            if own is not None and email_key(own) == email_key(args.get("email", "")):
+                return "it is the account's own email"
+            return "a user already has that email"
+        case Reason.PLAN_NOT_ELIGIBLE:
+            return (f"the {state.plan_of(account)} plan does not offer MFA enforcement "
+                    "(Teams plan and higher)")
+        case Reason.NO_SEATS:
+            return (f"all {state.seats_of(account)} seats are taken "
+                    "(members and pending invitations both take one)")
+        case Reason.NONCOMPLIANT_MEMBERS:
+            lacks = "lacks" if len(users) == 1 else "lack"
+            return f"{plural(len(users), 'member')} {lacks} MFA: {', '.join(users)}"
+        case Reason.SOLE_OWNER:
+            return "they are the only owner of an account that enforces MFA"
+        case Reason.MFA_REQUIRED_BY_ACCOUNT:
+            return "an account they belong to requires MFA"
+        case Reason.LAST_ADMIN:
+            return "it would leave the account without an admin who has MFA"
+        case Reason.INVALID_CODE:
+            skew = args.get("clock_skew", 0)
+            return (f"the code from their authenticator did not verify (their clock is off "
+                    f"by {skew} s; codes verify within one 30-second step)")
+        case Reason.MFA_REQUIRED:
+            return f"{account} enforces MFA and they have not enabled it"
+    return reason.value.replace("_", " ")
+
+
+def _duration(args: Mapping[str, Any]) -> str:
+    for unit in SECONDS_PER_UNIT:
+        if unit in args:
+            amount = args[unit]
+            shown = int(amount) if float(amount).is_integer() else amount
+            return f"{shown} {unit if shown != 1 else unit[:-1]}"
+    return "0 seconds"
+
+
+def _applied(action: ActionName, args: Mapping[str, Any], own: Sequence[Event],
+             state_after_clock: str) -> str:
+    account, user, email = args.get("account"), args.get("user"), args.get("email")
+    match action:
+        case ActionName.ENFORCE_MFA:
+            return f"Enforcement enabled on {account}"
+        case ActionName.DISABLE_ENFORCEMENT:
+            return f"Enforcement disabled on {account}"
+        case ActionName.ENABLE_MFA:
+            return f"{user} enabled MFA ({args.get('method', 'totp')})"
+        case ActionName.DISABLE_MFA:
+            return f"{user} disabled MFA"
+        case ActionName.INVITE:
+            return f"{email} invited to {account} as {own[0].role}"
+        case ActionName.SIGN_UP:
+            return f"{email} signed up as {user} (without MFA)"
+        case ActionName.ACCEPT_INVITATION:
+            return f"{own[0].user} joined {account} as {own[0].role}"
+        case ActionName.CANCEL_INVITATION:
+            return f"Invitation of {email} to {account} cancelled"
+        case ActionName.REMOVE_MEMBER:
+            return f"{user} removed from {account}"
+        case ActionName.CHANGE_PLAN:
+            return f"{account} moved to the {canonical_plan(args.get('plan', ''))} plan"
+        case ActionName.ADVANCE_TIME:
+            return f"Clock moved forward {_duration(args)} to {state_after_clock}"
+    return action.value
+
+
+_REMOVAL_WHY = {
+    Reason.MFA_DISABLED: "MFA disabled",
+    Reason.NONCOMPLIANT: "no MFA when enforcement started",
+    Reason.MANUAL: "removed by hand",
+}
+
+
+def _consequences(events: Sequence[Event], own_count: int, action: ActionName,
+                  args: Mapping[str, Any]) -> list[str]:
+    parts: list[str] = []
+    consequences = list(events[own_count:])
+    removed = [e for e in consequences if e.type is EventType.MEMBER_REMOVED]
+    if action is ActionName.DISABLE_MFA:
+        if removed:
+            accounts = ", ".join(str(e.account) for e in removed)
+            parts.append(f"removed from {plural(len(removed), 'enforcing account')}: {accounts}")
+        else:
+            parts.append("no account they belong to enforces MFA, so they stay everywhere")
+        removed = []
+    if removed:
+        by_account: dict[str, list[str]] = {}
+        for event in removed:
+            by_account.setdefault(str(event.account), []).append(str(event.user))
+        for account, users in by_account.items():
+            why = _REMOVAL_WHY.get(removed[0].reason or Reason.MANUAL, "removed")
+            parts.append(f"removed from {account} ({why}): {', '.join(users)}")
+    for event in consequences:
+        match event.type:
+            case EventType.MEMBER_JOINED:
+                parts.append(f"joined {event.account} (their invitation was waiting for MFA)")
+            case EventType.ENFORCEMENT_DISABLED:
+                parts.append(f"enforcement switched off on {event.account}: the plan does "
+                             "not offer it")
+            case EventType.ACCOUNT_UNMANAGED:
+                parts.append(f"warning: {event.account} has no owner or admin left to "
+                             "manage it")
+            case EventType.ACCOUNT_EMPTY:
+                parts.append(f"warning: {event.account} has no members left")
+            case EventType.MEMBER_SUSPENDED:
+                parts.append(f"{event.user} suspended in {event.account} (membership kept, "
+                             "access cut)")
+            case EventType.GRACE_STARTED:
+                parts.append(f"{event.user} has until {event.deadline} to enable MFA for "
+                             f"{event.account}")
+            case _:
+                pass
+    return parts
+
+
+def describe(action: ActionName, args: Mapping[str, Any], status: Status,
+             reason: Reason | None, users: Sequence[str], events: Sequence[Event],
+             before: State) -> str:
+    """The sentence for a step.
+
+    Parameters
+    ----------
+    action, args
+        The step.
+    status, reason, users
+        How it ended.
+    events
+        Its events in order.
+    before
+        The state the step met (for plans, seats, the clock).
+    """
+    fields = {"account": args.get("account"), "user": args.get("user"),
+              "email": args.get("email"), "plan": args.get("plan")}
+    if status is Status.BLOCKED:
+        return (f"{args.get('email')} accepted the invitation to {args.get('account')}, but "
+                f"it is blocked until they enable MFA: {args.get('account')} enforces MFA.")
+    if status is Status.REJECTED:
+        assert reason is not None
+        return f"{_HEADLINES[action].format(**fields)}: {_why(reason, args, users, before)}."
+    own_count = _own_count(action, events)
+    clock = _clock_text(before, args) if action is ActionName.ADVANCE_TIME else ""
+    sentence = _applied(action, args, events[:own_count], clock)
+    parts = _consequences(events, own_count, action, args)
+    return sentence + ("; " + "; ".join(parts) if parts else "") + "."
+
+
+def _own_count(action: ActionName, events: Sequence[Event]) -> int:
+    # Every action records exactly one event of its own, except advance_time, whose
+    # events are all consequences of the clock moving.
+    return 0 if action is ActionName.ADVANCE_TIME else min(1, len(events))
+
+
+def _clock_text(before: State, args: Mapping[str, Any]) -> str:
+    from datetime import timedelta
+
+    from mfa_sim.outcome import iso
+
+    seconds = sum(float(args[unit]) * factor for unit, factor in SECONDS_PER_UNIT.items()
+                  if unit in args)
+    return iso(before.clock + timedelta(seconds=seconds))

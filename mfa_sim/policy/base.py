@@ -1,0 +1,113 @@
+"""Policies: which steps a product refuses, and what follows from the ones it allows.
+
+A policy is data: for each action, a tuple of small named rules (each may refuse the
+step with a reason) and a tuple of consequences (each may change more of the state
+after the action's own effect). The engine knows the actions; the policy knows the
+product. A new product's rules is a new policy, not an edit to the engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from mfa_sim.actions import ActionName
+from mfa_sim.outcome import Reason, Status
+
+if TYPE_CHECKING:
+    from mfa_sim.state import State
+    from mfa_sim.transaction import Transaction
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """Why a step does not (fully) take effect."""
+
+    reason: Reason
+    users: tuple[str, ...] = ()
+    """The members concerned (sorted), with ``noncompliant_members``."""
+    status: Status = Status.REJECTED
+    """``rejected``, or ``blocked`` for a step accepted but waiting on a condition."""
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    """A step about to be applied: the action, its arguments, the state it meets."""
+
+    action: ActionName
+    args: Mapping[str, Any]
+    state: State
+    prepared: Mapping[str, Any] = field(default_factory=dict)
+    """Values the engine worked out before judging (e.g. whether a TOTP code verified)."""
+
+    def arg(self, name: str, default: Any = None) -> Any:
+        """An argument, or a default when it was not given."""
+        return self.args.get(name, default)
+
+
+Rule = Callable[[Attempt], Refusal | None]
+"""A named check: returns a refusal when the step breaks the rule, else None."""
+
+Consequence = Callable[[Attempt, "Transaction"], None]
+"""What follows from an allowed step, written into the step's transaction."""
+
+
+@dataclass(frozen=True)
+class Policy:
+    """A product's MFA-enforcement rules.
+
+    Parameters
+    ----------
+    name
+        The policy's name, as in a scenario's ``policy`` key.
+    rules
+        For each action, the rules that may refuse it. When several refuse, the
+        reason first in the contract's order wins.
+    consequences
+        For each action, what follows once its own effect is applied, in order.
+    description
+        One sentence for reports.
+    """
+
+    name: str
+    rules: Mapping[ActionName, tuple[Rule, ...]]
+    consequences: Mapping[ActionName, tuple[Consequence, ...]]
+    description: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
+        object.__setattr__(self, "consequences", MappingProxyType(dict(self.consequences)))
+
+    def judge(self, attempt: Attempt) -> Refusal | None:
+        """The refusal that wins for a step, or None if every rule allows it."""
+        refusals = [found for rule in self.rules.get(attempt.action, ())
+                    if (found := rule(attempt)) is not None]
+        if not refusals:
+            return None
+        return min(refusals, key=lambda refusal: refusal.reason.precedence)
+
+    def follow_up(self, attempt: Attempt, transaction: Transaction) -> None:
+        """Apply every consequence of an allowed step."""
+        for consequence in self.consequences.get(attempt.action, ()):
+            consequence(attempt, transaction)
+
+    def derive(self, name: str, *, rules: Mapping[ActionName, tuple[Rule, ...]] | None = None,
+               consequences: Mapping[ActionName, tuple[Consequence, ...]] | None = None,
+               description: str | None = None) -> Policy:
+        """A new policy: this one with some actions' rules or consequences replaced.
+
+        Examples
+        --------
+        >>> from mfa_sim.policy import DNSIMPLE
+        >>> strict = DNSIMPLE.derive("strict", description="Refuses every invitation.")
+        >>> strict.name, strict.rules == DNSIMPLE.rules
+        ('strict', True)
+        """
+        return Policy(
+            name=name,
+            rules={**self.rules, **(rules or {})},
+            consequences={**self.consequences, **(consequences or {})},
+            description=self.description if description is None else description,
+        )

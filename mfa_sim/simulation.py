@@ -1,0 +1,271 @@
+"""The notebook API: a simulation you drive one action at a time.
+
+Examples
+--------
+>>> import mfa_sim
+>>> sim = mfa_sim.Simulation(mfa_sim.load_dataset("datasets/example"))
+>>> print(sim.enforce_mfa("a_team").message)
+Enforcement refused on a_team: 2 members lack MFA: u_ben, u_chloe.
+>>> print(sim.what_if("disable_mfa", user="u_eli").message)
+u_eli disabled MFA; removed from 1 enforcing account: a_secure.
+>>> sim.state.role_of("a_secure", "u_eli")  # the what-if changed nothing
+<Role.ADMIN: 'admin'>
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from mfa_sim.actions import ACTIONS, ActionName, ArgKind
+from mfa_sim.engine import Engine
+from mfa_sim.errors import UnknownIdError, UsageError
+from mfa_sim.outcome import Outcome
+from mfa_sim.policy import POLICIES, Policy
+from mfa_sim.run import Run
+from mfa_sim.state import State
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from mfa_sim.dataset import Dataset
+    from mfa_sim.scenario import Scenario
+
+DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
+
+
+def resolve_policy(policy: str | Policy) -> Policy:
+    """A policy by name, or the policy itself.
+
+    Raises
+    ------
+    UsageError
+        If no policy has that name.
+    """
+    if isinstance(policy, Policy):
+        return policy
+    try:
+        return POLICIES[policy]
+    except KeyError:
+        known = ", ".join(POLICIES)
+        raise UsageError(f"unknown policy {policy!r}; known policies: {known}") from None
+
+
+class Simulation:
+    """A simulation of one dataset under one policy, stepped by calling its actions.
+
+    Every action returns an :class:`~mfa_sim.outcome.Outcome` and moves the
+    simulation on; :meth:`what_if` answers the same question on a branch and leaves
+    the simulation where it was.
+
+    Parameters
+    ----------
+    dataset
+        The starting point.
+    policy
+        A policy or its name (default ``dnsimple``).
+    start
+        The clock at the start (default 2026-01-01T00:00:00Z).
+    seed
+        Makes TOTP material reproducible.
+    """
+
+    def __init__(self, dataset: Dataset, policy: str | Policy = "dnsimple",
+                 start: datetime = DEFAULT_START, seed: int = 0) -> None:
+        self.engine = Engine(resolve_policy(policy), seed)
+        self._states: list[State] = [State.start(dataset, start)]
+        self._outcomes: list[Outcome] = []
+
+    # -- where the simulation stands ---------------------------------------------------------
+
+    @property
+    def state(self) -> State:
+        """The current state."""
+        return self._states[-1]
+
+    @property
+    def policy(self) -> Policy:
+        """The policy in force."""
+        return self.engine.policy
+
+    @property
+    def outcomes(self) -> tuple[Outcome, ...]:
+        """Every step so far, in order."""
+        return tuple(self._outcomes)
+
+    @property
+    def run(self) -> Run:
+        """The steps so far as a run (summary, JSON, frames)."""
+        return Run(self.policy.name, self.outcomes, self.state)
+
+    @property
+    def users(self) -> pd.DataFrame:
+        """The users as they stand now."""
+        return self.state.to_dataset().users
+
+    @property
+    def accounts(self) -> pd.DataFrame:
+        """The accounts as they stand now."""
+        return self.state.to_dataset().accounts
+
+    @property
+    def memberships(self) -> pd.DataFrame:
+        """The memberships as they stand now."""
+        return self.state.to_dataset().memberships
+
+    @property
+    def invitations(self) -> pd.DataFrame:
+        """The pending invitations as they stand now."""
+        return self.state.to_dataset().invitations
+
+    def history(self) -> pd.DataFrame:
+        """One row per step so far."""
+        return self.run.steps_frame()
+
+    def events(self) -> pd.DataFrame:
+        """One row per event so far."""
+        return self.run.events_frame()
+
+    # -- stepping ------------------------------------------------------------------------------
+
+    def apply(self, action: str | ActionName, **args: Any) -> Outcome:
+        """Apply any action by name, with its arguments as keywords.
+
+        Raises
+        ------
+        UsageError
+            For an unknown action or argument, or a missing argument.
+        UnknownIdError
+            For an id that names no user or account.
+        """
+        name = self._check(action, args)
+        state, outcome = self.engine.apply(self.state, name, args, step=len(self._outcomes) + 1)
+        self._states.append(state)
+        self._outcomes.append(outcome)
+        return outcome
+
+    def what_if(self, action: str | ActionName, **args: Any) -> Outcome:
+        """What an action would do now, without doing it."""
+        name = self._check(action, args)
+        _, outcome = self.engine.apply(self.state, name, args, step=len(self._outcomes) + 1)
+        return outcome
+
+    def branch(self) -> Simulation:
+        """An independent copy to explore from; the two share everything unchanged."""
+        twin = object.__new__(Simulation)
+        twin.engine = self.engine
+        twin._states = list(self._states)
+        twin._outcomes = list(self._outcomes)
+        return twin
+
+    def undo(self) -> Outcome:
+        """Take back the last step and return it."""
+        if not self._outcomes:
+            raise UsageError("there is no step to undo")
+        self._states.pop()
+        return self._outcomes.pop()
+
+    def play(self, steps: Iterable[tuple[str, dict[str, Any]]] | Scenario) -> Run:
+        """Apply steps in order (a scenario, or ``(action, args)`` pairs)."""
+        from mfa_sim.scenario import Scenario
+
+        pairs = ((s.action, dict(s.args)) for s in steps.steps) \
+            if isinstance(steps, Scenario) else steps
+        for action, args in pairs:
+            self.apply(action, **args)
+        return self.run
+
+    def enforce_mfa(self, account: str, actor: str | None = None) -> Outcome:
+        """Switch on MFA enforcement for an account."""
+        return self.apply(ActionName.ENFORCE_MFA, **_given(account=account, actor=actor))
+
+    def disable_enforcement(self, account: str, actor: str | None = None) -> Outcome:
+        """Switch MFA enforcement off."""
+        return self.apply(ActionName.DISABLE_ENFORCEMENT, **_given(account=account, actor=actor))
+
+    def enable_mfa(self, user: str, method: str = "totp", clock_skew: float = 0) -> Outcome:
+        """The user enrols (TOTP codes from a clock ``clock_skew`` seconds ahead)."""
+        return self.apply(ActionName.ENABLE_MFA, user=user, method=method,
+                          clock_skew=clock_skew)
+
+    def disable_mfa(self, user: str) -> Outcome:
+        """The user turns MFA off with their recovery code."""
+        return self.apply(ActionName.DISABLE_MFA, user=user)
+
+    def invite(self, account: str, email: str, role: str | None = None,
+               actor: str | None = None) -> Outcome:
+        """Invite someone to an account, existing user or not."""
+        return self.apply(ActionName.INVITE,
+                          **_given(account=account, email=email, role=role, actor=actor))
+
+    def sign_up(self, email: str, user: str) -> Outcome:
+        """A new person creates a profile (without MFA)."""
+        return self.apply(ActionName.SIGN_UP, email=email, user=user)
+
+    def accept_invitation(self, account: str, email: str) -> Outcome:
+        """The invitee accepts."""
+        return self.apply(ActionName.ACCEPT_INVITATION, account=account, email=email)
+
+    def cancel_invitation(self, account: str, email: str, actor: str | None = None) -> Outcome:
+        """Withdraw an invitation."""
+        return self.apply(ActionName.CANCEL_INVITATION,
+                          **_given(account=account, email=email, actor=actor))
+
+    def remove_member(self, account: str, user: str, actor: str | None = None) -> Outcome:
+        """Remove a member."""
+        return self.apply(ActionName.REMOVE_MEMBER,
+                          **_given(account=account, user=user, actor=actor))
+
+    def change_plan(self, account: str, plan: str, actor: str | None = None) -> Outcome:
+        """Change an account's plan."""
+        return self.apply(ActionName.CHANGE_PLAN, **_given(account=account, plan=plan,
+                                                           actor=actor))
+
+    def advance_time(self, *, seconds: float = 0, minutes: float = 0, hours: float = 0,
+                     days: float = 0) -> Outcome:
+        """Move the clock forward (give exactly one unit)."""
+        given = {unit: amount for unit, amount in (("seconds", seconds), ("minutes", minutes),
+                                                   ("hours", hours), ("days", days)) if amount}
+        return self.apply(ActionName.ADVANCE_TIME, **(given or {"seconds": 0}))
+
+    # -- checks ------------------------------------------------------------------------------
+
+    def _check(self, action: str | ActionName, args: dict[str, Any]) -> ActionName:
+        try:
+            name = ActionName(action)
+        except ValueError:
+            raise UsageError(f"unknown action {action!r}; actions: "
+                             f"{', '.join(ACTIONS)}") from None
+        spec = ACTIONS[name]
+        for arg in args:
+            if spec.arg(arg) is None:
+                raise UsageError(f"{name.value} takes no argument {arg!r}")
+        for arg in spec.args:
+            if arg.required and arg.name not in args:
+                raise UsageError(f"{name.value} needs the argument {arg.name!r}")
+            value = args.get(arg.name)
+            if value is None:
+                continue
+            if arg.kind is ArgKind.ACCOUNT:
+                self.state.dataset.lookups.account_row(value)
+            elif arg.kind is ArgKind.USER and not self.state.has_user(value):
+                raise UnknownIdError(f"no user has the id {value!r}")
+            elif arg.kind is ArgKind.NEW_USER and self.state.has_user(value):
+                raise UsageError(f"a user already has the id {value!r}")
+        if spec.one_of and sum(unit in args for unit in spec.one_of) != 1:
+            raise UsageError(f"{name.value} takes exactly one of {', '.join(spec.one_of)}")
+        return name
+
+    def __repr__(self) -> str:
+        return (f"<Simulation under {self.policy.name}: {len(self._outcomes)} steps, "
+                f"clock {self.state.clock.isoformat()}>")
+
+    def _repr_html_(self) -> str:
+        from mfa_sim.report.html import run_html_fragment
+
+        return run_html_fragment(self.run)
+
+
+def _given(**args: Any) -> dict[str, Any]:
+    return {name: value for name, value in args.items() if value is not None}
