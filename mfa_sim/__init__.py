@@ -11,29 +11,58 @@ Examples
 {'users': 6, 'accounts': 3, 'memberships': 7, 'invitations': 2}
 """
 
+from mfa_sim.actions import ActionName, Method
 from mfa_sim.dataset import Dataset
-from mfa_sim.errors import InputError, MfaSimError, Problem, ProblemReason, UnknownIdError, UsageError
-# GENERATE from mfa_sim.generate import GeneratedDataset, generate_dataset
+from mfa_sim.engine import Engine
+from mfa_sim.errors import (
+    InputError,
+    MfaSimError,
+    Problem,
+    ProblemReason,
+    UnknownIdError,
+    UsageError,
+)
+from mfa_sim.generate import GeneratedDataset, generate_dataset
 from mfa_sim.load import load_dataset
+from mfa_sim.outcome import Event, EventType, Outcome, Reason, Status
 from mfa_sim.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
+from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
 from mfa_sim.roles import Role
+from mfa_sim.run import Run, RunSummary
 from mfa_sim.save import save_dataset
+from mfa_sim.simulation import Simulation
+from mfa_sim.state import State
 from mfa_sim.summary import DatasetSummary, summarise
 from mfa_sim.values import InvitationStatus
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "DNSIMPLE",
     "KNOWN_PLANS",
+    "POLICIES",
+    "ActionName",
     "Dataset",
     "DatasetSummary",
+    "Engine",
+    "Event",
+    "EventType",
     "GeneratedDataset",
     "InputError",
     "InvitationStatus",
+    "Method",
     "MfaSimError",
+    "Outcome",
+    "Policy",
     "Problem",
     "ProblemReason",
+    "Reason",
     "Role",
+    "Run",
+    "RunSummary",
+    "Simulation",
+    "State",
+    "Status",
     "Tier",
     "UnknownIdError",
     "UsageError",

@@ -40,7 +40,67 @@ def _generate(arguments: argparse.Namespace, out: TextIO) -> int:
 
     made = generate_dataset(arguments.output, arguments.users, seed=arguments.seed,
                             messy=arguments.messy)
-    print(f"Wrote {made} to {arguments.output}", file=out)
+    print(f"Wrote {made.users:,} users, {made.accounts:,} accounts, {made.memberships:,} "
+          f"memberships and {made.invitations:,} invitations to {arguments.output}", file=out)
+    return EXIT_OK
+
+
+SIMULATE_FORMATS = ("text", "json", "markdown", "html")
+
+
+def _emit(report: str, output: str | None, out: TextIO) -> None:
+    """Write a report to a file, or to standard output."""
+    if output is None:
+        out.write(report if report.endswith("\n") else report + "\n")
+        return
+    from pathlib import Path
+
+    Path(output).write_text(report, encoding="utf-8")
+
+
+def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.load import load_dataset
+    from mfa_sim.policy import POLICIES
+    from mfa_sim.report import render_run
+    from mfa_sim.save import require_empty_folder, save_dataset
+    from mfa_sim.scenario import load_scenario
+    from mfa_sim.simulation import Simulation
+
+    dataset = load_dataset(arguments.dataset)
+    scenario = load_scenario(arguments.scenario, dataset, seed=arguments.seed,
+                             policies=tuple(POLICIES))
+    if arguments.save_state is not None:
+        require_empty_folder(arguments.save_state)
+    simulation = Simulation(dataset, scenario.policy, scenario.start, scenario.seed)
+    run = simulation.play(scenario)
+    run = type(run)(run.policy, run.outcomes, run.final, scenario.name)
+    _emit(render_run(run, arguments.format), arguments.output, out)
+    if arguments.save_state is not None:
+        save_dataset(run.final.to_dataset(), arguments.save_state)
+    return EXIT_OK
+
+
+def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.errors import Problem, ProblemReason, UsageError
+    from mfa_sim.load import load_dataset
+    from mfa_sim.report import render_run
+    from mfa_sim.simulation import what_ifs
+
+    questions = [("disable_mfa", {"user": user}) for user in arguments.disable_mfa or ()]
+    questions += [("enforce_mfa", {"account": account}) for account in arguments.enforce or ()]
+    if not questions:
+        raise UsageError("what-if needs at least one --disable-mfa USER or --enforce ACCOUNT")
+    dataset = load_dataset(arguments.dataset)
+    lookups = dataset.lookups
+    unknown = [Problem(f"--{flag}", None, None, value, ProblemReason.INVALID_VALUE,
+                       f"no {noun} has this id in the dataset")
+               for flag, noun, values, known in (
+                   ("disable-mfa", "user", arguments.disable_mfa or (), lookups.user_rows),
+                   ("enforce", "account", arguments.enforce or (), lookups.account_rows))
+               for value in values if value not in known]
+    if unknown:
+        raise InputError(unknown)
+    _emit(render_run(what_ifs(dataset, questions), arguments.format), arguments.output, out)
     return EXIT_OK
 
 
@@ -74,6 +134,27 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="load and check a dataset folder")
     validate.add_argument("dataset", help="folder with users.csv, accounts.csv, ...")
     validate.set_defaults(run=_validate)
+
+    simulate = commands.add_parser("simulate", help="run a scenario step by step")
+    simulate.add_argument("dataset", help="the dataset folder")
+    simulate.add_argument("scenario", help="the scenario file (YAML)")
+    simulate.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
+    simulate.add_argument("--output", help="write the report to this file")
+    simulate.add_argument("--save-state", metavar="DIR",
+                          help="write the final state as a dataset folder (new or empty)")
+    simulate.add_argument("--seed", type=_integer, help="override the scenario's seed")
+    simulate.set_defaults(run=_simulate)
+
+    what_if = commands.add_parser(
+        "what-if", help="one-step what-ifs against the unchanged dataset")
+    what_if.add_argument("dataset", help="the dataset folder")
+    what_if.add_argument("--disable-mfa", nargs="+", metavar="USER",
+                         help="what if this user disabled MFA")
+    what_if.add_argument("--enforce", nargs="+", metavar="ACCOUNT",
+                         help="what if this account switched enforcement on")
+    what_if.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
+    what_if.add_argument("--output", help="write the report to this file")
+    what_if.set_defaults(run=_what_if)
 
     generate = commands.add_parser("generate", help="write a synthetic dataset")
     generate.add_argument("--users", type=_positive, required=True, help="how many users")

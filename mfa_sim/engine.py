@@ -81,7 +81,7 @@ class Engine:
         if refusal is None:
             _EFFECTS[name](attempt, transaction)
             self.policy.follow_up(attempt, transaction)
-            status, reason, users = Status.APPLIED, None, ()
+            status, reason, users = Status.APPLIED, None, tuple[str, ...]()
         else:
             if refusal.status is Status.BLOCKED:
                 _BLOCKED_EFFECTS[name](attempt, transaction, refusal)
@@ -171,7 +171,8 @@ def _accept(attempt: Attempt, transaction: Transaction) -> None:
     state = attempt.state
     invitation = state.invitation(account, email)
     user = state.user_with_email(email)
-    assert invitation is not None and user is not None
+    assert invitation is not None
+    assert user is not None
     transaction.drop_invitation(account, email)
     transaction.add_member(account, user, invitation.role)
     transaction.record(Event(EventType.MEMBER_JOINED, account=account, user=user,

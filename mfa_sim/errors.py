@@ -46,6 +46,16 @@ class ProblemReason(StrEnum):
     INVALID_YAML = "invalid_yaml"
     INVALID_SCENARIO = "invalid_scenario"
     INVALID_VALUE = "invalid_value"
+    # Scenario files: keys, actions and their arguments.
+    UNKNOWN_KEY = "unknown_key"
+    MISSING_KEY = "missing_key"
+    DUPLICATE_KEY = "duplicate_key"
+    UNKNOWN_POLICY = "unknown_policy"
+    UNKNOWN_ACTION = "unknown_action"
+    UNKNOWN_ARGUMENT = "unknown_argument"
+    MISSING_ARGUMENT = "missing_argument"
+    CONFLICTING_ARGUMENTS = "conflicting_arguments"
+    UNKNOWN_METHOD = "unknown_method"
 
 
 @dataclass(frozen=True, slots=True)

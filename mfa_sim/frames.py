@@ -33,7 +33,7 @@ def table_frame(schema: FileSchema, canonical: pa.Table, as_written: pa.Table) -
     import pyarrow as pa
 
     mapping = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype()}
-    frame = canonical.to_pandas(types_mapper=mapping.get)
+    frame: pd.DataFrame = canonical.to_pandas(types_mapper=mapping.get)
     for column, categories in _CATEGORIES.items():
         if column in frame.columns and schema.column(column) is not None:
             frame[column] = pd.Categorical(frame[column], categories=categories,
@@ -41,14 +41,16 @@ def table_frame(schema: FileSchema, canonical: pa.Table, as_written: pa.Table) -
     if schema.table == "accounts":
         plan_names = frame["plan"]
         frame["plan"] = as_written.column("plan").to_pandas()
-        position = frame.columns.get_loc("plan") + 1
-        tiers = pd.Categorical([PLAN_TIERS[p].value if p in PLAN_TIERS else None
-                                for p in plan_names], categories=_CATEGORIES["tier"],
-                               ordered=True)
-        for offset, (name, values) in enumerate((("plan_name", plan_names),
-                                                 ("tier", tiers))):
+        position = list(frame.columns).index("plan") + 1
+        tiers = pd.Series(pd.Categorical([PLAN_TIERS[p].value if p in PLAN_TIERS else None
+                                          for p in plan_names],
+                                         categories=_CATEGORIES["tier"], ordered=True),
+                          index=frame.index)
+        derived: tuple[tuple[str, pd.Series], ...] = (("plan_name", plan_names),
+                                                       ("tier", tiers))
+        for offset, (name, values) in enumerate(derived):
             if name not in frame.columns:
-                frame.insert(int(position) + offset, name, values)
+                frame.insert(position + offset, name, values)
     return frame
 
 

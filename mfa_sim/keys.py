@@ -34,7 +34,8 @@ class KeyCodes:
         if self.codes.size:
             seen_before[0] = -1
             np.maximum.accumulate(self.codes[:-1], out=seen_before[1:])
-        return np.flatnonzero(self.codes > seen_before)
+        first: np.ndarray = np.flatnonzero(self.codes > seen_before)
+        return first
 
     def duplicate_rows(self) -> np.ndarray:
         """Rows whose key already appeared on an earlier row."""
@@ -47,7 +48,74 @@ class KeyCodes:
 
     def first_row_of(self, rows: np.ndarray) -> np.ndarray:
         """For each given row, the first row that has the same key."""
-        return self.first_rows()[self.codes[rows]]
+        first: np.ndarray = self.first_rows()[self.codes[rows]]
+        return first
+
+
+def encode_with_references(ids: pa.Array, references: list[pa.Array]
+                           ) -> tuple[KeyCodes, list[np.ndarray]]:
+    """Encode a table's ids and, in the same hash pass, find where references point.
+
+    Returns the ids' codes and, for each reference column, the row of the id each
+    value names (its first occurrence), or -1 where it names none.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> codes, (rows,) = encode_with_references(pa.array(["a", "b"]),
+    ...                                          [pa.array(["b", "x", "a"])])
+    >>> codes.distinct, rows.tolist()
+    (2, [1, -1, 0])
+    """
+    import pyarrow as pa
+
+    combined = pa.concat_arrays([ids, *references]) if references else ids
+    encoded = combined.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    count = len(ids)
+    # Codes are numbered by first appearance and the ids come first: the ids' codes
+    # are exactly 0 .. distinct-1, and a reference's code beyond that names no id.
+    own = KeyCodes(codes[:count], int(codes[:count].max()) + 1 if count else 0)
+    first = own.first_rows()
+    found = []
+    offset = count
+    for reference in references:
+        part = codes[offset : offset + len(reference)]
+        offset += len(reference)
+        rows = np.full(len(part), -1, dtype=np.int64)
+        known = part < own.distinct
+        rows[known] = first[part[known]]
+        found.append(rows)
+    return own, found
+
+
+def all_distinct(*columns: pa.Array) -> bool:
+    """Whether no two rows share a key: the cheap test that spares most files the
+    full encoding.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> all_distinct(pa.array(["a", "b"])), all_distinct(pa.array([1, 2]), pa.array([3, 3]))
+    (True, True)
+    >>> all_distinct(pa.array(["a", "a"]))
+    False
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if len(columns) == 1:
+        key = columns[0]
+    elif all(pa.types.is_integer(column.type) for column in columns):
+        # Positions in other tables: pack the pair into one integer.
+        key = columns[0].cast(pa.int64())
+        for column in columns[1:]:
+            width = int(pc.max(column).as_py() or 0) + 1
+            key = pc.add(pc.multiply(key, width), column.cast(pa.int64()))
+    else:
+        key = pc.binary_join_element_wise(*[column.cast(pa.string()) for column in columns],
+                                          "\x1f")
+    return len(pc.unique(key)) == len(key) and key.null_count == 0
 
 
 def encode_keys(*columns: pa.Array) -> KeyCodes:
@@ -55,7 +123,10 @@ def encode_keys(*columns: pa.Array) -> KeyCodes:
     import pyarrow as pa
 
     if len(columns) == 1:
-        encoded = columns[0].dictionary_encode()
+        column = columns[0]
+        if column.null_count:
+            column = column.fill_null(-1 if pa.types.is_integer(column.type) else "")
+        encoded = column.dictionary_encode()
         codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
         return KeyCodes(codes, len(encoded.dictionary))
     parts = [encode_keys(column) for column in columns]

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mfa_sim.errors import InputError, Problem, ProblemReason
-from mfa_sim.keys import encode_keys
+from mfa_sim.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
 from mfa_sim.parsing import ParsedColumn, RowIssue, casefolded_emails, parse_column
 from mfa_sim.reading import TextTable, read_text_table
 from mfa_sim.schema import SCHEMAS, FileSchema
@@ -62,6 +62,19 @@ class _FileReading:
         parsed = self.parsed.get(column)
         return None if parsed is None else parsed.values
 
+    def known_ids(self, column: str) -> pa.Array | None:
+        """The ids of a column, including those of records left out for a wrong field
+        count (already reported: a reference to one is not a second problem)."""
+        import pyarrow as pa
+
+        ids = self.values(column)
+        if ids is None or not self.text.malformed:
+            return ids
+        position = self.positions[column]
+        more = [fields[position].strip() for fields in self.text.malformed
+                if len(fields) > position]
+        return pa.concat_arrays([ids, pa.array(more, pa.string())])
+
 
 def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     """Load and check a dataset folder (contract §1).
@@ -98,8 +111,9 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     problems: list[Problem] = []
     for schema in SCHEMAS:
         readings[schema.table] = _read_file(folder, schema, problems)
-    _check_identity(readings)
-    _check_references(readings)
+    indexes = _index_ids(readings)
+    _check_references(readings, indexes)
+    _check_identity(readings, indexes)
     for reading in readings.values():
         if reading is not None:
             problems.extend(reading.problems)
@@ -130,7 +144,7 @@ def _read_file(folder: Path, schema: FileSchema,
     reading = _FileReading(schema, text, {}, {}, list(text.problems))
     for position, name in enumerate(text.header):
         if name in reading.positions:
-            reading.problems.append(Problem(schema.file, 1, name, name,
+            reading.problems.append(Problem(schema.file, text.header_line, name, name,
                                             ProblemReason.DUPLICATE_COLUMN,
                                             "the column appears more than once in the header"))
         else:
@@ -139,7 +153,8 @@ def _read_file(folder: Path, schema: FileSchema,
         if column.name not in reading.positions:
             if column.required:
                 reading.problems.append(Problem(
-                    schema.file, 1, column.name, None, ProblemReason.MISSING_COLUMN,
+                    schema.file, text.header_line, column.name, None,
+                    ProblemReason.MISSING_COLUMN,
                     f"the header lacks the required column {column.name!r} "
                     f"(required: {', '.join(c.name for c in schema.columns if c.required)})"))
             continue
@@ -150,27 +165,80 @@ def _read_file(folder: Path, schema: FileSchema,
     return reading
 
 
-def _check_identity(readings: dict[str, _FileReading | None]) -> None:
+@dataclass(frozen=True)
+class _IdIndex:
+    """The ids of users (or accounts) encoded once, with every reference to them."""
+
+    codes: KeyCodes
+    references: dict[tuple[str, str], np.ndarray]
+    """(table, column) -> row each reference names, -1 for none."""
+
+
+_REFERENCES = {
+    "users": ("user_id", (("memberships", "user_id"),)),
+    "accounts": ("account_id", (("memberships", "account_id"), ("invitations", "account_id"))),
+}
+
+
+def _index_ids(readings: dict[str, _FileReading | None]) -> dict[str, _IdIndex]:
+    """Encode users' and accounts' ids together with the columns referring to them."""
+    found = {}
+    for table, (column, referring) in _REFERENCES.items():
+        reading = readings[table]
+        ids = None if reading is None else reading.known_ids(column)
+        if ids is None:
+            continue
+        present = [(key, values) for key in referring
+                   if (source := readings[key[0]]) is not None
+                   and (values := source.values(key[1])) is not None]
+        codes, rows = encode_with_references(ids, [values for _, values in present])
+        found[table] = _IdIndex(codes, {key: positions for (key, _), positions
+                                        in zip(present, rows, strict=True)})
+    return found
+
+
+def _check_references(readings: dict[str, _FileReading | None],
+                      indexes: dict[str, _IdIndex]) -> None:
+    """Memberships name known accounts and users; invitations name known accounts."""
+    import pyarrow.compute as pc
+
+    nouns = {"users": ("user", ProblemReason.UNKNOWN_USER),
+             "accounts": ("account", ProblemReason.UNKNOWN_ACCOUNT)}
+    for table, index in indexes.items():
+        what, reason = nouns[table]
+        for (source, column), rows in index.references.items():
+            reading = readings[source]
+            values = None if reading is None else reading.values(column)
+            if reading is None or values is None:
+                continue
+            unknown = rows < 0
+            if unknown.any():
+                # An empty reference is reported as empty, not as unknown.
+                named = pc.not_equal(values, "").to_numpy(zero_copy_only=False)
+                reading.report(column, RowIssue(np.flatnonzero(unknown & named), reason,
+                                                f"no {what} has this id in {table}.csv"))
+
+
+def _check_identity(readings: dict[str, _FileReading | None],
+                    indexes: dict[str, _IdIndex]) -> None:
     """Ids unique in their file, user emails unique, no duplicated membership or
     invitation."""
     users, accounts = readings["users"], readings["accounts"]
     memberships, invitations = readings["memberships"], readings["invitations"]
+    for table, reading in (("users", users), ("accounts", accounts)):
+        if reading is not None and table in indexes:
+            column = _REFERENCES[table][0]
+            _report_twins(reading, column, indexes[table].codes,
+                          (reading.values(column),), ProblemReason.DUPLICATE_ID,
+                          "the id is already used")
     if users is not None:
-        _report_duplicates(users, "user_id", (users.values("user_id"),),
-                           ProblemReason.DUPLICATE_ID, "the id is already used")
         emails = users.values("email")
         if emails is not None:
             _report_duplicates(users, "email", (casefolded_emails(emails),),
                                ProblemReason.DUPLICATE_EMAIL,
                                "the email (ignoring case) is already used")
-    if accounts is not None:
-        _report_duplicates(accounts, "account_id", (accounts.values("account_id"),),
-                           ProblemReason.DUPLICATE_ID, "the id is already used")
     if memberships is not None:
-        _report_duplicates(memberships, "user_id",
-                           (memberships.values("account_id"), memberships.values("user_id")),
-                           ProblemReason.DUPLICATE_MEMBERSHIP,
-                           "the user is already a member of this account")
+        _report_duplicate_memberships(memberships, indexes)
     if invitations is not None:
         emails = invitations.values("email")
         _report_duplicates(invitations, "email",
@@ -184,50 +252,60 @@ def _check_identity(readings: dict[str, _FileReading | None]) -> None:
                                ProblemReason.DUPLICATE_ID, "the id is already used")
 
 
+def _report_duplicate_memberships(memberships: _FileReading,
+                                  indexes: dict[str, _IdIndex]) -> None:
+    """The same user twice in an account, judged on the rows the references name."""
+    import pyarrow as pa
+
+    accounts = indexes.get("accounts")
+    users = indexes.get("users")
+    account_rows = None if accounts is None else accounts.references.get(
+        ("memberships", "account_id"))
+    user_rows = None if users is None else users.references.get(("memberships", "user_id"))
+    if account_rows is None or user_rows is None:
+        _report_duplicates(memberships, "user_id",
+                           (memberships.values("account_id"), memberships.values("user_id")),
+                           ProblemReason.DUPLICATE_MEMBERSHIP,
+                           "the user is already a member of this account")
+        return
+    # Unknown references (-1) are reported as unknown; they never make a twin.
+    known = (account_rows >= 0) & (user_rows >= 0)
+    pair = np.where(known, account_rows * (int(user_rows.max(initial=0)) + 1) + user_rows,
+                    -1 - np.arange(len(known)))
+    keys = pa.array(pair)
+    if all_distinct(keys):
+        return
+    _report_twins(memberships, "user_id", encode_keys(keys), (),
+                  ProblemReason.DUPLICATE_MEMBERSHIP,
+                  "the user is already a member of this account")
+
+
 def _report_duplicates(reading: _FileReading, column: str, keys: tuple[pa.Array | None, ...],
                        reason: ProblemReason, message: str) -> None:
     present = [key for key in keys if key is not None]
-    if len(present) < len(keys):
+    if len(present) < len(keys) or all_distinct(*present):
         return
+    _report_twins(reading, column, encode_keys(*present), tuple(present), reason, message)
+
+
+def _report_twins(reading: _FileReading, column: str, codes: KeyCodes,
+                  texts: tuple[pa.Array | None, ...], reason: ProblemReason,
+                  message: str) -> None:
+    """Report every row whose key appeared on an earlier row."""
     import pyarrow.compute as pc
 
-    codes = encode_keys(*present)
+    if codes.distinct == len(codes.codes):
+        return
     rows = codes.duplicate_rows()
-    for key in present:
+    for text in texts:
         # An empty key is reported as empty (or allowed, for invitation ids): never a twin.
-        if rows.size:
-            rows = rows[pc.not_equal(key.take(rows), "").to_numpy(zero_copy_only=False)]
+        if rows.size and text is not None:
+            rows = rows[pc.not_equal(text.take(rows), "").to_numpy(zero_copy_only=False)]
     if not rows.size:
         return
     first_lines = reading.text.lines(codes.first_row_of(rows)).tolist()
     reading.report_each(column, rows, reason,
                         [f"{message} on line {line}" for line in first_lines])
-
-
-def _check_references(readings: dict[str, _FileReading | None]) -> None:
-    """Memberships name known accounts and users; invitations name known accounts."""
-    import pyarrow.compute as pc
-
-    users, accounts = readings["users"], readings["accounts"]
-    known = {
-        "user_id": None if users is None else users.values("user_id"),
-        "account_id": None if accounts is None else accounts.values("account_id"),
-    }
-    noun = {"user_id": ("user", "users.csv", ProblemReason.UNKNOWN_USER),
-            "account_id": ("account", "accounts.csv", ProblemReason.UNKNOWN_ACCOUNT)}
-    for table in ("memberships", "invitations"):
-        reading = readings[table]
-        if reading is None:
-            continue
-        for column in ("account_id", "user_id"):
-            references, ids = reading.values(column), known[column]
-            if references is None or ids is None:
-                continue
-            missing = pc.and_(pc.invert(pc.is_in(references, value_set=ids)),
-                              pc.not_equal(references, ""))
-            rows = np.flatnonzero(missing.to_numpy(zero_copy_only=False))
-            what, file, reason = noun[column]
-            reading.report(column, RowIssue(rows, reason, f"no {what} has this id in {file}"))
 
 
 def _in_reading_order(problems: list[Problem],

@@ -127,4 +127,5 @@ def _positions(references: pa.ChunkedArray, ids: pa.ChunkedArray) -> np.ndarray:
     import pyarrow.compute as pc
 
     found = pc.index_in(references, value_set=ids.combine_chunks())
-    return found.to_numpy(zero_copy_only=False).astype(np.int64)
+    positions: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
+    return positions

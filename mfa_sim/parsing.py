@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -201,6 +201,25 @@ def _counts(text: pa.ChunkedArray) -> ParsedColumn:
 _ZONE = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 _DATE_ONLY = r"^\d{4}-\d\d-\d\d$"
 TIME_TYPE_UNIT = "us"
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_EARLIEST = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+_LATEST = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
+
+
+def _cast_within_calendar(candidates: pa.Array, time_type: pa.DataType) -> pa.Array | None:
+    """Every candidate read by Arrow, or None if one is unreadable or outside the
+    years Python holds (Arrow reads year 0000, or 9999 pushed over by a zone)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        moments = pc.cast(candidates, time_type)
+    except pa.ArrowInvalid:
+        return None
+    extent = pc.min_max(moments.cast(pa.int64())).as_py()
+    if extent["min"] is None or (extent["min"] >= _EARLIEST and extent["max"] <= _LATEST):
+        return moments
+    return None
 
 
 def _times(text: pa.ChunkedArray) -> ParsedColumn:
@@ -210,16 +229,20 @@ def _times(text: pa.ChunkedArray) -> ParsedColumn:
     time_type = pa.timestamp(TIME_TYPE_UNIT, tz="UTC")
     values = trimmed(text)
     empty = pc.equal(values, "")
+    nothing = pa.scalar(None, pa.string())
+    # Most exports write every time with its zone: one cast reads them all.
+    moments = _cast_within_calendar(pc.if_else(empty, nothing, values)
+                                    if empty.true_count else values, time_type)
+    if moments is not None:
+        return ParsedColumn(moments, ())
     # Arrow parses only zoned strings into a zoned type: a time without a zone is UTC.
     dated = pc.if_else(pc.match_substring_regex(values, _DATE_ONLY),
                        pc.binary_join_element_wise(values, "T00:00:00", ""), values)
     zoned = pc.if_else(pc.match_substring_regex(dated, _ZONE), dated,
                        pc.binary_join_element_wise(dated, "Z", ""))
-    candidates = pc.if_else(empty, pa.scalar(None, pa.string()), zoned)
-    try:
-        return ParsedColumn(pc.cast(candidates, time_type), ())
-    except pa.ArrowInvalid:
-        pass
+    moments = _cast_within_calendar(pc.if_else(empty, nothing, zoned), time_type)
+    if moments is not None:
+        return ParsedColumn(moments, ())
     # Some value is not in a form Arrow reads: judge each one the slow way.
     parsed: list[datetime | None] = []
     bad: list[int] = []
@@ -255,7 +278,10 @@ def parse_time(value: str) -> datetime | None:
         return None
     if moment.tzinfo is None:
         return moment.replace(tzinfo=UTC)
-    return moment.astimezone(UTC)
+    try:
+        return moment.astimezone(UTC)
+    except OverflowError:
+        return None
 
 
 def _text(text: pa.ChunkedArray) -> ParsedColumn:

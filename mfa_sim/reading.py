@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import sys
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,12 +43,18 @@ class TextTable:
         are left out and reported.
     problems
         Structural problems: encoding, empty file, wrong field counts.
+    malformed
+        The fields of each record left out for a wrong field count, as written.
+    header_line
+        The line the header starts on (1 unless blank lines come first).
     """
 
     file: str
     header: tuple[str, ...]
     table: pa.Table
     problems: tuple[Problem, ...]
+    malformed: tuple[tuple[str, ...], ...]
+    header_line: int
     _source: bytes = field(repr=False)
     _header_lines: int = field(repr=False)
     _line_cache: list[np.ndarray] = field(default_factory=list, repr=False)
@@ -70,7 +78,8 @@ class TextTable:
         body = self._source
         newlines = body.count(b"\n")
         trailing = 0 if body.endswith(b"\n") else 1
-        if newlines + trailing == self._header_lines + self.num_records:
+        lone_returns = body.count(b"\r") != body.count(b"\r\n")
+        if not lone_returns and newlines + trailing == self._header_lines + self.num_records:
             # One record per line and no blank line: the line is the record's position.
             return np.arange(self.num_records, dtype=np.int64) + self._header_lines + 1
         starts, _ = _scan_records(_decode(body), len(self.header))
@@ -108,11 +117,10 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
         text_head = _decode_prefix(source[: 1 << 16])
     except UnicodeDecodeError as error:
         return _not_utf8(file, source, error)
-    header_end, header_lines = _header_extent(source, text_head)
+    header_end, header_lines, header, header_line = _header_extent(source, text_head)
     if header_end is None:
         return Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                        "the file is empty: it has no header line")
-    header = _parse_header(source[:header_end])
     table, wrong_counts = _read_records(source[header_end:], len(header))
     if table is None:
         try:
@@ -121,9 +129,11 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
             return _not_utf8(file, source, error)
         raise AssertionError("Arrow refused text that Python decodes as UTF-8")
     problems: list[Problem] = []
+    malformed: list[tuple[str, ...]] = []
     if wrong_counts:
-        problems.extend(_field_count_problems(file, source, header))
-    return TextTable(file, header, table, tuple(problems), source, header_lines)
+        problems.extend(_field_count_problems(file, source, header, malformed))
+    return TextTable(file, header, table, tuple(problems), tuple(malformed), header_line,
+                     source, header_lines)
 
 
 def _decode(source: bytes) -> str:
@@ -145,33 +155,44 @@ def _not_utf8(file: str, source: bytes, error: UnicodeDecodeError) -> Problem:
                    f"the file is not UTF-8 (bad byte at offset {position})")
 
 
-def _header_extent(source: bytes, text_head: str) -> tuple[int | None, int]:
-    """Where the header record ends (byte offset) and how many lines it and any
-    blank lines before it take, or ``None`` if the file holds no record at all."""
-    reader = csv.reader(io.StringIO(text_head, newline=""))
-    for row in reader:
-        if row:
-            lines = reader.line_num
-            offset = _offset_after_lines(source, lines)
-            return offset, lines
+def _header_extent(source: bytes,
+                   text_head: str) -> tuple[int | None, int, tuple[str, ...], int]:
+    """Where the header record ends (byte offset), how many lines it and any blank
+    lines before it take, its names (trimmed) and the line it starts on; the offset
+    is ``None`` if the file holds no record at all.
+
+    Lines end at LF, CRLF or a lone CR, as the csv module and Arrow both see them.
+    """
+    consumed: list[str] = []
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text_head, newline=""):
+            consumed.append(line)
+            yield line
+
+    with _unlimited_fields():
+        reader = csv.reader(lines())
+        previous = 0
+        for row in reader:
+            if row:
+                offset = len("".join(consumed[: reader.line_num]).encode("utf-8"))
+                return (offset, reader.line_num, tuple(name.strip() for name in row),
+                        previous + 1)
+            previous = reader.line_num
     if len(source) > len(text_head.encode("utf-8")):
         raise UnicodeDecodeError("utf-8", source, 0, 1, "header too long to locate")
-    return None, 0
+    return None, 0, (), 0
 
 
-def _offset_after_lines(source: bytes, lines: int) -> int:
-    offset = 0
-    for _ in range(lines):
-        found = source.find(b"\n", offset)
-        if found < 0:
-            return len(source)
-        offset = found + 1
-    return offset
-
-
-def _parse_header(raw: bytes) -> tuple[str, ...]:
-    row = next(csv.reader(io.StringIO(raw.decode("utf-8"), newline="")))
-    return tuple(name.strip() for name in row)
+@contextmanager
+def _unlimited_fields() -> Iterator[None]:
+    """Lift the csv module's field size limit: a stray quote can make one field of
+    the rest of a file, which must be reported, not crash the reader."""
+    previous = csv.field_size_limit(sys.maxsize)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
 
 
 def _read_records(body: bytes, width: int) -> tuple[pa.Table | None, int]:
@@ -209,38 +230,45 @@ def _read_records(body: bytes, width: int) -> tuple[pa.Table | None, int]:
     return table, len(wrong)
 
 
-def _scan_records(text: str, width: int) -> tuple[list[int], list[tuple[int, int, str]]]:
+def _scan_records(text: str, width: int) -> tuple[list[int], list[tuple[int, list[str]]]]:
     """Walk the file as Python's csv module sees it.
 
     Returns the start line of every well-formed record after the header, and
-    (line, field count, text) for every record with the wrong number of fields.
+    (line, fields) for every record with the wrong number of fields.
     """
-    reader = csv.reader(io.StringIO(text, newline=""))
     starts: list[int] = []
-    wrong: list[tuple[int, int, str]] = []
-    previous_end = 0
-    seen_header = False
-    for row in reader:
-        start = previous_end + 1
-        previous_end = reader.line_num
-        if not row:
-            continue
-        if not seen_header:
-            seen_header = True
-            continue
-        if len(row) == width:
-            starts.append(start)
-        else:
-            wrong.append((start, len(row), ",".join(row)))
+    wrong: list[tuple[int, list[str]]] = []
+    with _unlimited_fields():
+        reader = csv.reader(io.StringIO(text, newline=""))
+        previous_end = 0
+        seen_header = False
+        for row in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if not row:
+                continue
+            if not seen_header:
+                seen_header = True
+                continue
+            if len(row) == width:
+                starts.append(start)
+            else:
+                wrong.append((start, row))
     return starts, wrong
 
 
-def _field_count_problems(file: str, source: bytes, header: Sequence[str]) -> list[Problem]:
+def _field_count_problems(file: str, source: bytes, header: Sequence[str],
+                          malformed: list[tuple[str, ...]]) -> list[Problem]:
+    """Problems for the records with a wrong field count; their fields go to
+    ``malformed``."""
     _, wrong = _scan_records(_decode(source), len(header))
     problems = []
-    for line, count, text in wrong:
+    for line, fields in wrong:
+        count = len(fields)
         reason = (ProblemReason.TOO_MANY_FIELDS if count > len(header)
                   else ProblemReason.TOO_FEW_FIELDS)
-        problems.append(Problem(file, line, None, text, reason,
-                                f"the record has {count} field{'' if count == 1 else 's'}, the header {len(header)}"))
+        malformed.append(tuple(fields))
+        problems.append(Problem(file, line, None, ",".join(fields), reason,
+                                f"the record has {count} field{'' if count == 1 else 's'}, "
+                                f"the header {len(header)}"))
     return problems

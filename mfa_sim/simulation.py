@@ -238,9 +238,9 @@ class Simulation:
             raise UsageError(f"unknown action {action!r}; actions: "
                              f"{', '.join(ACTIONS)}") from None
         spec = ACTIONS[name]
-        for arg in args:
-            if spec.arg(arg) is None:
-                raise UsageError(f"{name.value} takes no argument {arg!r}")
+        for given in args:
+            if spec.arg(given) is None:
+                raise UsageError(f"{name.value} takes no argument {given!r}")
         for arg in spec.args:
             if arg.required and arg.name not in args:
                 raise UsageError(f"{name.value} needs the argument {arg.name!r}")
@@ -265,6 +265,28 @@ class Simulation:
         from mfa_sim.report.html import run_html_fragment
 
         return run_html_fragment(self.run)
+
+
+def what_ifs(dataset: Dataset, questions: Iterable[tuple[str, dict[str, Any]]],
+             policy: str | Policy = "dnsimple", start: datetime = DEFAULT_START,
+             seed: int = 0) -> Run:
+    """Each question answered on its own against the unchanged dataset.
+
+    Examples
+    --------
+    >>> import mfa_sim
+    >>> questions = [("disable_mfa", {"user": "u_dana"}),
+    ...              ("enforce_mfa", {"account": "a_team"})]
+    >>> run = what_ifs(mfa_sim.load_dataset("datasets/example"), questions)
+    >>> [outcome.status.value for outcome in run.outcomes]
+    ['applied', 'rejected']
+    """
+    simulation = Simulation(dataset, policy, start, seed)
+    outcomes = tuple(
+        simulation.engine.apply(simulation.state, simulation._check(action, args), args,
+                                step=number)[1]
+        for number, (action, args) in enumerate(questions, start=1))
+    return Run(simulation.policy.name, outcomes, simulation.state)
 
 
 def _given(**args: Any) -> dict[str, Any]:

@@ -37,7 +37,7 @@ def parse_boolean(written: str) -> bool | Unparsed:
     return UNPARSED
 
 
-def parse_mfa_state(written: str) -> bool | None | Unparsed:
+def parse_mfa_state(written: str) -> bool | Unparsed | None:
     """An MFA state: ``True``, ``False`` or ``None`` for unknown (empty or ``unknown``).
 
     Examples

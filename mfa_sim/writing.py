@@ -24,9 +24,8 @@ def quoted(text: pa.Array, *, always: bool = False) -> pa.Array:
     >>> print(*quoted(pa.array(["plain", "a,b", 'say "hi" twice'])).to_pylist())
     plain "a,b" "say ""hi"" twice"
     """
-    import pyarrow.compute as pc
-
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     quote = pa.scalar('"', text.type)
     doubled = pc.replace_substring(text, '"', '""')
