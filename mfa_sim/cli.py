@@ -8,6 +8,7 @@ imported inside the commands, so ``mfa-sim --help`` starts at once.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable, Sequence
 from typing import NoReturn, TextIO
@@ -174,7 +175,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     err = err or sys.stderr
     parser = build_parser()
     try:
-        arguments = parser.parse_args(argv)
+        # argparse prints help and usage errors itself: send them where the caller said.
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            arguments = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
     run: Callable[[argparse.Namespace, TextIO], int] = arguments.run

@@ -129,7 +129,10 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         tables["invitations"] = empty_table(SCHEMAS[3])
     header = {name: (reading.text.header if reading is not None else ())
               for name, reading in readings.items()}
-    return Dataset(tables, header, source=str(folder))
+    # The loader already knows the row every membership names: the lookups reuse it.
+    known_rows = {f"rows:{table}:{column}": rows for name, index in indexes.items()
+                  for (table, column), rows in index.references.items()}
+    return Dataset(tables, header, source=str(folder), _cache=known_rows)
 
 
 def _read_file(folder: Path, schema: FileSchema,

@@ -102,7 +102,7 @@ def _memberships(state: State) -> pa.Table:
     base = dataset.tables["memberships"]
     lookups = dataset.lookups
     keep = np.ones(base.num_rows, dtype=bool)
-    account_ids = list(lookups.account_rows)
+    account_ids = state.baseline.account_ids
     users = state.baseline.member_users
     added = []
     for (account, user), role in state.memberships.items():

@@ -286,7 +286,8 @@ def what_ifs(dataset: Dataset, questions: Iterable[tuple[str, dict[str, Any]]],
         simulation.engine.apply(simulation.state, simulation._check(action, args), args,
                                 step=number)[1]
         for number, (action, args) in enumerate(questions, start=1))
-    return Run(simulation.policy.name, outcomes, simulation.state)
+    return Run(simulation.policy.name, outcomes, simulation.state,
+               name="what-ifs, each against the unchanged dataset")
 
 
 def _given(**args: Any) -> dict[str, Any]:

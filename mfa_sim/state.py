@@ -8,8 +8,9 @@ what-if costs nothing: both branches share everything they have not changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -73,90 +74,123 @@ class Invitation:
 
 @dataclass(frozen=True)
 class Baseline:
-    """What the loaded dataset holds, in the forms the steps need, built once.
+    """What the loaded dataset holds, in the forms the steps need.
 
-    Per-account counts are vectorised over the tables; per-row values are read on
-    demand, one row at a time.
+    Each piece is built on first use, vectorised over its table, and kept: a step
+    pays only for the pieces it reads, and per-row values are read one row at a time.
     """
 
     dataset: Dataset
-    member_users: np.ndarray
-    """memberships.user_id as Python strings."""
-    member_roles: np.ndarray
-    """Canonical role of each membership."""
-    managers: np.ndarray
-    """Owners and admins per account row."""
-    members: np.ndarray
-    """Members per account row."""
-    invitations: np.ndarray
-    """Pending invitations per account row."""
-    mfa: pa.Array
-    enforced: pa.Array
-    plans: pa.Array
-    """Canonical plan of each account."""
-    seats: pa.Array
-    account_emails: pa.Array
-    invitation_rows: dict[tuple[str, str], int]
-    """(account, email key) -> row of invitations.csv."""
-    invitations_by_email: dict[str, tuple[int, ...]]
-    invitations_by_account: dict[str, tuple[int, ...]]
-    invitation_ids: frozenset[str]
 
     @classmethod
     def of(cls, dataset: Dataset) -> Baseline:
-        """The baseline of a dataset (cached on the dataset)."""
-        cache = dataset._cache
-        found = cache.get("baseline")
+        """The baseline of a dataset (one per dataset)."""
+        found = dataset._cache.get("baseline")
         if found is None:
-            found = cls._build(dataset)
-            cache["baseline"] = found
+            found = cls(dataset)
+            dataset._cache["baseline"] = found
         result: Baseline = found
         return result
 
-    @classmethod
-    def _build(cls, dataset: Dataset) -> Baseline:
+    @cached_property
+    def member_users(self) -> np.ndarray:
+        """memberships.user_id as Python strings."""
+        users: np.ndarray = self.dataset.tables["memberships"].column("user_id").to_numpy()
+        return users
+
+    @cached_property
+    def member_roles(self) -> np.ndarray:
+        """The canonical role of each membership."""
+        roles = self.dataset.canonical_table("memberships").column("role")
+        found: np.ndarray = roles.to_numpy()
+        return found
+
+    @cached_property
+    def managers(self) -> np.ndarray:
+        """Owners and admins per account row."""
         import pyarrow as pa
         import pyarrow.compute as pc
 
-        lookups = dataset.lookups
-        memberships = dataset.canonical_table("memberships")
-        roles = memberships.column("role").combine_chunks()
+        roles = self.dataset.canonical_table("memberships").column("role")
         managing = pc.is_in(roles, value_set=pa.array([Role.OWNER.value, Role.ADMIN.value]))
-        accounts = dataset.tables["accounts"]
-        account_count = accounts.num_rows
-        managing_rows = managing.to_numpy(zero_copy_only=False)
-        invitations = dataset.canonical_table("invitations")
-        invited_accounts = pc.index_in(invitations.column("account_id"),
-                                       value_set=accounts.column("account_id").combine_chunks())
-        invitation_keys = [
-            (account, email_key(email)) for account, email in zip(
-                invitations.column("account_id").to_pylist(),
-                invitations.column("email").to_pylist(), strict=True)]
-        by_email: dict[str, list[int]] = {}
-        by_account: dict[str, list[int]] = {}
-        for row, (account, key) in enumerate(invitation_keys):
-            by_email.setdefault(key, []).append(row)
-            by_account.setdefault(account, []).append(row)
-        return cls(
-            dataset=dataset,
-            member_users=memberships.column("user_id").to_numpy(),
-            member_roles=roles.to_numpy(zero_copy_only=False),
-            managers=np.bincount(lookups.membership_account[managing_rows],
-                                 minlength=account_count),
-            members=lookups.by_account.sizes(),
-            invitations=np.bincount(
-                invited_accounts.to_numpy(zero_copy_only=False).astype(np.int64),
-                minlength=account_count),
-            mfa=dataset.tables["users"].column("mfa_enabled").combine_chunks(),
-            enforced=accounts.column("mfa_enforced").combine_chunks(),
-            plans=dataset.canonical_table("accounts").column("plan").combine_chunks(),
-            seats=accounts.column("seats").combine_chunks(),
-            account_emails=accounts.column("email").combine_chunks(),
-            invitation_rows={key: row for row, key in enumerate(invitation_keys)},
-            invitations_by_email={key: tuple(rows) for key, rows in by_email.items()},
-            invitations_by_account={key: tuple(rows) for key, rows in by_account.items()},
-            invitation_ids=frozenset(invitations.column("invitation_id").drop_null().to_pylist()),
-        )
+        rows = self.dataset.lookups.membership_account[
+            managing.to_numpy(zero_copy_only=False)]
+        return np.bincount(rows, minlength=self.dataset.tables["accounts"].num_rows)
+
+    @cached_property
+    def members(self) -> np.ndarray:
+        """Members per account row."""
+        return self.dataset.lookups.by_account.sizes()
+
+    @cached_property
+    def invitations(self) -> np.ndarray:
+        """Pending invitations per account row."""
+        import pyarrow.compute as pc
+
+        accounts = self.dataset.tables["accounts"].column("account_id").combine_chunks()
+        invited = pc.index_in(self.dataset.tables["invitations"].column("account_id"),
+                              value_set=accounts)
+        return np.bincount(invited.to_numpy(zero_copy_only=False).astype(np.int64),
+                           minlength=len(accounts))
+
+    @cached_property
+    def mfa(self) -> pa.Array:
+        """Each user's MFA state (null: unknown)."""
+        return self.dataset.tables["users"].column("mfa_enabled").combine_chunks()
+
+    @cached_property
+    def enforced(self) -> pa.Array:
+        """Whether each account enforces MFA."""
+        return self.dataset.tables["accounts"].column("mfa_enforced").combine_chunks()
+
+    @cached_property
+    def plans(self) -> pa.Array:
+        """The canonical plan of each account."""
+        return self.dataset.canonical_table("accounts").column("plan").combine_chunks()
+
+    @cached_property
+    def seats(self) -> pa.Array:
+        """Each account's seats (null: unlimited)."""
+        return self.dataset.tables["accounts"].column("seats").combine_chunks()
+
+    @cached_property
+    def account_emails(self) -> pa.Array:
+        """Each account's own email."""
+        return self.dataset.tables["accounts"].column("email").combine_chunks()
+
+    @cached_property
+    def account_ids(self) -> list[str]:
+        """Account ids in row order."""
+        ids: list[str] = self.dataset.tables["accounts"].column("account_id").to_pylist()
+        return ids
+
+    @cached_property
+    def _invitation_keys(self) -> list[tuple[str, str]]:
+        invitations = self.dataset.tables["invitations"]
+        return [(account, email_key(email)) for account, email in zip(
+            invitations.column("account_id").to_pylist(),
+            invitations.column("email").to_pylist(), strict=True)]
+
+    @cached_property
+    def invitation_rows(self) -> dict[tuple[str, str], int]:
+        """(account, email key) -> row of invitations.csv."""
+        return {key: row for row, key in enumerate(self._invitation_keys)}
+
+    @cached_property
+    def invitations_by_email(self) -> dict[str, tuple[int, ...]]:
+        """email key -> rows of invitations.csv."""
+        return _grouped(key for _, key in self._invitation_keys)
+
+    @cached_property
+    def invitations_by_account(self) -> dict[str, tuple[int, ...]]:
+        """account -> rows of invitations.csv."""
+        return _grouped(account for account, _ in self._invitation_keys)
+
+    @cached_property
+    def invitation_ids(self) -> frozenset[str]:
+        """The invitation ids the dataset uses."""
+        ids = self.dataset.tables["invitations"].column("invitation_id").drop_null()
+        return frozenset(ids.to_pylist())
 
     def invitation(self, row: int) -> Invitation:
         """The invitation of one row of invitations.csv."""
@@ -173,6 +207,13 @@ class Baseline:
             base_row=row,
             role_written=written,
         )
+
+
+def _grouped(keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
+    groups: dict[str, list[int]] = {}
+    for row, key in enumerate(keys):
+        groups.setdefault(key, []).append(row)
+    return {key: tuple(rows) for key, rows in groups.items()}
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,7 +374,7 @@ class State:
         found = set(self.joined_accounts.get(user, frozenset()))
         lookups = self.dataset.lookups
         if user in lookups.user_rows:
-            account_ids = self._account_ids()
+            account_ids = self.baseline.account_ids
             for row in lookups.memberships_of_user(user):
                 account = account_ids[lookups.membership_account[row]]
                 if self.memberships.get((account, user), True) is not None:
@@ -354,14 +395,6 @@ class State:
             if role is not None:
                 found[user] = role
         return dict(sorted(found.items()))
-
-    def _account_ids(self) -> list[str]:
-        found = self.dataset._cache.get("account_ids")
-        if found is None:
-            found = list(self.dataset.lookups.account_rows)
-            self.dataset._cache["account_ids"] = found
-        result: list[str] = found
-        return result
 
     # -- invitations ----------------------------------------------------------------------
 

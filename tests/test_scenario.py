@@ -290,7 +290,10 @@ def test_a_merge_of_a_mapping_into_itself_is_refused(dataset: Dataset) -> None:
 
 def test_deep_nesting_is_an_input_error_not_a_crash(dataset: Dataset) -> None:
     problem = the_problem("steps: " + "[" * 5000 + "]" * 5000, dataset)
-    assert problem.reason is R.INVALID_YAML
+    # libyaml reads the nesting and the shape check refuses it; the pure-Python
+    # loader gives up on the depth: either way one located input error.
+    assert problem.reason in (R.INVALID_YAML, R.INVALID_SCENARIO)
+    assert problem.line == 1
 
 
 # --- every refusal on its own ----------------------------------------------------------

@@ -1,0 +1,66 @@
+"""Cost per step of `mfa-sim simulate`, and loading plus one step against pyarrow.
+
+Usage: python benchmarks/bench_simulate.py [S,M,L]
+
+Per step: (time of a scenario of 2,001 `disable_mfa` steps on random users with MFA
+- time of a 1-step scenario) / 2,000, both through the CLI with JSON output, so the
+cost of loading cancels out. Loading plus one step is compared with a process that
+only reads the four CSVs with pyarrow, measured side by side.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+from pathlib import Path
+
+from common import DATA, PYARROW_READ, dataset, median_seconds, peak, side_by_side, sizes_from_argv
+
+REPEATS = 5
+STEPS = 2001
+
+
+def users_with_mfa(folder: Path, count: int, seed: int) -> list[str]:
+    """Random users whose MFA is enabled, in the order a scenario will use them."""
+    import pyarrow.csv as pacsv
+
+    table = pacsv.read_csv(folder / "users.csv").to_pydict()
+    enabled = [user for user, mfa in zip(table["user_id"], table["mfa_enabled"], strict=True)
+               if str(mfa).lower() == "true"]
+    return random.Random(seed).sample(enabled, count)
+
+
+def scenario(path: Path, users: list[str]) -> Path:
+    """A scenario where each user in turn disables MFA."""
+    steps = "".join(f"  - disable_mfa: {{user: '{user}'}}\n" for user in users)
+    path.write_text(f"name: {len(users)} users disable MFA\nsteps:\n{steps}", encoding="utf-8")
+    return path
+
+
+def main() -> None:
+    print(f"{'dataset':<9}{'pyarrow s':>11}{'1 step s':>10}{'2001 steps s':>14}"
+          f"{'per step us':>13}{'load+1 ratio':>14}{'peak MiB':>10}")
+    for size in sizes_from_argv():
+        folder = dataset(size)
+        users = users_with_mfa(folder, STEPS, seed=3)
+        one = scenario(DATA / f"{size}-one-step.yaml", users[:1])
+        many = scenario(DATA / f"{size}-{STEPS}-steps.yaml", users)
+        out = DATA / f"{size}-run.json"
+
+        def simulate(plan: Path, report: Path = out) -> list[str]:
+            return [sys.executable, "-m", "mfa_sim", "simulate", str(folder), str(plan),
+                    "--format", "json", "--output", str(report)]
+
+        found = side_by_side({
+            "reference": [sys.executable, "-c", PYARROW_READ, str(folder)],
+            "one": simulate(one),
+            "many": simulate(many),
+        }, REPEATS)
+        reference, single, full = (median_seconds(found[k]) for k in ("reference", "one", "many"))
+        per_step = (full - single) / (STEPS - 1)
+        print(f"{size:<9}{reference:>11.3f}{single:>10.3f}{full:>14.3f}{per_step * 1e6:>13.1f}"
+              f"{single / reference:>14.2f}{peak(found['many']):>10.0f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,168 @@
+"""The `simulate` and `what-if` commands (contract §4): formats, exit codes, saved state."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import mfa_sim
+from mfa_sim.cli import main
+from mfa_sim.totp import derive_recovery_code, derive_secret
+
+EXAMPLE = Path("datasets/example")
+SCENARIO = EXAMPLE / "scenario.yaml"
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_simulate_text_lists_every_step_then_the_summary() -> None:
+    code, out, err = run_cli("simulate", str(EXAMPLE), str(SCENARIO))
+    assert (code, err) == (0, "")
+    step_lines = [line for line in out.splitlines()
+                  if line[:4].strip().isdigit() and line[4:6] == "  "]
+    assert [int(line[:4]) for line in step_lines] == list(range(1, 19))
+    assert "Enforcement refused on a_team: 2 members lack MFA: u_ben, u_chloe." in out
+    assert out.index("Summary") > out.index(step_lines[-1])
+
+
+def test_simulate_json_has_the_contract_shape() -> None:
+    code, out, _ = run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--format", "json")
+    assert code == 0
+    report = json.loads(out)
+    assert list(report) == ["policy", "steps", "summary"]
+    assert report["policy"] == "dnsimple"
+    first = report["steps"][0]
+    assert list(first) == ["step", "action", "args", "time", "message", "status", "reason",
+                           "users", "events"]
+    assert (first["status"], first["reason"], first["users"]) == (
+        "rejected", "noncompliant_members", ["u_ben", "u_chloe"])
+    assert first["args"] == {"account": "a_team", "actor": "u_alice"}
+    assert "users" not in report["steps"][1]
+    assert report["summary"]["removed"] == [
+        {"account": "a_team", "user": "u_ben", "step": 2},
+        {"account": "a_team", "user": "u_chloe", "step": 3},
+        {"account": "a_secure", "user": "u_dana", "step": 17},
+        {"account": "a_team", "user": "u_dana", "step": 17},
+        {"account": "a_secure", "user": "u_eli", "step": 18},
+    ]
+    assert report["summary"]["blocked"] == [
+        {"account": "a_team", "email": "ben@acme.example", "step": 7},
+        {"account": "a_secure", "email": "gina@newhire.example", "step": 15},
+    ]
+    assert report["summary"]["warnings"] == [
+        {"type": "account_unmanaged", "account": "a_secure", "step": 18}]
+
+
+def test_simulate_output_file_and_every_format(tmp_path: Path) -> None:
+    for fmt, marker in (("text", "Summary"), ("json", '"policy"'), ("markdown", "|"),
+                        ("html", "<!DOCTYPE html>")):
+        target = tmp_path / f"report.{fmt}"
+        code, out, _ = run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--format", fmt,
+                               "--output", str(target))
+        assert (code, out) == (0, "")
+        assert marker in target.read_text(encoding="utf-8")
+
+
+def test_save_state_writes_a_dataset_that_loads_back(tmp_path: Path) -> None:
+    target = tmp_path / "after"
+    code, _, _ = run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--save-state", str(target))
+    assert code == 0
+    assert sorted(p.name for p in target.iterdir()) == [
+        "accounts.csv", "invitations.csv", "memberships.csv", "users.csv"]
+    saved = mfa_sim.load_dataset(target)
+    members = set(zip(saved.memberships["account_id"], saved.memberships["user_id"],
+                      strict=True))
+    assert members == {("a_team", "u_alice"), ("a_team", "u_ben"), ("a_team", "u_chloe"),
+                       ("a_secure", "u_gina"), ("a_solo", "u_finn")}
+    users = saved.users.set_index("user_id")
+    assert users.loc["u_gina", "email"] == "gina@newhire.example"
+    assert users.loc["u_dana", "mfa_enabled"] == False  # noqa: E712 (a nullable boolean)
+    # Only the invitation nobody accepted is still pending.
+    assert saved.invitations["email"].tolist() == ["finn@mail.example"]
+
+
+def test_saved_state_and_reports_hold_no_totp_secret(tmp_path: Path) -> None:
+    target = tmp_path / "after"
+    run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--save-state", str(target))
+    texts = [path.read_text(encoding="utf-8") for path in target.iterdir()]
+    for fmt in ("text", "json", "markdown", "html"):
+        texts.append(run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--format", fmt)[1])
+    # The scenario's seed is 7; u_ben and u_gina enrolled once each with TOTP.
+    secrets = [derive_secret(7, user, 1) for user in ("u_ben", "u_gina", "u_chloe")]
+    codes = [derive_recovery_code(7, user, 1) for user in ("u_ben", "u_gina", "u_chloe")]
+    for text in texts:
+        for secret in secrets + codes:
+            assert secret not in text
+            assert secret.lower() not in text.lower()
+
+
+def test_save_state_into_a_non_empty_folder_is_refused_before_running(tmp_path: Path) -> None:
+    (tmp_path / "keep.txt").write_text("mine", encoding="utf-8")
+    code, out, err = run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--save-state",
+                             str(tmp_path))
+    assert code == 2
+    assert out == ""
+    assert "new or empty" in err
+    assert [p.name for p in tmp_path.iterdir()] == ["keep.txt"]
+
+
+def test_a_bad_scenario_exits_2_with_every_problem(tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("steps:\n  - enforce_mfa: {account: a_nowhere}\n"
+                        "  - explode: {}\n", encoding="utf-8")
+    code, out, err = run_cli("simulate", str(EXAMPLE), str(scenario))
+    assert (code, out) == (2, "")
+    assert "a_nowhere" in err
+    assert "explode" in err
+    assert "Traceback" not in err
+
+
+def test_what_if_answers_each_question_against_the_unchanged_dataset() -> None:
+    code, out, _ = run_cli("what-if", str(EXAMPLE), "--enforce", "a_team",
+                           "--disable-mfa", "u_dana", "u_eli", "--format", "json")
+    assert code == 0
+    steps = json.loads(out)["steps"]
+    # disable-mfa ones first, then enforce ones, each in the order given.
+    assert [(s["step"], s["action"], s["args"]) for s in steps] == [
+        (1, "disable_mfa", {"user": "u_dana"}),
+        (2, "disable_mfa", {"user": "u_eli"}),
+        (3, "enforce_mfa", {"account": "a_team"}),
+    ]
+    # Had u_dana's what-if been applied, u_eli leaving would leave a_secure unmanaged.
+    assert [e["type"] for e in steps[1]["events"]] == ["mfa_disabled", "member_removed"]
+    assert steps[2]["reason"] == "noncompliant_members"
+
+
+def test_what_if_needs_a_question_and_known_ids() -> None:
+    code, _, err = run_cli("what-if", str(EXAMPLE))
+    assert code == 2
+    assert "--disable-mfa" in err
+    code, _, err = run_cli("what-if", str(EXAMPLE), "--disable-mfa", "u_nobody",
+                           "--enforce", "a_nowhere")
+    assert code == 2
+    assert "u_nobody" in err
+    assert "a_nowhere" in err
+
+
+@pytest.mark.parametrize("command", [["simulate", str(EXAMPLE), str(SCENARIO)],
+                                     ["what-if", str(EXAMPLE), "--disable-mfa", "u_eli"]])
+def test_python_dash_m_runs_the_same_command(command: list[str]) -> None:
+    done = subprocess.run([sys.executable, "-m", "mfa_sim", *command], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0
+    assert done.stdout == run_cli(*command)[1]
+
+
+def test_unknown_format_is_a_usage_error() -> None:
+    code, _, err = run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--format", "csv")
+    assert code == 2
+    assert "invalid choice" in err
