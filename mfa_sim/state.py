@@ -9,9 +9,9 @@ what-if costs nothing: both branches share everything they have not changed.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
-from functools import cached_property
+from dataclasses import dataclass, field, fields
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -262,8 +262,19 @@ class State:
         return cls(Baseline.of(dataset), clock)
 
     def evolve(self, **changes: Any) -> State:
-        """A new state with some fields replaced."""
-        return replace(self, **changes)
+        """A new state with some fields replaced.
+
+        Steps make several of these, so it copies the slots directly rather than
+        going through ``dataclasses.replace`` and ``__init__``.
+        """
+        unknown = changes.keys() - _STATE_FIELDS
+        if unknown:
+            raise TypeError(f"State has no field {sorted(unknown)[0]!r}")
+        new = object.__new__(State)
+        for name in _STATE_FIELDS:
+            object.__setattr__(new, name, changes[name] if name in changes
+                               else getattr(self, name))
+        return new
 
     def __repr__(self) -> str:
         changed = len(self.mfa) + len(self.memberships) + len(self.invitations)
@@ -432,3 +443,6 @@ class State:
         from mfa_sim.materialise import materialise
 
         return materialise(self)
+
+
+_STATE_FIELDS = tuple(field.name for field in fields(State))

@@ -163,11 +163,15 @@ def test_json_for_the_example_run() -> None:
         "blocked": [], "warnings": []}
 
 
-def test_json_is_indented_by_two_ends_with_a_newline_and_keeps_unicode() -> None:
+def test_json_has_one_step_per_line_ends_with_a_newline_and_keeps_unicode() -> None:
     run = example_run()
     text = run_json(run)
-    assert text == json.dumps(run.to_json(), ensure_ascii=False, indent=2) + "\n"
-    assert text.startswith('{\n  "policy": "dnsimple",\n')
+    assert json.loads(text) == run.to_json()
+    assert text.startswith('{\n  "policy": "dnsimple",\n  "steps": [\n')
+    assert text.endswith("\n}\n")
+    step_lines = [line for line in text.splitlines() if line.startswith('    {"step": ')]
+    assert [json.loads(line.rstrip(","))["step"] for line in step_lines] == [
+        outcome.step for outcome in run.outcomes]
     assert run_json(dataclasses.replace(run, policy="dnsimplé")).count("dnsimplé") == 1
 
 
