@@ -231,9 +231,10 @@ def _check_identity(readings: dict[str, _FileReading | None],
     for table, reading in (("users", users), ("accounts", accounts)):
         if reading is not None and table in indexes:
             column = _REFERENCES[table][0]
-            _report_twins(reading, column, indexes[table].codes,
-                          (reading.values(column),), ProblemReason.DUPLICATE_ID,
-                          "the id is already used")
+            values = reading.values(column)
+            assert values is not None
+            _report_twins(reading, column, _leading(indexes[table].codes, len(values)),
+                          (values,), ProblemReason.DUPLICATE_ID, "the id is already used")
     if users is not None:
         emails = users.values("email")
         if emails is not None:
@@ -253,6 +254,15 @@ def _check_identity(readings: dict[str, _FileReading | None],
         if identifiers is not None:
             _report_duplicates(invitations, "invitation_id", (identifiers,),
                                ProblemReason.DUPLICATE_ID, "the id is already used")
+
+
+def _leading(codes: KeyCodes, count: int) -> KeyCodes:
+    """The codes of the first ``count`` rows: the file's own records, without the ids
+    of malformed records that :meth:`_FileReading.known_ids` appends."""
+    if len(codes.codes) == count:
+        return codes
+    own = codes.codes[:count]
+    return KeyCodes(own, int(own.max()) + 1 if count else 0)
 
 
 def _report_duplicate_memberships(memberships: _FileReading,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import sys
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -25,6 +26,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 BOM = b"\xef\xbb\xbf"
+_ANYTHING_BUT_LINE_ENDS = re.compile(rb"[^\r\n]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -115,13 +117,13 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
     source = source.removeprefix(BOM)
     try:
         text_head = _decode_prefix(source[: 1 << 16])
+        header_end, header_lines, header, header_line = _header_extent(source, text_head)
     except UnicodeDecodeError as error:
         return _not_utf8(file, source, error)
-    header_end, header_lines, header, header_line = _header_extent(source, text_head)
     if header_end is None:
         return Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                        "the file is empty: it has no header line")
-    table, wrong_counts = _read_records(source[header_end:], len(header))
+    table, wrong_counts = _read_records(source, header_end, len(header))
     if table is None:
         try:
             _decode(source)
@@ -176,11 +178,15 @@ def _header_extent(source: bytes,
         for row in reader:
             if row:
                 offset = len("".join(consumed[: reader.line_num]).encode("utf-8"))
+                if offset == len(text_head.encode("utf-8")) < len(source):
+                    break  # the header may go on past the head
                 return (offset, reader.line_num, tuple(name.strip() for name in row),
                         previous + 1)
             previous = reader.line_num
     if len(source) > len(text_head.encode("utf-8")):
-        raise UnicodeDecodeError("utf-8", source, 0, 1, "header too long to locate")
+        # The head was cut short (a long header, or a bad byte): judge the whole file;
+        # a bad byte raises UnicodeDecodeError with its real position.
+        return _header_extent(source, _decode(source))
     return None, 0, (), 0
 
 
@@ -195,9 +201,9 @@ def _unlimited_fields() -> Iterator[None]:
         csv.field_size_limit(previous)
 
 
-def _read_records(body: bytes, width: int) -> tuple[pa.Table | None, int]:
-    """The records as text columns and how many had the wrong number of fields;
-    no table when the body is not valid UTF-8."""
+def _read_records(source: bytes, start: int, width: int) -> tuple[pa.Table | None, int]:
+    """The records after ``start`` as text columns and how many had the wrong number
+    of fields; no table when they are not valid UTF-8. The bytes are not copied."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -208,26 +214,66 @@ def _read_records(body: bytes, width: int) -> tuple[pa.Table | None, int]:
         wrong.append(1)
         return "skip"
 
-    if not body.strip(b"\r\n"):
+    if _ANYTHING_BUT_LINE_ENDS.search(source, start) is None:
         empty = pa.table({name: pa.array([], pa.string()) for name in names})
         return empty, 0
+    # A stray quote can make one field longer than a block: then read in one block.
+    for block_size in (1 << 22, len(source) - start + 1):
+        wrong.clear()
+        try:
+            with _quiet_handler_failures(skip):
+                table = pacsv.read_csv(
+                    pa.BufferReader(pa.py_buffer(source)[start:]),
+                    read_options=pacsv.ReadOptions(column_names=names,
+                                                   block_size=block_size),
+                    # Quoted newlines need the slower chunker: use it only where quotes
+                    # are.
+                    parse_options=pacsv.ParseOptions(
+                        newlines_in_values=source.find(b'"', start) >= 0,
+                        invalid_row_handler=skip),
+                    convert_options=pacsv.ConvertOptions(
+                        column_types=dict.fromkeys(names, pa.string()),
+                        strings_can_be_null=False,
+                        quoted_strings_can_be_null=False,
+                    ),
+                )
+        except pa.ArrowInvalid as error:
+            # A record with a bad byte and a wrong field count fails in the row
+            # handler, which Arrow then reports as a parse error: the bytes are to blame.
+            if "utf8" in str(error).lower() or not _is_utf8(source, start):
+                return None, 0
+            if "straddl" not in str(error) or block_size > len(source) - start:
+                raise
+        else:
+            return table, len(wrong)
+    raise AssertionError("unreachable: the last block size covers the whole file")
+
+
+@contextmanager
+def _quiet_handler_failures(handler: object) -> Iterator[None]:
+    """Keep the error pyarrow meets decoding a bad record for ``handler`` off stderr
+    (it prints it as an ignored exception, traceback and all); the read then fails,
+    and the caller reports the file as not UTF-8."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: sys.UnraisableHookArgs) -> None:
+        if not (unraisable.object is handler
+                and isinstance(unraisable.exc_value, UnicodeDecodeError)):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
     try:
-        table = pacsv.read_csv(
-            pa.BufferReader(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(newlines_in_values=b'"' in body,
-                                             invalid_row_handler=skip),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-    except pa.ArrowInvalid as error:
-        if "utf8" in str(error).lower():
-            return None, 0
-        raise
-    return table, len(wrong)
+        yield
+    finally:
+        sys.unraisablehook = previous
+
+
+def _is_utf8(source: bytes, start: int) -> bool:
+    try:
+        source[start:].decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def _scan_records(text: str, width: int) -> tuple[list[int], list[tuple[int, list[str]]]]:

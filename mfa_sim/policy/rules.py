@@ -10,12 +10,23 @@ from __future__ import annotations
 from mfa_sim.outcome import Reason, Status
 from mfa_sim.plans import Tier
 from mfa_sim.policy.base import Attempt, Refusal
-from mfa_sim.state import State, email_key
+from mfa_sim.state import MfaState, State, email_key
+
+
+def is_compliant(mfa: MfaState) -> bool:
+    """MFA counts only when known to be enabled: an unknown state lacks it.
+
+    Examples
+    --------
+    >>> is_compliant(True), is_compliant(False), is_compliant(None)
+    (True, False, False)
+    """
+    return mfa is True
 
 
 def lacks_mfa(state: State, user: str) -> bool:
-    """A user is non-compliant unless MFA is known to be enabled (unknown lacks it)."""
-    return not state.has_mfa(user)
+    """Whether a user is non-compliant in a state."""
+    return not is_compliant(state.mfa_of(user))
 
 
 def can_enforce(tier: Tier) -> bool:

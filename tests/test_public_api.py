@@ -1,0 +1,95 @@
+"""The public API is what ``mfa_sim.__all__`` lists: pinned, so that a change to it is a
+decision, never an accident."""
+
+from __future__ import annotations
+
+import pytest
+
+import mfa_sim
+from mfa_sim import (
+    InputError,
+    MfaSimError,
+    ProblemReason,
+    UnknownIdError,
+    UsageError,
+)
+
+PUBLIC_API = [
+    "DNSIMPLE",
+    "KNOWN_PLANS",
+    "POLICIES",
+    "ActionName",
+    "Dataset",
+    "DatasetSummary",
+    "Engine",
+    "Event",
+    "EventType",
+    "GeneratedDataset",
+    "InputError",
+    "InvitationStatus",
+    "Method",
+    "MfaSimError",
+    "Outcome",
+    "Policy",
+    "Problem",
+    "ProblemReason",
+    "Reason",
+    "Role",
+    "Run",
+    "RunSummary",
+    "Simulation",
+    "State",
+    "Status",
+    "Tier",
+    "UnknownIdError",
+    "UsageError",
+    "canonical_plan",
+    "generate_dataset",
+    "load_dataset",
+    "save_dataset",
+    "summarise",
+    "tier_of",
+]
+
+
+def test_all_is_pinned() -> None:
+    assert mfa_sim.__all__ == PUBLIC_API
+
+
+def test_every_public_name_resolves() -> None:
+    missing = [name for name in PUBLIC_API if not hasattr(mfa_sim, name)]
+    assert missing == []
+
+
+def test_star_import_gives_exactly_the_public_names() -> None:
+    namespace: dict[str, object] = {}
+    exec("from mfa_sim import *", namespace)
+    namespace.pop("__builtins__")
+    assert sorted(namespace) == sorted(PUBLIC_API)
+
+
+def test_exceptions_form_one_tree() -> None:
+    assert issubclass(InputError, MfaSimError)
+    assert issubclass(UsageError, MfaSimError)
+    assert issubclass(UnknownIdError, MfaSimError)
+    assert issubclass(UnknownIdError, KeyError)
+    assert issubclass(MfaSimError, Exception)
+
+
+def test_input_error_needs_a_problem() -> None:
+    with pytest.raises(ValueError, match="at least one problem"):
+        InputError([])
+
+
+def test_dataset_problem_reason_codes_are_stable() -> None:
+    # The reason codes of contract §1, as scripts match on them.
+    codes = {
+        "missing_file", "empty_file", "not_utf8", "missing_column", "duplicate_column",
+        "too_many_fields", "too_few_fields", "empty_id", "empty_email", "duplicate_id",
+        "duplicate_email", "invalid_boolean", "invalid_integer", "invalid_time",
+        "unknown_plan", "unknown_role", "unknown_status", "unknown_account", "unknown_user",
+        "duplicate_membership", "duplicate_invitation", "not_a_directory",
+        "directory_not_empty",
+    }
+    assert codes <= {reason.value for reason in ProblemReason}
+    assert ProblemReason("duplicate_invitation") is ProblemReason.DUPLICATE_INVITATION
