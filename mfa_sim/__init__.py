@@ -12,6 +12,7 @@ Examples
 """
 
 from mfa_sim.actions import ActionName, Method
+from mfa_sim.compliance import AuditResult, Severity, audit
 from mfa_sim.dataset import Dataset
 from mfa_sim.engine import Engine
 from mfa_sim.errors import (
@@ -42,6 +43,7 @@ __all__ = [
     "KNOWN_PLANS",
     "POLICIES",
     "ActionName",
+    "AuditResult",
     "Dataset",
     "DatasetSummary",
     "Engine",
@@ -60,12 +62,14 @@ __all__ = [
     "Role",
     "Run",
     "RunSummary",
+    "Severity",
     "Simulation",
     "State",
     "Status",
     "Tier",
     "UnknownIdError",
     "UsageError",
+    "audit",
     "canonical_plan",
     "generate_dataset",
     "load_dataset",

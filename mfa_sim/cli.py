@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import os
 import sys
 from collections.abc import Callable, Sequence
+from datetime import datetime
 from typing import NoReturn, TextIO
 
 from mfa_sim.errors import InputError, MfaSimError
@@ -105,6 +107,40 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+AUDIT_FORMATS = ("text", "json", "csv")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+
+
+def _date(text: str) -> datetime:
+    from mfa_sim.parsing import parse_time
+
+    moment = parse_time(text)
+    if moment is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO 8601 date")
+    return moment
+
+
+def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.compliance import audit
+    from mfa_sim.load import load_dataset
+    from mfa_sim.report.audit import render_audit
+
+    result = audit(load_dataset(arguments.dataset), as_of=arguments.as_of)
+    chunks = render_audit(result, arguments.format)
+    if arguments.output is None:
+        stream = getattr(out, "buffer", None)
+        for chunk in chunks:
+            if stream is not None:
+                stream.write(chunk)
+            else:
+                out.write(chunk.decode("utf-8"))
+    else:
+        with open(arguments.output, "wb") as target:
+            for chunk in chunks:
+                target.write(chunk)
+    return EXIT_FINDINGS if result.failing(arguments.fail_on) else EXIT_OK
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -135,6 +171,17 @@ def build_parser() -> argparse.ArgumentParser:
     validate = commands.add_parser("validate", help="load and check a dataset folder")
     validate.add_argument("dataset", help="folder with users.csv, accounts.csv, ...")
     validate.set_defaults(run=_validate)
+
+    audit = commands.add_parser("audit", help="the batch compliance audit")
+    audit.add_argument("dataset", help="the dataset folder")
+    audit.add_argument("--format", choices=AUDIT_FORMATS, default="text")
+    audit.add_argument("--output", help="write the report to this file")
+    audit.add_argument("--fail-on", choices=SEVERITIES, default="high",
+                       help="exit 1 when a finding is at or above this severity "
+                            "(default high)")
+    audit.add_argument("--as-of", type=_date, metavar="DATE",
+                       help="judge dates at this day (default: today)")
+    audit.set_defaults(run=_audit)
 
     simulate = commands.add_parser("simulate", help="run a scenario step by step")
     simulate.add_argument("dataset", help="the dataset folder")
@@ -193,4 +240,12 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
 
 def entry_point() -> NoReturn:
     """The console script."""
-    sys.exit(main())
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # The reader went away (``mfa-sim audit ... | head``): stop quietly, as other
+        # command-line tools do, without a second error when Python flushes stdout.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = EXIT_FINDINGS
+    sys.exit(code)

@@ -144,12 +144,14 @@ def _invitations(state: State) -> pa.Table:
     added = []
     for key, invitation in state.invitations.items():
         row = state.baseline.invitation_rows.get(key)
-        if row is not None and invitation is not None:
+        if row is not None and invitation is not None and invitation.base_row == row:
             status_rows.append(row)
             statuses.append(invitation.status.value)
-        elif row is not None:
+            continue
+        if row is not None:
+            # Withdrawn, or withdrawn and sent again (a new invitation, saved last).
             keep[row] = False
-        elif invitation is not None:
+        if invitation is not None:
             added.append(_invitation_row(invitation))
     position = base.column_names.index("status")
     table = base.set_column(position, "status",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Collection, Hashable, Mapping
+from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -815,6 +815,16 @@ def _method(value: str) -> _Verdict:
         return ProblemReason.UNKNOWN_METHOD, (
             f"unknown MFA method {value!r}; methods: {', '.join(methods)}")
     return None
+
+
+VALUE_CHECKS: dict[ArgKind, Callable[[str], tuple[ProblemReason, str] | None]] = {
+    ArgKind.EMAIL: _email,
+    ArgKind.ROLE: _role,
+    ArgKind.PLAN: _plan,
+    ArgKind.METHOD: _method,
+}
+"""The checks of text arguments that need no dataset, shared with the notebook API:
+each returns why a value is refused, or ``None``."""
 
 
 def _file_error(source: str, reason: ProblemReason, message: str) -> InputError:

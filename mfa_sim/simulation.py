@@ -247,6 +247,7 @@ class Simulation:
             value = args.get(arg.name)
             if value is None:
                 continue
+            _check_value(name, arg.name, arg.kind, value)
             if arg.kind is ArgKind.ACCOUNT:
                 self.state.dataset.lookups.account_row(value)
             elif arg.kind is ArgKind.USER and not self.state.has_user(value):
@@ -288,6 +289,27 @@ def what_ifs(dataset: Dataset, questions: Iterable[tuple[str, dict[str, Any]]],
         for number, (action, args) in enumerate(questions, start=1))
     return Run(simulation.policy.name, outcomes, simulation.state,
                name="what-ifs, each against the unchanged dataset")
+
+
+def _check_value(action: ActionName, name: str, kind: ArgKind, value: Any) -> None:
+    """Refuse what a scenario file could not say either: the same checks, as misuse."""
+    import math
+
+    from mfa_sim.scenario import VALUE_CHECKS
+
+    if kind in (ArgKind.SECONDS, ArgKind.DURATION):
+        if isinstance(value, bool) or not isinstance(value, int | float) \
+                or not math.isfinite(value):
+            raise UsageError(f"{action.value}: {name} must be a finite number, not {value!r}")
+        if kind is ArgKind.DURATION and value < 0:
+            raise UsageError(f"{action.value}: {name} must not be negative")
+        return
+    if not isinstance(value, str):
+        raise UsageError(f"{action.value}: {name} must be text, not {value!r}")
+    check = VALUE_CHECKS.get(kind)
+    verdict = None if check is None else check(value)
+    if verdict is not None:
+        raise UsageError(f"{action.value}: {verdict[1]}")
 
 
 def _given(**args: Any) -> dict[str, Any]:

@@ -382,7 +382,9 @@ class State:
 
     def accounts_of(self, user: str) -> list[str]:
         """The accounts a user is a member of, sorted by id."""
-        found = set(self.joined_accounts.get(user, frozenset()))
+        # Accounts joined during the simulation, unless left again since.
+        found = {account for account in self.joined_accounts.get(user, frozenset())
+                 if self.memberships.get((account, user)) is not None}
         lookups = self.dataset.lookups
         if user in lookups.user_rows:
             account_ids = self.baseline.account_ids

@@ -29,6 +29,7 @@ class Transaction:
         self._state = state
         self._own: list[Event] = []
         self._by_account: defaultdict[str, list[Event]] = defaultdict(list)
+        self._warnings: defaultdict[str, list[Event]] = defaultdict(list)
 
     @property
     def state(self) -> State:
@@ -118,10 +119,11 @@ class Transaction:
             self.record(removal)
         else:
             self.record_for(account, removal)
+        # Warnings only when the account's state changes; listed after its removals.
         if managed_before and self._state.manager_count(account) == 0:
-            self.record_for(account, Event(EventType.ACCOUNT_UNMANAGED, account=account))
+            self._warnings[account].append(Event(EventType.ACCOUNT_UNMANAGED, account=account))
         if self._state.member_count(account) == 0:
-            self.record_for(account, Event(EventType.ACCOUNT_EMPTY, account=account))
+            self._warnings[account].append(Event(EventType.ACCOUNT_EMPTY, account=account))
 
     # -- invitations ----------------------------------------------------------------------
 
@@ -196,8 +198,9 @@ class Transaction:
     def events(self) -> tuple[Event, ...]:
         """The step's events: its own first, then consequences by account id."""
         ordered = list(self._own)
-        for account in sorted(self._by_account):
-            ordered.extend(self._by_account[account])
+        for account in sorted(self._by_account.keys() | self._warnings.keys()):
+            ordered.extend(self._by_account.get(account, ()))
+            ordered.extend(self._warnings.get(account, ()))
         return tuple(ordered)
 
     def commit(self) -> tuple[State, tuple[Event, ...]]:

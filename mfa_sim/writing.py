@@ -73,7 +73,7 @@ def csv_bytes(header: Sequence[str], columns: Mapping[str, pa.Array], *,
     records = pc.binary_join_element_wise(*fields, pa.scalar(",", text_type))
     ended = pc.binary_join_element_wise(records, pa.scalar(line_end, text_type),
                                         pa.scalar("", text_type))
-    return start + head + _body(ended)
+    return start + head + concatenated(ended)
 
 
 def _contiguous(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -83,7 +83,7 @@ def _contiguous(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     return combined.cast(pa.large_string())
 
 
-def _body(records: pa.Array) -> bytes:
+def concatenated(records: pa.Array) -> bytes:
     """The concatenation of every string of the array, straight from its data buffer."""
     import numpy as np
     import pyarrow as pa
@@ -92,4 +92,29 @@ def _body(records: pa.Array) -> bytes:
     offsets_buffer, data_buffer = records.buffers()[1], records.buffers()[2]
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[records.offset:]
     start, end = int(offsets[0]), int(offsets[len(records)])
-    return data_buffer.to_pybytes()[start:end] if data_buffer is not None else b""
+    if data_buffer is None or end == start:
+        return b""
+    body: bytes = data_buffer.slice(start, end - start).to_pybytes()
+    return body
+
+
+def records_body(records: pa.Array, *, prefix: str = "", separator: str = "\n") -> bytes:
+    """Every string of the array behind ``prefix``, with ``separator`` between them.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> records_body(pa.array(["a", "b", "c"]), prefix="> ", separator="; ")
+    b'> a; > b; > c'
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(records):
+        return b""
+    text = records.cast(pa.large_string())
+    kind = text.type
+    joined = pc.binary_join_element_wise(pa.scalar(prefix, kind), text,
+                                         pa.scalar(separator, kind), pa.scalar("", kind))
+    body = concatenated(joined)
+    return body[: len(body) - len(separator.encode())] if separator else body

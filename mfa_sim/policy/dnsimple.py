@@ -31,7 +31,9 @@ def complete_blocked_invitations(attempt: Attempt, transaction: Transaction) -> 
     user = attempt.arg("user")
     state = transaction.state
     for invitation in state.invitations_for(state.email_of(user)):
-        if invitation.awaiting_mfa:
+        # An export can hold a blocked invitation of someone already a member: they
+        # cannot join twice, so it is left as it is.
+        if invitation.awaiting_mfa and state.role_of(invitation.account, user) is None:
             transaction.drop_invitation(invitation.account, invitation.email)
             transaction.add_member(invitation.account, user, invitation.role)
             transaction.record_for(invitation.account, Event(

@@ -1,0 +1,44 @@
+"""The audit's accounts table: each account's standing with respect to enforcement."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mfa_sim.compliance.facts import AuditFacts
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+
+def accounts_table(facts: AuditFacts) -> pa.Table:
+    """One row per account, ordered by account id.
+
+    ``noncompliant`` lists each account's members lacking MFA, sorted; an account
+    that already enforces is never ``ready_to_enforce``.
+    """
+    import pyarrow as pa
+
+    lacking = np.flatnonzero(~facts.member_compliant)
+    pairs = pa.table({
+        "row": pa.array(facts.membership_account[lacking]),
+        "user": facts.user_ids.take(facts.membership_user[lacking]),
+    }).sort_by([("row", "ascending"), ("user", "ascending")])
+    # Sorted by account row, the users of each account are one slice: offsets make
+    # them a list column without a loop.
+    counts = np.bincount(pairs.column("row").to_numpy(), minlength=len(facts.account_ids))
+    offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    lists = pa.LargeListArray.from_arrays(pa.array(offsets),
+                                          pairs.column("user").combine_chunks())
+    table = pa.table({
+        "account": facts.account_ids,
+        "plan": facts.plans_written,
+        "tier": facts.tiers,
+        "enforced": pa.array(facts.enforced),
+        "members": pa.array(facts.members.astype(np.int64)),
+        "noncompliant": lists,
+        "ready_to_enforce": pa.array(facts.ready),
+    })
+    return table.sort_by([("account", "ascending")])

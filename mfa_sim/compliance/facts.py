@@ -1,0 +1,186 @@
+"""What the audit knows about a dataset, as arrays over its tables.
+
+Compliance and eligibility are decided by the engine's own predicates
+(:func:`mfa_sim.policy.rules.is_compliant`, :func:`mfa_sim.policy.rules.can_enforce`):
+each is applied once per distinct value (three MFA states, a handful of plans) and
+spread over the rows, so the audit and the engine cannot disagree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from mfa_sim.plans import PLAN_TIERS
+from mfa_sim.policy.rules import can_enforce, is_compliant
+from mfa_sim.roles import Role
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from mfa_sim.dataset import Dataset
+
+
+def per_distinct(values: pa.Array, judge: Callable[[Any], bool]) -> np.ndarray:
+    """``judge`` applied to each distinct value once, spread back over the rows."""
+    encoded = values.dictionary_encode(null_encoding="encode")
+    verdicts = np.array([judge(value) for value in encoded.dictionary.to_pylist()],
+                        dtype=bool)
+    if not verdicts.size:
+        return np.zeros(len(values), dtype=bool)
+    spread: np.ndarray = verdicts[encoded.indices.to_numpy(zero_copy_only=False)]
+    return spread
+
+
+@dataclass(frozen=True)
+class AuditFacts:
+    """Arrays the checks read: one entry per user, account, membership or invitation."""
+
+    dataset: Dataset
+
+    # -- users ------------------------------------------------------------------------
+
+    @cached_property
+    def user_ids(self) -> pa.Array:
+        """Users' ids in row order."""
+        return self.dataset.tables["users"].column("user_id").combine_chunks()
+
+    @cached_property
+    def user_mfa(self) -> pa.Array:
+        """Users' MFA states (null: unknown)."""
+        return self.dataset.tables["users"].column("mfa_enabled").combine_chunks()
+
+    @cached_property
+    def compliant(self) -> np.ndarray:
+        """Whether each user counts as having MFA."""
+        return per_distinct(self.user_mfa, is_compliant)
+
+    @cached_property
+    def unknown(self) -> np.ndarray:
+        """Whether each user's MFA state is unknown."""
+        found: np.ndarray = self.user_mfa.is_null().to_numpy(zero_copy_only=False)
+        return found
+
+    # -- accounts ---------------------------------------------------------------------
+
+    @cached_property
+    def account_ids(self) -> pa.Array:
+        """Accounts' ids in row order."""
+        return self.dataset.tables["accounts"].column("account_id").combine_chunks()
+
+    @cached_property
+    def plans_written(self) -> pa.Array:
+        """Plans as written."""
+        return self.dataset.tables["accounts"].column("plan").combine_chunks()
+
+    @cached_property
+    def plans(self) -> pa.Array:
+        """Canonical plan names."""
+        return self.dataset.canonical_table("accounts").column("plan").combine_chunks()
+
+    @cached_property
+    def tiers(self) -> pa.Array:
+        """Each account's tier name."""
+        return self.dataset.tiers()
+
+    @cached_property
+    def eligible(self) -> np.ndarray:
+        """Whether each account's plan offers MFA enforcement."""
+        return per_distinct(self.plans, lambda plan: can_enforce(PLAN_TIERS[plan]))
+
+    @cached_property
+    def enforced(self) -> np.ndarray:
+        """Whether each account enforces MFA."""
+        column = self.dataset.tables["accounts"].column("mfa_enforced").combine_chunks()
+        found: np.ndarray = column.to_numpy(zero_copy_only=False).astype(bool)
+        return found
+
+    @cached_property
+    def members(self) -> np.ndarray:
+        """Members per account."""
+        return self.dataset.lookups.by_account.sizes()
+
+    @cached_property
+    def managers(self) -> np.ndarray:
+        """Owners and admins per account."""
+        return np.bincount(self.membership_account[self.manages],
+                           minlength=len(self.account_ids))
+
+    @cached_property
+    def managers_with_mfa(self) -> np.ndarray:
+        """Owners and admins with MFA, per account."""
+        rows = self.manages & self.member_compliant
+        return np.bincount(self.membership_account[rows], minlength=len(self.account_ids))
+
+    @cached_property
+    def noncompliant_members(self) -> np.ndarray:
+        """Members lacking MFA, per account."""
+        return np.bincount(self.membership_account[~self.member_compliant],
+                           minlength=len(self.account_ids))
+
+    @cached_property
+    def ready(self) -> np.ndarray:
+        """Eligible, not enforcing, and every member has MFA (vacuously when empty)."""
+        found: np.ndarray = self.eligible & ~self.enforced & (self.noncompliant_members == 0)
+        return found
+
+    # -- memberships ------------------------------------------------------------------
+
+    @cached_property
+    def membership_account(self) -> np.ndarray:
+        """For each membership, its account's row."""
+        return self.dataset.lookups.membership_account
+
+    @cached_property
+    def membership_user(self) -> np.ndarray:
+        """For each membership, its user's row."""
+        return self.dataset.lookups.membership_user
+
+    @cached_property
+    def roles(self) -> pa.Array:
+        """Each membership's canonical role."""
+        return self.dataset.canonical_table("memberships").column("role").combine_chunks()
+
+    @cached_property
+    def manages(self) -> np.ndarray:
+        """Whether each membership is an owner's or an admin's."""
+        return per_distinct(self.roles, lambda role: Role(role).manages)
+
+    @cached_property
+    def member_compliant(self) -> np.ndarray:
+        """Whether each membership's user has MFA."""
+        found: np.ndarray = self.compliant[self.membership_user]
+        return found
+
+    # -- invitations ------------------------------------------------------------------
+
+    @cached_property
+    def invitations(self) -> pa.Table:
+        """The invitations, canonical."""
+        return self.dataset.canonical_table("invitations")
+
+    @cached_property
+    def invitation_account(self) -> np.ndarray:
+        """For each invitation, its account's row."""
+        import pyarrow.compute as pc
+
+        found = pc.index_in(self.invitations.column("account_id"), value_set=self.account_ids)
+        rows: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
+        return rows
+
+    @cached_property
+    def invitee(self) -> np.ndarray:
+        """For each invitation, the row of the user with its email, or -1."""
+        import pyarrow.compute as pc
+
+        from mfa_sim.parsing import casefolded_emails
+
+        emails = casefolded_emails(self.dataset.tables["users"].column("email"))
+        invited = casefolded_emails(self.invitations.column("email"))
+        found = pc.index_in(invited, value_set=emails).fill_null(-1)
+        rows: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
+        return rows

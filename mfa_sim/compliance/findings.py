@@ -1,0 +1,289 @@
+"""Findings: every check run over the whole dataset at once, one Arrow table out.
+
+Each check selects its rows with a vectorised mask and writes its sentences with
+string kernels, so the cost grows with the tables, never with a Python loop over
+findings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mfa_sim.compliance.checks import (
+    ACCOUNT_WITHOUT_ADMIN,
+    ADMIN_WITHOUT_MFA,
+    CHECKS,
+    ENFORCEMENT_BLOCKED_BY_MEMBER,
+    ENFORCEMENT_READY,
+    ENFORCING_ON_INELIGIBLE_PLAN,
+    INVITATION_BLOCKED,
+    INVITATION_STALE,
+    MANAGERS_ALL_WITHOUT_MFA,
+    MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT,
+    MFA_STATE_UNKNOWN,
+    Check,
+)
+from mfa_sim.compliance.facts import AuditFacts
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+FINDING_COLUMNS = ("check", "severity", "account", "user", "email", "message", "remediation")
+
+Piece = "str | pa.Array"
+
+
+def sentence(*pieces: str | pa.Array) -> pa.Array:
+    """Literal text and text columns joined row by row.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> sentence("Ask ", pa.array(["u1", "u2"]), " to enable MFA.").to_pylist()
+    ['Ask u1 to enable MFA.', 'Ask u2 to enable MFA.']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    parts = [pa.scalar(piece, pa.string()) if isinstance(piece, str)
+             else piece.cast(pa.string()) for piece in pieces]
+    return pc.binary_join_element_wise(*parts, pa.scalar("", pa.string()))
+
+
+def _either(condition: np.ndarray, when: pa.Array, otherwise: pa.Array) -> pa.Array:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.if_else(pa.array(condition, pa.bool_()), when, otherwise)
+
+
+def _table(check: Check, account: pa.Array | None, user: pa.Array | None,
+           email: pa.Array | None, message: pa.Array, remediation: pa.Array) -> pa.Table:
+    import pyarrow as pa
+
+    rows = len(message)
+
+    def column(values: pa.Array | None) -> pa.Array:
+        return pa.nulls(rows, pa.string()) if values is None else values.cast(pa.string())
+
+    table = pa.table({
+        "check": pa.array([check.id] * rows, pa.string()) if rows else pa.array([], pa.string()),
+        "severity": pa.array([check.severity.value] * rows, pa.string()),
+        "account": column(account),
+        "user": column(user),
+        "email": column(email),
+        "message": message.cast(pa.string()),
+        "remediation": remediation.cast(pa.string()),
+    })
+    # Within a check: by account id, then by user id or email (ids sort as strings).
+    return table.sort_by([("account", "ascending"), ("user", "ascending"),
+                          ("email", "ascending")])
+
+
+def _lacking(facts: AuditFacts, users: np.ndarray) -> pa.Array:
+    """'has no MFA' or 'has an unknown MFA state', per user row."""
+    import pyarrow as pa
+
+    unknown = facts.unknown[users]
+    count = len(users)
+    return _either(unknown, pa.array(["their MFA state is unknown"] * count, pa.string()),
+                   pa.array(["they have no MFA"] * count, pa.string()))
+
+
+def _memberships(facts: AuditFacts, mask: np.ndarray) -> tuple[np.ndarray, pa.Array, pa.Array]:
+    rows = np.flatnonzero(mask)
+    accounts = facts.account_ids.take(facts.membership_account[rows])
+    users = facts.user_ids.take(facts.membership_user[rows])
+    return rows, accounts, users
+
+
+def member_without_mfa_in_enforcing_account(facts: AuditFacts) -> pa.Table:
+    """Members of enforcing accounts who lack MFA."""
+    enforcing = facts.enforced[facts.membership_account]
+    rows, accounts, users = _memberships(facts, enforcing & ~facts.member_compliant)
+    why = _lacking(facts, facts.membership_user[rows])
+    return _table(
+        MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT, accounts, users, None,
+        sentence(users, " is a member of ", accounts, ", which enforces MFA, but ", why,
+                 "."),
+        sentence("Confirm ", users, "'s MFA; if it is off, ask them to enable it or remove "
+                 "them from ", accounts, " (the export contradicts the rules)."))
+
+
+def admin_without_mfa(facts: AuditFacts) -> pa.Table:
+    """Owners and admins lacking MFA."""
+    rows, accounts, users = _memberships(facts, facts.manages & ~facts.member_compliant)
+    roles = facts.roles.take(rows)
+    why = _lacking(facts, facts.membership_user[rows])
+    return _table(
+        ADMIN_WITHOUT_MFA, accounts, users, None,
+        sentence(users, " is an ", roles, " of ", accounts, " and ", why, "."),
+        sentence("Ask ", users, " to enable MFA: the people who manage ", accounts,
+                 " should be the first protected."))
+
+
+def _accounts(facts: AuditFacts, mask: np.ndarray) -> tuple[np.ndarray, pa.Array]:
+    rows = np.flatnonzero(mask)
+    return rows, facts.account_ids.take(rows)
+
+
+def enforcing_on_ineligible_plan(facts: AuditFacts) -> pa.Table:
+    """Accounts enforcing MFA on a plan that does not offer it."""
+    rows, accounts = _accounts(facts, facts.enforced & ~facts.eligible)
+    plans = facts.plans_written.take(rows)
+    return _table(
+        ENFORCING_ON_INELIGIBLE_PLAN, accounts, None, None,
+        sentence(accounts, " enforces MFA on the ", plans, " plan, which does not offer "
+                 "enforcement (Teams plan and higher)."),
+        sentence("Move ", accounts, " to a Teams plan or higher to keep enforcement; any "
+                 "change to it will switch enforcement off."))
+
+
+def enforcement_blocked_by_member(facts: AuditFacts) -> pa.Table:
+    """Members keeping an eligible account from enforcing."""
+    account = facts.membership_account
+    mask = facts.eligible[account] & ~facts.enforced[account] & ~facts.member_compliant
+    rows, accounts, users = _memberships(facts, mask)
+    why = _lacking(facts, facts.membership_user[rows])
+    return _table(
+        ENFORCEMENT_BLOCKED_BY_MEMBER, accounts, users, None,
+        sentence(accounts, " cannot enforce MFA while ", users, " is a member: ", why, "."),
+        sentence("Ask ", users, " to enable MFA, or remove them, then enforce MFA on ",
+                 accounts, "."))
+
+
+def mfa_state_unknown(facts: AuditFacts) -> pa.Table:
+    """Users whose MFA state is unknown."""
+    users = facts.user_ids.filter(facts.user_mfa.is_null())
+    return _table(
+        MFA_STATE_UNKNOWN, None, users, None,
+        sentence(users, "'s MFA state is unknown; it counts as not enabled."),
+        sentence("Find out whether ", users, " has MFA enabled and correct the export."))
+
+
+def account_without_admin(facts: AuditFacts) -> pa.Table:
+    """Accounts nobody can manage."""
+    import pyarrow as pa
+
+    rows, accounts = _accounts(facts, facts.managers == 0)
+    empty = facts.members[rows] == 0
+    count = len(rows)
+    why = _either(empty, pa.array(["it has no members at all"] * count, pa.string()),
+                  pa.array(["none of its members is an owner or admin"] * count, pa.string()))
+    return _table(
+        ACCOUNT_WITHOUT_ADMIN, accounts, None, None,
+        sentence("Nobody can manage ", accounts, ": ", why, "."),
+        sentence("Give ", accounts, " an owner or admin who has MFA."))
+
+
+def invitation_blocked(facts: AuditFacts) -> pa.Table:
+    """Invitations to enforcing accounts that cannot complete."""
+    import pyarrow as pa
+
+    invitee = facts.invitee
+    known = invitee >= 0
+    lacking = np.zeros(len(invitee), dtype=bool)
+    lacking[known] = ~facts.compliant[invitee[known]]
+    enforcing = facts.enforced[facts.invitation_account] if len(invitee) else lacking
+    rows = np.flatnonzero(enforcing & (~known | lacking))
+    accounts = facts.invitations.column("account_id").take(rows)
+    emails = facts.invitations.column("email").take(rows)
+    found = invitee[rows]
+    users = pa.array(np.where(found >= 0, found, 0)).cast(pa.int64())
+    user_ids = facts.user_ids.take(users) if len(facts.user_ids) else pa.nulls(len(rows),
+                                                                             pa.string())
+    user_ids = _either(found >= 0, user_ids, pa.nulls(len(rows), pa.string()))
+    nobody = found < 0
+    return _table(
+        INVITATION_BLOCKED, accounts, user_ids, emails,
+        _either(nobody,
+                sentence(emails, " is invited to ", accounts, ", which enforces MFA, but has "
+                         "no user profile yet."),
+                sentence(emails, " is invited to ", accounts, ", which enforces MFA, but ",
+                         user_ids.fill_null(""), " has not enabled MFA.")),
+        _either(nobody,
+                sentence(emails, " must sign up and enable MFA before joining ", accounts,
+                         "."),
+                sentence("Ask ", user_ids.fill_null(""), " to enable MFA; they join ",
+                         accounts, " as soon as they do.")))
+
+
+def enforcement_ready(facts: AuditFacts) -> pa.Table:
+    """Eligible accounts that could enforce MFA today."""
+    rows, accounts = _accounts(facts, facts.ready)
+    members = facts.members[rows]
+    import pyarrow as pa
+
+    counts = pa.array(members).cast(pa.string())
+    return _table(
+        ENFORCEMENT_READY, accounts, None, None,
+        sentence(accounts, " could enforce MFA today: all ", counts,
+                 " of its members have MFA."),
+        sentence("Switch on MFA enforcement for ", accounts, "."))
+
+
+def managers_all_without_mfa(facts: AuditFacts) -> pa.Table:
+    """Accounts whose every owner and admin lacks MFA."""
+    _, accounts = _accounts(facts, (facts.managers > 0) & (facts.managers_with_mfa == 0))
+    return _table(
+        MANAGERS_ALL_WITHOUT_MFA, accounts, None, None,
+        sentence("None of the owners and admins of ", accounts, " has MFA."),
+        sentence("Have at least one owner or admin of ", accounts, " enable MFA first."))
+
+
+STALE_AFTER = timedelta(days=30)
+"""How long an invitation may stay pending before ``invitation_stale`` reports it."""
+
+
+def invitation_stale(facts: AuditFacts, as_of: datetime,
+                     stale_after: timedelta = STALE_AFTER) -> pa.Table:
+    """Invitations pending for longer than ``stale_after`` at ``as_of``."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    invited = facts.invitations.column("invited_at")
+    limit = pa.scalar(as_of - stale_after, invited.type)
+    mask = pc.fill_null(pc.less(invited, limit), False)
+    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
+    accounts = facts.invitations.column("account_id").take(rows)
+    emails = facts.invitations.column("email").take(rows)
+    days = pc.cast(pc.divide(pc.subtract(pa.scalar(as_of, invited.type),
+                                         invited.take(rows)).cast(pa.int64()),
+                             86_400_000_000), pa.int64()).cast(pa.string())
+    return _table(
+        INVITATION_STALE, accounts, None, emails,
+        sentence("The invitation of ", emails, " to ", accounts, " has been pending for ",
+                 days, " days."),
+        sentence("Remind ", emails, " or cancel the invitation to free its seat."))
+
+
+Finder = Callable[[AuditFacts], "pa.Table"]
+
+FINDERS: dict[str, Finder] = {
+    MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT.id: member_without_mfa_in_enforcing_account,
+    ADMIN_WITHOUT_MFA.id: admin_without_mfa,
+    ENFORCING_ON_INELIGIBLE_PLAN.id: enforcing_on_ineligible_plan,
+    ENFORCEMENT_BLOCKED_BY_MEMBER.id: enforcement_blocked_by_member,
+    MFA_STATE_UNKNOWN.id: mfa_state_unknown,
+    ACCOUNT_WITHOUT_ADMIN.id: account_without_admin,
+    INVITATION_BLOCKED.id: invitation_blocked,
+    ENFORCEMENT_READY.id: enforcement_ready,
+    MANAGERS_ALL_WITHOUT_MFA.id: managers_all_without_mfa,
+}
+
+
+def all_findings(facts: AuditFacts, as_of: datetime) -> pa.Table:
+    """Every finding of every check, in report order."""
+    import pyarrow as pa
+
+    tables = []
+    for check in CHECKS:
+        if check is INVITATION_STALE:
+            tables.append(invitation_stale(facts, as_of))
+        else:
+            tables.append(FINDERS[check.id](facts))
+    return pa.concat_tables(tables)

@@ -1,0 +1,102 @@
+"""The audit's result: findings, the accounts table, the summary, the exit verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from mfa_sim.compliance.checks import Severity
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import pyarrow as pa
+
+    from mfa_sim.compliance.analytics import WhatIfTables
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """Everything one audit found.
+
+    Attributes
+    ----------
+    findings
+        One row per finding: ``check``, ``severity``, ``account``, ``user``,
+        ``email``, ``message``, ``remediation`` (Arrow; :attr:`findings_frame` for
+        pandas), in report order.
+    accounts
+        One row per account: ``account``, ``plan``, ``tier``, ``enforced``,
+        ``members``, ``noncompliant`` (sorted user ids), ``ready_to_enforce``.
+    counts
+        Users, accounts and memberships audited.
+    as_of
+        The date the audit judged time-dependent checks at.
+    """
+
+    findings: pa.Table
+    accounts: pa.Table
+    counts: dict[str, int]
+    as_of: datetime
+    what_ifs: WhatIfTables | None = None
+    resolved: pa.Table | None = None
+    """With a baseline: the baseline's findings that are gone."""
+
+    @cached_property
+    def by_severity(self) -> dict[str, int]:
+        """How many findings of each severity, all five listed."""
+        import pyarrow.compute as pc
+
+        severities = self.findings.column("severity")
+        counted = {row["values"]: row["counts"]
+                   for row in pc.value_counts(severities).to_pylist()} if len(severities) else {}
+        return {severity.value: int(counted.get(severity.value, 0)) for severity in Severity}
+
+    def failing(self, fail_on: Severity | str = Severity.HIGH) -> int:
+        """How many findings are at or above a severity (muted ones excluded)."""
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        threshold = Severity(fail_on)
+        serious = [s.value for s in Severity if s.rank >= threshold.rank]
+        mask = pc.is_in(self.findings.column("severity"), value_set=pa.array(serious))
+        if "muted" in self.findings.column_names:
+            mask = pc.and_(mask, pc.invert(self.findings.column("muted")))
+        return int(pc.sum(mask).as_py() or 0)
+
+    def summary(self) -> dict[str, Any]:
+        """The ``summary`` object of ``audit --format json``."""
+        return {**self.counts, "findings": self.by_severity}
+
+    @property
+    def findings_frame(self) -> pd.DataFrame:
+        """The findings as a DataFrame."""
+        frame: pd.DataFrame = self.findings.to_pandas()
+        return frame
+
+    @property
+    def accounts_frame(self) -> pd.DataFrame:
+        """The accounts table as a DataFrame."""
+        frame: pd.DataFrame = self.accounts.to_pandas()
+        return frame
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{n} {severity}" for severity, n in self.by_severity.items() if n)
+        return (f"<AuditResult: {self.findings.num_rows} findings ({shown or 'none'}) over "
+                f"{self.counts['accounts']} accounts>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        rows = "".join(f"<tr><th>{escape(severity)}</th><td>{count:,}</td></tr>"
+                       for severity, count in self.by_severity.items())
+        head = self.findings.slice(0, 20).to_pylist()
+        items = "".join(
+            f"<tr><td>{escape(str(f['check']))}</td><td>{escape(str(f['severity']))}</td>"
+            f"<td>{escape(str(f['message']))}</td></tr>" for f in head)
+        more = (f"<p>… and {self.findings.num_rows - len(head):,} more "
+                "(see <code>findings_frame</code>).</p>" if self.findings.num_rows > 20 else "")
+        return (f"<div><table><caption>Findings by severity</caption>{rows}</table>"
+                f"<table><tr><th>check</th><th>severity</th><th>message</th></tr>{items}"
+                f"</table>{more}</div>")

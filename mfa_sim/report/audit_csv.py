@@ -1,0 +1,64 @@
+"""``audit --format csv``: one row per finding, safe to open in a spreadsheet.
+
+A cell a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
+a tab or a carriage return) gets a leading apostrophe, so it shows as text.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mfa_sim.report.audit_json import FINDING_KEYS, OPTIONAL_FINDING_KEYS
+from mfa_sim.writing import csv_bytes
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from mfa_sim.compliance.result import AuditResult
+
+_FORMULA_START = r"^[=+\-@\t\r]"
+
+
+def neutralised(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Text cells with any formula made inert by a leading apostrophe.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> neutralised(pa.array(["=1+1", "-2", "@SUM(A1)", "plain", None])).to_pylist()
+    ["'=1+1", "'-2", "'@SUM(A1)", 'plain', None]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+    text = text.cast(pa.string())
+    risky = pc.fill_null(pc.match_substring_regex(text, _FORMULA_START), False)
+    prefixed = pc.binary_join_element_wise(pa.scalar("'", pa.string()), text,
+                                           pa.scalar("", pa.string()))
+    return pc.if_else(risky, prefixed, text)
+
+
+def audit_csv(result: AuditResult) -> bytes:
+    """The findings as CSV (UTF-8, LF), formulas neutralised.
+
+    Examples
+    --------
+    >>> from mfa_sim import load_dataset
+    >>> from mfa_sim.compliance import audit
+    >>> print(audit_csv(audit(load_dataset("datasets/example"))).decode().splitlines()[0])
+    check,severity,account,user,email,message,remediation
+    """
+    import pyarrow.compute as pc
+
+    findings = result.findings
+    header = [key for key in (*FINDING_KEYS, *OPTIONAL_FINDING_KEYS)
+              if key in findings.column_names]
+    columns = {}
+    for key in header:
+        column = findings.column(key)
+        if key == "muted":
+            columns[key] = pc.if_else(column, "true", "false").combine_chunks()
+        else:
+            columns[key] = neutralised(column)
+    return csv_bytes(header, columns)

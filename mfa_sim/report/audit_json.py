@@ -1,0 +1,56 @@
+"""``audit --format json`` (contract §4): summary, findings, accounts, in that order."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING
+
+from mfa_sim.report.json_arrays import json_array_chunks, json_objects
+
+if TYPE_CHECKING:
+    from mfa_sim.compliance.result import AuditResult
+
+FINDING_KEYS = ("check", "severity", "account", "user", "email", "message", "remediation")
+OPTIONAL_FINDING_KEYS = ("muted", "mute_reason", "change")
+ACCOUNT_KEYS = ("account", "plan", "tier", "enforced", "members", "noncompliant",
+                "ready_to_enforce")
+
+
+VOCABULARY = frozenset({"check", "severity", "tier", "change"})
+"""Columns holding only the product's own words: nothing in them needs escaping."""
+
+
+def audit_json_chunks(result: AuditResult) -> list[bytes]:
+    """The audit as the contract's JSON document, UTF-8, one finding per line, in
+    chunks to write one after the other (no copy of the whole document is made)."""
+    findings = result.findings
+    keys = [key for key in (*FINDING_KEYS, *OPTIONAL_FINDING_KEYS)
+            if key in findings.column_names]
+    finding_lines = json_objects({key: findings.column(key) for key in keys}, VOCABULARY)
+    account_lines = json_objects({key: result.accounts.column(key) for key in ACCOUNT_KEYS},
+                                 VOCABULARY)
+    summary = json.dumps(result.summary(), ensure_ascii=False).encode()
+    chunks = [b'{\n  "summary": ', summary, b',\n  "findings": ',
+              *json_array_chunks(finding_lines, "  "), b',\n  "accounts": ',
+              *json_array_chunks(account_lines, "  ")]
+    if result.resolved is not None:
+        resolved = json_objects({key: result.resolved.column(key) for key in FINDING_KEYS},
+                                VOCABULARY)
+        chunks += [b',\n  "resolved": ', *json_array_chunks(resolved, "  ")]
+    chunks.append(b"\n}\n")
+    return chunks
+
+
+def audit_json(result: AuditResult) -> bytes:
+    """The audit as the contract's JSON document (see :func:`audit_json_chunks`).
+
+    Examples
+    --------
+    >>> import json
+    >>> from mfa_sim import load_dataset
+    >>> from mfa_sim.compliance import audit
+    >>> report = json.loads(audit_json(audit(load_dataset("datasets/example"))))
+    >>> list(report), report["summary"]["findings"]["high"]
+    (['summary', 'findings', 'accounts'], 2)
+    """
+    return b"".join(audit_json_chunks(result))

@@ -1,0 +1,86 @@
+"""``audit --format text``: a terminal summary, then every finding with its ids."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.report.common import visible
+from mfa_sim.writing import records_body
+
+if TYPE_CHECKING:
+    from mfa_sim.compliance.result import AuditResult
+
+TOP = 10
+"""How many accounts and users the summary names."""
+
+
+def _top(result: AuditResult, column: str) -> list[tuple[str, int, int]]:
+    """(id, findings, of which high or worse) for the ids with the most serious findings."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    findings = result.findings.filter(pc.is_valid(result.findings.column(column)))
+    if not findings.num_rows:
+        return []
+    serious = pc.is_in(findings.column("severity"),
+                       value_set=pa.array([s.value for s in Severity if s.rank >= 3]))
+    table = pa.table({"id": findings.column(column), "serious": serious.cast(pa.int64()),
+                      "one": pa.array([1] * findings.num_rows, pa.int64())})
+    grouped = table.group_by("id", use_threads=False).aggregate(
+        [("serious", "sum"), ("one", "sum")])
+    ranked = grouped.sort_by([("serious_sum", "descending"), ("one_sum", "descending"),
+                              ("id", "ascending")]).slice(0, TOP)
+    return list(zip(ranked.column("id").to_pylist(), ranked.column("one_sum").to_pylist(),
+                    ranked.column("serious_sum").to_pylist(), strict=True))
+
+
+def audit_text(result: AuditResult) -> bytes:
+    """The audit for a person at a terminal.
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> from mfa_sim import load_dataset
+    >>> from mfa_sim.compliance import audit
+    >>> text = audit_text(audit(load_dataset("datasets/example"),
+    ...                         as_of=datetime(2026, 1, 10, tzinfo=UTC))).decode()
+    >>> print(text.splitlines()[0])
+    MFA audit of 6 users, 3 accounts, 7 memberships: 6 findings
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    counts = result.counts
+    total = result.findings.num_rows
+    lines = [f"MFA audit of {counts['users']:,} users, {counts['accounts']:,} accounts, "
+             f"{counts['memberships']:,} memberships: {total:,} findings", ""]
+    lines.append("  " + "   ".join(f"{severity}: {n:,}"
+                                   for severity, n in result.by_severity.items()))
+    for column, title in (("account", "Accounts to act on first"),
+                          ("user", "Users to act on first")):
+        top = _top(result, column)
+        if top:
+            lines += ["", f"{title} (findings, of which high or worse):"]
+            lines += [f"  {visible(str(identifier)):<24} {count:>6,} {serious:>6,}"
+                      for identifier, count, serious in top]
+    lines += ["", "Findings:" if total else "No findings."]
+    head = ("\n".join(lines) + "\n").encode()
+    if not total:
+        return head
+    findings = result.findings
+
+    def shown(column: str) -> pa.Array:
+        values = findings.column(column).combine_chunks()
+        return pc.fill_null(values, "-")
+
+    severity = pc.utf8_rpad(shown("severity"), 8)
+    check = pc.utf8_rpad(shown("check"), max(len(c) for c in CHECKS_BY_ID))
+    rows = pc.binary_join_element_wise(
+        "  ", severity, "  ", check, "  account=", shown("account"), " user=", shown("user"),
+        "\n      ", shown("message"), "")
+    if "muted" in findings.column_names:
+        rows = pc.binary_join_element_wise(
+            rows, pc.if_else(findings.column("muted").combine_chunks(),
+                             "  (muted)", ""), "")
+    return head + records_body(rows) + b"\n"
