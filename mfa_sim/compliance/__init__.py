@@ -10,7 +10,7 @@ Examples
 >>> result.by_severity
 {'critical': 0, 'high': 2, 'medium': 2, 'low': 2, 'info': 0}
 >>> result.findings.column("check").to_pylist()[:2]
-['admin_without_mfa', 'managers_all_without_mfa']
+['admin_without_mfa', 'enforcement_blocked_by_member']
 """
 
 from __future__ import annotations
