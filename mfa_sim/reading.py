@@ -12,7 +12,8 @@ import csv
 import io
 import re
 import sys
-from collections.abc import Iterator, Sequence
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -193,12 +194,14 @@ def _header_extent(source: bytes,
 @contextmanager
 def _unlimited_fields() -> Iterator[None]:
     """Lift the csv module's field size limit: a stray quote can make one field of
-    the rest of a file, which must be reported, not crash the reader."""
-    previous = csv.field_size_limit(sys.maxsize)
-    try:
-        yield
-    finally:
-        csv.field_size_limit(previous)
+    the rest of a file, which must be reported, not crash the reader. The limit is
+    process-wide, and files are read in parallel: one scan at a time."""
+    with _PROCESS_SETTINGS:
+        previous = csv.field_size_limit(sys.maxsize)
+        try:
+            yield
+        finally:
+            csv.field_size_limit(previous)
 
 
 def _read_records(source: bytes, start: int, width: int) -> tuple[pa.Table | None, int]:
@@ -254,18 +257,32 @@ def _quiet_handler_failures(handler: object) -> Iterator[None]:
     """Keep the error pyarrow meets decoding a bad record for ``handler`` off stderr
     (it prints it as an ignored exception, traceback and all); the read then fails,
     and the caller reports the file as not UTF-8."""
-    previous = sys.unraisablehook
-
-    def hook(unraisable: sys.UnraisableHookArgs) -> None:
-        if not (unraisable.object is handler
-                and isinstance(unraisable.exc_value, UnicodeDecodeError)):
-            previous(unraisable)
-
-    sys.unraisablehook = hook
+    # The hook is process-wide and files are read in parallel: one hook serves every
+    # read under way, installed by the first and removed by the last.
+    with _PROCESS_SETTINGS:
+        if not _QUIET_HANDLERS:
+            _SAVED_HOOKS.append(sys.unraisablehook)
+            sys.unraisablehook = _ignore_quiet_handler_failures
+        _QUIET_HANDLERS.append(handler)
     try:
         yield
     finally:
-        sys.unraisablehook = previous
+        with _PROCESS_SETTINGS:
+            _QUIET_HANDLERS.remove(handler)
+            if not _QUIET_HANDLERS:
+                sys.unraisablehook = _SAVED_HOOKS.pop()
+
+
+_PROCESS_SETTINGS = threading.RLock()
+_QUIET_HANDLERS: list[object] = []
+_SAVED_HOOKS: list[Callable[[sys.UnraisableHookArgs], object]] = []
+
+
+def _ignore_quiet_handler_failures(unraisable: sys.UnraisableHookArgs) -> None:
+    if any(unraisable.object is handler for handler in _QUIET_HANDLERS) and isinstance(
+            unraisable.exc_value, UnicodeDecodeError):
+        return
+    _SAVED_HOOKS[-1](unraisable)
 
 
 def _is_utf8(source: bytes, start: int) -> bool:
