@@ -26,6 +26,7 @@ from mfa_sim.compliance.checks import (
     MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT,
     MFA_STATE_UNKNOWN,
     Check,
+    Granularity,
 )
 from mfa_sim.compliance.facts import AuditFacts
 
@@ -80,8 +81,10 @@ def _table(check: Check, account: pa.Array | None, user: pa.Array | None,
         "remediation": remediation.cast(pa.string()),
     })
     # Within a check: by account id, then by user id or email (ids sort as strings).
-    return table.sort_by([("account", "ascending"), ("user", "ascending"),
-                          ("email", "ascending")])
+    # An invitation is known by its email: its user, when there is one, only follows.
+    subject = ("email", "user") if check.granularity is Granularity.INVITATION else (
+        "user", "email")
+    return table.sort_by([("account", "ascending"), *((key, "ascending") for key in subject)])
 
 
 def _lacking(facts: AuditFacts, users: np.ndarray) -> pa.Array:
@@ -198,13 +201,18 @@ def invitation_blocked(facts: AuditFacts) -> pa.Table:
                                                                              pa.string())
     user_ids = _either(found >= 0, user_ids, pa.nulls(len(rows), pa.string()))
     nobody = found < 0
+    # An unknown state is reported as unknown, never as off (contract §1).
+    unknown = np.zeros(len(rows), dtype=bool)
+    unknown[~nobody] = facts.unknown[found[~nobody]]
+    state = _either(unknown, pa.array(["'s MFA state is unknown."] * len(rows), pa.string()),
+                    pa.array([" has not enabled MFA."] * len(rows), pa.string()))
     return _table(
         INVITATION_BLOCKED, accounts, user_ids, emails,
         _either(nobody,
                 sentence(emails, " is invited to ", accounts, ", which enforces MFA, but has "
                          "no user profile yet."),
                 sentence(emails, " is invited to ", accounts, ", which enforces MFA, but ",
-                         user_ids.fill_null(""), " has not enabled MFA.")),
+                         user_ids.fill_null(""), state)),
         _either(nobody,
                 sentence(emails, " must sign up and enable MFA before joining ", accounts,
                          "."),
@@ -228,10 +236,20 @@ def enforcement_ready(facts: AuditFacts) -> pa.Table:
 
 def managers_all_without_mfa(facts: AuditFacts) -> pa.Table:
     """Accounts whose every owner and admin lacks MFA."""
-    _, accounts = _accounts(facts, (facts.managers > 0) & (facts.managers_with_mfa == 0))
+    import pyarrow as pa
+
+    rows, accounts = _accounts(facts, (facts.managers > 0) & (facts.managers_with_mfa == 0))
+    # An unknown state is reported as unknown, never as off (contract §1).
+    unknown_managers = np.bincount(
+        facts.membership_account[facts.manages & facts.unknown[facts.membership_user]],
+        minlength=len(facts.account_ids))[rows]
     return _table(
         MANAGERS_ALL_WITHOUT_MFA, accounts, None, None,
-        sentence("None of the owners and admins of ", accounts, " has MFA."),
+        _either(unknown_managers > 0,
+                sentence("None of the owners and admins of ", accounts, " is known to have "
+                         "MFA: the MFA state of ", pa.array(unknown_managers).cast(pa.string()),
+                         " of them is unknown."),
+                sentence("None of the owners and admins of ", accounts, " has MFA.")),
         sentence("Have at least one owner or admin of ", accounts, " enable MFA first."))
 
 

@@ -9,10 +9,29 @@ from mfa_sim.report.common import visible
 from mfa_sim.writing import records_body
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from mfa_sim.compliance.result import AuditResult
 
 TOP = 10
 """How many accounts and users the summary names."""
+
+_INVISIBLE = r"[\x00-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}]"
+"""The characters :func:`~mfa_sim.report.common.visible` shows as escapes."""
+
+
+def _visible(values: pa.Array) -> pa.Array:
+    """Text cells with control characters shown as escapes (see
+    :func:`~mfa_sim.report.common.visible`): an id may hold any character, yet one
+    finding must stay on its own lines and must not restyle the terminal."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    risky = pc.fill_null(pc.match_substring_regex(values, _INVISIBLE), False)
+    if not pc.any(risky).as_py():
+        return values
+    return pa.array([None if value is None else visible(value)
+                     for value in values.to_pylist()], values.type)
 
 
 def _top(result: AuditResult, column: str) -> list[tuple[str, int, int]]:
@@ -48,7 +67,6 @@ def audit_text(result: AuditResult) -> bytes:
     >>> print(text.splitlines()[0])
     MFA audit of 6 users, 3 accounts, 7 memberships: 6 findings
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     counts = result.counts
@@ -71,7 +89,7 @@ def audit_text(result: AuditResult) -> bytes:
     findings = result.findings
 
     def shown(column: str) -> pa.Array:
-        values = findings.column(column).combine_chunks()
+        values = _visible(findings.column(column).combine_chunks())
         return pc.fill_null(values, "-")
 
     severity = pc.utf8_rpad(shown("severity"), 8)

@@ -1,0 +1,217 @@
+"""`mfa-sim audit` (contract §4): exit codes by `--fail-on`, bad input and usage as
+exit 2 with a clear message and no traceback, `--output`, `--as-of`, and
+`python -m mfa_sim audit` agreeing with the in-process command."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mfa_sim.cli import main
+from tests.conftest import REPO, MakeDataset
+
+SEVERITIES = ["critical", "high", "medium", "low", "info"]
+AS_OF = "2026-01-10"
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    code = main(list(argv), out=out, err=err)
+    return code, out.getvalue(), err.getvalue()
+
+
+OWNER_WITH_MFA = {
+    "users.csv": "user_id,email,mfa_enabled\nu1,ann@x.example,true\nu2,bob@x.example,true\n",
+    "memberships.csv": "account_id,user_id,role\na1,u1,owner\n",
+    "invitations.csv": None,
+}
+ENFORCING = "account_id,plan,mfa_enforced\na1,teams,true\n"
+
+# Datasets whose worst finding has a given severity, worked out by hand; None: no finding.
+WORST: dict[str | None, dict[str, str | None]] = {
+    # u2 lacks MFA in an enforcing account: high (and more below it).
+    "high": {**OWNER_WITH_MFA, "accounts.csv": ENFORCING,
+             "users.csv": "user_id,email,mfa_enabled\nu1,ann@x.example,true\n"
+                          "u2,bob@x.example,false\n",
+             "memberships.csv": "account_id,user_id,role\na1,u1,owner\na1,u2,member\n"},
+    # u2's MFA is unknown and u2 belongs to nothing: mfa_state_unknown only.
+    "medium": {**OWNER_WITH_MFA, "accounts.csv": ENFORCING,
+               "users.csv": "user_id,email,mfa_enabled\nu1,ann@x.example,true\n"
+                            "u2,bob@x.example,\n"},
+    # a1 could enforce today: enforcement_ready only.
+    "low": {**OWNER_WITH_MFA, "accounts.csv": "account_id,plan,mfa_enforced\na1,teams,false\n"},
+    # u2 (with MFA) invited 70 days before AS_OF: invitation_stale only.
+    "info": {**OWNER_WITH_MFA, "accounts.csv": ENFORCING,
+             "invitations.csv": "account_id,email,invited_at\na1,bob@x.example,2025-11-01\n"},
+    None: {**OWNER_WITH_MFA, "accounts.csv": ENFORCING},
+}
+
+
+def rank(severity: str | None) -> int:
+    return -1 if severity is None else len(SEVERITIES) - SEVERITIES.index(severity)
+
+
+def test_each_dataset_has_the_worst_finding_it_claims(make_dataset: MakeDataset) -> None:
+    for worst, files in WORST.items():
+        code, out, _ = run_cli("audit", str(make_dataset(files, base=False)), "--format",
+                               "json", "--as-of", AS_OF, "--fail-on", "info")
+        counts = json.loads(out)["summary"]["findings"]
+        present = [severity for severity in SEVERITIES if counts[severity]]
+        assert (present[0] if present else None) == worst
+        assert code == (0 if worst is None else 1)
+
+
+@pytest.mark.parametrize("fail_on", SEVERITIES)
+@pytest.mark.parametrize("worst", list(WORST))
+def test_exit_code_by_fail_on(make_dataset: MakeDataset, worst: str | None,
+                              fail_on: str) -> None:
+    folder = make_dataset(WORST[worst], base=False)
+    code, out, err = run_cli("audit", str(folder), "--as-of", AS_OF, "--fail-on", fail_on)
+    assert err == ""
+    assert out
+    assert code == (1 if rank(worst) >= rank(fail_on) else 0)
+
+
+@pytest.mark.parametrize(("worst", "expected"), [
+    ("high", 1), ("medium", 0), ("low", 0), ("info", 0), (None, 0)])
+def test_fail_on_defaults_to_high(make_dataset: MakeDataset, worst: str | None,
+                                  expected: int) -> None:
+    code, _, _ = run_cli("audit", str(make_dataset(WORST[worst], base=False)),
+                         "--as-of", AS_OF)
+    assert code == expected
+
+
+# -- bad input and usage ---------------------------------------------------------------
+
+
+def assert_usage_failure(code: int, out: str, err: str, *mentions: str) -> None:
+    assert code == 2
+    assert out == ""
+    assert "Traceback" not in err
+    for mention in mentions:
+        assert mention in err, (mention, err)
+
+
+def test_bad_dataset_exits_2_naming_each_problem(make_dataset: MakeDataset) -> None:
+    folder = make_dataset({
+        "accounts.csv": "account_id,plan,mfa_enforced\na1,platinum,true\n",
+        "memberships.csv": "account_id,user_id,role\na1,u1,owner\na1,ghost,member\n",
+    })
+    code, out, err = run_cli("audit", str(folder))
+    assert_usage_failure(code, out, err, "accounts.csv", "platinum", "memberships.csv",
+                         "ghost")
+
+
+def test_missing_dataset_exits_2(tmp_path: Path) -> None:
+    code, out, err = run_cli("audit", str(tmp_path / "nowhere"))
+    assert_usage_failure(code, out, err, "nowhere")
+
+
+def test_unknown_format_exits_2(make_dataset: MakeDataset) -> None:
+    code, out, err = run_cli("audit", str(make_dataset()), "--format", "pdf")
+    assert_usage_failure(code, out, err, "--format", "pdf")
+
+
+@pytest.mark.parametrize("severity", ["severe", "", "none"])
+def test_unknown_severity_exits_2(make_dataset: MakeDataset, severity: str) -> None:
+    code, out, err = run_cli("audit", str(make_dataset()), "--fail-on", severity)
+    assert_usage_failure(code, out, err, "--fail-on")
+
+
+@pytest.mark.parametrize("date", ["2026-02-30", "yesterday", "10/01/2026", ""])
+def test_bad_as_of_exits_2(make_dataset: MakeDataset, date: str) -> None:
+    code, out, err = run_cli("audit", str(make_dataset()), "--as-of", date)
+    assert_usage_failure(code, out, err, "--as-of")
+
+
+# -- output ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "csv"])
+def test_output_file_holds_what_stdout_would(make_dataset: MakeDataset, tmp_path: Path,
+                                             fmt: str) -> None:
+    folder = str(make_dataset(WORST["high"], base=False))
+    code, printed, err = run_cli("audit", folder, "--format", fmt, "--as-of", AS_OF)
+    target = tmp_path / f"report.{fmt}"
+    written = run_cli("audit", folder, "--format", fmt, "--as-of", AS_OF,
+                      "--output", str(target))
+    assert written == (code, "", "")
+    assert (code, err) == (1, "")
+    assert target.read_text(encoding="utf-8") == printed
+    assert "u2" in printed
+
+
+def test_stdout_json_is_the_report(make_dataset: MakeDataset) -> None:
+    folder = str(make_dataset(WORST["high"], base=False))
+    _, out, _ = run_cli("audit", folder, "--format", "json", "--as-of", AS_OF)
+    document = json.loads(out)
+    assert list(document) == ["summary", "findings", "accounts"]
+    assert [(f["check"], f["account"], f["user"]) for f in document["findings"]] == [
+        ("member_without_mfa_in_enforcing_account", "a1", "u2"),
+    ]
+
+
+def test_as_of_decides_staleness(make_dataset: MakeDataset) -> None:
+    folder = str(make_dataset(WORST["info"], base=False))
+    # Sent 2025-11-01: more than 30 days before 2026-01-10, not before 2025-12-01.
+    for as_of, expected in (("2026-01-10", ["invitation_stale"]), ("2025-12-01", []),
+                            ("2025-12-02T00:00:01Z", ["invitation_stale"])):
+        _, out, _ = run_cli("audit", folder, "--format", "json", "--as-of", as_of)
+        assert [f["check"] for f in json.loads(out)["findings"]] == expected, as_of
+
+
+def test_python_dash_m_agrees(make_dataset: MakeDataset) -> None:
+    folder = str(make_dataset(WORST["high"], base=False))
+    argv = ["audit", folder, "--format", "json", "--as-of", AS_OF, "--fail-on", "medium"]
+    code, out, _ = run_cli(*argv)
+    done = subprocess.run([sys.executable, "-m", "mfa_sim", *argv], cwd=REPO,
+                          capture_output=True, check=False)
+    assert done.returncode == code == 1
+    assert done.stdout.decode("utf-8") == out
+    assert done.stderr == b""
+
+
+def test_python_dash_m_bad_input_has_no_traceback(tmp_path: Path) -> None:
+    done = subprocess.run([sys.executable, "-m", "mfa_sim", "audit", str(tmp_path / "nope"),
+                           "--format", "csv"], cwd=REPO, capture_output=True, check=False)
+    assert done.returncode == 2
+    assert done.stdout == b""
+    assert b"Traceback" not in done.stderr
+    assert b"nope" in done.stderr
+
+
+# -- contract surface not in place yet ---------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="contract §4: audit formats markdown, html and junit "
+                                       "are not implemented yet")
+@pytest.mark.parametrize("fmt", ["markdown", "html", "junit"])
+def test_contract_formats(make_dataset: MakeDataset, fmt: str) -> None:
+    code, out, err = run_cli("audit", str(make_dataset(WORST["low"], base=False)),
+                             "--format", fmt, "--as-of", AS_OF)
+    assert (code, err) == (0, "")
+    assert "a1" in out
+
+
+@pytest.mark.xfail(strict=True, reason="contract §4: audit --mute, --baseline and "
+                                       "--no-progress are not implemented yet")
+def test_contract_flags(make_dataset: MakeDataset, tmp_path: Path) -> None:
+    folder = str(make_dataset(WORST["high"], base=False))
+    baseline = tmp_path / "old.json"
+    assert run_cli("audit", folder, "--format", "json", "--as-of", AS_OF,
+                   "--output", str(baseline))[0] == 1
+    mute = tmp_path / "mute.yaml"
+    mute.write_text("- check: member_without_mfa_in_enforcing_account\n"
+                    "  account: 'a*'\n  reason: known contractor, leaving\n")
+    code, out, err = run_cli("audit", folder, "--format", "json", "--as-of", AS_OF,
+                             "--mute", str(mute), "--baseline", str(baseline),
+                             "--no-progress")
+    assert (code, err) == (0, "")
+    [finding] = json.loads(out)["findings"]
+    assert finding["muted"] is True
+    assert finding["change"] == "unchanged"
