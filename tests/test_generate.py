@@ -272,7 +272,7 @@ def test_every_messy_spelling_means_what_it_stands_for() -> None:
 def test_clean_and_messy_datasets_load_without_problems_and_are_equal(
     clean: Path, messy: Path
 ) -> None:
-    from mfa_sim.load import load_dataset  # noqa: PLC0415 - the loader under test elsewhere
+    from mfa_sim.load import load_dataset
 
     clean_dataset = load_dataset(clean)
     messy_dataset = load_dataset(messy)
