@@ -166,3 +166,23 @@ def test_unknown_format_is_a_usage_error() -> None:
     code, _, err = run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--format", "csv")
     assert code == 2
     assert "invalid choice" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "markdown", "html"])
+def test_same_scenario_and_seed_give_byte_identical_output(fmt: str, tmp_path: Path) -> None:
+    outputs = []
+    for attempt in range(2):
+        target = tmp_path / f"{attempt}.{fmt}"
+        assert run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--format", fmt, "--seed",
+                       "11", "--output", str(target))[0] == 0
+        outputs.append(target.read_bytes())
+    assert outputs[0] == outputs[1]
+
+
+def test_saved_states_of_the_same_run_are_byte_identical(tmp_path: Path) -> None:
+    folders = [tmp_path / "first", tmp_path / "second"]
+    for folder in folders:
+        assert run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--save-state",
+                       str(folder))[0] == 0
+    for name in ("users.csv", "accounts.csv", "memberships.csv", "invitations.csv"):
+        assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes()
