@@ -7,7 +7,8 @@ probe and a slice, never a scan of a table.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -88,9 +89,11 @@ class Grouping:
         return np.diff(self.offsets)
 
 
-@dataclass(frozen=True)
 class Lookups:
     """Positions of users and accounts by id, and their memberships.
+
+    Each index is built on first use, so a command pays only for those it reads
+    (the audit never needs rows by id; a simulation step needs only a few).
 
     Examples
     --------
@@ -100,39 +103,60 @@ class Lookups:
     True
     """
 
-    user_rows: IdIndex
-    account_rows: IdIndex
-    membership_user: np.ndarray
-    """For each membership, the row of its user."""
-    membership_account: np.ndarray
-    """For each membership, the row of its account."""
-    by_user: Grouping
-    by_account: Grouping
-    _emails: pa.ChunkedArray = field(repr=False)
-    _email_users: list[IdIndex] = field(default_factory=list, repr=False)
+    def __init__(self, dataset: Dataset) -> None:
+        self._tables = dataset.tables
+        self._known = dataset._cache
 
     @classmethod
     def build(cls, dataset: Dataset) -> Lookups:
-        """Index a dataset (every reference is known to be valid)."""
-        users = dataset.tables["users"].column("user_id")
-        accounts = dataset.tables["accounts"].column("account_id")
-        memberships = dataset.tables["memberships"]
-        known = dataset._cache
-        member_user = known.get("rows:memberships:user_id")
-        if member_user is None:
-            member_user = _positions(memberships.column("user_id"), users)
-        member_account = known.get("rows:memberships:account_id")
-        if member_account is None:
-            member_account = _positions(memberships.column("account_id"), accounts)
-        return cls(
-            user_rows=IdIndex(users),
-            account_rows=IdIndex(accounts),
-            membership_user=member_user,
-            membership_account=member_account,
-            by_user=Grouping.build(member_user, len(users)),
-            by_account=Grouping.build(member_account, len(accounts)),
-            _emails=dataset.tables["users"].column("email"),
-        )
+        """The lookups of a dataset (every reference is known to be valid)."""
+        return cls(dataset)
+
+    @cached_property
+    def user_rows(self) -> IdIndex:
+        """Row of each user id."""
+        return IdIndex(self._tables["users"].column("user_id"))
+
+    @cached_property
+    def account_rows(self) -> IdIndex:
+        """Row of each account id."""
+        return IdIndex(self._tables["accounts"].column("account_id"))
+
+    @cached_property
+    def membership_user(self) -> np.ndarray:
+        """For each membership, the row of its user (known from loading when it can be)."""
+        found = self._known.get("rows:memberships:user_id")
+        if found is None:
+            found = _positions(self._tables["memberships"].column("user_id"),
+                               self._tables["users"].column("user_id"))
+        rows: np.ndarray = found
+        return rows
+
+    @cached_property
+    def membership_account(self) -> np.ndarray:
+        """For each membership, the row of its account."""
+        found = self._known.get("rows:memberships:account_id")
+        if found is None:
+            found = _positions(self._tables["memberships"].column("account_id"),
+                               self._tables["accounts"].column("account_id"))
+        rows: np.ndarray = found
+        return rows
+
+    @cached_property
+    def by_user(self) -> Grouping:
+        """Memberships grouped by user row."""
+        return Grouping.build(self.membership_user, self._tables["users"].num_rows)
+
+    @cached_property
+    def by_account(self) -> Grouping:
+        """Memberships grouped by account row."""
+        return Grouping.build(self.membership_account, self._tables["accounts"].num_rows)
+
+    @cached_property
+    def _email_index(self) -> IdIndex:
+        from mfa_sim.parsing import casefolded_emails
+
+        return IdIndex(casefolded_emails(self._tables["users"].column("email")))
 
     def user_row(self, user_id: str) -> int:
         """The row of a user in the users table."""
@@ -151,14 +175,7 @@ class Lookups:
     def user_with_email(self, email: str) -> str | None:
         """The id of the user whose email matches (ignoring case and surrounding
         spaces), or ``None``."""
-        if not self._email_users and len(self._emails):
-            from mfa_sim.parsing import casefolded_emails
-
-            self._email_users.append(IdIndex(casefolded_emails(
-                self._emails.combine_chunks())))
-        if not self._email_users:
-            return None
-        row = self._email_users[0].get(email.strip().lower())
+        row = self._email_index.get(email.strip().lower())
         return None if row is None else self.user_rows.id_at(row)
 
     def memberships_of_user(self, user_id: str) -> np.ndarray:
