@@ -134,7 +134,7 @@ def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
             if stream is not None:
                 stream.write(chunk)
             else:
-                out.write(chunk.decode("utf-8"))
+                out.write(bytes(chunk).decode("utf-8"))
     else:
         with open(arguments.output, "wb") as target:
             for chunk in chunks:

@@ -84,6 +84,7 @@ from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
 from mfa_sim.plans import KNOWN_PLANS
 from mfa_sim.roles import Role
 from mfa_sim.values import InvitationStatus
+from mfa_sim.writing import concatenated, quoted
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -901,15 +902,12 @@ class _Writer:
         cells = []
         for column in columns:
             if rng is not None and quote_all:
-                cells.append(_quoted(column))
-                continue
-            quote = pc.match_substring_regex(column, '[",\r\n]')
-            if rng is not None:
-                quote = pc.or_(quote, _bools(rng.random(len(column)) < MESSY_QUOTED_FIELD_SHARE))
-            elif not pc.any(quote).as_py():
-                cells.append(column)
-                continue
-            cells.append(pc.if_else(quote, _quoted(column), column))
+                cells.append(quoted(column, always=True))
+            elif rng is not None:
+                whim = _bools(rng.random(len(column)) < MESSY_QUOTED_FIELD_SHARE)
+                cells.append(quoted(column, force=whim))
+            else:
+                cells.append(quoted(column))
         if rng is not None and quote_all:
             header_line = ",".join(f'"{name}"' for name in header)
         else:
@@ -917,7 +915,7 @@ class _Writer:
         head = ("" if rng is None else "\ufeff") + header_line + line_end
         cells[-1] = _join(cells[-1], _lit(line_end))
         lines = pc.binary_join_element_wise(*cells, _lit(","))
-        return b"".join([head.encode("utf-8"), _buffer_bytes(lines)])
+        return b"".join([head.encode("utf-8"), concatenated(lines)])
 
     def ids(self, ids: Any) -> Any:
         """Ids as they are, or in a messy export a few padded with a space."""
@@ -1105,22 +1103,6 @@ def _iso_times(seconds: IntArray) -> Any:
     return pa.Array.from_buffers(
         pa.large_string(), len(seconds), [None, pa.py_buffer(offsets), pa.py_buffer(text)]
     )
-
-
-def _quoted(column: Any) -> Any:
-    """Each value in double quotes, its own double quotes doubled."""
-    _, pc = _arrow()
-
-    return _join(_lit('"'), pc.replace_substring(column, '"', '""'), _lit('"'))
-
-
-def _buffer_bytes(lines: Any) -> memoryview:
-    """The concatenated values of a ``large_string`` array, without copying them."""
-    if len(lines) == 0:
-        return memoryview(b"")
-    _, offsets, data = lines.buffers()
-    bounds = np.frombuffer(offsets, dtype=np.int64)[lines.offset : lines.offset + len(lines) + 1]
-    return memoryview(data)[int(bounds[0]) : int(bounds[-1])]
 
 
 def _lit(text: str) -> Any:

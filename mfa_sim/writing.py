@@ -14,9 +14,13 @@ if TYPE_CHECKING:
 
 _NEEDS_QUOTES = r'[",\r\n]'
 
+Chunk = bytes | memoryview
+"""A piece of a file being written: bytes, or a view of an Arrow buffer (no copy)."""
 
-def quoted(text: pa.Array, *, always: bool = False) -> pa.Array:
-    """Fields in CSV form: quoted (inner quotes doubled) when they must be, or always.
+
+def quoted(text: pa.Array, *, always: bool = False, force: pa.Array | None = None) -> pa.Array:
+    """Fields in CSV form: quoted (inner quotes doubled) when they must be, or always,
+    or also where ``force`` is true (as some exporters quote at whim).
 
     Examples
     --------
@@ -32,7 +36,12 @@ def quoted(text: pa.Array, *, always: bool = False) -> pa.Array:
     wrapped = pc.binary_join_element_wise(quote, doubled, quote, pa.scalar("", text.type))
     if always:
         return wrapped
-    return pc.if_else(pc.match_substring_regex(text, _NEEDS_QUOTES), wrapped, text)
+    needed = pc.match_substring_regex(text, _NEEDS_QUOTES)
+    if force is not None:
+        needed = pc.or_(needed, force)
+    elif not pc.any(needed).as_py():
+        return text
+    return pc.if_else(needed, wrapped, text)
 
 
 def csv_bytes(header: Sequence[str], columns: Mapping[str, pa.Array], *,
@@ -73,7 +82,7 @@ def csv_bytes(header: Sequence[str], columns: Mapping[str, pa.Array], *,
     records = pc.binary_join_element_wise(*fields, pa.scalar(",", text_type))
     ended = pc.binary_join_element_wise(records, pa.scalar(line_end, text_type),
                                         pa.scalar("", text_type))
-    return start + head + concatenated(ended)
+    return b"".join((start, head, concatenated(ended)))
 
 
 def _contiguous(array: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -83,8 +92,9 @@ def _contiguous(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     return combined.cast(pa.large_string())
 
 
-def concatenated(records: pa.Array) -> bytes:
-    """The concatenation of every string of the array, straight from its data buffer."""
+def concatenated(records: pa.Array) -> memoryview:
+    """The concatenation of every string of the array: a view of its data buffer, no
+    copy (the view keeps the buffer alive)."""
     import numpy as np
     import pyarrow as pa
 
@@ -93,25 +103,25 @@ def concatenated(records: pa.Array) -> bytes:
     offsets = np.frombuffer(offsets_buffer, dtype=np.int64)[records.offset:]
     start, end = int(offsets[0]), int(offsets[len(records)])
     if data_buffer is None or end == start:
-        return b""
-    body: bytes = data_buffer.slice(start, end - start).to_pybytes()
-    return body
+        return memoryview(b"")
+    return memoryview(data_buffer)[start:end]
 
 
-def records_body(records: pa.Array, *, prefix: str = "", separator: str = "\n") -> bytes:
+def records_body(records: pa.Array, *, prefix: str = "",
+                 separator: str = "\n") -> memoryview:
     """Every string of the array behind ``prefix``, with ``separator`` between them.
 
     Examples
     --------
     >>> import pyarrow as pa
-    >>> records_body(pa.array(["a", "b", "c"]), prefix="> ", separator="; ")
+    >>> bytes(records_body(pa.array(["a", "b", "c"]), prefix="> ", separator="; "))
     b'> a; > b; > c'
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
     if not len(records):
-        return b""
+        return memoryview(b"")
     text = records.cast(pa.large_string())
     kind = text.type
     joined = pc.binary_join_element_wise(pa.scalar(prefix, kind), text,

@@ -42,6 +42,15 @@ class AuditFacts:
 
     dataset: Dataset
 
+    def prepare(self) -> AuditFacts:
+        """Work out every fact now (before checks read them from several threads)."""
+        for name in ("compliant", "unknown", "account_ids", "plans_written", "eligible",
+                     "enforced", "members", "managers", "managers_with_mfa",
+                     "noncompliant_members", "ready", "roles", "manages",
+                     "member_compliant", "invitations", "invitation_account", "invitee"):
+            getattr(self, name)
+        return self
+
     # -- users ------------------------------------------------------------------------
 
     @cached_property

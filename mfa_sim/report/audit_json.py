@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from mfa_sim.report.json_arrays import json_array_chunks, json_objects
+from mfa_sim.writing import Chunk
 
 if TYPE_CHECKING:
     from mfa_sim.compliance.result import AuditResult
@@ -20,7 +21,7 @@ VOCABULARY = frozenset({"check", "severity", "tier", "change"})
 """Columns holding only the product's own words: nothing in them needs escaping."""
 
 
-def audit_json_chunks(result: AuditResult) -> list[bytes]:
+def audit_json_chunks(result: AuditResult) -> list[Chunk]:
     """The audit as the contract's JSON document, UTF-8, one finding per line, in
     chunks to write one after the other (no copy of the whole document is made)."""
     findings = result.findings
@@ -30,7 +31,7 @@ def audit_json_chunks(result: AuditResult) -> list[bytes]:
     account_lines = json_objects({key: result.accounts.column(key) for key in ACCOUNT_KEYS},
                                  VOCABULARY)
     summary = json.dumps(result.summary(), ensure_ascii=False).encode()
-    chunks = [b'{\n  "summary": ', summary, b',\n  "findings": ',
+    chunks: list[Chunk] = [b'{\n  "summary": ', summary, b',\n  "findings": ',
               *json_array_chunks(finding_lines, "  "), b',\n  "accounts": ',
               *json_array_chunks(account_lines, "  ")]
     if result.resolved is not None:

@@ -9,12 +9,14 @@ export) are encoded by the standard library, one by one, so escaping is always e
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.writing import records_body
+from mfa_sim.writing import Chunk, records_body
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -93,16 +95,19 @@ def json_objects(columns: Mapping[str, pa.Array | pa.ChunkedArray],
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    # Arrow's kernels release the GIL: columns are encoded side by side.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+        encoded = list(pool.map(lambda item: json_literals(item[1], plain=item[0] in plain),
+                                columns.items()))
     pieces: list[pa.Array | pa.Scalar] = []
-    for position, (name, values) in enumerate(columns.items()):
+    for position, (name, literals) in enumerate(zip(columns, encoded, strict=True)):
         key = ("{" if position == 0 else ", ") + json.dumps(name) + ": "
-        pieces.extend([pa.scalar(key, pa.string()),
-                       json_literals(values, plain=name in plain)])
+        pieces.extend([pa.scalar(key, pa.string()), literals])
     pieces.append(pa.scalar("}", pa.string()))
     return pc.binary_join_element_wise(*pieces, pa.scalar("", pa.string()))
 
 
-def json_array_chunks(objects: pa.Array, indent: str) -> list[bytes]:
+def json_array_chunks(objects: pa.Array, indent: str) -> list[Chunk]:
     """A JSON array with one element per line, as UTF-8 chunks to write in turn."""
     if not len(objects):
         return [b"[]"]
