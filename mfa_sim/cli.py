@@ -14,9 +14,17 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import NoReturn, TextIO
+from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
-from mfa_sim.errors import InputError, MfaSimError
+from mfa_sim.errors import InputError, MfaSimError, Problem
+
+if TYPE_CHECKING:
+    from mfa_sim.compliance import Baseline, Mute
+    from mfa_sim.dataset import Dataset
+    from mfa_sim.progress import Progress
+    from mfa_sim.writing import Chunk
+
+T = TypeVar("T")
 
 EXIT_OK = 0
 EXIT_FINDINGS = 1
@@ -84,6 +92,16 @@ def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _graph(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.graph.command import write_view
+
+    notice = write_view(arguments.dataset, arguments.output, account=arguments.account,
+                        user=arguments.user, hops=arguments.hops, scenario=arguments.scenario)
+    if notice is not None:
+        print(f"mfa-sim graph: {notice}", file=sys.stderr)
+    return EXIT_OK
+
+
 def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     from mfa_sim.errors import Problem, ProblemReason, UsageError
     from mfa_sim.load import load_dataset
@@ -108,7 +126,7 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-AUDIT_FORMATS = ("text", "json", "csv")
+AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
@@ -121,14 +139,52 @@ def _date(text: str) -> datetime:
     return moment
 
 
+def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
+        Dataset, tuple[Mute, ...] | None, Baseline | None]:
+    """The dataset, mutes and baseline an audit reads; the problems of all three
+    reported together."""
+    from mfa_sim.compliance import load_baseline, load_mutes
+    from mfa_sim.load import load_dataset
+
+    problems: list[Problem] = []
+
+    def read(label: str, reader: Callable[[], T]) -> T | None:
+        try:
+            with progress.stage(label):
+                return reader()
+        except InputError as error:
+            problems.extend(error.problems)
+            return None
+
+    mutes = None if arguments.mute is None else read(
+        "reading mutes", lambda: load_mutes(arguments.mute))
+    baseline = None if arguments.baseline is None else read(
+        "reading baseline", lambda: load_baseline(arguments.baseline))
+    dataset = read("loading dataset", lambda: load_dataset(arguments.dataset))
+    if problems or dataset is None:
+        raise InputError(problems)
+    return dataset, mutes, baseline
+
+
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
     from mfa_sim.compliance import audit
-    from mfa_sim.load import load_dataset
+    from mfa_sim.progress import Progress
     from mfa_sim.report.audit import render_audit
 
-    result = audit(load_dataset(arguments.dataset), as_of=arguments.as_of)
-    chunks = render_audit(result, arguments.format)
-    if arguments.output is None:
+    # Progress goes to standard error, and only when it is a terminal.
+    progress = Progress(getattr(arguments, "err", None) or sys.stderr, name="audit",
+                        enabled=False if arguments.no_progress else None)
+    dataset, mutes, baseline = _audit_inputs(arguments, progress)
+    with progress.stage("checking"):
+        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline)
+    with progress.stage("writing report"):
+        _write_audit(render_audit(result, arguments.format, fail_on=arguments.fail_on),
+                     arguments.output, out)
+    return EXIT_FINDINGS if result.failing(arguments.fail_on) else EXIT_OK
+
+
+def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO) -> None:
+    if output is None:
         stream = getattr(out, "buffer", None)
         for chunk in chunks:
             if stream is not None:
@@ -136,10 +192,9 @@ def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
             else:
                 out.write(bytes(chunk).decode("utf-8"))
     else:
-        with open(arguments.output, "wb") as target:
+        with open(output, "wb") as target:
             for chunk in chunks:
                 target.write(chunk)
-    return EXIT_FINDINGS if result.failing(arguments.fail_on) else EXIT_OK
 
 
 def _positive(text: str) -> int:
@@ -182,6 +237,14 @@ def build_parser() -> argparse.ArgumentParser:
                             "(default high)")
     audit.add_argument("--as-of", type=_date, metavar="DATE",
                        help="judge dates at this day (default: today)")
+    audit.add_argument("--mute", metavar="FILE",
+                       help="YAML list of accepted findings (check, account, user, email, "
+                            "reason, expires): kept in the report, not counted for --fail-on")
+    audit.add_argument("--baseline", metavar="OLD.json",
+                       help="an earlier `audit --format json`: mark findings new or "
+                            "unchanged and list the resolved ones")
+    audit.add_argument("--no-progress", action="store_true",
+                       help="no progress lines on standard error (shown only on a terminal)")
     audit.set_defaults(run=_audit)
 
     simulate = commands.add_parser("simulate", help="run a scenario step by step")
@@ -193,6 +256,20 @@ def build_parser() -> argparse.ArgumentParser:
                           help="write the final state as a dataset folder (new or empty)")
     simulate.add_argument("--seed", type=_integer, help="override the scenario's seed")
     simulate.set_defaults(run=_simulate)
+
+    graph = commands.add_parser(
+        "graph", help="membership graph views (png, svg) and exports (graphml, gexf)")
+    graph.add_argument("dataset", help="the dataset folder")
+    focus = graph.add_mutually_exclusive_group()
+    focus.add_argument("--account", metavar="ID", help="focus on this account")
+    focus.add_argument("--user", metavar="ID", help="focus on this user")
+    graph.add_argument("--hops", type=_positive, default=2, metavar="K",
+                       help="how far the focus reaches (default 2)")
+    graph.add_argument("--scenario", metavar="FILE",
+                       help="draw what this scenario removes, blocks and leaves unmanaged")
+    graph.add_argument("--output", required=True, metavar="FILE",
+                       help="the file to write: .png, .svg, .graphml or .gexf")
+    graph.set_defaults(run=_graph)
 
     what_if = commands.add_parser(
         "what-if", help="one-step what-ifs against the unchanged dataset")
@@ -229,6 +306,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     except SystemExit as stop:
         return int(stop.code or 0)
     run: Callable[[argparse.Namespace, TextIO], int] = arguments.run
+    arguments.err = err
     try:
         return run(arguments, out)
     except InputError as error:

@@ -56,6 +56,11 @@ class ProblemReason(StrEnum):
     MISSING_ARGUMENT = "missing_argument"
     CONFLICTING_ARGUMENTS = "conflicting_arguments"
     UNKNOWN_METHOD = "unknown_method"
+    # Audit mute files and baselines.
+    UNKNOWN_CHECK = "unknown_check"
+    INVALID_MUTE = "invalid_mute"
+    INVALID_JSON = "invalid_json"
+    INVALID_BASELINE = "invalid_baseline"
 
 
 @dataclass(frozen=True, slots=True)

@@ -188,8 +188,6 @@ def test_python_dash_m_bad_input_has_no_traceback(tmp_path: Path) -> None:
 # -- contract surface not in place yet ---------------------------------------------------
 
 
-@pytest.mark.xfail(strict=True, reason="contract §4: audit formats markdown, html and junit "
-                                       "are not implemented yet")
 @pytest.mark.parametrize("fmt", ["markdown", "html", "junit"])
 def test_contract_formats(make_dataset: MakeDataset, fmt: str) -> None:
     code, out, err = run_cli("audit", str(make_dataset(WORST["low"], base=False)),
@@ -198,8 +196,6 @@ def test_contract_formats(make_dataset: MakeDataset, fmt: str) -> None:
     assert "a1" in out
 
 
-@pytest.mark.xfail(strict=True, reason="contract §4: audit --mute, --baseline and "
-                                       "--no-progress are not implemented yet")
 def test_contract_flags(make_dataset: MakeDataset, tmp_path: Path) -> None:
     folder = str(make_dataset(WORST["high"], base=False))
     baseline = tmp_path / "old.json"

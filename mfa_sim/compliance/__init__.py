@@ -15,21 +15,25 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from mfa_sim.compliance.accounts import accounts_table
 from mfa_sim.compliance.analytics import WhatIfTables, what_if_tables
+from mfa_sim.compliance.baseline import Baseline, compare, load_baseline, parse_baseline
 from mfa_sim.compliance.checks import CHECKS, CHECKS_BY_ID, Check, Severity
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.compliance.findings import all_findings
+from mfa_sim.compliance.mutes import Mute, MuteReport, load_mutes, mute, parse_mutes
 from mfa_sim.compliance.result import AuditResult
 
 if TYPE_CHECKING:
     from mfa_sim.dataset import Dataset
 
 
-def audit(dataset: Dataset, *, as_of: datetime | None = None) -> AuditResult:
+def audit(dataset: Dataset, *, as_of: datetime | None = None,
+          mutes: Iterable[Mute] | None = None, baseline: Baseline | None = None) -> AuditResult:
     """Run every check over a dataset.
 
     Parameters
@@ -37,20 +41,43 @@ def audit(dataset: Dataset, *, as_of: datetime | None = None) -> AuditResult:
     dataset
         The export to audit.
     as_of
-        The date time-dependent checks are judged at (default: now).
+        The date time-dependent checks are judged at (default: now); mutes expire by
+        its UTC day.
+    mutes
+        Accepted findings (:func:`load_mutes`): matched findings are marked ``muted``
+        with their ``mute_reason`` and do not count for :meth:`AuditResult.failing`.
+    baseline
+        An earlier audit (:func:`load_baseline`): findings are marked ``new`` or
+        ``unchanged`` and the gone ones listed in ``resolved``.
 
     Returns
     -------
     AuditResult
         Findings, the accounts table and counts.
+
+    Examples
+    --------
+    >>> import mfa_sim
+    >>> result = audit(mfa_sim.load_dataset("datasets/example"),
+    ...                as_of=datetime(2026, 1, 10, tzinfo=UTC),
+    ...                mutes=[Mute("*", "a side project, closing in March",
+    ...                            account="a_solo")])
+    >>> result.failing("high"), result.muted
+    (0, 2)
     """
     moment = as_of or datetime.now(UTC)
     facts = AuditFacts(dataset)
     counts = {name: dataset.counts[name] for name in ("users", "accounts", "memberships")}
     accounts = accounts_table(facts)
-    return AuditResult(all_findings(facts, moment), accounts, counts, moment,
-                       what_if_tables(facts, accounts))
+    result = AuditResult(all_findings(facts, moment), accounts, counts, moment,
+                         what_if_tables(facts, accounts))
+    if mutes is not None:
+        result = mute(result, mutes)
+    if baseline is not None:
+        result = compare(result, baseline)
+    return result
 
 
-__all__ = ["CHECKS", "CHECKS_BY_ID", "AuditFacts", "AuditResult", "Check", "Severity",
-           "WhatIfTables", "audit"]
+__all__ = ["CHECKS", "CHECKS_BY_ID", "AuditFacts", "AuditResult", "Baseline", "Check", "Mute",
+           "MuteReport", "Severity", "WhatIfTables", "audit", "compare", "load_baseline",
+           "load_mutes", "mute", "parse_baseline", "parse_mutes"]

@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.compliance.analytics import WhatIfTables
+    from mfa_sim.compliance.mutes import MuteReport
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,15 @@ class AuditResult:
     counts
         Users, accounts and memberships audited.
     as_of
-        The date the audit judged time-dependent checks at.
+        The date the audit judged time-dependent checks at (and mute expiry, on its UTC
+        day).
+    resolved
+        With a baseline: the baseline's findings that are gone, with the columns of
+        ``findings`` as the baseline had them; the findings then carry a ``change``
+        column, ``new`` or ``unchanged``.
+    mute_report
+        With mutes: what they did (expired entries, entries matching nothing); the
+        findings then carry ``muted`` (bool) and ``mute_reason`` columns.
     """
 
     findings: pa.Table
@@ -42,6 +51,8 @@ class AuditResult:
     what_ifs: WhatIfTables | None = None
     resolved: pa.Table | None = None
     """With a baseline: the baseline's findings that are gone."""
+    mute_report: MuteReport | None = None
+    """With mutes: what they did."""
 
     @cached_property
     def by_severity(self) -> dict[str, int]:
@@ -64,6 +75,30 @@ class AuditResult:
         if "muted" in self.findings.column_names:
             mask = pc.and_(mask, pc.invert(self.findings.column("muted")))
         return int(pc.sum(mask).as_py() or 0)
+
+    @property
+    def muted(self) -> int:
+        """How many findings are muted (0 without mutes)."""
+        return 0 if self.mute_report is None else self.mute_report.muted
+
+    def changes(self) -> dict[str, int] | None:
+        """With a baseline: how many findings are ``new``, ``unchanged`` and ``resolved``.
+
+        Examples
+        --------
+        >>> import mfa_sim
+        >>> result = mfa_sim.audit(mfa_sim.load_dataset("datasets/example"))
+        >>> result.changes() is None
+        True
+        """
+        import pyarrow.compute as pc
+
+        if self.resolved is None or "change" not in self.findings.column_names:
+            return None
+        change = self.findings.column("change")
+        new = int(pc.sum(pc.equal(change, "new")).as_py() or 0)
+        return {"new": new, "unchanged": self.findings.num_rows - new,
+                "resolved": self.resolved.num_rows}
 
     def summary(self) -> dict[str, Any]:
         """The ``summary`` object of ``audit --format json``."""

@@ -1,5 +1,9 @@
 """``audit --format csv``: one row per finding, safe to open in a spreadsheet.
 
+With mutes, ``muted`` (``true``/``false``) and ``mute_reason`` columns follow the
+contract's; with a baseline, a ``change`` column (``new``/``unchanged``) and, after the
+findings, one row per resolved finding of the baseline with ``change`` = ``resolved``.
+
 A cell a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
 a tab or a carriage return) gets a leading apostrophe, so it shows as text.
 """
@@ -49,16 +53,31 @@ def audit_csv(result: AuditResult) -> bytes:
     >>> print(audit_csv(audit(load_dataset("datasets/example"))).decode().splitlines()[0])
     check,severity,account,user,email,message,remediation
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     findings = result.findings
     header = [key for key in (*FINDING_KEYS, *OPTIONAL_FINDING_KEYS)
               if key in findings.column_names]
+    resolved = result.resolved
+    if resolved is not None and resolved.num_rows and "change" not in header:
+        header.append("change")
     columns = {}
     for key in header:
-        column = findings.column(key)
-        if key == "muted":
-            columns[key] = pc.if_else(column, "true", "false").combine_chunks()
+        if key not in findings.column_names:
+            cells = pa.nulls(findings.num_rows, pa.string())
+        elif key == "muted":
+            cells = pc.if_else(findings.column(key), "true", "false").combine_chunks()
         else:
-            columns[key] = neutralised(column)
+            cells = neutralised(findings.column(key))
+        if resolved is not None and resolved.num_rows:
+            rows = resolved.num_rows
+            if key in resolved.column_names:
+                more = neutralised(resolved.column(key))
+            elif key == "change":
+                more = pa.array(["resolved"] * rows, pa.string())
+            else:
+                more = pa.nulls(rows, pa.string())
+            cells = pa.concat_arrays([cells.cast(pa.string()), more.cast(pa.string())])
+        columns[key] = cells
     return csv_bytes(header, columns)

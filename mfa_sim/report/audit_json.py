@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from mfa_sim.report.json_arrays import json_array_chunks, json_objects
 from mfa_sim.writing import Chunk
@@ -38,8 +38,21 @@ def audit_json_chunks(result: AuditResult) -> list[Chunk]:
         resolved = json_objects({key: result.resolved.column(key) for key in FINDING_KEYS},
                                 VOCABULARY)
         chunks += [b',\n  "resolved": ', *json_array_chunks(resolved, "  ")]
+    if result.mute_report is not None:
+        chunks += [b',\n  "mutes": ', _mutes(result.mute_report.to_dict())]
     chunks.append(b"\n}\n")
     return chunks
+
+
+def _mutes(report: dict[str, Any]) -> bytes:
+    """The ``mutes`` object: the count, then the expired and unmatched entries, one per
+    line."""
+    lines = [f'{{\n    "muted": {report["muted"]}']
+    for key in ("expired", "unmatched"):
+        entries = [json.dumps(entry, ensure_ascii=False) for entry in report[key]]
+        listed = "[\n      " + ",\n      ".join(entries) + "\n    ]" if entries else "[]"
+        lines.append(f'    "{key}": {listed}')
+    return (",\n".join(lines) + "\n  }").encode()
 
 
 def audit_json(result: AuditResult) -> bytes:

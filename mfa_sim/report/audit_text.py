@@ -1,4 +1,9 @@
-"""``audit --format text``: a terminal summary, then every finding with its ids."""
+"""``audit --format text``: a terminal summary, then every finding with its ids.
+
+With mutes, a muted finding stays listed with its reason under it, and the entries
+that expired or match nothing are listed at the end; with a baseline, new findings are
+marked ``(new)`` and the resolved ones get a section of their own.
+"""
 
 from __future__ import annotations
 
@@ -9,8 +14,11 @@ from mfa_sim.report.common import visible
 from mfa_sim.writing import records_body
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pyarrow as pa
 
+    from mfa_sim.compliance.mutes import Mute
     from mfa_sim.compliance.result import AuditResult
 
 TOP = 10
@@ -35,11 +43,15 @@ def _visible(values: pa.Array) -> pa.Array:
 
 
 def _top(result: AuditResult, column: str) -> list[tuple[str, int, int]]:
-    """(id, findings, of which high or worse) for the ids with the most serious findings."""
+    """(id, findings, of which high or worse) for the ids with the most serious findings;
+    muted findings, accepted already, do not count."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    findings = result.findings.filter(pc.is_valid(result.findings.column(column)))
+    keep = pc.is_valid(result.findings.column(column))
+    if "muted" in result.findings.column_names:
+        keep = pc.and_(keep, pc.invert(result.findings.column("muted")))
+    findings = result.findings.filter(keep)
     if not findings.num_rows:
         return []
     serious = pc.is_in(findings.column("severity"),
@@ -67,14 +79,18 @@ def audit_text(result: AuditResult) -> bytes:
     >>> print(text.splitlines()[0])
     MFA audit of 6 users, 3 accounts, 7 memberships: 6 findings
     """
-    import pyarrow.compute as pc
-
     counts = result.counts
     total = result.findings.num_rows
     lines = [f"MFA audit of {counts['users']:,} users, {counts['accounts']:,} accounts, "
              f"{counts['memberships']:,} memberships: {total:,} findings", ""]
     lines.append("  " + "   ".join(f"{severity}: {n:,}"
                                    for severity, n in result.by_severity.items()))
+    if result.mute_report is not None:
+        lines.append(f"  muted: {result.muted:,} (listed, not counted for --fail-on)")
+    changes = result.changes()
+    if changes is not None:
+        lines += ["", f"Since the baseline: {changes['new']:,} new, "
+                      f"{changes['unchanged']:,} unchanged, {changes['resolved']:,} resolved."]
     for column, title in (("account", "Accounts to act on first"),
                           ("user", "Users to act on first")):
         top = _top(result, column)
@@ -83,10 +99,24 @@ def audit_text(result: AuditResult) -> bytes:
             lines += [f"  {visible(str(identifier)):<24} {count:>6,} {serious:>6,}"
                       for identifier, count, serious in top]
     lines += ["", "Findings:" if total else "No findings."]
-    head = ("\n".join(lines) + "\n").encode()
-    if not total:
-        return head
-    findings = result.findings
+    parts: list[bytes | memoryview] = [("\n".join(lines) + "\n").encode()]
+    if total:
+        parts += [records_body(_rows(result.findings)), b"\n"]
+    if result.resolved is not None and result.resolved.num_rows:
+        parts += [b"\nResolved since the baseline:\n", records_body(_rows(result.resolved)),
+                  b"\n"]
+    report = result.mute_report
+    if report is not None:
+        for title, mutes in (("Expired mutes, no longer applied", report.expired),
+                             ("Mutes matching no finding", report.unmatched)):
+            if mutes:
+                parts.append(f"\n{title}:\n{_mute_lines(mutes)}".encode())
+    return b"".join(parts)
+
+
+def _rows(findings: pa.Table) -> pa.Array:
+    """Each finding in two lines (three when muted: its reason under it)."""
+    import pyarrow.compute as pc
 
     def shown(column: str) -> pa.Array:
         values = _visible(findings.column(column).combine_chunks())
@@ -94,11 +124,20 @@ def audit_text(result: AuditResult) -> bytes:
 
     severity = pc.utf8_rpad(shown("severity"), 8)
     check = pc.utf8_rpad(shown("check"), max(len(c) for c in CHECKS_BY_ID))
+    columns = findings.column_names
+    new = (pc.if_else(pc.equal(findings.column("change").combine_chunks(), "new"),
+                      "  (new)", "") if "change" in columns else "")
     rows = pc.binary_join_element_wise(
         "  ", severity, "  ", check, "  account=", shown("account"), " user=", shown("user"),
-        "\n      ", shown("message"), "")
-    if "muted" in findings.column_names:
+        new, "\n      ", shown("message"), "")
+    if "muted" in columns:
+        reason = pc.binary_join_element_wise("\n      muted: ", shown("mute_reason"), "")
         rows = pc.binary_join_element_wise(
-            rows, pc.if_else(findings.column("muted").combine_chunks(),
-                             "  (muted)", ""), "")
-    return head + records_body(rows) + b"\n"
+            rows, pc.if_else(findings.column("muted").combine_chunks(), reason, ""), "")
+    return rows
+
+
+def _mute_lines(mutes: Sequence[Mute]) -> str:
+    """One line per mute entry: where it is, what it matches, its reason."""
+    return "".join(f"  {'' if mute.line is None else f'line {mute.line}: '}"
+                   f"{visible(mute.describe())}: {visible(mute.reason)}\n" for mute in mutes)

@@ -14,12 +14,59 @@ from html import escape
 from mfa_sim.outcome import Event, Outcome, Status, iso
 from mfa_sim.report.common import event_details
 
+OKABE_ITO: dict[str, str] = {
+    "orange": "#E69F00",
+    "sky_blue": "#56B4E9",
+    "bluish_green": "#009E73",
+    "yellow": "#F0E442",
+    "blue": "#0072B2",
+    "vermillion": "#D55E00",
+    "reddish_purple": "#CC79A7",
+}
+"""The palette every HTML report draws from (black and white aside)."""
+
 STATUS_COLOURS: dict[Status, tuple[str, str]] = {
-    Status.APPLIED: ("#0072B2", "#ffffff"),
-    Status.BLOCKED: ("#F0E442", "#000000"),
-    Status.REJECTED: ("#D55E00", "#000000"),
+    Status.APPLIED: (OKABE_ITO["blue"], "#ffffff"),
+    Status.BLOCKED: (OKABE_ITO["yellow"], "#000000"),
+    Status.REJECTED: (OKABE_ITO["vermillion"], "#000000"),
 }
 """Background and text colour of each status's label."""
+
+
+def badge(label: str, background: str, colour: str, kind: str) -> str:
+    """A coloured label that also says what it means in words.
+
+    Parameters
+    ----------
+    label
+        The words shown (escaped here).
+    background, colour
+        Background and text colour, from :data:`OKABE_ITO` (contrast above 4.5:1).
+    kind
+        The CSS class family: the label gets ``mfa-sim-{kind}`` and
+        ``mfa-sim-{label}``.
+
+    Examples
+    --------
+    >>> label = badge("high", "#E69F00", "#000000", "severity")
+    >>> print(label[:44], label[-12:])
+    <span class="mfa-sim-severity mfa-sim-high" >high</span>
+    """
+    return (f'<span class="mfa-sim-{escape(kind)} mfa-sim-{escape(label)}" '
+            f'style="{badge_style(background, colour)}">{escape(label)}</span>')
+
+
+def badge_style(background: str, colour: str) -> str:
+    """The CSS declarations of a label (:func:`badge`), for a style attribute or rule.
+
+    Examples
+    --------
+    >>> badge_style("#E69F00", "#000000").split(";")[3:5]
+    ['background:#E69F00', 'color:#000000']
+    """
+    return (f"display:inline-block;padding:0.1em 0.5em;border-radius:0.3em;"
+            f"background:{background};color:{colour};font-weight:600;"
+            f"font-family:sans-serif;font-size:0.9em")
 
 
 def status_badge(status: Status) -> str:
@@ -32,11 +79,7 @@ def status_badge(status: Status) -> str:
     True
     """
     background, colour = STATUS_COLOURS[status]
-    style = (f"display:inline-block;padding:0.1em 0.5em;border-radius:0.3em;"
-             f"background:{background};color:{colour};font-weight:600;"
-             f"font-family:sans-serif;font-size:0.9em")
-    return (f'<span class="mfa-sim-status mfa-sim-{status.value}" style="{style}">'
-            f"{escape(status.value)}</span>")
+    return badge(status.value, background, colour, "status")
 
 
 def event_html(event: Event) -> str:

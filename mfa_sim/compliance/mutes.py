@@ -1,0 +1,679 @@
+"""Mutes: findings a team has looked at and accepted, kept in the report but not failing it.
+
+A mute file (``audit --mute FILE``, contract §4) is a YAML list of entries::
+
+    - check: admin_without_mfa          # a check id, or a pattern such as 'enforcement_*'
+      account: a_legacy                 # any of account, user, email: patterns too
+      reason: moving to SSO in March    # required: why this is accepted
+      expires: 2026-03-31               # optional: a date, the last day it applies
+
+Matching:
+
+- ``*`` is the only wildcard: it stands for any run of characters, none included.
+  Every other character stands for itself (ids may hold any character). Check, account
+  and user patterns are case-sensitive; email patterns are not, as emails are compared
+  case-insensitively everywhere.
+- An entry matches a finding when every field it gives matches the finding's field of
+  the same name. A field the finding does not have (``account`` of
+  ``mfa_state_unknown``, ``email`` of a membership finding) matches no pattern, not even
+  ``*``. An entry giving only ``check`` mutes every finding of the checks it names.
+- An entry expiring on day D applies through D, inclusive, and stops applying the day
+  after: it is judged on the audit's ``as_of`` date (UTC), so ``--as-of`` decides.
+- A finding matched by several entries takes the reason of the first, in file order.
+
+The file is read the way scenario files are: composed by PyYAML's safe loader into
+nodes that keep their line numbers, plain data only (a tag that would build a Python
+object is refused, never constructed), every problem collected and raised together in
+one :class:`~mfa_sim.errors.InputError`.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import re
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final, TypeAlias
+
+import numpy as np
+
+from mfa_sim.compliance.checks import CHECKS_BY_ID
+from mfa_sim.errors import InputError, Problem, ProblemReason
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from yaml.nodes import Node
+
+    from mfa_sim.compliance.result import AuditResult
+
+MUTE_KEYS: Final = ("check", "account", "user", "email", "reason", "expires")
+"""The keys a mute entry may have."""
+
+PATTERN_KEYS: Final = ("account", "user", "email")
+"""The finding fields a mute may narrow itself to, besides the check."""
+
+
+def _pattern_regex(pattern: str) -> re.Pattern[str]:
+    """A ``*`` pattern as an anchored regular expression (everything else literal)."""
+    return re.compile(".*".join(re.escape(piece) for piece in pattern.split("*")), re.DOTALL)
+
+
+def _like(pattern: str) -> str:
+    """A ``*`` pattern as an SQL LIKE pattern for :func:`pyarrow.compute.match_like`.
+
+    Examples
+    --------
+    >>> _like("a_*%")
+    'a\\\\_%\\\\%'
+    """
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return escaped.replace("*", "%")
+
+
+def matching_checks(pattern: str) -> tuple[str, ...]:
+    """The known check ids a check pattern names, in report order.
+
+    Examples
+    --------
+    >>> matching_checks("enforc*")
+    ('enforcing_on_ineligible_plan', 'enforcement_blocked_by_member', 'enforcement_ready')
+    >>> matching_checks("admin_without_mfa"), matching_checks("nothing*")
+    (('admin_without_mfa',), ())
+    """
+    regex = _pattern_regex(pattern)
+    return tuple(check for check in CHECKS_BY_ID if regex.fullmatch(check))
+
+
+@dataclass(frozen=True, slots=True)
+class Mute:
+    """One accepted kind of finding.
+
+    Parameters
+    ----------
+    check
+        A check id, or a pattern with ``*`` naming one or more checks.
+    reason
+        Why the findings are accepted (non-empty text); reports show it.
+    account, user, email
+        Optional patterns the finding's field must match (``*`` is the wildcard;
+        emails case-insensitively).
+    expires
+        The last day the mute applies, or ``None`` for no end.
+    line
+        Where the entry starts in its file, or ``None`` for a mute made in code.
+
+    Raises
+    ------
+    ValueError
+        If the check pattern is empty, the reason is blank, or a pattern is empty.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> mute = Mute("admin_without_mfa", "leaving in March", user="u_*",
+    ...             expires=date(2026, 3, 31))
+    >>> mute.active(date(2026, 3, 31)), mute.active(date(2026, 4, 1))
+    (True, False)
+    >>> mute.describe()
+    'admin_without_mfa user=u_* (expires 2026-03-31)'
+    >>> Mute("admin_without_mfa", " ")
+    Traceback (most recent call last):
+    ...
+    ValueError: a mute needs a reason: say why these findings are accepted
+    """
+
+    check: str
+    reason: str
+    account: str | None = None
+    user: str | None = None
+    email: str | None = None
+    expires: date | None = None
+    line: int | None = None
+
+    def __post_init__(self) -> None:
+        if not self.check:
+            raise ValueError("a mute needs a check id or pattern, such as 'admin_without_mfa'")
+        if not self.reason.strip():
+            raise ValueError("a mute needs a reason: say why these findings are accepted")
+        for key in PATTERN_KEYS:
+            if getattr(self, key) == "":
+                raise ValueError(f"the {key} pattern is empty; leave it out to match any "
+                                 f"{key}")
+        if isinstance(self.expires, datetime):
+            raise ValueError("expires is a date, not a time")
+
+    def active(self, on: date) -> bool:
+        """Whether the mute applies on a day: it does through its ``expires`` day."""
+        return self.expires is None or on <= self.expires
+
+    def describe(self) -> str:
+        """The entry in one line: check, patterns, expiry.
+
+        Examples
+        --------
+        >>> Mute("invitation_*", "old invitations", account="a1").describe()
+        'invitation_* account=a1'
+        """
+        parts = [self.check, *(f"{key}={getattr(self, key)}" for key in PATTERN_KEYS
+                               if getattr(self, key) is not None)]
+        if self.expires is not None:
+            parts.append(f"(expires {self.expires.isoformat()})")
+        return " ".join(parts)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The entry as JSON-ready data, every key present.
+
+        Examples
+        --------
+        >>> Mute("admin_without_mfa", "known", user="u2", line=3).to_dict()
+        ... # doctest: +NORMALIZE_WHITESPACE
+        {'check': 'admin_without_mfa', 'account': None, 'user': 'u2', 'email': None,
+         'reason': 'known', 'expires': None, 'line': 3}
+        """
+        return {"check": self.check, "account": self.account, "user": self.user,
+                "email": self.email, "reason": self.reason,
+                "expires": None if self.expires is None else self.expires.isoformat(),
+                "line": self.line}
+
+    def mask(self, findings: pa.Table) -> np.ndarray:
+        """Which findings the entry matches (expiry aside), as a boolean array.
+
+        Each field is matched by one Arrow kernel over the whole column.
+
+        Examples
+        --------
+        >>> import pyarrow as pa
+        >>> table = pa.table({"check": ["admin_without_mfa"] * 3,
+        ...                   "account": ["a1", "a2", None], "user": ["u1", "u2", "u3"],
+        ...                   "email": pa.nulls(3, pa.string())})
+        >>> Mute("admin_*", "known", account="a*").mask(table).tolist()
+        [True, True, False]
+        """
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        checks = matching_checks(self.check)
+        matched = pc.is_in(findings.column("check"),
+                           value_set=pa.array(checks, pa.string()))
+        for key in PATTERN_KEYS:
+            pattern = getattr(self, key)
+            if pattern is None:
+                continue
+            field = pc.match_like(findings.column(key), _like(pattern),
+                                  ignore_case=key == "email")
+            matched = pc.and_(matched, pc.fill_null(field, False))
+        return np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
+
+
+@dataclass(frozen=True, slots=True)
+class MuteReport:
+    """What the mutes of an audit did.
+
+    Parameters
+    ----------
+    mutes
+        Every entry, in file order.
+    muted
+        How many findings are muted.
+    expired
+        Entries past their ``expires`` day at the audit date: they muted nothing.
+    unmatched
+        Entries in force that match no finding (a finding muted by an earlier entry
+        still counts as matched): fixed, or a typo.
+    """
+
+    mutes: tuple[Mute, ...]
+    muted: int
+    expired: tuple[Mute, ...]
+    unmatched: tuple[Mute, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``mutes`` object of ``audit --format json``."""
+        return {"muted": self.muted, "expired": [mute.to_dict() for mute in self.expired],
+                "unmatched": [mute.to_dict() for mute in self.unmatched]}
+
+
+def apply_mutes(findings: pa.Table, mutes: Iterable[Mute],
+                on: date) -> tuple[pa.Table, MuteReport]:
+    """The findings with ``muted`` and ``mute_reason`` columns, and what each mute did.
+
+    Parameters
+    ----------
+    findings
+        The audit's findings table.
+    mutes
+        The entries, in file order: the first match gives a finding its reason.
+    on
+        The day expiry is judged at (an entry applies through its ``expires`` day).
+
+    Returns
+    -------
+    tuple of pyarrow.Table and MuteReport
+        The findings (any earlier ``muted``/``mute_reason`` columns replaced) and the report.
+
+    Examples
+    --------
+    >>> from datetime import date
+    >>> import pyarrow as pa
+    >>> table = pa.table({"check": ["admin_without_mfa", "mfa_state_unknown"],
+    ...                   "account": ["a1", None], "user": ["u1", "u1"],
+    ...                   "email": pa.nulls(2, pa.string())})
+    >>> marked, report = apply_mutes(table, [
+    ...     Mute("*", "u1 is on leave", user="u1"),
+    ...     Mute("admin_without_mfa", "shadowed by the first"),
+    ...     Mute("enforcement_ready", "nothing to match"),
+    ...     Mute("*", "too old", expires=date(2025, 12, 31))], on=date(2026, 1, 10))
+    >>> marked.column("muted").to_pylist(), marked.column("mute_reason").to_pylist()
+    ([True, True], ['u1 is on leave', 'u1 is on leave'])
+    >>> [m.reason for m in report.unmatched], [m.reason for m in report.expired]
+    (['nothing to match'], ['too old'])
+    """
+    import pyarrow as pa
+
+    entries = tuple(mutes)
+    rows = findings.num_rows
+    muted = np.zeros(rows, dtype=bool)
+    reason_of = np.full(rows, -1, dtype=np.int64)
+    expired: list[Mute] = []
+    unmatched: list[Mute] = []
+    for position, mute in enumerate(entries):
+        if not mute.active(on):
+            expired.append(mute)
+            continue
+        mask = mute.mask(findings)
+        if not mask.any():
+            unmatched.append(mute)
+            continue
+        reason_of[mask & ~muted] = position
+        muted |= mask
+    reasons = pa.array([mute.reason for mute in entries], pa.string()).take(
+        pa.array(reason_of, mask=reason_of < 0))
+    table = findings.drop_columns([name for name in ("muted", "mute_reason")
+                                   if name in findings.column_names])
+    table = table.append_column("muted", pa.array(muted, pa.bool_()))
+    table = table.append_column("mute_reason", reasons)
+    return table, MuteReport(entries, int(muted.sum()), tuple(expired), tuple(unmatched))
+
+
+def mute(result: AuditResult, mutes: Iterable[Mute]) -> AuditResult:
+    """An audit result with its findings muted (see :func:`apply_mutes`), judged at the
+    result's ``as_of`` date (UTC).
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> import mfa_sim
+    >>> result = mfa_sim.audit(mfa_sim.load_dataset("datasets/example"),
+    ...                        as_of=datetime(2026, 1, 10, tzinfo=UTC))
+    >>> result.failing("high")
+    2
+    >>> muted = mute(result, [Mute("admin_without_mfa", "moving to SSO", account="a_solo")])
+    >>> muted.failing("high"), muted.mute_report.muted
+    (1, 1)
+    """
+    findings, report = apply_mutes(result.findings, mutes, result.as_of.date())
+    return replace(result, findings=findings, mute_report=report)
+
+
+# --- reading mute files ------------------------------------------------------------------
+
+
+def load_mutes(path: str | os.PathLike[str]) -> tuple[Mute, ...]:
+    """Read a mute file (YAML, UTF-8 with or without a BOM).
+
+    Returns
+    -------
+    tuple of Mute
+        The entries in file order; an empty file (or one with only comments) has none.
+
+    Raises
+    ------
+    InputError
+        Carrying every problem in the file, each with its line, key and value.
+
+    Examples
+    --------
+    >>> load_mutes("no/such/mutes.yaml")
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.InputError: 1 problem in the input:
+      no/such/mutes.yaml: the mute file is missing
+    """
+    source = os.fspath(path)
+
+    def failure(reason: ProblemReason, message: str, line: int | None = None) -> InputError:
+        return InputError([Problem(source, line, None, None, reason, message)])
+
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise failure(ProblemReason.MISSING_FILE, "the mute file is missing") from None
+    except IsADirectoryError:
+        raise failure(ProblemReason.MISSING_FILE,
+                      "a folder stands where the mute file should be") from None
+    except OSError as error:
+        raise failure(ProblemReason.MISSING_FILE,
+                      f"the mute file cannot be read: {error.strerror}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise failure(ProblemReason.NOT_UTF8, "the mute file is not UTF-8 text",
+                      raw.count(b"\n", 0, error.start) + 1) from None
+    return parse_mutes(text, source=source)
+
+
+def parse_mutes(text: str, *, source: str = "<mutes>") -> tuple[Mute, ...]:
+    """Read mute entries from YAML text (see :func:`load_mutes` and the module notes).
+
+    Examples
+    --------
+    >>> [m.describe() for m in parse_mutes('''
+    ... - check: admin_without_mfa
+    ...   user: u_ben
+    ...   reason: contractor, leaves in March
+    ...   expires: 2026-03-31
+    ... ''')]
+    ['admin_without_mfa user=u_ben (expires 2026-03-31)']
+
+    Every problem is reported at once, with its line, key and value:
+
+    >>> parse_mutes('''
+    ... - check: admin_without_mfa
+    ...   until: 2026-03-31
+    ... - check: no_such_check
+    ...   reason: typo
+    ...   expires: 2026-02-30
+    ... ''')
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.InputError: 4 problems in the input:
+      <mutes>:2: column reason: mute 1: the reason is missing: say why these findings are accepted
+      <mutes>:3: column until: 'until': mute 1: unknown key 'until' (did you mean 'expires'?); ...
+      <mutes>:4: column check: 'no_such_check': mute 2: unknown check 'no_such_check'; checks: ...
+      <mutes>:6: column expires: '2026-02-30': mute 2: expires is not a date (YYYY-MM-DD)
+    """
+    reader = _Reader(source)
+    try:
+        mutes = reader.read(_compose(text, source))
+    except RecursionError:
+        raise InputError([Problem(source, None, None, None, ProblemReason.INVALID_YAML,
+                                  "the mute file nests too deeply to read")]) from None
+    if reader.problems:
+        raise InputError(sorted(reader.problems, key=lambda problem: problem.line or 0))
+    return mutes
+
+
+_TAG = "tag:yaml.org,2002:"
+_STR, _NULL, _BOOL = f"{_TAG}str", f"{_TAG}null", f"{_TAG}bool"
+_INT, _FLOAT, _TIMESTAMP = f"{_TAG}int", f"{_TAG}float", f"{_TAG}timestamp"
+_MAP, _SEQ, _MERGE = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge"
+_KINDS = {_STR: "text", _NULL: "null (no value)", _BOOL: "a boolean", _INT: "an integer",
+          _FLOAT: "a number", _TIMESTAMP: "a date"}
+
+_Entries: TypeAlias = "dict[Hashable, tuple[Node, Node]]"
+
+
+@cache
+def _safe_tags() -> frozenset[str]:
+    """The tags PyYAML's safe loader builds plain data from."""
+    from yaml.constructor import SafeConstructor
+
+    return frozenset(tag for tag in SafeConstructor.yaml_constructors if tag is not None)
+
+
+# PyYAML is imported only to read a mute file, so that importing mfa_sim stays light;
+# nodes are told apart by their ``id`` ("scalar", "sequence", "mapping").
+
+
+def _scalar(node: Node) -> bool:
+    return bool(getattr(node, "id", None) == "scalar")
+
+
+def _sequence(node: Node) -> bool:
+    return bool(getattr(node, "id", None) == "sequence")
+
+
+def _mapping(node: Node) -> bool:
+    return bool(getattr(node, "id", None) == "mapping")
+
+
+def _compose(text: str, source: str) -> Node | None:
+    """The document's node tree; malformed YAML is an input error with its line."""
+    import yaml
+
+    try:
+        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark or error.context_mark
+        line = None if mark is None else mark.line + 1
+        what = "; ".join(part for part in (error.context, error.problem) if part)
+        raise InputError([Problem(source, line, None, None, ProblemReason.INVALID_YAML,
+                                  f"the mute file is not valid YAML: {what}")]) from None
+    except yaml.reader.ReaderError as error:
+        code = error.character if isinstance(error.character, int) else ord(error.character)
+        raise InputError([Problem(source, text.count("\n", 0, error.position) + 1, None, None,
+                                  ProblemReason.INVALID_YAML,
+                                  "the mute file holds a control character YAML does not "
+                                  f"allow (U+{code:04X})")]) from None
+    except yaml.YAMLError as error:
+        raise InputError([Problem(source, None, None, None, ProblemReason.INVALID_YAML,
+                                  f"the mute file is not valid YAML: {error}")]) from None
+
+
+def _line(node: Node) -> int:
+    return int(node.start_mark.line) + 1
+
+
+def _written(node: Node) -> str | None:
+    return str(node.value) if _scalar(node) else None
+
+
+def _short_tag(tag: str) -> str:
+    return f"!!{tag.removeprefix(_TAG)}" if tag.startswith(_TAG) else tag
+
+
+def _kind(node: Node) -> str:
+    if _mapping(node):
+        return "a mapping"
+    if _sequence(node):
+        return "a list"
+    return _KINDS.get(node.tag, "a value")
+
+
+class _Reader:
+    """Walks a mute file's nodes in document order, collecting every problem."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+        self._merged: dict[int, _Entries] = {}
+
+    def problem(self, node: Node, key: str | None, reason: ProblemReason, message: str,
+                *, value: str | None = None, as_written: bool = True) -> None:
+        if value is None and as_written:
+            value = _written(node)
+        self.problems.append(Problem(self.source, _line(node), key, value, reason, message))
+
+    def plain(self, node: Node, key: str | None, where: str) -> bool:
+        """Whether a node holds plain data; a tag that would build an object is refused."""
+        if node.tag in _safe_tags() and node.tag not in (_MERGE, f"{_TAG}value"):
+            return True
+        tag = _short_tag(node.tag)
+        self.problem(node, key, ProblemReason.INVALID_YAML,
+                     f"{where}the YAML tag {tag} is not allowed: a mute file holds plain "
+                     "data only (text, dates, lists and mappings)", value=tag)
+        return False
+
+    def read(self, root: Node | None) -> tuple[Mute, ...]:
+        if root is None:
+            return ()
+        if not self.plain(root, None, ""):
+            return ()
+        if not (_sequence(root) and root.tag == _SEQ):
+            self.problem(root, None, ProblemReason.INVALID_MUTE,
+                         "a mute file is a list of entries, each starting with `- check:`, "
+                         f"not {_kind(root)}", as_written=False)
+            return ()
+        entries = (self.entry(number, node) for number, node in enumerate(root.value, 1))
+        return tuple(entry for entry in entries if entry is not None)
+
+    def entries(self, node: Node, where: str, *, report: bool = True,
+                within: frozenset[int] = frozenset()) -> _Entries:
+        """A mapping's keys with their nodes; merge keys resolved, keys written twice
+        reported."""
+        merged: _Entries = {}
+        written: _Entries = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE:
+                self.merge(value_node, merged, where, within | {id(node)})
+                continue
+            if not self.plain(key_node, None, where):
+                continue
+            key: Hashable = key_node.value if _scalar(key_node) else id(key_node)
+            if key in written:
+                if report:
+                    self.problem(key_node, str(key), ProblemReason.DUPLICATE_KEY,
+                                 f"{where}{key!r} is given twice (first on line "
+                                 f"{_line(written[key][0])})")
+                continue
+            written[key] = (key_node, value_node)
+        return {**merged, **written}
+
+    def merge(self, source: Node, into: _Entries, where: str, within: frozenset[int]) -> None:
+        sources = [source] if _mapping(source) else (
+            list(source.value) if _sequence(source) else [])
+        if not sources or not all(_mapping(each) and each.tag == _MAP
+                                  for each in sources):
+            self.problem(source, "<<", ProblemReason.INVALID_YAML,
+                         f"{where}a merge key (<<) takes a mapping or a list of mappings",
+                         as_written=False)
+            return
+        for each in sources:
+            if id(each) in within:
+                self.problem(each, "<<", ProblemReason.INVALID_YAML,
+                             f"{where}a merge key (<<) may not merge a mapping into itself",
+                             as_written=False)
+                continue
+            found = self._merged.get(id(each))
+            if found is None:
+                found = self.entries(each, where, report=False, within=within)
+                self._merged[id(each)] = found
+            for key, pair in found.items():
+                into.setdefault(key, pair)
+
+    def entry(self, number: int, node: Node) -> Mute | None:
+        where = f"mute {number}: "
+        if not self.plain(node, None, where):
+            return None
+        if not (_mapping(node) and node.tag == _MAP):
+            self.problem(node, None, ProblemReason.INVALID_MUTE,
+                         f"{where}an entry is a mapping with check, reason and any of "
+                         f"account, user, email, expires; not {_kind(node)}")
+            return None
+        entries = self.entries(node, where)
+        valid = True
+        for required in ("check", "reason"):
+            if required not in entries:
+                why = ("name a check id or pattern" if required == "check"
+                       else "say why these findings are accepted")
+                self.problem(node, required, ProblemReason.MISSING_KEY,
+                             f"{where}the {required} is missing: {why}", as_written=False)
+                valid = False
+        values: dict[str, Any] = {}
+        for key, (key_node, value_node) in entries.items():
+            if key not in MUTE_KEYS:
+                written = _written(key_node)
+                shown = _kind(key_node) if written is None else repr(written)
+                close = difflib.get_close_matches(written or "", MUTE_KEYS, 1)
+                if written in {"until", "expiry", "expire", "expiration", "expiring"}:
+                    close = ["expires"]
+                hint = f" (did you mean {close[0]!r}?)" if close else ""
+                self.problem(key_node, written, ProblemReason.UNKNOWN_KEY,
+                             f"{where}unknown key {shown}{hint}; an entry has "
+                             "check, account, user, email, reason and expires")
+                valid = False
+                continue
+            assert isinstance(key, str)
+            value = (self.expires(value_node, where) if key == "expires"
+                     else self.text(key, value_node, where))
+            if value is None:
+                valid = False
+            else:
+                values[key] = value
+        if not valid:
+            return None
+        return Mute(line=_line(node), **values)
+
+    def text(self, key: str, node: Node, where: str) -> str | None:
+        """A text value (check, reason or a pattern), checked; ``None`` if refused."""
+        if not self.plain(node, key, where):
+            return None
+        if not (_scalar(node) and node.tag == _STR):
+            what = {"check": "a check id or pattern", "reason": "text",
+                    "account": "an account id or pattern", "user": "a user id or pattern",
+                    "email": "an email or pattern"}[key]
+            if _scalar(node) and node.tag == _NULL:
+                message = f"{key} has no value; give {what}"
+            elif _scalar(node):
+                message = (f"{key} must be {what} written as text, but YAML reads "
+                           f"{node.value!r} as {_kind(node)}; quote it: {key}: '{node.value}'")
+            else:
+                message = f"{key} must be {what}, not {_kind(node)}"
+            self.problem(node, key, ProblemReason.INVALID_VALUE, where + message)
+            return None
+        value = str(node.value)
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            self.problem(node, key, ProblemReason.INVALID_VALUE,
+                         f"{where}{key} holds an escape that is no character (a lone "
+                         "surrogate)", as_written=False)
+            return None
+        if key == "reason":
+            if not value.strip():
+                self.problem(node, key, ProblemReason.INVALID_VALUE,
+                             f"{where}the reason is empty: say why these findings are accepted")
+                return None
+            return value
+        if not value:
+            self.problem(node, key, ProblemReason.INVALID_VALUE,
+                         f"{where}{key} is empty; leave it out to match any {key}, or use '*'")
+            return None
+        if key == "check" and not matching_checks(value):
+            known = ", ".join(CHECKS_BY_ID)
+            message = (f"the pattern {value!r} matches no check" if "*" in value
+                       else f"unknown check {value!r}")
+            self.problem(node, key, ProblemReason.UNKNOWN_CHECK,
+                         f"{where}{message}; checks: {known}")
+            return None
+        return value
+
+    def expires(self, node: Node, where: str) -> date | None:
+        if not self.plain(node, "expires", where):
+            return None
+        import yaml
+        from yaml.constructor import SafeConstructor
+
+        day: date | None = None
+        problem = "expires is not a date (YYYY-MM-DD)"
+        if _scalar(node) and node.tag in (_STR, _TIMESTAMP):
+            try:
+                parsed = SafeConstructor().construct_object(node) if node.tag == _TIMESTAMP \
+                    else date.fromisoformat(str(node.value).strip())
+            except (ValueError, OverflowError, yaml.YAMLError):
+                parsed = None
+            if isinstance(parsed, datetime):
+                problem = ("expires is a day (YYYY-MM-DD), not a time: a mute applies "
+                           "through the whole of its last day")
+            elif isinstance(parsed, date):
+                day = parsed
+        elif _scalar(node) and node.tag == _NULL:
+            problem = "expires has no value; give a date (YYYY-MM-DD) or leave it out"
+        if day is None:
+            self.problem(node, "expires", ProblemReason.INVALID_TIME, where + problem)
+        return day
+

@@ -1,0 +1,211 @@
+"""``audit --format junit``: the audit as JUnit XML, for CI dashboards.
+
+One ``<testsuite>`` per check, named by its id, in the check table's order (then any
+other check id, in order of first appearance); every check is listed. Each finding
+is one ``<testcase>``: its ``classname`` is the check id and its name says what it is
+about (``account=a1 user=u2``, ``account=a1 email=x@y``, ``user=u3``). A finding at or
+above ``fail_on`` (``--fail-on``, default ``high``) has a ``<failure>`` whose
+``type`` is its severity and whose ``message`` is its sentence; a muted finding is
+``<skipped>`` with the mute reason; any other finding passes, its sentence in
+``<system-out>``. A check with no finding has one passing test case named
+``no findings``, so that every check shows on the dashboard, passed. The ``tests``,
+``failures`` and ``skipped`` counts of every suite and of the whole add up; ``errors``
+is always 0.
+
+The document is built column by column with Arrow string kernels (no element tree of
+half a million findings is made). Every value is escaped for XML 1.0: ``& < > "``
+as entities, and the control characters XML forbids (and line breaks, tabs and bidi
+overrides, as in every report) shown as ``\\xNN`` escapes.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.report.audit_summary import (
+    check_codes,
+    muted_mask,
+    severity_ranks,
+    shown_array,
+    shown_text,
+)
+from mfa_sim.writing import Chunk, records_body
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from mfa_sim.compliance.result import AuditResult
+
+NO_FINDINGS = "no findings"
+"""The name of the one passing test case of a check that found nothing."""
+
+
+def _xml(value: object) -> str:
+    """A value as XML 1.0 text or attribute content (double-quoted).
+
+    Examples
+    --------
+    >>> _xml('<a & "b">\\x00')
+    '&lt;a &amp; &quot;b&quot;&gt;\\\\x00'
+    """
+    return escape(shown_text(value), quote=False).replace('"', "&quot;")
+
+
+def xml_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """A text column escaped for XML 1.0 (see :func:`_xml`); nulls stay null.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> xml_array(pa.array(["a&b", "<c>", 'say "hi"', None, "nul\\x00"])).to_pylist()
+    ['a&amp;b', '&lt;c&gt;', 'say &quot;hi&quot;', None, 'nul\\\\x00']
+    """
+    import pyarrow.compute as pc
+
+    text = shown_array(values)
+    for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ('"', "&quot;")):
+        text = pc.replace_substring(text, character, entity)
+    return text
+
+
+def _testcases(findings: pa.Table, fail_on: Severity) -> pa.Array:
+    """One ``<testcase>`` element per finding, in the table's order."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    empty = pa.scalar("", pa.string())
+    ids = [pc.binary_join_element_wise(pa.scalar(f"{key}=", pa.string()),
+                                       xml_array(findings.column(key)), empty)
+           for key in ("account", "user", "email")]
+    name = pc.binary_join_element_wise(*ids, pa.scalar(" ", pa.string()),
+                                       null_handling="skip")
+    name = pc.if_else(pc.equal(name, ""), "finding", name)
+    check = pc.fill_null(xml_array(findings.column("check")), "")
+    severity = xml_array(findings.column("severity"))
+    message = pc.fill_null(xml_array(findings.column("message")), "")
+    remediation = pc.fill_null(xml_array(findings.column("remediation")), "")
+    details = [message, pa.scalar("\nRemediation: ", pa.string()), remediation]
+    if "change" in findings.column_names:
+        change = pc.fill_null(xml_array(findings.column("change")), "")
+        details += [pa.scalar("\nChange since the baseline: ", pa.string()), change]
+    text = pc.binary_join_element_wise(*details, empty)
+    failure = pc.binary_join_element_wise(
+        '<failure message="', message, '" type="', pc.fill_null(severity, ""), '">', text,
+        "</failure>", empty)
+    passing = pc.binary_join_element_wise("<system-out>", text, "</system-out>", empty)
+    muted = muted_mask(findings)
+    if "mute_reason" in findings.column_names:
+        reason = pc.fill_null(xml_array(findings.column("mute_reason")), "")
+    else:
+        reason = pa.array([""] * findings.num_rows, pa.string())
+    skipped = pc.binary_join_element_wise('<skipped message="muted: ', reason, '"/>', passing,
+                                          empty)
+    failing = (severity_ranks(findings) >= fail_on.rank) & ~muted
+    inner = pc.if_else(pa.array(muted), skipped, pc.if_else(pa.array(failing), failure, passing))
+    return pc.binary_join_element_wise('<testcase name="', name, '" classname="', check, '">',
+                                       inner, "</testcase>", empty)
+
+
+def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severity.HIGH
+                       ) -> list[Chunk]:
+    """The audit as JUnit XML, UTF-8, in chunks to write one after the other.
+
+    Parameters
+    ----------
+    result
+        The audit to report.
+    fail_on
+        The lowest severity that fails (``--fail-on``); muted findings never fail.
+
+    Returns
+    -------
+    list of bytes
+        The document: ``<testsuites>``, one ``<testsuite>`` per check.
+
+    Raises
+    ------
+    ValueError
+        If ``fail_on`` is not a severity.
+
+    Examples
+    --------
+    >>> import xml.etree.ElementTree as ET
+    >>> from datetime import UTC, datetime
+    >>> from mfa_sim import load_dataset
+    >>> from mfa_sim.compliance import audit
+    >>> result = audit(load_dataset("datasets/example"),
+    ...                as_of=datetime(2026, 1, 10, tzinfo=UTC))
+    >>> root = ET.fromstring(b"".join(audit_junit_chunks(result, fail_on="medium")))
+    >>> root.get("tests"), root.get("failures"), root.get("skipped")
+    ('12', '4', '0')
+    >>> suite = root.find("testsuite[@name='admin_without_mfa']")
+    >>> [(case.get("name"), case.find("failure").get("type"))
+    ...  for case in suite.iter("testcase")]
+    [('account=a_solo user=u_finn', 'high')]
+    """
+    import pyarrow as pa
+
+    try:
+        threshold = Severity(fail_on)
+    except ValueError:
+        names = ", ".join(severity.value for severity in Severity)
+        raise ValueError(f"fail_on must be a severity ({names}), not {fail_on!r}") from None
+    findings = result.findings
+    ids, codes = check_codes(findings)
+    order = np.argsort(codes, kind="stable")
+    findings = findings.take(pa.array(order))
+    codes = codes[order]
+    size = len(ids)
+    counts = np.bincount(codes, minlength=size)
+    muted = muted_mask(findings)
+    failing = (severity_ranks(findings) >= threshold.rank) & ~muted
+    failures = np.bincount(codes, weights=failing, minlength=size).astype(np.int64)
+    skipped = np.bincount(codes, weights=muted, minlength=size).astype(np.int64)
+    cases = _testcases(findings, threshold)
+    tests = np.maximum(counts, 1)
+    stamp = result.as_of.strftime("%Y-%m-%dT%H:%M:%S")
+    chunks: list[Chunk] = [
+        b'<?xml version="1.0" encoding="UTF-8"?>\n',
+        (f'<testsuites name="mfa-sim audit" tests="{int(tests.sum())}" '
+         f'failures="{int(failures.sum())}" errors="0" skipped="{int(skipped.sum())}">\n'
+         ).encode()]
+    start = 0
+    for code, check in enumerate(ids):
+        known = CHECKS_BY_ID.get(check)
+        properties = [("fail_on", threshold.value)]
+        if known is not None:
+            properties += [("severity", known.severity.value), ("finds", known.finds)]
+        chunks.append(
+            (f'  <testsuite name="{_xml(check)}" tests="{tests[code]}" '
+             f'failures="{failures[code]}" errors="0" skipped="{skipped[code]}" '
+             f'timestamp="{stamp}">\n    <properties>\n'
+             + "".join(f'      <property name="{name}" value="{_xml(value)}"/>\n'
+                       for name, value in properties)
+             + "    </properties>\n").encode())
+        count = int(counts[code])
+        if count:
+            chunks += [records_body(cases.slice(start, count), prefix="    "), b"\n"]
+        else:
+            chunks.append(f'    <testcase name="{NO_FINDINGS}" classname="{_xml(check)}"/>\n'
+                          .encode())
+        chunks.append(b"  </testsuite>\n")
+        start += count
+    chunks.append(b"</testsuites>\n")
+    return chunks
+
+
+def audit_junit(result: AuditResult, *, fail_on: Severity | str = Severity.HIGH) -> bytes:
+    """The audit as JUnit XML (see :func:`audit_junit_chunks`).
+
+    Examples
+    --------
+    >>> from mfa_sim import load_dataset
+    >>> from mfa_sim.compliance import audit
+    >>> audit_junit(audit(load_dataset("datasets/example"))).splitlines()[1][:40]
+    b'<testsuites name="mfa-sim audit" tests="'
+    """
+    return b"".join(audit_junit_chunks(result, fail_on=fail_on))
