@@ -317,7 +317,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return EXIT_BAD_INPUT
 
 
-PANDAS_FREE_COMMANDS = frozenset({"validate", "generate"})
+PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "audit"})
 """Commands that work on Arrow tables alone and never need pandas."""
 
 

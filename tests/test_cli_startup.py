@@ -42,3 +42,10 @@ def test_validate_reports_bad_input_without_pandas() -> None:
     code, modules = loaded_after("validate", "no/such/folder")
     assert code == 2
     assert "pandas" not in modules
+
+
+def test_audit_never_imports_pandas() -> None:
+    code, modules = loaded_after("audit", "datasets/example", "--format", "json",
+                                 "--as-of", "2026-01-10")
+    assert code == 1
+    assert "pandas" not in modules
