@@ -37,6 +37,12 @@ def scenario(path: Path, users: list[str]) -> Path:
     return path
 
 
+def simulate(folder: Path, plan: Path, report: Path) -> list[str]:
+    """The command that runs a scenario with JSON output."""
+    return [sys.executable, "-m", "mfa_sim", "simulate", str(folder), str(plan),
+            "--format", "json", "--output", str(report)]
+
+
 def main() -> None:
     print(f"{'dataset':<9}{'pyarrow s':>11}{'1 step s':>10}{'2001 steps s':>14}"
           f"{'per step us':>13}{'load+1 ratio':>14}{'peak MiB':>10}")
@@ -45,16 +51,10 @@ def main() -> None:
         users = users_with_mfa(folder, STEPS, seed=3)
         one = scenario(DATA / f"{size}-one-step.yaml", users[:1])
         many = scenario(DATA / f"{size}-{STEPS}-steps.yaml", users)
-        out = DATA / f"{size}-run.json"
-
-        def simulate(plan: Path, report: Path = out) -> list[str]:
-            return [sys.executable, "-m", "mfa_sim", "simulate", str(folder), str(plan),
-                    "--format", "json", "--output", str(report)]
-
         found = side_by_side({
             "reference": [sys.executable, "-c", PYARROW_READ, str(folder)],
-            "one": simulate(one),
-            "many": simulate(many),
+            "one": simulate(folder, one, DATA / f"{size}-run.json"),
+            "many": simulate(folder, many, DATA / f"{size}-run.json"),
         }, REPEATS)
         reference, single, full = (median_seconds(found[k]) for k in ("reference", "one", "many"))
         per_step = (full - single) / (STEPS - 1)

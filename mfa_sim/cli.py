@@ -321,6 +321,16 @@ PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "audit"})
 """Commands that work on Arrow tables alone and never need pandas."""
 
 
+def _pandas_free(argv: Sequence[str]) -> bool:
+    """Whether a command line never needs pandas (a graph of a scenario does: the
+    simulation looks ids up through pandas indexes)."""
+    if not argv:
+        return False
+    if argv[0] == "graph":
+        return not any(arg == "--scenario" or arg.startswith("--scenario=") for arg in argv)
+    return argv[0] in PANDAS_FREE_COMMANDS
+
+
 class _PandasNotNeeded(importlib.abc.MetaPathFinder):
     """Answers an import of pandas with "not installed".
 
@@ -338,7 +348,7 @@ class _PandasNotNeeded(importlib.abc.MetaPathFinder):
 
 def entry_point() -> NoReturn:
     """The console script."""
-    if len(sys.argv) > 1 and sys.argv[1] in PANDAS_FREE_COMMANDS and "pandas" not in sys.modules:
+    if _pandas_free(sys.argv[1:]) and "pandas" not in sys.modules:
         sys.meta_path.insert(0, _PandasNotNeeded())
     try:
         code = main()

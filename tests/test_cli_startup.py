@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import subprocess
 import sys
+from pathlib import Path
 
 PROBE = """
 import sys
@@ -15,8 +16,8 @@ try:
 except SystemExit as stop:
     code = stop.code
 print()
-print(code, sorted(name for name in ("pandas", "pyarrow", "yaml", "pyotp")
-                   if name in sys.modules))
+print(code, sorted(name for name in ("pandas", "pyarrow", "yaml", "pyotp", "networkx",
+                                    "matplotlib") if name in sys.modules))
 """
 
 
@@ -49,3 +50,40 @@ def test_audit_never_imports_pandas() -> None:
                                  "--as-of", "2026-01-10")
     assert code == 1
     assert "pandas" not in modules
+
+
+def test_validate_never_imports_the_graph_libraries() -> None:
+    code, modules = loaded_after("validate", "datasets/example")
+    assert code == 0
+    assert "networkx" not in modules
+    assert "matplotlib" not in modules
+
+
+GRAPH_PROBE = """
+import sys
+import {module}
+print(sorted(name for name in ("networkx", "matplotlib") if name in sys.modules))
+"""
+
+
+def test_importing_the_package_and_its_graph_api_stays_light() -> None:
+    for module in ("mfa_sim", "mfa_sim.graph"):
+        done = subprocess.run([sys.executable, "-c", GRAPH_PROBE.format(module=module)],
+                              capture_output=True, text=True, check=True)
+        assert ast.literal_eval(done.stdout.strip()) == [], module
+
+
+def test_graph_loads_networkx_and_matplotlib_when_it_draws(tmp_path: Path) -> None:
+    code, modules = loaded_after("graph", "datasets/example", "--account", "a_team",
+                                 "--output", f"{tmp_path}/focus.png")
+    assert code == 0
+    assert {"networkx", "matplotlib"} <= set(modules)
+
+
+def test_graph_without_a_scenario_never_imports_pandas(tmp_path: Path) -> None:
+    target = tmp_path / "focus.png"
+    code, modules = loaded_after("graph", "datasets/example", "--account", "a_team",
+                                 "--output", str(target))
+    assert code == 0
+    assert "pandas" not in modules
+    assert target.stat().st_size > 0

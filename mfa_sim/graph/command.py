@@ -1,0 +1,144 @@
+"""What ``mfa-sim graph`` does (contract §4), as a function the command line calls.
+
+The output's extension picks the format: ``.png`` and ``.svg`` draw a view,
+``.graphml`` and ``.gexf`` export the graph. With ``--account`` or ``--user`` the
+graph is that focus; with ``--scenario`` it is the scenario's impact (within the focus
+when one is given); otherwise the whole dataset, drawn one node at a time up to
+:data:`~mfa_sim.graph.model.READABLE_NODES` and as the aggregated view past it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Final
+
+from mfa_sim.errors import UsageError
+from mfa_sim.graph import model
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from mfa_sim.dataset import Dataset
+
+VIEW_FORMATS: Final = (".png", ".svg")
+EXPORT_FORMATS: Final = (".graphml", ".gexf")
+
+
+def output_format(output: str | os.PathLike[str]) -> str:
+    """The output's extension, checked: one of png, svg, graphml, gexf.
+
+    Examples
+    --------
+    >>> output_format("focus.PNG")
+    '.png'
+    >>> output_format("focus.pdf")
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.UsageError: --output must end in .png, .svg, .graphml or .gexf, not 'focus.pdf'
+    """
+    suffix = Path(output).suffix.lower()
+    if suffix not in VIEW_FORMATS + EXPORT_FORMATS:
+        raise UsageError(f"--output must end in .png, .svg, .graphml or .gexf, "
+                         f"not {os.fspath(output)!r}")
+    folder = Path(output).parent
+    if not folder.is_dir():
+        raise UsageError(f"--output: the folder {os.fspath(folder)!r} does not exist")
+    return suffix
+
+
+def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[str], *,
+               account: str | None = None, user: str | None = None,
+               hops: int = model.DEFAULT_HOPS, scenario: str | None = None,
+               seed: int = 0, limit: int | None = None) -> str | None:
+    """Build the graph the arguments ask for and write it to ``output``.
+
+    Parameters
+    ----------
+    dataset_path
+        The dataset folder.
+    output
+        The file to write; its extension picks the format.
+    account, user
+        A focus (at most one).
+    hops
+        How deep the focus goes.
+    scenario
+        A scenario file: draw or export its impact instead.
+    seed
+        The layout's seed.
+    limit
+        The readable node count (default :data:`~mfa_sim.graph.model.READABLE_NODES`).
+
+    Returns
+    -------
+    str or None
+        A notice for stderr: why the aggregated view was drawn and how to focus.
+
+    Raises
+    ------
+    UsageError
+        For a bad output, two foci, or hops below 1.
+    InputError
+        For a bad dataset or scenario.
+    UnknownIdError
+        For a focus id that names no account or user.
+    """
+    from mfa_sim.load import load_dataset
+
+    suffix = output_format(output)
+    if account is not None and user is not None:
+        raise UsageError("give --account or --user, not both")
+    if hops < 1:
+        raise UsageError(f"--hops must be at least 1, not {hops}")
+    dataset = load_dataset(dataset_path)
+    focused = account is not None or user is not None
+    notice = None
+    if scenario is not None:
+        within = set(model.focus_graph(dataset, account=account, user=user, hops=hops)) \
+            if focused else None
+        G = _impact(dataset, scenario, within)
+    elif focused:
+        G = model.focus_graph(dataset, account=account, user=user, hops=hops)
+    else:
+        readable = model.READABLE_NODES if limit is None else limit
+        nodes = model.node_count(dataset)
+        if suffix in VIEW_FORMATS and nodes > readable:
+            G = model.aggregate_graph(dataset)
+            notice = (f"{nodes:,} nodes are too many to draw one by one (the limit is "
+                      f"{readable:,}): drew the aggregated view. To see accounts and users, "
+                      f"focus with --account ID or --user ID (and --hops K), or write "
+                      f".graphml or .gexf to open the whole graph in Gephi.")
+        else:
+            G = model.membership_graph(dataset)
+    _write(G, output, suffix, seed, limit=model.READABLE_NODES if limit is None else limit)
+    return notice
+
+
+def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGraph:
+    from mfa_sim.graph.impact import impact_graph
+    from mfa_sim.policy import POLICIES
+    from mfa_sim.scenario import load_scenario
+    from mfa_sim.simulation import Simulation
+
+    scenario = load_scenario(path, dataset, policies=tuple(POLICIES))
+    run = Simulation(dataset, scenario.policy, scenario.start, scenario.seed).play(scenario)
+    return impact_graph(replace(run, name=scenario.name or Path(path).name), within=within)
+
+
+def _write(G: nx.Graph, output: str | os.PathLike[str], suffix: str, seed: int,
+           *, limit: int) -> None:
+    from mfa_sim.graph.views import draw, layout
+
+    if suffix in VIEW_FORMATS:
+        draw(G, seed=seed).save(output)
+        return
+    from mfa_sim.graph.export import write_graph
+
+    # A layout is worth its cost only for a graph small enough to look at.
+    positions = layout(G, seed) if G.number_of_nodes() <= limit else None
+    write_graph(G, output, positions=positions)
+
+
+__all__ = ["EXPORT_FORMATS", "VIEW_FORMATS", "output_format", "write_view"]
