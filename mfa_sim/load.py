@@ -109,14 +109,20 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         raise InputError([Problem(str(folder), None, None, None, ProblemReason.NOT_A_DIRECTORY,
                                   f"the dataset folder {reason}")])
     problems: list[Problem] = []
-    # Arrow's kernels release the GIL: the files are read and parsed side by side.
-    with ThreadPoolExecutor(max_workers=min(len(SCHEMAS), os.cpu_count() or 1)) as pool:
+    # Arrow's kernels release the GIL: the files are read and parsed side by side, and
+    # the checks across them run side by side too.
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         found = pool.map(lambda schema: _read_file(folder, schema, problems), SCHEMAS)
         readings = {schema.table: reading for schema, reading in zip(SCHEMAS, found,
                                                                      strict=True)}
-    indexes = _index_ids(readings)
-    _check_references(readings, indexes)
-    _check_identity(readings, indexes)
+        emails_checked = pool.submit(_check_emails, readings)
+        built = dict(zip(_REFERENCES, pool.map(lambda table: _index_ids(readings, table),
+                                               _REFERENCES), strict=True))
+        indexes = {table: index for table, index in built.items() if index is not None}
+        checks = [pool.submit(check, readings, indexes)
+                  for check in (_check_references, _check_identity)]
+        for done in (emails_checked, *checks):
+            done.result()
     for reading in readings.values():
         if reading is not None:
             problems.extend(reading.problems)
@@ -186,21 +192,19 @@ _REFERENCES = {
 }
 
 
-def _index_ids(readings: dict[str, _FileReading | None]) -> dict[str, _IdIndex]:
-    """Encode users' and accounts' ids together with the columns referring to them."""
-    found = {}
-    for table, (column, referring) in _REFERENCES.items():
-        reading = readings[table]
-        ids = None if reading is None else reading.known_ids(column)
-        if ids is None:
-            continue
-        present = [(key, values) for key in referring
-                   if (source := readings[key[0]]) is not None
-                   and (values := source.values(key[1])) is not None]
-        codes, rows = encode_with_references(ids, [values for _, values in present])
-        found[table] = _IdIndex(codes, {key: positions for (key, _), positions
-                                        in zip(present, rows, strict=True)})
-    return found
+def _index_ids(readings: dict[str, _FileReading | None], table: str) -> _IdIndex | None:
+    """Encode the ids of users (or accounts) with the columns referring to them."""
+    column, referring = _REFERENCES[table]
+    reading = readings[table]
+    ids = None if reading is None else reading.known_ids(column)
+    if ids is None:
+        return None
+    present = [(key, values) for key in referring
+               if (source := readings[key[0]]) is not None
+               and (values := source.values(key[1])) is not None]
+    codes, rows = encode_with_references(ids, [values for _, values in present])
+    return _IdIndex(codes, {key: positions for (key, _), positions
+                            in zip(present, rows, strict=True)})
 
 
 def _check_references(readings: dict[str, _FileReading | None],
@@ -238,12 +242,6 @@ def _check_identity(readings: dict[str, _FileReading | None],
             assert values is not None
             _report_twins(reading, column, _leading(indexes[table].codes, len(values)),
                           (values,), ProblemReason.DUPLICATE_ID, "the id is already used")
-    if users is not None:
-        emails = users.values("email")
-        if emails is not None:
-            _report_duplicates(users, "email", (casefolded_emails(emails),),
-                               ProblemReason.DUPLICATE_EMAIL,
-                               "the email (ignoring case) is already used")
     if memberships is not None:
         _report_duplicate_memberships(memberships, indexes)
     if invitations is not None:
@@ -257,6 +255,16 @@ def _check_identity(readings: dict[str, _FileReading | None],
         if identifiers is not None:
             _report_duplicates(invitations, "invitation_id", (identifiers,),
                                ProblemReason.DUPLICATE_ID, "the id is already used")
+
+
+def _check_emails(readings: dict[str, _FileReading | None]) -> None:
+    """Users' emails are unique, ignoring case and surrounding spaces."""
+    users = readings["users"]
+    emails = None if users is None else users.values("email")
+    if users is not None and emails is not None:
+        _report_duplicates(users, "email", (casefolded_emails(emails),),
+                           ProblemReason.DUPLICATE_EMAIL,
+                           "the email (ignoring case) is already used")
 
 
 def _leading(codes: KeyCodes, count: int) -> KeyCodes:
@@ -288,10 +296,10 @@ def _report_duplicate_memberships(memberships: _FileReading,
     known = (account_rows >= 0) & (user_rows >= 0)
     pair = np.where(known, account_rows * (int(user_rows.max(initial=0)) + 1) + user_rows,
                     -1 - np.arange(len(known)))
-    keys = pa.array(pair)
-    if all_distinct(keys):
-        return
-    _report_twins(memberships, "user_id", encode_keys(keys), (),
+    ordered = np.sort(pair)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return  # a sort tells integers apart faster than a hash table of them
+    _report_twins(memberships, "user_id", encode_keys(pa.array(pair)), (),
                   ProblemReason.DUPLICATE_MEMBERSHIP,
                   "the user is already a member of this account")
 
@@ -333,9 +341,10 @@ def _in_reading_order(problems: list[Problem],
             for name, position in reading.positions.items():
                 columns[(reading.schema.file, name)] = position
 
-    def order(problem: Problem) -> tuple[int, int, int]:
+    def order(problem: Problem) -> tuple[int, int, int, str]:
         column = -1 if problem.column is None else columns.get((problem.file, problem.column), -1)
-        return files.get(problem.file, -1), problem.line or 0, column
+        # Checks run side by side: the reason settles ties, so the order never varies.
+        return files.get(problem.file, -1), problem.line or 0, column, problem.reason.value
 
     return sorted(problems, key=order)
 
