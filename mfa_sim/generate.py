@@ -364,6 +364,13 @@ class GeneratedDataset:
     memberships: int
     invitations: int
 
+    def _repr_html_(self) -> str:
+        from mfa_sim.report.html import number_cell, table_html, text_cell
+
+        rows = [[text_cell(name), number_cell(f"{getattr(self, name):,}")]
+                for name in ("users", "accounts", "memberships", "invitations")]
+        return f'<div class="mfa-sim">{table_html(["file", "rows"], rows)}</div>'
+
 
 def generate_dataset(
     directory: str | os.PathLike[str],

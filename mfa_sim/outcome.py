@@ -125,6 +125,17 @@ class Event:
             found["deadline"] = iso(self.deadline)
         return found
 
+    def __repr__(self) -> str:
+        details = " ".join(f"{key}={value!r}" for key, value in
+                           (("account", self.account), ("user", self.user),
+                            ("email", self.email), ("role", self.role), ("plan", self.plan))
+                           if value is not None)
+        if self.reason is not None:
+            details += f" reason={self.reason.value}"
+        if self.deadline is not None:
+            details += f" deadline={iso(self.deadline)}"
+        return f"<Event {self.type.value}{' ' + details.strip() if details else ''}>"
+
 
 def iso(moment: datetime) -> str:
     """A UTC time in ISO 8601 with a ``Z``.
@@ -137,6 +148,10 @@ def iso(moment: datetime) -> str:
     """
     text = moment.isoformat()
     return text.removesuffix("+00:00") + "Z"
+
+
+REPR_MESSAGE = 100
+"""How much of an outcome's sentence its terminal repr shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +219,13 @@ class Outcome:
 
     def __str__(self) -> str:
         return self.message
+
+    def __repr__(self) -> str:
+        reason = "" if self.reason is None else f" ({self.reason.value})"
+        message = self.message if len(self.message) <= REPR_MESSAGE else \
+            self.message[: REPR_MESSAGE - 1] + "\u2026"
+        where = f"step {self.step} " if self.step > 0 else ""
+        return f"<Outcome {where}{self.action}: {self.status.value}{reason} {message!r}>"
 
     def _repr_html_(self) -> str:
         from mfa_sim.report.html_outcome import outcome_html

@@ -42,6 +42,32 @@ class RunSummary:
         return {"removed": list(self.removed), "blocked": list(self.blocked),
                 "warnings": list(self.warnings)}
 
+    def __repr__(self) -> str:
+        warnings = len(self.warnings)
+        return (f"<RunSummary: {len(self.removed)} removed, {len(self.blocked)} blocked, "
+                f"{warnings} warning{'' if warnings == 1 else 's'}>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        from mfa_sim.report.html import number_cell, table_html, text_cell
+
+        sections = [
+            ("Removed memberships", ["step", "account", "user"],
+             [[number_cell(item["step"]), text_cell(item["account"]), text_cell(item["user"])]
+              for item in self.removed]),
+            ("Blocked invitations", ["step", "account", "email"],
+             [[number_cell(item["step"]), text_cell(item["account"]), text_cell(item["email"])]
+              for item in self.blocked]),
+            ("Warnings", ["step", "warning", "account"],
+             [[number_cell(item["step"]), text_cell(item["type"]), text_cell(item["account"])]
+              for item in self.warnings]),
+        ]
+        parts = [f"<p><strong>{escape(title)}</strong> ({len(rows)})</p>"
+                 + (table_html(header, rows) if rows else "")
+                 for title, header, rows in sections]
+        return f'<div class="mfa-sim">{"".join(parts)}</div>'
+
 
 @dataclass(frozen=True)
 class Run:
@@ -79,3 +105,8 @@ class Run:
         counts = {status: sum(o.status is status for o in self.outcomes) for status in Status}
         shown = ", ".join(f"{n} {status.value}" for status, n in counts.items())
         return f"<Run of {len(self.outcomes)} steps under {self.policy}: {shown}>"
+
+    def _repr_html_(self) -> str:
+        from mfa_sim.report.html import run_html_fragment
+
+        return run_html_fragment(self)

@@ -113,6 +113,28 @@ class Scenario:
     def __post_init__(self) -> None:
         object.__setattr__(self, "steps", tuple(self.steps))
 
+    def __repr__(self) -> str:
+        name = "" if self.name is None else f" {self.name!r}"
+        start = self.start.isoformat().removesuffix("+00:00") + "Z"
+        return (f"<Scenario{name}: {len(self.steps)} steps under {self.policy}, "
+                f"from {start}, seed {self.seed}>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        from mfa_sim.report.html import number_cell, table_html, text_cell
+
+        rows = [[number_cell(step.number), f"<td><code>{escape(step.action.value)}</code></td>",
+                 text_cell(", ".join(f"{key}={value}" for key, value in step.args.items()))]
+                for step in self.steps]
+        start = self.start.isoformat().removesuffix("+00:00") + "Z"
+        title = escape(self.name or "Scenario")
+        where = f" from <code>{escape(self.source)}</code>" if self.source else ""
+        return (f'<div class="mfa-sim"><p><strong>{title}</strong>{where}: policy '
+                f"<strong>{escape(self.policy)}</strong>, clock from {escape(start)}, "
+                f"seed {self.seed}, {len(self.steps)} steps.</p>"
+                f"{table_html(['step', 'action', 'arguments'], rows)}</div>")
+
 
 def load_scenario(
     path: str | os.PathLike[str],
