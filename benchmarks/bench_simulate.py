@@ -16,7 +16,7 @@ from pathlib import Path
 
 from common import DATA, PYARROW_READ, dataset, median_seconds, peak, side_by_side, sizes_from_argv
 
-REPEATS = 5
+REPEATS = 7
 STEPS = 2001
 
 
