@@ -19,7 +19,6 @@ import os
 from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -29,6 +28,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mfa_sim.actions import ACTIONS, SECONDS_PER_UNIT, ActionName, ActionSpec, ArgKind, Method
 from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
+from mfa_sim.input_files import compose_yaml, read_text
 from mfa_sim.parsing import parse_time
 from mfa_sim.plans import KNOWN_PLANS, canonical_plan
 from mfa_sim.roles import ROLE_SPELLINGS, parse_role
@@ -177,23 +177,7 @@ def load_scenario(
       no/such/scenario.yaml: the scenario file is missing
     """
     source = os.fspath(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise _file_error(source, ProblemReason.MISSING_FILE,
-                          "the scenario file is missing") from None
-    except IsADirectoryError:
-        raise _file_error(source, ProblemReason.MISSING_FILE,
-                          "a folder stands where the scenario file should be") from None
-    except OSError as error:
-        raise _file_error(source, ProblemReason.MISSING_FILE,
-                          f"the scenario file cannot be read: {error.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        line = raw.count(b"\n", 0, error.start) + 1
-        raise InputError([Problem(source, line, None, None, ProblemReason.NOT_UTF8,
-                                  "the scenario file is not UTF-8 text")]) from None
+    text = read_text(path, "scenario file")
     return parse_scenario(text, dataset, source=source, seed=seed, policies=policies)
 
 
@@ -267,7 +251,7 @@ def parse_scenario(
         raise UsageError(f"seed must be an integer, not {type(seed).__name__}")
     checker = _Checker(source, dataset, policies)
     try:
-        scenario = checker.scenario(_compose(text, source))
+        scenario = checker.scenario(compose_yaml(text, source, "scenario"))
     except RecursionError:
         raise InputError([Problem(source, None, None, None, ProblemReason.INVALID_YAML,
                                   "the scenario nests too deeply to read")]) from None
@@ -288,35 +272,6 @@ _SCALAR_KINDS = {
     _STR: "text", _NULL: "null (no value)", _BOOL: "a boolean", _INT: "an integer",
     _FLOAT: "a number", _TIMESTAMP: "a date",
 }
-
-
-def _compose(text: str, source: str) -> Node | None:
-    """The document's node tree; malformed YAML is an input error with its line."""
-    try:
-        # libyaml's safe loader when PyYAML has it: the same nodes, four times faster.
-        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = None if mark is None else mark.line + 1
-        what = "; ".join(part for part in (error.context, error.problem) if part)
-        value = None if line is None else _line_text(text, line)
-        raise InputError([Problem(source, line, None, value, ProblemReason.INVALID_YAML,
-                                  f"the scenario is not valid YAML: {what}")]) from None
-    except yaml.reader.ReaderError as error:
-        line = text.count("\n", 0, error.position) + 1
-        code = error.character if isinstance(error.character, int) else ord(error.character)
-        raise InputError([Problem(source, line, None, _line_text(text, line),
-                                  ProblemReason.INVALID_YAML,
-                                  "the scenario holds a control character YAML does not allow "
-                                  f"(U+{code:04X})")]) from None
-    except yaml.YAMLError as error:
-        raise InputError([Problem(source, None, None, None, ProblemReason.INVALID_YAML,
-                                  f"the scenario is not valid YAML: {error}")]) from None
-
-
-def _line_text(text: str, line: int) -> str | None:
-    lines = text.splitlines()
-    return lines[line - 1].strip() if 0 < line <= len(lines) else None
 
 
 def _line(node: Node) -> int:
@@ -847,10 +802,6 @@ VALUE_CHECKS: dict[ArgKind, Callable[[str], tuple[ProblemReason, str] | None]] =
 }
 """The checks of text arguments that need no dataset, shared with the notebook API:
 each returns why a value is refused, or ``None``."""
-
-
-def _file_error(source: str, reason: ProblemReason, message: str) -> InputError:
-    return InputError([Problem(source, None, None, None, reason, message)])
 
 
 def _timestamp(node: ScalarNode) -> datetime | None:

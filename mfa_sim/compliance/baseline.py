@@ -18,11 +18,11 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from mfa_sim.compliance.checks import Severity
 from mfa_sim.errors import InputError, Problem, ProblemReason
+from mfa_sim.input_files import decode_text, read_bytes
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -78,17 +78,7 @@ def load_baseline(path: str | os.PathLike[str]) -> Baseline:
       no/such/old.json: the baseline file is missing
     """
     source = os.fspath(path)
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise _failure(source, ProblemReason.MISSING_FILE,
-                       "the baseline file is missing") from None
-    except IsADirectoryError:
-        raise _failure(source, ProblemReason.MISSING_FILE,
-                       "a folder stands where the baseline file should be") from None
-    except OSError as error:
-        raise _failure(source, ProblemReason.MISSING_FILE,
-                       f"the baseline file cannot be read: {error.strerror}") from None
+    raw = read_bytes(path, "baseline file")
     return parse_baseline(raw, source=source)
 
 
@@ -111,13 +101,7 @@ def parse_baseline(document: bytes | str, *, source: str = "<baseline>") -> Base
       <baseline>: column findings[1]: a finding is a JSON object, not text
     """
     if isinstance(document, bytes):
-        raw = document
-        try:
-            document = raw.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            line = raw.count(b"\n", 0, error.start) + 1
-            raise _failure(source, ProblemReason.NOT_UTF8, "the baseline is not UTF-8 text",
-                           line) from None
+        document = decode_text(document, source, "baseline")
     if not document.strip():
         raise _failure(source, ProblemReason.EMPTY_FILE,
                        "the baseline is empty; give the JSON of an earlier "

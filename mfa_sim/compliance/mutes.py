@@ -36,13 +36,13 @@ from collections.abc import Hashable, Iterable
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.errors import InputError, Problem, ProblemReason
+from mfa_sim.input_files import compose_yaml, read_text
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -345,24 +345,7 @@ def load_mutes(path: str | os.PathLike[str]) -> tuple[Mute, ...]:
     """
     source = os.fspath(path)
 
-    def failure(reason: ProblemReason, message: str, line: int | None = None) -> InputError:
-        return InputError([Problem(source, line, None, None, reason, message)])
-
-    try:
-        raw = Path(path).read_bytes()
-    except FileNotFoundError:
-        raise failure(ProblemReason.MISSING_FILE, "the mute file is missing") from None
-    except IsADirectoryError:
-        raise failure(ProblemReason.MISSING_FILE,
-                      "a folder stands where the mute file should be") from None
-    except OSError as error:
-        raise failure(ProblemReason.MISSING_FILE,
-                      f"the mute file cannot be read: {error.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise failure(ProblemReason.NOT_UTF8, "the mute file is not UTF-8 text",
-                      raw.count(b"\n", 0, error.start) + 1) from None
+    text = read_text(path, "mute file")
     return parse_mutes(text, source=source)
 
 
@@ -398,7 +381,7 @@ def parse_mutes(text: str, *, source: str = "<mutes>") -> tuple[Mute, ...]:
     """
     reader = _Reader(source)
     try:
-        mutes = reader.read(_compose(text, source))
+        mutes = reader.read(compose_yaml(text, source, "mute file"))
     except RecursionError:
         raise InputError([Problem(source, None, None, None, ProblemReason.INVALID_YAML,
                                   "the mute file nests too deeply to read")]) from None
@@ -439,29 +422,6 @@ def _sequence(node: Node) -> bool:
 
 def _mapping(node: Node) -> bool:
     return bool(getattr(node, "id", None) == "mapping")
-
-
-def _compose(text: str, source: str) -> Node | None:
-    """The document's node tree; malformed YAML is an input error with its line."""
-    import yaml
-
-    try:
-        return yaml.compose(text, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except yaml.MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = None if mark is None else mark.line + 1
-        what = "; ".join(part for part in (error.context, error.problem) if part)
-        raise InputError([Problem(source, line, None, None, ProblemReason.INVALID_YAML,
-                                  f"the mute file is not valid YAML: {what}")]) from None
-    except yaml.reader.ReaderError as error:
-        code = error.character if isinstance(error.character, int) else ord(error.character)
-        raise InputError([Problem(source, text.count("\n", 0, error.position) + 1, None, None,
-                                  ProblemReason.INVALID_YAML,
-                                  "the mute file holds a control character YAML does not "
-                                  f"allow (U+{code:04X})")]) from None
-    except yaml.YAMLError as error:
-        raise InputError([Problem(source, None, None, None, ProblemReason.INVALID_YAML,
-                                  f"the mute file is not valid YAML: {error}")]) from None
 
 
 def _line(node: Node) -> int:
