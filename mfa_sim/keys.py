@@ -69,6 +69,10 @@ def encode_with_references(ids: pa.Array, references: list[pa.Array]
     """
     import pyarrow as pa
 
+    # Exports often list one account's memberships together: hash each run once.
+    runs = [_runs(reference) for reference in references]
+    references = [reference if run is None else run[0] for reference, run in
+                  zip(references, runs, strict=True)]
     combined = pa.concat_arrays([ids, *references]) if references else ids
     encoded = combined.dictionary_encode()
     codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
@@ -79,14 +83,34 @@ def encode_with_references(ids: pa.Array, references: list[pa.Array]
     first = own.first_rows()
     found = []
     offset = count
-    for reference in references:
+    for reference, run in zip(references, runs, strict=True):
         part = codes[offset : offset + len(reference)]
         offset += len(reference)
         rows = np.full(len(part), -1, dtype=np.int64)
         known = part < own.distinct
         rows[known] = first[part[known]]
-        found.append(rows)
+        found.append(rows if run is None else np.repeat(rows, run[1]))
     return own, found
+
+
+_SAMPLE = 10_000
+
+
+def _runs(values: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+    """The values of each run of equal neighbours and the runs' lengths, when a sample
+    shows runs common enough to be worth it; otherwise ``None``."""
+    import pyarrow.compute as pc
+
+    sample = min(len(values), _SAMPLE + 1)
+    if sample < 2:
+        return None
+    head = values.slice(0, sample)
+    repeats = pc.sum(pc.equal(head.slice(1), head.slice(0, sample - 1))).as_py() or 0
+    if repeats * 4 < sample:
+        return None
+    encoded = pc.run_end_encode(values)
+    ends = encoded.run_ends.to_numpy().astype(np.int64)
+    return encoded.values, np.diff(ends, prepend=0)
 
 
 def all_distinct(*columns: pa.Array) -> bool:
