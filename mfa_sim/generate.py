@@ -75,14 +75,14 @@ import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
+from mfa_sim.errors import UsageError
 from mfa_sim.plans import KNOWN_PLANS
 from mfa_sim.roles import Role
+from mfa_sim.save import require_empty_folder
 from mfa_sim.values import InvitationStatus
 from mfa_sim.writing import concatenated, quoted
 
@@ -421,7 +421,7 @@ def generate_dataset(
         raise UsageError(f"users must be a whole number of at least 1, not {users!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UsageError(f"seed must be a non-negative whole number, not {seed!r}")
-    folder = _prepare_directory(directory)
+    folder = require_empty_folder(directory)
 
     content = _make_content(np.random.default_rng([seed, 0]), users)
     files = _render(content, np.random.default_rng([seed, 1]) if messy else None)
@@ -434,40 +434,6 @@ def generate_dataset(
         memberships=len(content.memberships.account),
         invitations=len(content.invitations.account),
     )
-
-
-def _prepare_directory(directory: str | os.PathLike[str]) -> Path:
-    """The dataset folder, created if missing; refused if it is a file or not empty."""
-    folder = Path(directory)
-    if folder.exists():
-        if not folder.is_dir():
-            raise InputError(
-                [
-                    Problem(
-                        file=str(directory),
-                        line=None,
-                        column=None,
-                        value=None,
-                        reason=ProblemReason.NOT_A_DIRECTORY,
-                        message="the output path exists and is not a folder",
-                    )
-                ]
-            )
-        if any(folder.iterdir()):
-            raise InputError(
-                [
-                    Problem(
-                        file=str(directory),
-                        line=None,
-                        column=None,
-                        value=None,
-                        reason=ProblemReason.DIRECTORY_NOT_EMPTY,
-                        message="the output folder is not empty; choose a new or empty one",
-                    )
-                ]
-            )
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 # --- Content -----------------------------------------------------------------------

@@ -29,8 +29,11 @@ def require_empty_folder(path: str | os.PathLike[str]) -> Path:
         If the path is a file or a folder that is not empty.
     """
     folder = Path(path)
-    if folder.exists() and (not folder.is_dir() or any(folder.iterdir())):
-        raise InputError([Problem(str(folder), None, None, None,
+    if folder.exists() and not folder.is_dir():
+        raise InputError([Problem(str(path), None, None, None, ProblemReason.NOT_A_DIRECTORY,
+                                  "the output path exists and is not a folder")])
+    if folder.exists() and any(folder.iterdir()):
+        raise InputError([Problem(str(path), None, None, None,
                                   ProblemReason.DIRECTORY_NOT_EMPTY,
                                   "the output folder must be new or empty")])
     folder.mkdir(parents=True, exist_ok=True)
