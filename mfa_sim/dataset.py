@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.plans import PLAN_TIERS, canonical_plan
+from mfa_sim.plans import canonical_plan, tiers_of_plans
 from mfa_sim.roles import Role, parse_role
 from mfa_sim.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
 from mfa_sim.values import InvitationStatus
@@ -112,13 +112,7 @@ class Dataset:
 
     def tiers(self) -> pa.Array:
         """Each account's tier (a :class:`~mfa_sim.plans.Tier` value), in row order."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        plans = self.canonical_table("accounts").column("plan").combine_chunks()
-        known = list(PLAN_TIERS)
-        tiers = pa.array([PLAN_TIERS[plan].value for plan in known], pa.string())
-        return tiers.take(pc.index_in(plans, value_set=pa.array(known, pa.string())))
+        return tiers_of_plans(self.canonical_table("accounts").column("plan").combine_chunks())
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dataset):

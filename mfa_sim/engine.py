@@ -87,7 +87,8 @@ class Engine:
                 _BLOCKED_EFFECTS[name](attempt, transaction, refusal)
             status, reason, users = refusal.status, refusal.reason, refusal.users
         new_state, events = transaction.commit()
-        message = describe(name, arguments, status, reason, users, events, state)
+        message = describe(name, arguments, status, reason, users, events, state,
+                           new_state.clock)
         outcome = Outcome(step, name.value, arguments, new_state.clock, status, reason,
                           events, message, users)
         return new_state, outcome

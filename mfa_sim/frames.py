@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mfa_sim.plans import PLAN_TIERS, Tier
+from mfa_sim.plans import Tier, tiers_of_plans
 from mfa_sim.roles import Role
 from mfa_sim.schema import FileSchema
 from mfa_sim.values import InvitationStatus
@@ -42,8 +42,8 @@ def table_frame(schema: FileSchema, canonical: pa.Table, as_written: pa.Table) -
         plan_names = frame["plan"]
         frame["plan"] = as_written.column("plan").to_pandas()
         position = list(frame.columns).index("plan") + 1
-        tiers = pd.Series(pd.Categorical([PLAN_TIERS[p].value if p in PLAN_TIERS else None
-                                          for p in plan_names],
+        tier_names = tiers_of_plans(canonical.column("plan").combine_chunks())
+        tiers = pd.Series(pd.Categorical(tier_names.to_pandas(),
                                          categories=_CATEGORIES["tier"], ordered=True),
                           index=frame.index)
         derived: tuple[tuple[str, pd.Series], ...] = (("plan_name", plan_names),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -158,3 +159,23 @@ def encode_keys(*columns: pa.Array) -> KeyCodes:
     for part in parts[1:]:
         combined = combined * part.distinct + part.codes
     return encode_keys(pa.array(combined))
+
+
+def per_distinct(values: pa.Array, judge: Callable[[Any], Any], dtype: Any = bool) -> np.ndarray:
+    """``judge`` applied to each distinct value once, spread back over the rows.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> per_distinct(pa.array(["b", None, "b"]), lambda v: v is not None).tolist()
+    [True, False, True]
+    >>> per_distinct(pa.array(["teams", "solo"]), len, dtype=int).tolist()
+    [5, 4]
+    """
+    encoded = values.dictionary_encode(null_encoding="encode")
+    verdicts = np.array([judge(value) for value in encoded.dictionary.to_pylist()],
+                        dtype=dtype)
+    if not verdicts.size:
+        return np.zeros(len(values), dtype=dtype)
+    spread: np.ndarray = verdicts[encoded.indices.to_numpy(zero_copy_only=False)]
+    return spread

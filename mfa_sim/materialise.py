@@ -36,14 +36,16 @@ def materialise(state: State) -> Dataset:
 def _replace(column: pa.ChunkedArray, rows: list[int], values: list[Any]) -> pa.Array:
     """A column with some rows' values replaced."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     array = column.combine_chunks()
     if not rows:
         return array
-    python = array.to_pylist()
-    for row, value in zip(rows, values, strict=True):
-        python[row] = value
-    return pa.array(python, type=array.type)
+    order = np.argsort(rows, kind="stable")
+    mask = np.zeros(len(array), dtype=bool)
+    mask[rows] = True
+    replacements = pa.array([values[i] for i in order.tolist()], type=array.type)
+    return pc.replace_with_mask(array, pa.array(mask), replacements)
 
 
 def _appended(schema: FileSchema, base: pa.Table, header: tuple[str, ...],

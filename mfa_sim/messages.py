@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from typing import Any
 
 from mfa_sim.actions import SECONDS_PER_UNIT, ActionName
-from mfa_sim.outcome import Event, EventType, Reason, Status
+from mfa_sim.outcome import Event, EventType, Reason, Status, iso
 from mfa_sim.plans import canonical_plan
 from mfa_sim.state import State, email_key
 
@@ -182,7 +183,7 @@ def _consequences(events: Sequence[Event], own_count: int, action: ActionName,
 
 def describe(action: ActionName, args: Mapping[str, Any], status: Status,
              reason: Reason | None, users: Sequence[str], events: Sequence[Event],
-             before: State) -> str:
+             before: State, after: datetime) -> str:
     """The sentence for a step.
 
     Parameters
@@ -194,7 +195,9 @@ def describe(action: ActionName, args: Mapping[str, Any], status: Status,
     events
         Its events in order.
     before
-        The state the step met (for plans, seats, the clock).
+        The state the step met (for plans and seats).
+    after
+        The clock after the step.
     """
     fields = {"account": args.get("account"), "user": args.get("user"),
               "email": args.get("email"), "plan": args.get("plan")}
@@ -205,7 +208,7 @@ def describe(action: ActionName, args: Mapping[str, Any], status: Status,
         assert reason is not None
         return f"{_HEADLINES[action].format(**fields)}: {_why(reason, args, users, before)}."
     own_count = _own_count(action, events)
-    clock = _clock_text(before, args) if action is ActionName.ADVANCE_TIME else ""
+    clock = iso(after) if action is ActionName.ADVANCE_TIME else ""
     sentence = _applied(action, args, events[:own_count], clock)
     parts = _consequences(events, own_count, action, args)
     return sentence + ("; " + "; ".join(parts) if parts else "") + "."
@@ -215,13 +218,3 @@ def _own_count(action: ActionName, events: Sequence[Event]) -> int:
     # Every action records exactly one event of its own, except advance_time, whose
     # events are all consequences of the clock moving.
     return 0 if action is ActionName.ADVANCE_TIME else min(1, len(events))
-
-
-def _clock_text(before: State, args: Mapping[str, Any]) -> str:
-    from datetime import timedelta
-
-    from mfa_sim.outcome import iso
-
-    seconds = sum(float(args[unit]) * factor for unit, factor in SECONDS_PER_UNIT.items()
-                  if unit in args)
-    return iso(before.clock + timedelta(seconds=seconds))

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 import re
 from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 
 class Tier(StrEnum):
@@ -86,3 +90,20 @@ def tier_of(plan: str) -> Tier:
     if name is None:
         raise ValueError(f"unknown plan {plan!r}; known plans: {', '.join(KNOWN_PLANS)}")
     return PLAN_TIERS[name]
+
+
+def tiers_of_plans(plans: pa.Array) -> pa.Array:
+    """The tier name of each canonical plan name, vectorised (null for an unknown one).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> tiers_of_plans(pa.array(["teams", "solo", "teams"])).to_pylist()
+    ['teams', 'individual', 'teams']
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    known = pa.array(KNOWN_PLANS, pa.string())
+    names = pa.array([PLAN_TIERS[plan].value for plan in KNOWN_PLANS], pa.string())
+    return names.take(pc.index_in(plans, value_set=known))

@@ -8,13 +8,13 @@ spread over the rows, so the audit and the engine cannot disagree.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.keys import per_distinct
 from mfa_sim.plans import PLAN_TIERS
 from mfa_sim.policy.rules import can_enforce, is_compliant
 from mfa_sim.roles import Role
@@ -23,17 +23,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.dataset import Dataset
-
-
-def per_distinct(values: pa.Array, judge: Callable[[Any], bool]) -> np.ndarray:
-    """``judge`` applied to each distinct value once, spread back over the rows."""
-    encoded = values.dictionary_encode(null_encoding="encode")
-    verdicts = np.array([judge(value) for value in encoded.dictionary.to_pylist()],
-                        dtype=bool)
-    if not verdicts.size:
-        return np.zeros(len(values), dtype=bool)
-    spread: np.ndarray = verdicts[encoded.indices.to_numpy(zero_copy_only=False)]
-    return spread
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ import numpy as np
 
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.errors import UnknownIdError, UsageError
+from mfa_sim.keys import per_distinct
 from mfa_sim.plans import Tier
 from mfa_sim.roles import Role
 from mfa_sim.state import email_key
@@ -614,13 +615,8 @@ def per_distinct_rank(values: pa.Array, order: Sequence[str]) -> np.ndarray:
     >>> per_distinct_rank(pa.array(["teams", "individual", "teams"]), ["individual", "teams"])
     array([1, 0, 1])
     """
-    encoded = values.dictionary_encode()
-    ranks = np.array([order.index(value) for value in encoded.dictionary.to_pylist()],
-                     dtype=np.int64)
-    if not ranks.size:
-        return np.zeros(len(values), dtype=np.int64)
-    found: np.ndarray = ranks[encoded.indices.to_numpy(zero_copy_only=False)]
-    return found
+    ranks: np.ndarray = per_distinct(values, list(order).index, dtype=np.int64)
+    return ranks
 
 
 __all__ = [
