@@ -40,7 +40,7 @@ class KeyCodes:
 
     def duplicate_rows(self) -> np.ndarray:
         """Rows whose key already appeared on an earlier row."""
-        if not self.codes.size:
+        if self.distinct == len(self.codes):
             return np.empty(0, dtype=np.int64)
         seen_before = np.empty_like(self.codes)
         seen_before[0] = -1
@@ -74,24 +74,65 @@ def encode_with_references(ids: pa.Array, references: list[pa.Array]
     runs = [_runs(reference) for reference in references]
     references = [reference if run is None else run[0] for reference, run in
                   zip(references, runs, strict=True)]
+    found = None
+    if _is_text(ids) and all(_is_text(reference) for reference in references):
+        from mfa_sim.fingerprints import fingerprints
+
+        found = _encode_combined(pa.array(fingerprints(ids)),
+                                 [pa.array(fingerprints(reference))
+                                  for reference in references])
+        if not _texts_agree(ids, references, *found):
+            found = None  # two texts share a fingerprint: let the texts decide
+    own, rows = found or _encode_combined(ids, references)
+    return own, [part if run is None else np.repeat(part, run[1])
+                 for part, run in zip(rows, runs, strict=True)]
+
+
+def _encode_combined(ids: pa.Array, references: list[pa.Array]
+                     ) -> tuple[KeyCodes, list[np.ndarray]]:
+    import pyarrow as pa
+
     combined = pa.concat_arrays([ids, *references]) if references else ids
-    encoded = combined.dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+    codes = combined.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     count = len(ids)
     # Codes are numbered by first appearance and the ids come first: the ids' codes
     # are exactly 0 .. distinct-1, and a reference's code beyond that names no id.
-    own = KeyCodes(codes[:count], int(codes[:count].max()) + 1 if count else 0)
-    first = own.first_rows()
+    own = KeyCodes(codes[:count].astype(np.int64),
+                   int(codes[:count].max()) + 1 if count else 0)
+    # Distinct ids (the usual case) are their own first rows.
+    first = None if own.distinct == count else own.first_rows()
     found = []
     offset = count
-    for reference, run in zip(references, runs, strict=True):
-        part = codes[offset : offset + len(reference)]
+    for reference in references:
+        part = codes[offset : offset + len(reference)].astype(np.int64)
         offset += len(reference)
-        rows = np.full(len(part), -1, dtype=np.int64)
-        known = part < own.distinct
-        rows[known] = first[part[known]]
-        found.append(rows if run is None else np.repeat(rows, run[1]))
+        unknown = part >= own.distinct
+        if first is not None:
+            part = first[np.minimum(part, own.distinct - 1)]
+        part[unknown] = -1
+        found.append(part)
     return own, found
+
+
+def _texts_agree(ids: pa.Array, references: list[pa.Array], own: KeyCodes,
+                 rows: list[np.ndarray]) -> bool:
+    """Whether every equality claimed between fingerprints holds between the texts."""
+    from mfa_sim.fingerprints import confirm_shared
+
+    twins = own.duplicate_rows()
+    if not confirm_shared(ids, twins, ids, own.first_row_of(twins)):
+        return False
+    for reference, found in zip(references, rows, strict=True):
+        named = np.flatnonzero(found >= 0)
+        if not confirm_shared(reference, named, ids, found[named]):
+            return False
+    return True
+
+
+def _is_text(values: pa.Array) -> bool:
+    import pyarrow as pa
+
+    return bool(pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
 
 
 _SAMPLE = 10_000
@@ -131,6 +172,12 @@ def all_distinct(*columns: pa.Array) -> bool:
 
     if len(columns) == 1:
         key = columns[0]
+        if _is_text(key) and not key.null_count:
+            from mfa_sim.fingerprints import fingerprints
+
+            # Distinct fingerprints prove distinct texts; shared ones prove nothing.
+            if len(pc.unique(pa.array(fingerprints(key)))) == len(key):
+                return True
     elif all(pa.types.is_integer(column.type) for column in columns):
         # Positions in other tables: pack the pair into one integer.
         key = columns[0].cast(pa.int64())

@@ -7,6 +7,7 @@ Problems are collected across all four files and raised together as one
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,12 +19,13 @@ from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
 from mfa_sim.parsing import ParsedColumn, RowIssue, casefolded_emails, parse_column
 from mfa_sim.reading import TextTable, read_text_table
-from mfa_sim.schema import SCHEMAS, FileSchema
+from mfa_sim.schema import SCHEMAS, FileSchema, Kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.dataset import Dataset
+    from mfa_sim.schedule import Schedule
 
 
 @dataclass
@@ -108,21 +110,30 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         reason = "does not exist" if not folder.exists() else "is not a folder"
         raise InputError([Problem(str(folder), None, None, None, ProblemReason.NOT_A_DIRECTORY,
                                   f"the dataset folder {reason}")])
+    # Imported here, not in the threads: an import holds a lock that the other threads
+    # wanting the same module wait on.
+    import pyarrow.compute
+    import pyarrow.csv  # noqa: F401
+
+    import mfa_sim.fingerprints
+    import mfa_sim.text_bytes  # noqa: F401
+    from mfa_sim.schedule import Schedule
+
     problems: list[Problem] = []
-    # Arrow's kernels release the GIL: the files are read and parsed side by side, and
-    # the checks across them run side by side too.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        found = pool.map(lambda schema: _read_file(folder, schema, problems), SCHEMAS)
-        readings = {schema.table: reading for schema, reading in zip(SCHEMAS, found,
-                                                                     strict=True)}
-        emails_checked = pool.submit(_check_emails, readings)
-        built = dict(zip(_REFERENCES, pool.map(lambda table: _index_ids(readings, table),
-                                               _REFERENCES), strict=True))
-        indexes = {table: index for table, index in built.items() if index is not None}
-        checks = [pool.submit(check, readings, indexes)
-                  for check in (_check_references, _check_identity)]
-        for done in (emails_checked, *checks):
-            done.result()
+    # Arrow's kernels release the GIL: files are read, columns parsed and checks run
+    # side by side, each the moment what it needs is ready (see _plan_checks).
+    workers = os.cpu_count() or 1
+    with ThreadPoolExecutor(max_workers=workers) as pool:
+        schedule = Schedule(pool, workers)
+        _plan_checks(schedule)
+        for schema in sorted(SCHEMAS, key=_reading_order):
+            schedule.start(_READ + schema.table, _read_file, folder, schema, problems,
+                           schedule)
+        done = schedule.results()
+    readings: dict[str, _FileReading | None] = {schema.table: done[_READ + schema.table]
+                                                for schema in SCHEMAS}
+    indexes = {table: index for table in _REFERENCES
+               if (index := done[_INDEX + table]) is not None}
     for reading in readings.values():
         if reading is not None:
             problems.extend(reading.problems)
@@ -144,7 +155,81 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     return Dataset(tables, header, source=str(folder), _cache=known_rows)
 
 
-def _read_file(folder: Path, schema: FileSchema,
+_READ, _PARSED, _INDEX = "read:", "parsed:", "index:"
+"""Names of the results in the loader's schedule: a file's reading, a column's parsed
+values (``parsed:users.email``) and a table's id index."""
+
+
+_KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
+
+
+def _parsed(table: str, column: str) -> str:
+    return f"{_PARSED}{table}.{column}"
+
+
+def _plan_checks(schedule: Schedule) -> None:
+    """The checks across files, each waiting for the files and columns it reads."""
+
+    def check_after(name: str, files: tuple[str, ...], columns: tuple[str, ...],
+                    check: Callable[..., object], *, with_indexes: bool = False,
+                    priority: int = 0) -> None:
+        indexes = tuple(_REFERENCES) if with_indexes else ()
+        needs = (*(_READ + table for table in files),
+                 *(_INDEX + table for table in indexes), *columns)
+
+        def run(*found: object) -> object:
+            readings = dict(zip(files, found, strict=False))
+            if not with_indexes:
+                return check(readings)
+            built = dict(zip(indexes, found[len(files):], strict=False))
+            return check(readings, {table: index for table, index in built.items()
+                                    if index is not None})
+
+        schedule.after(needs, name, run, priority)
+
+    # The users' index is the longest task: it goes first, the others fill in beside it.
+    for priority, (table, (column, referring)) in enumerate(_REFERENCES.items()):
+        check_after(_INDEX + table, (table, *(source for source, _ in referring)),
+                    (_parsed(table, column), *(_parsed(*key) for key in referring)),
+                    lambda readings, table=table: _index_ids(readings, table),
+                    priority=priority)
+    check_after("emails", ("users",), (_parsed("users", "email"),), _check_emails,
+                priority=1)
+    check_after("invitations unique", ("invitations",),
+                tuple(_parsed("invitations", column.name) for column in SCHEMAS[3].columns),
+                _check_invitations_unique, priority=2)
+    check_after("memberships unique", ("memberships",),
+                tuple(_parsed("memberships", column.name) for column in SCHEMAS[2].columns),
+                _check_memberships_unique, with_indexes=True)
+    every_column = tuple(_parsed(schema.table, column.name) for schema in SCHEMAS
+                         for column in schema.columns)
+    for check in (_check_references, _check_ids_unique):
+        check_after(check.__name__, tuple(schema.table for schema in SCHEMAS), every_column,
+                    check, with_indexes=True)
+
+
+def _reading_order(schema: FileSchema) -> int:
+    """Users first: the largest file, and the one the longest checks wait for."""
+    return 0 if schema.table == "users" else 1
+
+
+def _read_file(folder: Path, schema: FileSchema, problems: list[Problem],
+               schedule: Schedule) -> _FileReading | None:
+    """Read one file and start parsing each of its columns; a column the file lacks
+    (or a file that is missing) gives ``None`` in its place."""
+    reading = _read_text(folder, schema, problems)
+    for column in schema.columns:
+        name = _parsed(schema.table, column.name)
+        if reading is None or column.name not in reading.positions:
+            schedule.provide(name, None)
+        else:
+            # Ids and references first: the longest checks wait for them.
+            schedule.start(name, _parse, reading, column.name,
+                           priority=0 if column.kind in _KEYS else 1)
+    return reading
+
+
+def _read_text(folder: Path, schema: FileSchema,
                problems: list[Problem]) -> _FileReading | None:
     path = folder / schema.file
     if not schema.required and not path.exists():
@@ -162,19 +247,23 @@ def _read_file(folder: Path, schema: FileSchema,
         else:
             reading.positions[name] = position
     for column in schema.columns:
-        if column.name not in reading.positions:
-            if column.required:
-                reading.problems.append(Problem(
-                    schema.file, text.header_line, column.name, None,
-                    ProblemReason.MISSING_COLUMN,
-                    f"the header lacks the required column {column.name!r} "
-                    f"(required: {', '.join(c.name for c in schema.columns if c.required)})"))
-            continue
-        parsed = parse_column(column.kind, text.column(reading.positions[column.name]))
-        reading.parsed[column.name] = parsed
-        for issue in parsed.issues:
-            reading.report(column.name, issue)
+        if column.name not in reading.positions and column.required:
+            reading.problems.append(Problem(
+                schema.file, text.header_line, column.name, None,
+                ProblemReason.MISSING_COLUMN,
+                f"the header lacks the required column {column.name!r} "
+                f"(required: {', '.join(c.name for c in schema.columns if c.required)})"))
     return reading
+
+
+def _parse(reading: _FileReading, name: str) -> ParsedColumn:
+    column = reading.schema.column(name)
+    assert column is not None
+    parsed = parse_column(column.kind, reading.text.column(reading.positions[name]))
+    reading.parsed[name] = parsed
+    for issue in parsed.issues:
+        reading.report(name, issue)
+    return parsed
 
 
 @dataclass(frozen=True)
@@ -229,32 +318,42 @@ def _check_references(readings: dict[str, _FileReading | None],
                                                 f"no {what} has this id in {table}.csv"))
 
 
-def _check_identity(readings: dict[str, _FileReading | None],
-                    indexes: dict[str, _IdIndex]) -> None:
-    """Ids unique in their file, user emails unique, no duplicated membership or
-    invitation."""
-    users, accounts = readings["users"], readings["accounts"]
-    memberships, invitations = readings["memberships"], readings["invitations"]
-    for table, reading in (("users", users), ("accounts", accounts)):
+def _check_ids_unique(readings: dict[str, _FileReading | None],
+                      indexes: dict[str, _IdIndex]) -> None:
+    """Ids unique in users.csv and accounts.csv (their indexes already know)."""
+    for table in ("users", "accounts"):
+        reading = readings[table]
         if reading is not None and table in indexes:
             column = _REFERENCES[table][0]
             values = reading.values(column)
             assert values is not None
             _report_twins(reading, column, _leading(indexes[table].codes, len(values)),
                           (values,), ProblemReason.DUPLICATE_ID, "the id is already used")
+
+
+def _check_memberships_unique(readings: dict[str, _FileReading | None],
+                              indexes: dict[str, _IdIndex]) -> None:
+    """No user twice in one account."""
+    memberships = readings["memberships"]
     if memberships is not None:
         _report_duplicate_memberships(memberships, indexes)
-    if invitations is not None:
-        emails = invitations.values("email")
-        _report_duplicates(invitations, "email",
-                           (invitations.values("account_id"),
-                            None if emails is None else casefolded_emails(emails)),
-                           ProblemReason.DUPLICATE_INVITATION,
-                           "this email is already invited to this account")
-        identifiers = invitations.values("invitation_id")
-        if identifiers is not None:
-            _report_duplicates(invitations, "invitation_id", (identifiers,),
-                               ProblemReason.DUPLICATE_ID, "the id is already used")
+
+
+def _check_invitations_unique(readings: dict[str, _FileReading | None]) -> None:
+    """No email invited twice to one account, no invitation id used twice."""
+    invitations = readings["invitations"]
+    if invitations is None:
+        return
+    emails = invitations.values("email")
+    _report_duplicates(invitations, "email",
+                       (invitations.values("account_id"),
+                        None if emails is None else casefolded_emails(emails)),
+                       ProblemReason.DUPLICATE_INVITATION,
+                       "this email is already invited to this account")
+    identifiers = invitations.values("invitation_id")
+    if identifiers is not None:
+        _report_duplicates(invitations, "invitation_id", (identifiers,),
+                           ProblemReason.DUPLICATE_ID, "the id is already used")
 
 
 def _check_emails(readings: dict[str, _FileReading | None]) -> None:
@@ -296,9 +395,12 @@ def _report_duplicate_memberships(memberships: _FileReading,
     known = (account_rows >= 0) & (user_rows >= 0)
     pair = np.where(known, account_rows * (int(user_rows.max(initial=0)) + 1) + user_rows,
                     -1 - np.arange(len(known)))
-    ordered = np.sort(pair)
+    # A sort tells integers apart faster than a hash table of them, and exports list an
+    # account's members together: a merge sort then finds the pairs nearly in order.
+    grouped = bool((account_rows[1:] >= account_rows[:-1]).all())
+    ordered = np.sort(pair, kind="stable" if grouped else "quicksort")
     if not (ordered[1:] == ordered[:-1]).any():
-        return  # a sort tells integers apart faster than a hash table of them
+        return
     _report_twins(memberships, "user_id", encode_keys(pa.array(pair)), (),
                   ProblemReason.DUPLICATE_MEMBERSHIP,
                   "the user is already a member of this account")

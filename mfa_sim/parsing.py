@@ -54,7 +54,13 @@ def trimmed(text: pa.ChunkedArray | pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from mfa_sim.text_bytes import TextBytes
+
     array = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    # Most exports have nothing to trim: a look at each value's first and last byte
+    # spares them a copy of the column.
+    if not TextBytes.of(array).may_have_edge_space():
+        return array
     return pc.utf8_trim_whitespace(array)
 
 
@@ -62,7 +68,13 @@ def casefolded_emails(emails: pa.Array) -> pa.Array:
     """Addresses in the form they are compared in: trimmed and lower-cased."""
     import pyarrow.compute as pc
 
-    return pc.utf8_lower(trimmed(emails))
+    from mfa_sim.text_bytes import TextBytes
+
+    cleaned = trimmed(emails)
+    # Addresses are nearly always ASCII, which lowers a byte at a time, ten times faster.
+    if TextBytes.of(cleaned).is_ascii():
+        return pc.ascii_lower(cleaned)
+    return pc.utf8_lower(cleaned)
 
 
 def rows_where(mask: pa.Array | np.ndarray) -> np.ndarray:

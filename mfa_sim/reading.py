@@ -1,16 +1,16 @@
 """Reading one CSV file into text columns, with every structural problem located.
 
-The fast path hands the bytes to Arrow's multi-threaded CSV reader with every
-column typed as text, so nothing is coerced. Locating problems needs line numbers,
-which Arrow does not keep; they are recovered by a second, pure-Python pass only
-when a problem has to be reported and the file is not one-record-per-line.
+The fast path hands the file to Arrow's multi-threaded CSV reader with every column
+typed as text, so nothing is coerced. Arrow reads it block by block, so the file's
+bytes are never held whole in memory. Locating problems needs line numbers, which
+Arrow does not keep; they are recovered by a second, pure-Python pass over the bytes
+only when a problem has to be reported and the file is not one-record-per-line.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-import re
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +27,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 BOM = b"\xef\xbb\xbf"
-_ANYTHING_BUT_LINE_ENDS = re.compile(rb"[^\r\n]")
 
 
 @dataclass(frozen=True, eq=False)
@@ -58,7 +57,7 @@ class TextTable:
     problems: tuple[Problem, ...]
     malformed: tuple[tuple[str, ...], ...]
     header_line: int
-    _source: bytes = field(repr=False)
+    _source: SourceFile = field(repr=False)
     _header_lines: int = field(repr=False)
     _line_cache: list[np.ndarray] = field(default_factory=list, repr=False)
 
@@ -78,7 +77,7 @@ class TextTable:
         return self._line_cache[0][np.asarray(records, dtype=np.int64)]
 
     def _record_lines(self) -> np.ndarray:
-        body = self._source
+        body = self._source.whole()
         newlines = body.count(b"\n")
         trailing = 0 if body.endswith(b"\n") else 1
         lone_returns = body.count(b"\r") != body.count(b"\r\n")
@@ -87,6 +86,58 @@ class TextTable:
             return np.arange(self.num_records, dtype=np.int64) + self._header_lines + 1
         starts, _ = _scan_records(_decode(body), len(self.header))
         return np.asarray(starts, dtype=np.int64)
+
+
+class SourceFile:
+    """A CSV file on disk, past its byte-order mark, read whole only when needed.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> source = SourceFile(Path("datasets/example/users.csv"))
+    >>> source.head.startswith(b"user_id"), source.size == len(source.whole())
+    (True, True)
+    """
+
+    _HEAD = 1 << 16
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with path.open("rb") as handle:
+            head = handle.read(self._HEAD + len(BOM))
+            self.bom = len(BOM) if head.startswith(BOM) else 0
+            self.size = handle.seek(0, io.SEEK_END) - self.bom
+        self.head = head[self.bom : self.bom + self._HEAD]
+        self._whole: bytes | None = head[self.bom:] if len(head) - self.bom == self.size else None
+
+    def whole(self) -> bytes:
+        """Every byte after the byte-order mark (read once, then kept)."""
+        if self._whole is None:
+            self._whole = self.path.read_bytes()[self.bom:]
+        return self._whole
+
+    def opened_at(self, offset: int) -> pa.NativeFile:
+        """The file opened for Arrow, positioned ``offset`` bytes past the mark."""
+        import pyarrow as pa
+
+        if self._whole is not None:
+            return pa.BufferReader(pa.py_buffer(self._whole)[offset:])
+        opened = pa.OSFile(str(self.path))
+        opened.seek(self.bom + offset)
+        return opened
+
+    def contains(self, needle: bytes, start: int) -> bool:
+        """Whether the bytes from ``start`` on hold ``needle`` (one byte), read in
+        pieces so the file is never held whole."""
+        if self._whole is not None:
+            return self._whole.find(needle, start) >= 0
+        piece = bytearray(1 << 20)
+        with self.path.open("rb", buffering=0) as handle:
+            handle.seek(self.bom + start)
+            while count := handle.readinto(piece):
+                if piece.find(needle, 0, count) >= 0:
+                    return True
+        return False
 
 
 def read_text_table(path: Path, file: str) -> TextTable | Problem:
@@ -106,7 +157,7 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
         makes the whole file unreadable: missing, empty, not UTF-8.
     """
     try:
-        source = path.read_bytes()
+        source = SourceFile(path)
     except FileNotFoundError:
         return Problem(file, None, None, None, ProblemReason.MISSING_FILE, "the file is missing")
     except IsADirectoryError:
@@ -115,26 +166,25 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
     except OSError as error:
         return Problem(file, None, None, None, ProblemReason.MISSING_FILE,
                        f"the file cannot be read: {error.strerror}")
-    source = source.removeprefix(BOM)
     try:
-        text_head = _decode_prefix(source[: 1 << 16])
+        text_head = _decode_prefix(source.head)
         header_end, header_lines, header, header_line = _header_extent(source, text_head)
     except UnicodeDecodeError as error:
-        return _not_utf8(file, source, error)
+        return _not_utf8(file, source.whole(), error)
     if header_end is None:
         return Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                        "the file is empty: it has no header line")
     table, wrong_counts = _read_records(source, header_end, len(header))
     if table is None:
         try:
-            _decode(source)
+            _decode(source.whole())
         except UnicodeDecodeError as error:
-            return _not_utf8(file, source, error)
+            return _not_utf8(file, source.whole(), error)
         raise AssertionError("Arrow refused text that Python decodes as UTF-8")
     problems: list[Problem] = []
     malformed: list[tuple[str, ...]] = []
     if wrong_counts:
-        problems.extend(_field_count_problems(file, source, header, malformed))
+        problems.extend(_field_count_problems(file, source.whole(), header, malformed))
     return TextTable(file, header, table, tuple(problems), tuple(malformed), header_line,
                      source, header_lines)
 
@@ -158,7 +208,7 @@ def _not_utf8(file: str, source: bytes, error: UnicodeDecodeError) -> Problem:
                    f"the file is not UTF-8 (bad byte at offset {position})")
 
 
-def _header_extent(source: bytes,
+def _header_extent(source: SourceFile,
                    text_head: str) -> tuple[int | None, int, tuple[str, ...], int]:
     """Where the header record ends (byte offset), how many lines it and any blank
     lines before it take, its names (trimmed) and the line it starts on; the offset
@@ -179,15 +229,17 @@ def _header_extent(source: bytes,
         for row in reader:
             if row:
                 offset = len("".join(consumed[: reader.line_num]).encode("utf-8"))
-                if offset == len(text_head.encode("utf-8")) < len(source):
+                if offset == len(text_head.encode("utf-8")) < source.size:
                     break  # the header may go on past the head
                 return (offset, reader.line_num, tuple(name.strip() for name in row),
                         previous + 1)
             previous = reader.line_num
-    if len(source) > len(text_head.encode("utf-8")):
+    if source.size > len(text_head.encode("utf-8")):
         # The head was cut short (a long header, or a bad byte): judge the whole file;
         # a bad byte raises UnicodeDecodeError with its real position.
-        return _header_extent(source, _decode(source))
+        whole = _decode(source.whole())
+        if len(whole) > len(text_head):
+            return _header_extent(source, whole)
     return None, 0, (), 0
 
 
@@ -204,9 +256,9 @@ def _unlimited_fields() -> Iterator[None]:
             csv.field_size_limit(previous)
 
 
-def _read_records(source: bytes, start: int, width: int) -> tuple[pa.Table | None, int]:
+def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table | None, int]:
     """The records after ``start`` as text columns and how many had the wrong number
-    of fields; no table when they are not valid UTF-8. The bytes are not copied."""
+    of fields; no table when they are not valid UTF-8."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
@@ -217,22 +269,22 @@ def _read_records(source: bytes, start: int, width: int) -> tuple[pa.Table | Non
         wrong.append(1)
         return "skip"
 
-    if _ANYTHING_BUT_LINE_ENDS.search(source, start) is None:
+    if start >= source.size:
         empty = pa.table({name: pa.array([], pa.string()) for name in names})
         return empty, 0
+    # Quoted newlines need the slower chunker: use it only where quotes are.
+    quoted = source.contains(b'"', start)
     # A stray quote can make one field longer than a block: then read in one block.
-    for block_size in (1 << 22, len(source) - start + 1):
+    for block_size in (1 << 22, source.size - start + 1):
         wrong.clear()
         try:
-            with _quiet_handler_failures(skip):
+            with _quiet_handler_failures(skip), source.opened_at(start) as opened:
                 table = pacsv.read_csv(
-                    pa.BufferReader(pa.py_buffer(source)[start:]),
+                    opened,
                     read_options=pacsv.ReadOptions(column_names=names,
                                                    block_size=block_size),
-                    # Quoted newlines need the slower chunker: use it only where quotes
-                    # are.
                     parse_options=pacsv.ParseOptions(
-                        newlines_in_values=source.find(b'"', start) >= 0,
+                        newlines_in_values=quoted,
                         invalid_row_handler=skip),
                     convert_options=pacsv.ConvertOptions(
                         column_types=dict.fromkeys(names, pa.string()),
@@ -243,12 +295,14 @@ def _read_records(source: bytes, start: int, width: int) -> tuple[pa.Table | Non
         except pa.ArrowInvalid as error:
             # A record with a bad byte and a wrong field count fails in the row
             # handler, which Arrow then reports as a parse error: the bytes are to blame.
-            if "utf8" in str(error).lower() or not _is_utf8(source, start):
+            if "utf8" in str(error).lower() or not _is_utf8(source.whole(), start):
                 return None, 0
-            if "straddl" not in str(error) or block_size > len(source) - start:
+            if "straddl" not in str(error) or block_size > source.size - start:
                 raise
         else:
-            return table, len(wrong)
+            # One chunk per column: the parsed columns that keep the text as read then
+            # share its memory instead of each copying it into one piece.
+            return table.combine_chunks(), len(wrong)
     raise AssertionError("unreachable: the last block size covers the whole file")
 
 

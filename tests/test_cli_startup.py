@@ -87,3 +87,31 @@ def test_graph_without_a_scenario_never_imports_pandas(tmp_path: Path) -> None:
     assert code == 0
     assert "pandas" not in modules
     assert target.stat().st_size > 0
+
+
+BLAS_PROBE = """
+import os, sys
+sys.argv = ["mfa-sim", "--help"]
+from mfa_sim.cli import entry_point
+try:
+    entry_point()
+except SystemExit:
+    pass
+print()
+print(os.environ.get("OPENBLAS_NUM_THREADS"))
+"""
+
+
+def _blas_threads(environment: dict[str, str]) -> str:
+    done = subprocess.run([sys.executable, "-c", BLAS_PROBE], capture_output=True, text=True,
+                          check=True, env=environment)
+    return done.stdout.strip().splitlines()[-1]
+
+
+def test_the_command_line_keeps_blas_to_one_thread_unless_told_otherwise() -> None:
+    import os
+
+    environment = {name: value for name, value in os.environ.items()
+                   if name != "OPENBLAS_NUM_THREADS"}
+    assert _blas_threads(environment) == "1"
+    assert _blas_threads({**environment, "OPENBLAS_NUM_THREADS": "4"}) == "4"

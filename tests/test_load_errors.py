@@ -286,6 +286,14 @@ def test_duplicate_user_email_is_case_insensitive(make_dataset: MakeDataset) -> 
         ("users.csv", 4, "email", " ANN@Example.COM ", "duplicate_email")]
 
 
+def test_duplicate_email_ignores_case_beyond_ascii(make_dataset: MakeDataset) -> None:
+    folder = make_dataset({"users.csv": "user_id,email,mfa_enabled\n"
+                                        "u1,\u00e9mile@example.com,true\n"
+                                        "u2,\u00c9MILE@example.com,false\n"})
+    assert problems_of(folder) == [
+        ("users.csv", 3, "email", "\u00c9MILE@example.com", "duplicate_email")]
+
+
 def test_duplicate_invitation_id_is_reported(make_dataset: MakeDataset) -> None:
     folder = make_dataset({"invitations.csv": "invitation_id,account_id,email\n"
                                               "i1,a1,cat@example.com\n"
@@ -434,6 +442,15 @@ def test_duplicate_membership_is_reported(make_dataset: MakeDataset) -> None:
                                               " a1 ,u1,admin\n"})
     assert problems_of(folder) == [
         ("memberships.csv", 4, "user_id", "u1", "duplicate_membership")]
+
+
+def test_duplicate_membership_is_found_when_accounts_are_not_listed_together(
+        make_dataset: MakeDataset) -> None:
+    folder = make_dataset({
+        "accounts.csv": "account_id,plan,mfa_enforced\na1,teams,false\na2,solo,false\n",
+        "memberships.csv": "account_id,user_id\na1,u1\na2,u1\na1,u2\na1,u1\n"})
+    assert problems_of(folder) == [
+        ("memberships.csv", 5, "user_id", "u1", "duplicate_membership")]
 
 
 def test_same_user_in_two_accounts_is_not_a_duplicate(make_dataset: MakeDataset) -> None:

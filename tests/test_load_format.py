@@ -223,3 +223,53 @@ def test_extra_column_named_like_a_derived_one_wins(make_dataset: MakeDataset,
     dataset = load_dataset(make_dataset({"accounts.csv": f"account_id,plan,mfa_enforced,{name}\n"
                                                          "a1,dnsimple-teams,false,mine\n"}))
     assert dataset.accounts[name].tolist() == ["mine"]
+
+
+def _many_users(count: int, first: int = 1) -> str:
+    """Well-formed user records, enough of them to pass the 64 KiB the reader looks at
+    before handing the file to Arrow."""
+    return "".join(f"u{n},user{n}@example.com,true,Name {n}\n"
+                   for n in range(first, first + count))
+
+
+BIG = 3_000
+"""Records in a file well past 64 KiB."""
+
+
+def test_a_large_file_reads_every_record_past_its_head(make_dataset: MakeDataset) -> None:
+    users = "user_id,email,mfa_enabled,name\n" + _many_users(BIG)
+    assert len(users.encode()) > 1 << 16
+    dataset = load_dataset(make_dataset({"users.csv": BOM + users.encode()}))
+    assert dataset.users["user_id"].tolist() == [f"u{n}" for n in range(1, BIG + 1)]
+
+
+def test_a_quote_deep_in_a_large_file_allows_newlines_in_values(
+        make_dataset: MakeDataset) -> None:
+    # The first quote comes long after the head: the reader must still find it.
+    users = ("user_id,email,mfa_enabled,name\n" + _many_users(BIG)
+             + 'u_last,last@example.com,true,"Last\non two lines"\n'
+             + "u_after,after@example.com,maybe,After\n")
+    folder = make_dataset({"users.csv": BOM + _crlf(users)})
+    assert problems_of(folder) == [
+        ("users.csv", BIG + 4, "mfa_enabled", "maybe", "invalid_boolean")]
+    fixed = load_dataset(make_dataset({"users.csv": users.replace("maybe", "no")}))
+    assert fixed.users["name"].iloc[-2] == "Last\non two lines"
+
+
+def test_problems_deep_in_a_large_file_keep_their_lines(make_dataset: MakeDataset) -> None:
+    users = ("user_id,email,mfa_enabled,name\n" + _many_users(BIG)
+             + "u_bad,bad@example.com,true,Bad,surplus\n"
+             + "\n"
+             + "u_worse,worse@example.com,perhaps,Worse\n")
+    assert problems_of(make_dataset({"users.csv": users})) == [
+        ("users.csv", BIG + 2, None, "u_bad,bad@example.com,true,Bad,surplus",
+         "too_many_fields"),
+        ("users.csv", BIG + 4, "mfa_enabled", "perhaps", "invalid_boolean"),
+    ]
+
+
+def test_a_bad_byte_deep_in_a_large_file_is_located(make_dataset: MakeDataset) -> None:
+    body = ("user_id,email,mfa_enabled,name\n" + _many_users(BIG)).encode()
+    users = body + b"u_bad,bad@example.com,true,Caf\xe9\n"
+    assert problems_of(make_dataset({"users.csv": users})) == [
+        ("users.csv", BIG + 2, None, "e9 0a", "not_utf8")]

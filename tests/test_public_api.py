@@ -96,3 +96,21 @@ def test_dataset_problem_reason_codes_are_stable() -> None:
     }
     assert codes <= {reason.value for reason in ProblemReason}
     assert ProblemReason("duplicate_invitation") is ProblemReason.DUPLICATE_INVITATION
+
+
+def test_public_names_are_imported_only_when_used() -> None:
+    # The command line imports the package on every run: it must stay cheap.
+    import subprocess
+    import sys
+
+    probe = ("import sys, mfa_sim; "
+             "print(sorted(m for m in ('mfa_sim.engine', 'mfa_sim.compliance', "
+             "'mfa_sim.generate', 'numpy') if m in sys.modules))")
+    found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                           check=True)
+    assert found.stdout.strip() == "[]"
+
+
+def test_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no_such_name"):
+        _ = mfa_sim.no_such_name  # type: ignore[attr-defined]

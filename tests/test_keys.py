@@ -1,0 +1,100 @@
+"""Key encoding: fingerprints speed it up but never decide; the texts do."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import mfa_sim.fingerprints
+from mfa_sim.fingerprints import confirm_shared, fingerprints
+from mfa_sim.keys import all_distinct, encode_with_references
+
+texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=45)
+
+
+@given(st.lists(texts, max_size=30), st.lists(texts, max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_a_text_has_one_fingerprint_whatever_its_neighbours(left: list[str],
+                                                            right: list[str]) -> None:
+    together = fingerprints(pa.array(left + right))
+    alone = [int(fingerprints(pa.array([text]))[0]) for text in left + right]
+    assert together.tolist() == alone
+
+
+@given(st.lists(texts, min_size=1, max_size=30), st.data())
+@settings(max_examples=100, deadline=None)
+def test_a_slice_and_a_large_string_keep_the_fingerprints(values: list[str],
+                                                          data: st.DataObject) -> None:
+    start = data.draw(st.integers(0, len(values) - 1))
+    whole = fingerprints(pa.array(values))
+    assert fingerprints(pa.array(values).slice(start)).tolist() == whole[start:].tolist()
+    assert fingerprints(pa.array(values, pa.large_string())).tolist() == whole.tolist()
+
+
+def test_texts_differing_only_in_the_middle_of_a_long_text_may_share_a_fingerprint() -> None:
+    # Past 32 bytes only the last 8 are mixed: the texts must settle such pairs.
+    one, two = "x" * 40 + "a" + "y" * 10, "x" * 40 + "b" + "y" * 10
+    assert fingerprints(pa.array([one]))[0] == fingerprints(pa.array([two]))[0]
+    codes, (rows,) = encode_with_references(pa.array([one, "u_ann"]), [pa.array([two, one])])
+    assert codes.distinct == 2
+    assert rows.tolist() == [-1, 0]
+    assert all_distinct(pa.array([one, two]))
+
+
+def test_a_null_counts_as_the_empty_text() -> None:
+    found = fingerprints(pa.array(["", None, "a"]))
+    assert found[0] == found[1] != found[2]
+
+
+def test_texts_sharing_a_fingerprint_are_confirmed_by_their_text() -> None:
+    one, two = "x" * 40 + "a" + "y" * 10, "x" * 40 + "b" + "y" * 10
+    texts = pa.array([one, two, one])
+    assert not confirm_shared(texts, np.array([0]), texts, np.array([1]))
+    assert confirm_shared(texts, np.array([0]), texts, np.array([2]))
+
+
+@given(st.text(max_size=8), st.text(max_size=8))
+@settings(max_examples=300, deadline=None)
+def test_texts_of_one_length_up_to_8_bytes_never_share_a_fingerprint(one: str,
+                                                                     two: str) -> None:
+    # confirm_shared relies on it to skip comparing short texts.
+    found = fingerprints(pa.array([one, two]))
+    if len(one.encode()) == len(two.encode()) <= 8:
+        assert (found[0] == found[1]) == (one == two)
+
+
+@pytest.fixture
+def every_fingerprint_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The worst case: every text shares one fingerprint."""
+    monkeypatch.setattr(mfa_sim.fingerprints, "fingerprints",
+                        lambda texts: np.zeros(len(texts), dtype=np.uint64))
+
+
+@pytest.mark.usefixtures("every_fingerprint_equal")
+def test_references_are_exact_when_every_fingerprint_collides() -> None:
+    ids = pa.array(["a_one", "a_two", "a_one"])
+    codes, (rows,) = encode_with_references(ids, [pa.array(["a_two", "a_none", "a_one"])])
+    assert codes.codes.tolist() == [0, 1, 0]
+    assert rows.tolist() == [1, -1, 0]
+
+
+@pytest.mark.usefixtures("every_fingerprint_equal")
+def test_distinct_texts_are_distinct_when_every_fingerprint_collides() -> None:
+    assert all_distinct(pa.array(["a", "b", "c"]))
+    assert not all_distinct(pa.array(["a", "b", "a"]))
+
+
+@given(st.lists(st.sampled_from(["u1", "u2", "u3", "007", "NA", " ", "é"]), max_size=20),
+       st.lists(st.sampled_from(["u1", "u2", "u9", "007", "", "é"]), max_size=40))
+@settings(max_examples=150, deadline=None)
+def test_references_point_at_the_first_row_with_their_id(ids: list[str],
+                                                          references: list[str]) -> None:
+    codes, (rows,) = encode_with_references(pa.array(ids, pa.string()),
+                                            [pa.array(references, pa.string())])
+    expected = [ids.index(value) if value in ids else -1 for value in references]
+    assert rows.tolist() == expected
+    assert codes.distinct == len(set(ids))
+    assert all_distinct(pa.array(ids, pa.string())) == (len(set(ids)) == len(ids))
