@@ -317,26 +317,23 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
         return EXIT_BAD_INPUT
 
 
-PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "audit"})
-"""Commands that work on Arrow tables alone and never need pandas."""
+PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",
+                                  "graph"})
+"""Commands that work on Arrow tables and their indexes alone: every one of them."""
 
 
 def _pandas_free(argv: Sequence[str]) -> bool:
-    """Whether a command line never needs pandas (a graph of a scenario does: the
-    simulation looks ids up through pandas indexes)."""
-    if not argv:
-        return False
-    if argv[0] == "graph":
-        return not any(arg == "--scenario" or arg.startswith("--scenario=") for arg in argv)
-    return argv[0] in PANDAS_FREE_COMMANDS
+    """Whether a command line never needs pandas."""
+    return bool(argv) and argv[0] in PANDAS_FREE_COMMANDS
 
 
 class _PandasNotNeeded(importlib.abc.MetaPathFinder):
     """Answers an import of pandas with "not installed".
 
     pyarrow imports pandas the first time it turns Python values into Arrow values,
-    only to ask whether they are pandas objects: 0.3 s of a validate run that never
-    uses pandas. Installed only in the console script, only for such commands.
+    only to ask whether they are pandas objects: 0.3 s of a run that never uses
+    pandas. Installed only in the console script, only for such commands (pandas
+    serves the notebook API's DataFrames).
     """
 
     def find_spec(self, fullname: str, path: object = None,

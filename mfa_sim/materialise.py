@@ -111,11 +111,12 @@ def _memberships(state: State) -> pa.Table:
         in_base = False
         if user in lookups.user_rows:
             for row in lookups.memberships_of_user(user):
-                if account_ids[lookups.membership_account[row]] == account:
+                if account_ids[int(lookups.membership_account[row])].as_py() == account:
                     in_base = True
-                    keep[row] = role is not None and role.value == state.baseline.member_roles[row]
+                    keep[row] = (role is not None
+                                 and role.value == state.baseline.member_roles[row].as_py())
                     if role is not None and not keep[row]:
-                        added.append({"account_id": account, "user_id": users[row],
+                        added.append({"account_id": account, "user_id": users[row].as_py(),
                                       "role": role.value})
         if not in_base and role is not None:
             added.append({"account_id": account, "user_id": user, "role": role.value})

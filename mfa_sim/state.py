@@ -92,18 +92,17 @@ class Baseline:
         result: Baseline = found
         return result
 
+    # Columns stay in Arrow: a step reads a handful of their values, and turning a
+    # million of them into Python strings up front would cost more than a whole run.
     @cached_property
-    def member_users(self) -> np.ndarray:
-        """memberships.user_id as Python strings."""
-        users: np.ndarray = self.dataset.tables["memberships"].column("user_id").to_numpy()
-        return users
+    def member_users(self) -> pa.Array:
+        """memberships.user_id."""
+        return self.dataset.tables["memberships"].column("user_id").combine_chunks()
 
     @cached_property
-    def member_roles(self) -> np.ndarray:
+    def member_roles(self) -> pa.Array:
         """The canonical role of each membership."""
-        roles = self.dataset.canonical_table("memberships").column("role")
-        found: np.ndarray = roles.to_numpy()
-        return found
+        return self.dataset.canonical_table("memberships").column("role").combine_chunks()
 
     @cached_property
     def managers(self) -> np.ndarray:
@@ -159,10 +158,9 @@ class Baseline:
         return self.dataset.tables["accounts"].column("email").combine_chunks()
 
     @cached_property
-    def account_ids(self) -> list[str]:
+    def account_ids(self) -> pa.Array:
         """Account ids in row order."""
-        ids: list[str] = self.dataset.tables["accounts"].column("account_id").to_pylist()
-        return ids
+        return self.dataset.tables["accounts"].column("account_id").combine_chunks()
 
     @cached_property
     def _invitation_keys(self) -> list[tuple[str, str]]:
@@ -377,7 +375,7 @@ class State:
             return None
         for row in self.dataset.lookups.memberships_of_user(user):
             if self.dataset.lookups.membership_account[row] == self._account_row(account):
-                return Role(self.baseline.member_roles[row])
+                return Role(self.baseline.member_roles[row].as_py())
         return None
 
     def accounts_of(self, user: str) -> list[str]:
@@ -387,9 +385,8 @@ class State:
                  if self.memberships.get((account, user)) is not None}
         lookups = self.dataset.lookups
         if user in lookups.user_rows:
-            account_ids = self.baseline.account_ids
-            for row in lookups.memberships_of_user(user):
-                account = account_ids[lookups.membership_account[row]]
+            rows = lookups.membership_account[lookups.memberships_of_user(user)]
+            for account in self.baseline.account_ids.take(rows).to_pylist():
                 if self.memberships.get((account, user), True) is not None:
                     found.add(account)
         return sorted(found)
@@ -398,8 +395,8 @@ class State:
         """The members of an account with their roles, in id order."""
         rows = self.dataset.lookups.members_of_account(account)
         found: dict[str, Role] = {}
-        for user, role in zip(self.baseline.member_users[rows].tolist(),
-                              self.baseline.member_roles[rows].tolist(), strict=True):
+        for user, role in zip(self.baseline.member_users.take(rows).to_pylist(),
+                              self.baseline.member_roles.take(rows).to_pylist(), strict=True):
             current = self.memberships.get((account, user), Role(role))
             if current is not None:
                 found[user] = current

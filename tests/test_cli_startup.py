@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROBE = """
 import sys
 sys.argv = ["mfa-sim", *{argv!r}]
@@ -115,3 +117,45 @@ def test_the_command_line_keeps_blas_to_one_thread_unless_told_otherwise() -> No
                    if name != "OPENBLAS_NUM_THREADS"}
     assert _blas_threads(environment) == "1"
     assert _blas_threads({**environment, "OPENBLAS_NUM_THREADS": "4"}) == "4"
+
+
+EVERY_ACTION = """\
+name: every action once
+steps:
+  - enforce_mfa: {account: a_team, actor: u_alice}
+  - enable_mfa: {user: u_ben, method: totp, clock_skew: 5}
+  - enable_mfa: {user: u_chloe, method: security_key}
+  - enforce_mfa: {account: a_team, actor: u_alice}
+  - invite: {account: a_team, email: new@acme.example, role: member, actor: u_alice}
+  - sign_up: {email: new@acme.example, user: u_new}
+  - accept_invitation: {account: a_team, email: new@acme.example}
+  - invite: {account: a_team, email: finn@mail.example, actor: u_alice}
+  - cancel_invitation: {account: a_team, email: finn@mail.example, actor: u_alice}
+  - remove_member: {account: a_team, user: u_ben, actor: u_alice}
+  - change_plan: {account: a_team, plan: solo, actor: u_alice}
+  - disable_enforcement: {account: a_secure, actor: u_dana}
+  - advance_time: {days: 2}
+  - disable_mfa: {user: u_dana}
+"""
+
+
+@pytest.mark.parametrize("extra", [["--format", "text"], ["--format", "json"],
+                                   ["--format", "markdown"], ["--format", "html"],
+                                   ["--save-state", "{tmp}/state"]])
+def test_simulate_plays_every_action_without_pandas(tmp_path: Path, extra: list[str]) -> None:
+    scenario = tmp_path / "every.yaml"
+    scenario.write_text(EVERY_ACTION, encoding="utf-8")
+    code, modules = loaded_after("simulate", "datasets/example", str(scenario),
+                                 *[part.format(tmp=tmp_path) for part in extra])
+    assert code == 0
+    assert "pandas" not in modules
+
+
+def test_what_if_and_a_graph_of_a_scenario_never_import_pandas(tmp_path: Path) -> None:
+    assert loaded_after("what-if", "datasets/example", "--disable-mfa", "u_dana",
+                        "--enforce", "a_team")[0] == 0
+    code, modules = loaded_after("graph", "datasets/example", "--account", "a_team",
+                                 "--scenario", "datasets/example/scenario.yaml",
+                                 "--output", str(tmp_path / "after.png"))
+    assert code == 0
+    assert "pandas" not in modules

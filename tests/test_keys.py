@@ -98,3 +98,35 @@ def test_references_point_at_the_first_row_with_their_id(ids: list[str],
     assert rows.tolist() == expected
     assert codes.distinct == len(set(ids))
     assert all_distinct(pa.array(ids, pa.string())) == (len(set(ids)) == len(ids))
+
+
+@given(st.lists(texts, max_size=20))
+@settings(max_examples=200, deadline=None)
+def test_one_text_fingerprinted_alone_matches_the_column_version(values: list[str]) -> None:
+    from mfa_sim.fingerprints import fingerprint
+
+    assert [fingerprint(text) for text in values] == fingerprints(
+        pa.array(values, pa.string())).tolist()
+
+
+@given(st.lists(st.text(max_size=12), max_size=30, unique=True), st.lists(st.text(max_size=12),
+                                                                           max_size=10))
+@settings(max_examples=150, deadline=None)
+def test_an_id_index_finds_exactly_the_ids_it_holds(ids: list[str], probes: list[str]) -> None:
+    from mfa_sim.lookups import IdIndex
+
+    index = IdIndex(pa.array(ids, pa.string()))
+    for probe in [*ids, *probes]:
+        assert index.get(probe) == (ids.index(probe) if probe in ids else None)
+        assert (probe in index) == (probe in ids)
+    assert list(index) == ids
+    assert len(index) == len(ids)
+
+
+@given(st.lists(st.integers(0, 2**40), max_size=60))
+@settings(max_examples=150, deadline=None)
+def test_sorted_rows_is_a_stable_sort(keys: list[int]) -> None:
+    from mfa_sim.lookups import sorted_rows
+
+    found = sorted_rows(np.array(keys, dtype=np.int64)).tolist()
+    assert found == sorted(range(len(keys)), key=lambda row: (keys[row], row))
