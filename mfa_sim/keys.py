@@ -135,6 +135,50 @@ def _is_text(values: pa.Array) -> bool:
     return bool(pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
 
 
+def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArray
+              ) -> np.ndarray:
+    """For each key, the first row of ``among`` holding it, or -1.
+
+    Texts are matched by fingerprint and the matches confirmed against the text; a
+    few keys among a million rows hash the few, not the million.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> find_rows(pa.array(["b", "x", "a", "b"]), pa.array(["a", "b", "a"])).tolist()
+    [1, -1, 0, 1]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
+    among = among.combine_chunks() if isinstance(among, pa.ChunkedArray) else among
+    if _is_text(keys) and _is_text(among) and not keys.null_count and not among.null_count:
+        from mfa_sim.fingerprints import confirm_shared, fingerprints
+
+        wanted = pa.array(fingerprints(keys))
+        held = fingerprints(among)
+        # The rows of ``among`` whose fingerprint some key has: few when keys are few.
+        candidates = np.flatnonzero(
+            pc.is_in(pa.array(held), value_set=wanted).to_numpy(zero_copy_only=False))
+        if not candidates.size:
+            return np.full(len(keys), -1, dtype=np.int64)
+        found = _first_rows(wanted, pa.array(held[candidates]))
+        named = np.flatnonzero(found >= 0)
+        rows = np.where(found >= 0, candidates[np.maximum(found, 0)], -1)
+        if confirm_shared(keys, named, among, rows[named]):
+            return rows
+    return _first_rows(keys, among)
+
+
+def _first_rows(keys: pa.Array, among: pa.Array) -> np.ndarray:
+    import pyarrow.compute as pc
+
+    found = pc.index_in(keys, value_set=among).fill_null(-1)
+    rows: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
+    return rows
+
+
 _SAMPLE = 10_000
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -100,40 +101,57 @@ class DatasetSummary:
 
 
 def summarise(dataset: Dataset) -> DatasetSummary:
-    """Count what a dataset holds, in vectorised passes over its tables."""
+    """Count what a dataset holds, in vectorised passes over its tables.
+
+    Values are counted by spelling, and each distinct spelling is read once: a million
+    roles are never rewritten in canonical form just to be counted.
+    """
     import pyarrow.compute as pc
+
+    from mfa_sim.plans import tier_of
+    from mfa_sim.roles import Role, parse_role
+    from mfa_sim.values import InvitationStatus, parse_invitation_status
 
     users = dataset.tables["users"]
     mfa = users.column("mfa_enabled")
-    memberships = dataset.canonical_table("memberships")
-    invitations = dataset.canonical_table("invitations")
-    managing = pc.is_in(memberships.column("role"), value_set=_strings(["owner", "admin"]))
-    tiers = dataset.tiers()
-    enforced = dataset.tables["accounts"].column("mfa_enforced").combine_chunks()
-    per_tier = []
-    for tier in Tier:
-        on_tier = pc.equal(tiers, tier.value)
-        per_tier.append(TierSummary(
-            tier,
-            int(pc.sum(on_tier).as_py() or 0),
-            int(pc.sum(pc.and_(on_tier, enforced)).as_py() or 0),
-        ))
+    memberships = dataset.tables["memberships"]
+    invitations = dataset.tables["invitations"]
+    accounts = dataset.tables["accounts"]
+    managing = _count_spellings(
+        memberships.column("role"),
+        lambda role: role is not None and parse_role(role) in (Role.OWNER, Role.ADMIN))
+    awaiting = _count_spellings(
+        invitations.column("status"),
+        lambda status: status is not None
+        and parse_invitation_status(status) is InvitationStatus.AWAITING_MFA)
+    by_plan = accounts.group_by(["plan", "mfa_enforced"]).aggregate([([], "count_all")])
+    accounts_by_tier = dict.fromkeys(Tier, 0)
+    enforcing_by_tier = dict.fromkeys(Tier, 0)
+    for plan, enforced, count in zip(*(by_plan.column(name).to_pylist() for name in (
+            "plan", "mfa_enforced", "count_all")), strict=True):
+        tier = tier_of(plan)
+        accounts_by_tier[tier] += count
+        enforcing_by_tier[tier] += count if enforced else 0
     return DatasetSummary(
         source=dataset.source,
         users=users.num_rows,
         users_with_mfa=int(pc.sum(mfa).as_py() or 0),
         users_mfa_unknown=mfa.null_count,
-        accounts=dataset.tables["accounts"].num_rows,
+        accounts=accounts.num_rows,
         memberships=memberships.num_rows,
-        owners_and_admins=int(pc.sum(managing).as_py() or 0),
+        owners_and_admins=managing,
         invitations=invitations.num_rows,
-        invitations_awaiting_mfa=int(pc.sum(pc.equal(invitations.column("status"),
-                                                     "awaiting_mfa")).as_py() or 0),
-        tiers=tuple(per_tier),
+        invitations_awaiting_mfa=awaiting,
+        tiers=tuple(TierSummary(tier, accounts_by_tier[tier], enforcing_by_tier[tier])
+                    for tier in Tier),
     )
 
 
-def _strings(values: list[str]) -> object:
-    import pyarrow as pa
+def _count_spellings(column: object, counted: Callable[[str | None], bool]) -> int:
+    """How many values are spelled in a way ``counted`` accepts."""
+    import pyarrow.compute as pc
 
-    return pa.array(values, pa.string())
+    spellings = pc.value_counts(column)
+    return sum(count for value, count in zip(spellings.field("values").to_pylist(),
+                                             spellings.field("counts").to_pylist(),
+                                             strict=True) if counted(value))

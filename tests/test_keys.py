@@ -68,23 +68,27 @@ def test_texts_of_one_length_up_to_8_bytes_never_share_a_fingerprint(one: str,
 
 @pytest.fixture
 def every_fingerprint_equal(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The worst case: every text shares one fingerprint."""
+    """The worst case: every text shares one fingerprint. (The texts in these tests are
+    longer than 8 bytes: shorter ones of one length are told apart by fingerprint
+    alone, which a constant fingerprint would contradict.)"""
     monkeypatch.setattr(mfa_sim.fingerprints, "fingerprints",
                         lambda texts: np.zeros(len(texts), dtype=np.uint64))
+    monkeypatch.setattr(mfa_sim.fingerprints, "fingerprint", lambda text: 0)
 
 
 @pytest.mark.usefixtures("every_fingerprint_equal")
 def test_references_are_exact_when_every_fingerprint_collides() -> None:
-    ids = pa.array(["a_one", "a_two", "a_one"])
-    codes, (rows,) = encode_with_references(ids, [pa.array(["a_two", "a_none", "a_one"])])
+    ids = pa.array(["account_one", "account_two", "account_one"])
+    codes, (rows,) = encode_with_references(
+        ids, [pa.array(["account_two", "account_none", "account_one"])])
     assert codes.codes.tolist() == [0, 1, 0]
     assert rows.tolist() == [1, -1, 0]
 
 
 @pytest.mark.usefixtures("every_fingerprint_equal")
 def test_distinct_texts_are_distinct_when_every_fingerprint_collides() -> None:
-    assert all_distinct(pa.array(["a", "b", "c"]))
-    assert not all_distinct(pa.array(["a", "b", "a"]))
+    assert all_distinct(pa.array(["account_a", "account_b", "account_c"]))
+    assert not all_distinct(pa.array(["account_a", "account_b", "account_a"]))
 
 
 @given(st.lists(st.sampled_from(["u1", "u2", "u3", "007", "NA", " ", "é"]), max_size=20),
@@ -130,3 +134,32 @@ def test_sorted_rows_is_a_stable_sort(keys: list[int]) -> None:
 
     found = sorted_rows(np.array(keys, dtype=np.int64)).tolist()
     assert found == sorted(range(len(keys)), key=lambda row: (keys[row], row))
+
+
+@pytest.mark.usefixtures("every_fingerprint_equal")
+def test_an_id_index_is_exact_when_every_fingerprint_collides() -> None:
+    from mfa_sim.lookups import IdIndex
+
+    index = IdIndex(pa.array(["account_one", "account_two", "account_three"]))
+    assert [index.get(name) for name in ("account_three", "account_one", "account_none")
+            ] == [2, 0, None]
+
+
+@given(st.lists(st.sampled_from(["u1", "u2", "u9", "", "é", "007"]), max_size=20),
+       st.lists(st.sampled_from(["u1", "u2", "u3", "007", "é", "u1"]), max_size=20))
+@settings(max_examples=150, deadline=None)
+def test_find_rows_gives_the_first_row_holding_each_key(keys: list[str],
+                                                       among: list[str]) -> None:
+    from mfa_sim.keys import find_rows
+
+    found = find_rows(pa.array(keys, pa.string()), pa.array(among, pa.string()))
+    assert found.tolist() == [among.index(key) if key in among else -1 for key in keys]
+
+
+@pytest.mark.usefixtures("every_fingerprint_equal")
+def test_find_rows_is_exact_when_every_fingerprint_collides() -> None:
+    from mfa_sim.keys import find_rows
+
+    found = find_rows(pa.array(["account_b", "account_x", "account_a"]),
+                      pa.array(["account_a", "account_b"]))
+    assert found.tolist() == [1, -1, 0]

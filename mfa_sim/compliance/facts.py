@@ -164,21 +164,15 @@ class AuditFacts:
     @cached_property
     def invitation_account(self) -> np.ndarray:
         """For each invitation, its account's row."""
-        import pyarrow.compute as pc
+        from mfa_sim.keys import find_rows
 
-        found = pc.index_in(self.invitations.column("account_id"), value_set=self.account_ids)
-        rows: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
-        return rows
+        return find_rows(self.invitations.column("account_id"), self.account_ids)
 
     @cached_property
     def invitee(self) -> np.ndarray:
         """For each invitation, the row of the user with its email, or -1."""
-        import pyarrow.compute as pc
-
+        from mfa_sim.keys import find_rows
         from mfa_sim.parsing import casefolded_emails
 
-        emails = casefolded_emails(self.dataset.tables["users"].column("email"))
-        invited = casefolded_emails(self.invitations.column("email"))
-        found = pc.index_in(invited, value_set=emails).fill_null(-1)
-        rows: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
-        return rows
+        return find_rows(casefolded_emails(self.invitations.column("email")),
+                         casefolded_emails(self.dataset.tables["users"].column("email")))

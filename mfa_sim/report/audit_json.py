@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.report.json_arrays import json_array_chunks, json_objects
+from mfa_sim.report.json_arrays import json_array_chunks
 from mfa_sim.writing import Chunk
 
 if TYPE_CHECKING:
@@ -27,17 +27,17 @@ def audit_json_chunks(result: AuditResult) -> list[Chunk]:
     findings = result.findings
     keys = [key for key in (*FINDING_KEYS, *OPTIONAL_FINDING_KEYS)
             if key in findings.column_names]
-    finding_lines = json_objects({key: findings.column(key) for key in keys}, VOCABULARY)
-    account_lines = json_objects({key: result.accounts.column(key) for key in ACCOUNT_KEYS},
-                                 VOCABULARY)
     summary = json.dumps(result.summary(), ensure_ascii=False).encode()
-    chunks: list[Chunk] = [b'{\n  "summary": ', summary, b',\n  "findings": ',
-              *json_array_chunks(finding_lines, "  "), b',\n  "accounts": ',
-              *json_array_chunks(account_lines, "  ")]
+    chunks: list[Chunk] = [
+        b'{\n  "summary": ', summary, b',\n  "findings": ',
+        *json_array_chunks({key: findings.column(key) for key in keys}, "  ", VOCABULARY),
+        b',\n  "accounts": ',
+        *json_array_chunks({key: result.accounts.column(key) for key in ACCOUNT_KEYS}, "  ",
+                           VOCABULARY)]
     if result.resolved is not None:
-        resolved = json_objects({key: result.resolved.column(key) for key in FINDING_KEYS},
-                                VOCABULARY)
-        chunks += [b',\n  "resolved": ', *json_array_chunks(resolved, "  ")]
+        chunks += [b',\n  "resolved": ',
+                   *json_array_chunks({key: result.resolved.column(key)
+                                       for key in FINDING_KEYS}, "  ", VOCABULARY)]
     if result.mute_report is not None:
         chunks += [b',\n  "mutes": ', _mutes(result.mute_report.to_dict())]
     chunks.append(b"\n}\n")

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.writing import Chunk, records_body
+from mfa_sim.writing import Chunk, concatenated
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -82,8 +82,10 @@ def json_literals(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) ->
 
 
 def json_objects(columns: Mapping[str, pa.Array | pa.ChunkedArray],
-                 plain: frozenset[str] = frozenset()) -> pa.Array:
-    """One JSON object per row, keys in the order given.
+                 plain: frozenset[str] = frozenset(), *, before: str = "",
+                 after: str = "") -> pa.ChunkedArray:
+    """One JSON object per row, keys in the order given, each written between
+    ``before`` and ``after``.
 
     Examples
     --------
@@ -95,21 +97,51 @@ def json_objects(columns: Mapping[str, pa.Array | pa.ChunkedArray],
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    # Arrow's kernels release the GIL: columns are encoded side by side.
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+    workers = os.cpu_count() or 1
+    empty = pa.scalar("", pa.string())
+    # Arrow's kernels release the GIL: columns are encoded side by side, then the rows
+    # are joined in as many slices as there are cores.
+    with ThreadPoolExecutor(max_workers=workers) as pool:
         encoded = list(pool.map(lambda item: json_literals(item[1], plain=item[0] in plain),
                                 columns.items()))
-    pieces: list[pa.Array | pa.Scalar] = []
-    for position, (name, literals) in enumerate(zip(columns, encoded, strict=True)):
-        key = ("{" if position == 0 else ", ") + json.dumps(name) + ": "
-        pieces.extend([pa.scalar(key, pa.string()), literals])
-    pieces.append(pa.scalar("}", pa.string()))
-    return pc.binary_join_element_wise(*pieces, pa.scalar("", pa.string()))
+        pieces: list[pa.Array | pa.Scalar] = []
+        for position, (name, literals) in enumerate(zip(columns, encoded, strict=True)):
+            key = (before + "{" if position == 0 else ", ") + json.dumps(name) + ": "
+            pieces.extend([pa.scalar(key, pa.string()), literals])
+        pieces.append(pa.scalar("}" + after, pa.string()))
+        rows = len(encoded[0]) if encoded else 0
+        size = max(1, -(-rows // workers))
+
+        def joined(start: int) -> pa.Array:
+            return pc.binary_join_element_wise(
+                *[piece.slice(start, size) if isinstance(piece, pa.Array) else piece
+                  for piece in pieces], empty)
+
+        parts = list(pool.map(joined, range(0, rows, size)))
+    return pa.chunked_array(parts, pa.string())
 
 
-def json_array_chunks(objects: pa.Array, indent: str) -> list[Chunk]:
-    """A JSON array with one element per line, as UTF-8 chunks to write in turn."""
+def json_array_chunks(columns: Mapping[str, pa.Array | pa.ChunkedArray], indent: str,
+                      plain: frozenset[str] = frozenset()) -> list[Chunk]:
+    """A JSON array of one object per row (see :func:`json_objects`), one per line, as
+    UTF-8 chunks to write in turn.
+
+    Each object is joined with its indent and the comma after it, so the array's body
+    is the joined strings' own bytes: no copy of them is made.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> print(b"".join(json_array_chunks({"id": pa.array(["a1", "a2"])}, "")).decode())
+    [
+      {"id": "a1"},
+      {"id": "a2"}
+    ]
+    """
+    separator = ",\n"
+    objects = json_objects(columns, plain, before=indent + "  ", after=separator)
     if not len(objects):
         return [b"[]"]
-    body = records_body(objects, prefix=indent + "  ", separator=",\n")
-    return [b"[\n", body, b"\n" + indent.encode() + b"]"]
+    bodies = [concatenated(part) for part in objects.chunks if len(part)]
+    bodies[-1] = bodies[-1][: len(bodies[-1]) - len(separator)]
+    return [b"[\n", *bodies, b"\n" + indent.encode() + b"]"]
