@@ -110,14 +110,13 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         reason = "does not exist" if not folder.exists() else "is not a folder"
         raise InputError([Problem(str(folder), None, None, None, ProblemReason.NOT_A_DIRECTORY,
                                   f"the dataset folder {reason}")])
-    # Imported here, not in the threads: an import holds a lock that the other threads
-    # wanting the same module wait on.
-    import pyarrow.compute
-    import pyarrow.csv  # noqa: F401
+    from importlib import import_module
 
-    import mfa_sim.fingerprints
-    import mfa_sim.text_bytes  # noqa: F401
     from mfa_sim.schedule import Schedule
+
+    # Modules the threads use are imported here, not in the threads, where an import
+    # holds a lock that its twin in the other thread waits on.
+    import_module("pyarrow.csv")
 
     problems: list[Problem] = []
     # Arrow's kernels release the GIL: files are read, columns parsed and checks run
@@ -129,6 +128,9 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         for schema in sorted(SCHEMAS, key=_reading_order):
             schedule.start(_READ + schema.table, _read_file, folder, schema, problems,
                            schedule)
+        # What parsing and checking use is imported while the files are read.
+        for module in ("pyarrow.compute", "mfa_sim.fingerprints", "mfa_sim.text_bytes"):
+            import_module(module)
         done = schedule.results()
     readings: dict[str, _FileReading | None] = {schema.table: done[_READ + schema.table]
                                                 for schema in SCHEMAS}
