@@ -211,7 +211,6 @@ def _counts(text: pa.ChunkedArray) -> ParsedColumn:
 
 
 _ZONE = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
-_DATE_ONLY = r"^\d{4}-\d\d-\d\d$"
 TIME_TYPE_UNIT = "us"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EARLIEST = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
@@ -241,18 +240,15 @@ def _times(text: pa.ChunkedArray) -> ParsedColumn:
     time_type = pa.timestamp(TIME_TYPE_UNIT, tz="UTC")
     values = trimmed(text)
     empty = pc.equal(values, "")
-    nothing = pa.scalar(None, pa.string())
-    # Most exports write every time with its zone: one cast reads them all.
-    moments = _cast_within_calendar(pc.if_else(empty, nothing, values)
-                                    if empty.true_count else values, time_type)
-    if moments is not None:
-        return ParsedColumn(moments, ())
-    # Arrow parses only zoned strings into a zoned type: a time without a zone is UTC.
-    dated = pc.if_else(pc.match_substring_regex(values, _DATE_ONLY),
-                       pc.binary_join_element_wise(values, "T00:00:00", ""), values)
-    zoned = pc.if_else(pc.match_substring_regex(dated, _ZONE), dated,
-                       pc.binary_join_element_wise(dated, "Z", ""))
-    moments = _cast_within_calendar(pc.if_else(empty, nothing, zoned), time_type)
+    present = (pc.if_else(empty, pa.scalar(None, pa.string()), values)
+               if empty.true_count else values)
+    # Most exports write every time with its zone: one cast reads them all. A look at
+    # the first values spares a cast bound to fail.
+    if pc.all(_zoned(present.slice(0, _SAMPLE))).as_py() is not False:
+        moments = _cast_within_calendar(present, time_type)
+        if moments is not None:
+            return ParsedColumn(moments, ())
+    moments = _times_with_and_without_zones(present, time_type)
     if moments is not None:
         return ParsedColumn(moments, ())
     # Some value is not in a form Arrow reads: judge each one the slow way.
@@ -266,6 +262,40 @@ def _times(text: pa.ChunkedArray) -> ParsedColumn:
     issues = (RowIssue(np.asarray(bad, dtype=np.int64), ProblemReason.INVALID_TIME,
                        "not an ISO 8601 time (e.g. 2026-01-31T09:30:00Z)"),)
     return ParsedColumn(pa.array(parsed, type=time_type), issues if bad else ())
+
+
+_SAMPLE = 1024
+
+
+def _zoned(times: pa.Array) -> pa.Array:
+    """Which times end with a zone (null for a missing time). A date alone (10
+    characters, ``2026-01-31``) ends with what looks like a zone, and has none."""
+    import pyarrow.compute as pc
+
+    # The zone, if any, is in the last six characters: the pattern reads only those.
+    ending = pc.match_substring_regex(pc.utf8_slice_codeunits(times, -6), _ZONE)
+    return pc.and_(ending, pc.greater(pc.utf8_length(times), 10))
+
+
+def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa.Array | None:
+    """Times some of which have a zone: each kind cast apart (Arrow reads a time
+    without a zone only into a type without one, and such a time is UTC), then put
+    back in place. ``None`` if some time is not one Arrow reads."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    zoned = pc.fill_null(_zoned(times), False).to_numpy(zero_copy_only=False)
+    valid = times.is_valid().to_numpy(zero_copy_only=False)
+    moments = np.zeros(len(times), dtype=np.int64)
+    for rows, kind in ((np.flatnonzero(zoned), time_type),
+                       (np.flatnonzero(valid & ~zoned), pa.timestamp(TIME_TYPE_UNIT))):
+        if not rows.size:
+            continue
+        cast = _cast_within_calendar(times.take(rows), kind)
+        if cast is None:
+            return None
+        moments[rows] = cast.cast(pa.int64()).to_numpy(zero_copy_only=False)
+    return pa.array(moments, pa.int64(), mask=~valid).cast(time_type)
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
