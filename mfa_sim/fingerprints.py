@@ -22,7 +22,6 @@ and emails differ there, and a rare pair that does not is caught by the comparis
 
 _SEED = np.uint64(0x9E3779B97F4A7C15)
 _MULTIPLIER = np.uint64(0xBF58476D1CE4E5B9)
-_ALL_BYTES = np.uint64(0xFFFFFFFFFFFFFFFF)
 
 
 def fingerprints(texts: pa.Array) -> np.ndarray:

@@ -46,6 +46,8 @@ class IdIndex(Mapping[str, int]):
         found = fingerprints(self._ids) >> np.uint64(32)
         self._rows = sorted_rows(found)
         self._sorted = found[self._rows]
+        # A simulation asks for the same few ids again and again: answers are kept.
+        self._known: dict[str, int] = {}
 
     def id_at(self, row: int) -> str:
         """The id on a row."""
@@ -57,15 +59,20 @@ class IdIndex(Mapping[str, int]):
 
         if not isinstance(identifier, str):
             raise KeyError(identifier)
-        key = np.uint64(fingerprint(identifier) >> 32)
-        first = int(np.searchsorted(self._sorted, key, side="left"))
+        known = self._known.get(identifier)
+        if known is not None:
+            return known
+        key = fingerprint(identifier) >> 32
+        at = int(self._sorted.searchsorted(key))
         # Rows sharing these bits are few (almost always one): the text decides.
-        for at in range(first, len(self._sorted)):
-            if self._sorted[at] != key:
-                break
+        while at < len(self._sorted) and int(self._sorted[at]) == key:
             row = int(self._rows[at])
             if self._ids[row].as_py() == identifier:
+                if len(self._known) >= _KEPT_ANSWERS:
+                    self._known.clear()
+                self._known[identifier] = row
                 return row
+            at += 1
         raise KeyError(identifier)
 
     def __contains__(self, identifier: object) -> bool:
@@ -76,6 +83,10 @@ class IdIndex(Mapping[str, int]):
 
     def __len__(self) -> int:
         return len(self._ids)
+
+
+_KEPT_ANSWERS = 1 << 16
+"""How many answers an index keeps before it starts afresh (a bound on its memory)."""
 
 
 def sorted_rows(keys: np.ndarray) -> np.ndarray:

@@ -72,6 +72,18 @@ class Invitation:
         return self.status is InvitationStatus.AWAITING_MFA
 
 
+def values_at(column: pa.Array, rows: np.ndarray) -> list[Any]:
+    """The Python values of a column at some rows: one by one for a handful (a step
+    reads a user's two or three accounts), with one ``take`` for more."""
+    if len(rows) <= _FEW_ROWS:
+        return [column[int(row)].as_py() for row in rows]
+    found: list[Any] = column.take(rows).to_pylist()
+    return found
+
+
+_FEW_ROWS = 16
+
+
 @dataclass(frozen=True)
 class Baseline:
     """What the loaded dataset holds, in the forms the steps need.
@@ -386,7 +398,7 @@ class State:
         lookups = self.dataset.lookups
         if user in lookups.user_rows:
             rows = lookups.membership_account[lookups.memberships_of_user(user)]
-            for account in self.baseline.account_ids.take(rows).to_pylist():
+            for account in values_at(self.baseline.account_ids, rows):
                 if self.memberships.get((account, user), True) is not None:
                     found.add(account)
         return sorted(found)
@@ -395,8 +407,8 @@ class State:
         """The members of an account with their roles, in id order."""
         rows = self.dataset.lookups.members_of_account(account)
         found: dict[str, Role] = {}
-        for user, role in zip(self.baseline.member_users.take(rows).to_pylist(),
-                              self.baseline.member_roles.take(rows).to_pylist(), strict=True):
+        for user, role in zip(values_at(self.baseline.member_users, rows),
+                              values_at(self.baseline.member_roles, rows), strict=True):
             current = self.memberships.get((account, user), Role(role))
             if current is not None:
                 found[user] = current
