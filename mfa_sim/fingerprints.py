@@ -24,8 +24,11 @@ _SEED = np.uint64(0x9E3779B97F4A7C15)
 _MULTIPLIER = np.uint64(0xBF58476D1CE4E5B9)
 
 
-def fingerprints(texts: pa.Array) -> np.ndarray:
+def fingerprints(texts: pa.Array, *, fold_case: bool = False) -> np.ndarray:
     """The fingerprint of each text (a null counts as the empty text).
+
+    ``fold_case`` fingerprints each text as if lower-cased, without making the
+    lower-cased copy; it takes ASCII texts only (email addresses, nearly always).
 
     Examples
     --------
@@ -33,20 +36,26 @@ def fingerprints(texts: pa.Array) -> np.ndarray:
     >>> found = fingerprints(pa.array(["u_ann", "u_ben", "u_ann", ""]))
     >>> found.dtype.name, bool(found[0] == found[2]), bool(found[0] == found[1])
     ('uint64', True, False)
+    >>> folded = fingerprints(pa.array(["Ann@Example.COM"]), fold_case=True)
+    >>> bool(folded[0] == fingerprints(pa.array(["ann@example.com"]))[0])
+    True
     """
     from mfa_sim.text_bytes import TextBytes
 
     found = np.empty(len(texts), dtype=np.uint64)
     spans = TextBytes.of(texts)
+    if fold_case and not spans.is_ascii():
+        raise ValueError("fold_case fingerprints ASCII texts only")
     # In batches: the temporaries stay small enough to live in the cache and to be
     # reused, where whole-column ones would cost fresh memory at every step.
     for begin, starts, lengths in spans.batches():
-        found[begin : begin + len(starts)] = _batch_fingerprints(spans.data, starts, lengths)
+        found[begin : begin + len(starts)] = _batch_fingerprints(spans.data, starts, lengths,
+                                                                 fold_case)
     return found
 
 
-def _batch_fingerprints(data: np.ndarray, starts: np.ndarray,
-                        lengths: np.ndarray) -> np.ndarray:
+def _batch_fingerprints(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
+                        fold_case: bool = False) -> np.ndarray:
     first = int(starts[0])
     last = int(starts[-1] + lengths[-1])
     # Eight spare zero bytes let every word be read whole, however close to the end.
@@ -79,6 +88,8 @@ def _batch_fingerprints(data: np.ndarray, starts: np.ndarray,
             np.left_shift(mask, bits, out=mask)
             mask -= np.uint64(1)
             word &= mask
+            if fold_case:
+                _lower_ascii(word, scratch)
             # A text is mixed with its own words only: its fingerprint must not
             # depend on how long the other texts in the array are.
             np.copyto(folded, mixed)
@@ -87,6 +98,8 @@ def _batch_fingerprints(data: np.ndarray, starts: np.ndarray,
         if longest > 8 * _HEAD_WORDS:
             long = np.flatnonzero(lengths > 8 * _HEAD_WORDS)
             tail = words[starts[long] + lengths[long] - 8]
+            if fold_case:
+                _lower_ascii(tail, np.empty(len(long), dtype=np.uint64))
             mixed[long] = _mix(mixed[long], tail, np.empty(len(long), dtype=np.uint64))
         np.right_shift(mixed, np.uint64(32), out=scratch)
         mixed ^= scratch
@@ -119,6 +132,21 @@ _WORD = (1 << 64) - 1
 def _mix_word(state: int, word: int) -> int:
     state = ((state ^ word) * int(_MULTIPLIER)) & _WORD
     return state ^ (state >> 29)
+
+
+_BYTES_OF = np.uint64(0x0101010101010101)
+
+
+def _lower_ascii(words: np.ndarray, scratch: np.ndarray) -> None:
+    """Lower-case the ASCII letters of eight bytes at a time, in place: a byte from
+    ``A`` to ``Z`` gains 0x20 (a classic trick on words; every byte is below 0x80)."""
+    np.add(words, _BYTES_OF * np.uint64(0x80 - ord("A")), out=scratch)  # high bit: >= "A"
+    at_least_a = scratch.copy()
+    np.add(words, _BYTES_OF * np.uint64(0x80 - ord("Z") - 1), out=scratch)  # high bit: > "Z"
+    np.bitwise_and(at_least_a, ~scratch, out=scratch)
+    scratch &= _BYTES_OF * np.uint64(0x80)
+    scratch >>= np.uint64(2)
+    words |= scratch
 
 
 def _mix(state: np.ndarray, word: np.ndarray, scratch: np.ndarray) -> np.ndarray:

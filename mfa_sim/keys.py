@@ -76,11 +76,18 @@ def encode_with_references(ids: pa.Array, references: list[pa.Array]
                   zip(references, runs, strict=True)]
     found = None
     if _is_text(ids) and all(_is_text(reference) for reference in references):
+        from mfa_sim.fingerprint_table import FingerprintTable
         from mfa_sim.fingerprints import fingerprints
 
-        found = _encode_combined(pa.array(fingerprints(ids)),
-                                 [pa.array(fingerprints(reference))
-                                  for reference in references])
+        keys = fingerprints(ids)
+        wanted = [fingerprints(reference) for reference in references]
+        table = FingerprintTable.build(keys)
+        if table is not None:
+            # Distinct ids (the usual case) are their own codes.
+            found = (KeyCodes(np.arange(len(keys), dtype=np.int64), len(keys)),
+                     [table.rows_of(part) for part in wanted])
+        else:
+            found = _encode_combined(pa.array(keys), [pa.array(part) for part in wanted])
         if not _texts_agree(ids, references, *found):
             found = None  # two texts share a fingerprint: let the texts decide
     own, rows = found or _encode_combined(ids, references)
@@ -219,8 +226,10 @@ def all_distinct(*columns: pa.Array) -> bool:
         if _is_text(key) and not key.null_count:
             from mfa_sim.fingerprints import fingerprints
 
-            # Distinct fingerprints prove distinct texts; shared ones prove nothing.
-            if len(pc.unique(pa.array(fingerprints(key)))) == len(key):
+            # Distinct fingerprints prove distinct texts; shared ones prove nothing. A
+            # sort tells them apart with no memory beyond a copy of them.
+            ordered = np.sort(fingerprints(key))
+            if not (ordered[1:] == ordered[:-1]).any():
                 return True
     elif all(pa.types.is_integer(column.type) for column in columns):
         # Positions in other tables: pack the pair into one integer.

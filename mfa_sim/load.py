@@ -125,9 +125,14 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     with ThreadPoolExecutor(max_workers=workers) as pool:
         schedule = Schedule(pool, workers)
         _plan_checks(schedule)
+        # One file at a time: Arrow already reads each one on every core, and two
+        # files read at once hold twice the reader's buffers.
+        previous: tuple[str, ...] = ()
         for schema in sorted(SCHEMAS, key=_reading_order):
-            schedule.start(_READ + schema.table, _read_file, folder, schema, problems,
-                           schedule)
+            schedule.after(previous, _READ + schema.table,
+                           lambda *_, schema=schema: _read_file(folder, schema, problems,
+                                                                schedule))
+            previous = (_READ + schema.table,)
         # What parsing and checking use is imported while the files are read.
         for module in ("pyarrow.compute", "mfa_sim.fingerprints", "mfa_sim.text_bytes"):
             import_module(module)
@@ -211,8 +216,9 @@ def _plan_checks(schedule: Schedule) -> None:
 
 
 def _reading_order(schema: FileSchema) -> int:
-    """Users first: the largest file, and the one the longest checks wait for."""
-    return 0 if schema.table == "users" else 1
+    """Users, then memberships: the longest check (users' ids against the memberships
+    naming them) can start while the accounts and invitations are read."""
+    return ("users", "memberships", "accounts", "invitations").index(schema.table)
 
 
 def _read_file(folder: Path, schema: FileSchema, problems: list[Problem],
@@ -362,10 +368,22 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> None:
     """Users' emails are unique, ignoring case and surrounding spaces."""
     users = readings["users"]
     emails = None if users is None else users.values("email")
-    if users is not None and emails is not None:
-        _report_duplicates(users, "email", (casefolded_emails(emails),),
-                           ProblemReason.DUPLICATE_EMAIL,
-                           "the email (ignoring case) is already used")
+    if users is None or emails is None or _ascii_and_distinct(emails):
+        return
+    _report_duplicates(users, "email", (casefolded_emails(emails),),
+                       ProblemReason.DUPLICATE_EMAIL, "the email (ignoring case) is already used")
+
+
+def _ascii_and_distinct(emails: pa.Array) -> bool:
+    """Whether the (trimmed) emails are ASCII and distinct ignoring case: told from
+    their case-folded fingerprints, without a lower-cased copy of them."""
+    from mfa_sim.fingerprints import fingerprints
+    from mfa_sim.text_bytes import TextBytes
+
+    if emails.null_count or not TextBytes.of(emails).is_ascii():
+        return False
+    ordered = np.sort(fingerprints(emails, fold_case=True))
+    return not bool((ordered[1:] == ordered[:-1]).any())
 
 
 def _leading(codes: KeyCodes, count: int) -> KeyCodes:

@@ -163,3 +163,36 @@ def test_find_rows_is_exact_when_every_fingerprint_collides() -> None:
     found = find_rows(pa.array(["account_b", "account_x", "account_a"]),
                       pa.array(["account_a", "account_b"]))
     assert found.tolist() == [1, -1, 0]
+
+
+@given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=300),
+       st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40), max_size=100))
+@settings(max_examples=200, deadline=None)
+def test_a_fingerprint_table_finds_each_key_or_refuses_twins(keys: list[int],
+                                                              wanted: list[int]) -> None:
+    # Small keys share their first slot (the top bits): long probe chains and races.
+    from mfa_sim.fingerprint_table import FingerprintTable
+
+    table = FingerprintTable.build(np.array(keys, dtype=np.uint64))
+    if len(set(keys)) < len(keys):
+        assert table is None
+        return
+    assert table is not None
+    probes = [*keys, *wanted]
+    found = table.rows_of(np.array(probes, dtype=np.uint64)).tolist()
+    assert found == [keys.index(key) if key in keys else -1 for key in probes]
+
+
+@given(st.lists(st.text(alphabet=st.characters(max_codepoint=127), max_size=50), max_size=30))
+@settings(max_examples=200, deadline=None)
+def test_fingerprints_folding_case_match_those_of_the_lowered_texts(values: list[str]) -> None:
+    import pyarrow.compute as pc
+
+    column = pa.array(values, pa.string())
+    assert fingerprints(column, fold_case=True).tolist() == fingerprints(
+        pc.ascii_lower(column)).tolist()
+
+
+def test_folding_case_refuses_texts_beyond_ascii() -> None:
+    with pytest.raises(ValueError, match="ASCII"):
+        fingerprints(pa.array(["Émile"]), fold_case=True)
