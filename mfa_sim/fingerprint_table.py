@@ -42,25 +42,10 @@ class FingerprintTable:
         bits = max(4, (2 * len(keys)).bit_length())
         slots = np.full(1 << bits, -1, dtype=np.int64)
         shift = np.uint64(64 - bits)
-        last = len(slots) - 1
-        pending = np.arange(len(keys), dtype=np.int64)
-        slot = (keys >> shift).astype(np.int64)
-        while pending.size:
-            held = slots[slot]
-            taken = held >= 0
-            if (keys[held[taken]] == keys[pending[taken]]).any():
+        # In batches, in order: a twin in an earlier batch is in the table already.
+        for begin in range(0, len(keys), _BATCH):
+            if not _insert(keys, slots, shift, begin, min(begin + _BATCH, len(keys))):
                 return None
-            free = ~taken
-            claimed, where = pending[free], slot[free]
-            # Rows wanting one free slot in the same round: one gets it, the others
-            # look at that slot again (where a twin would now be found), while those
-            # that found their slot taken by another key move on (linear probing).
-            slots[where] = claimed
-            lost = slots[where] != claimed
-            onward = slot[taken] + 1
-            onward[onward > last] = 0
-            pending = np.concatenate([pending[taken], claimed[lost]])
-            slot = np.concatenate([onward, where[lost]])
         return cls(keys, slots, shift)
 
     def rows_of(self, wanted: np.ndarray) -> np.ndarray:
@@ -83,6 +68,31 @@ class FingerprintTable:
                 slot = slot[onward] + 1
                 slot[slot > last] = 0
         return found
+
+
+def _insert(keys: np.ndarray, slots: np.ndarray, shift: np.uint64, begin: int,
+            end: int) -> bool:
+    """Put the rows ``begin`` to ``end`` in the table; ``False`` if one has a twin."""
+    last = len(slots) - 1
+    pending = np.arange(begin, end, dtype=np.int64)
+    slot = (keys[begin:end] >> shift).astype(np.int64)
+    while pending.size:
+        held = slots[slot]
+        taken = held >= 0
+        if (keys[held[taken]] == keys[pending[taken]]).any():
+            return False
+        free = ~taken
+        claimed, where = pending[free], slot[free]
+        # Rows wanting one free slot in the same round: one gets it, the others look at
+        # that slot again (where a twin would now be found), while those that found
+        # their slot taken by another key move on (linear probing).
+        slots[where] = claimed
+        lost = slots[where] != claimed
+        onward = slot[taken] + 1
+        onward[onward > last] = 0
+        pending = np.concatenate([pending[taken], claimed[lost]])
+        slot = np.concatenate([onward, where[lost]])
+    return True
 
 
 __all__ = ["FingerprintTable"]

@@ -78,6 +78,19 @@ class TextBytes:
             lengths[~self.valid[rows]] = 0
         return lengths
 
+    def uniform_length(self) -> int | None:
+        """The byte length every text has, or ``None`` if lengths differ or a text is
+        null."""
+        if self.valid is not None:
+            return None
+        first = None
+        for _, _, lengths in self.batches():
+            low, high = int(lengths.min()), int(lengths.max())
+            if low != high or (first is not None and low != first):
+                return None
+            first = low
+        return first
+
     def is_ascii(self) -> bool:
         """Whether every byte of every text is ASCII."""
         used = self.data[int(self.offsets[0]) : int(self.offsets[-1])]

@@ -34,3 +34,10 @@ def test_edges_flag_every_space_and_nothing_else_in_ascii() -> None:
     assert TextBytes.of(pa.array(["a", "b\t"])).may_have_edge_space()
     assert TextBytes.of(pa.array(["caf\u00e9"])).may_have_edge_space()  # non-ASCII: look
     assert not TextBytes.of(pa.array(["a b", "", None])).may_have_edge_space()
+
+
+def test_uniform_length_is_the_length_every_text_has() -> None:
+    assert TextBytes.of(pa.array(["u001", "u002"])).uniform_length() == 4
+    assert TextBytes.of(pa.array(["u1", "u002"])).uniform_length() is None
+    assert TextBytes.of(pa.array(["u1", None])).uniform_length() is None
+    assert TextBytes.of(pa.array([], pa.string())).uniform_length() is None
