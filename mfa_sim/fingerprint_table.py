@@ -48,6 +48,22 @@ class FingerprintTable:
                 return None
         return cls(keys, slots, shift)
 
+    def row_of(self, key: int) -> int:
+        """The row holding one key, or -1: a probe or two, for a lookup by id.
+
+        Examples
+        --------
+        >>> table = FingerprintTable.build(np.array([5, 9], dtype=np.uint64))
+        >>> table.row_of(9), table.row_of(4)
+        (1, -1)
+        """
+        slot = key >> int(self.shift)
+        while (row := int(self.slots[slot])) >= 0:
+            if int(self.keys[row]) == key:
+                return row
+            slot = slot + 1 if slot + 1 < len(self.slots) else 0
+        return -1
+
     def rows_of(self, wanted: np.ndarray) -> np.ndarray:
         """For each wanted key, the row holding it, or -1."""
         found = np.full(len(wanted), -1, dtype=np.int64)

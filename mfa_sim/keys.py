@@ -11,6 +11,8 @@ import numpy as np
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from mfa_sim.fingerprint_table import FingerprintTable
+
 
 @dataclass(frozen=True, slots=True)
 class KeyCodes:
@@ -53,19 +55,27 @@ class KeyCodes:
         return first
 
 
-def encode_with_references(ids: pa.Array, references: list[pa.Array]
-                           ) -> tuple[KeyCodes, list[np.ndarray]]:
-    """Encode a table's ids and, in the same hash pass, find where references point.
+@dataclass(frozen=True)
+class References:
+    """A table's ids encoded, and where the columns referring to them point."""
 
-    Returns the ids' codes and, for each reference column, the row of the id each
-    value names (its first occurrence), or -1 where it names none.
+    codes: KeyCodes
+    rows: list[np.ndarray]
+    """For each reference column, the row of the id each value names (its first
+    occurrence), or -1 where it names none."""
+    table: FingerprintTable | None
+    """The ids' fingerprint table, when they are text and distinct: lookups by id
+    reuse it."""
+
+
+def encode_with_references(ids: pa.Array, references: list[pa.Array]) -> References:
+    """Encode a table's ids and, in the same pass, find where references point.
 
     Examples
     --------
     >>> import pyarrow as pa
-    >>> codes, (rows,) = encode_with_references(pa.array(["a", "b"]),
-    ...                                          [pa.array(["b", "x", "a"])])
-    >>> codes.distinct, rows.tolist()
+    >>> found = encode_with_references(pa.array(["a", "b"]), [pa.array(["b", "x", "a"])])
+    >>> found.codes.distinct, found.rows[0].tolist()
     (2, [1, -1, 0])
     """
     import pyarrow as pa
@@ -75,6 +85,7 @@ def encode_with_references(ids: pa.Array, references: list[pa.Array]
     references = [reference if run is None else run[0] for reference, run in
                   zip(references, runs, strict=True)]
     found = None
+    table = None
     if _is_text(ids) and all(_is_text(reference) for reference in references):
         from mfa_sim.fingerprint_table import FingerprintTable
         from mfa_sim.fingerprints import fingerprints
@@ -89,10 +100,10 @@ def encode_with_references(ids: pa.Array, references: list[pa.Array]
         else:
             found = _encode_combined(pa.array(keys), [pa.array(part) for part in wanted])
         if not _texts_agree(ids, references, *found):
-            found = None  # two texts share a fingerprint: let the texts decide
+            found = table = None  # two texts share a fingerprint: let the texts decide
     own, rows = found or _encode_combined(ids, references)
-    return own, [part if run is None else np.repeat(part, run[1])
-                 for part, run in zip(rows, runs, strict=True)]
+    return References(own, [part if run is None else np.repeat(part, run[1])
+                            for part, run in zip(rows, runs, strict=True)], table)
 
 
 def _encode_combined(ids: pa.Array, references: list[pa.Array]

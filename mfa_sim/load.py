@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.dataset import Dataset
+    from mfa_sim.fingerprint_table import FingerprintTable
     from mfa_sim.schedule import Schedule
 
 
@@ -156,10 +157,14 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
         tables["invitations"] = empty_table(SCHEMAS[3])
     header = {name: (reading.text.header if reading is not None else ())
               for name, reading in readings.items()}
-    # The loader already knows the row every membership names: the lookups reuse it.
-    known_rows = {f"rows:{table}:{column}": rows for name, index in indexes.items()
-                  for (table, column), rows in index.references.items()}
-    return Dataset(tables, header, source=str(folder), _cache=known_rows)
+    # The loader already knows the row every membership names, and holds the ids'
+    # fingerprint tables: the lookups reuse them.
+    known: dict[str, object] = {f"rows:{table}:{column}": rows
+                                for index in indexes.values()
+                                for (table, column), rows in index.references.items()}
+    known.update({f"ids:{name}": index.table for name, index in indexes.items()
+                  if index.table is not None})
+    return Dataset(tables, header, source=str(folder), _cache=known)
 
 
 _READ, _PARSED, _INDEX = "read:", "parsed:", "index:"
@@ -281,6 +286,7 @@ class _IdIndex:
     codes: KeyCodes
     references: dict[tuple[str, str], np.ndarray]
     """(table, column) -> row each reference names, -1 for none."""
+    table: FingerprintTable | None
 
 
 _REFERENCES = {
@@ -299,9 +305,9 @@ def _index_ids(readings: dict[str, _FileReading | None], table: str) -> _IdIndex
     present = [(key, values) for key in referring
                if (source := readings[key[0]]) is not None
                and (values := source.values(key[1])) is not None]
-    codes, rows = encode_with_references(ids, [values for _, values in present])
-    return _IdIndex(codes, {key: positions for (key, _), positions
-                            in zip(present, rows, strict=True)})
+    found = encode_with_references(ids, [values for _, values in present])
+    return _IdIndex(found.codes, {key: positions for (key, _), positions
+                                  in zip(present, found.rows, strict=True)}, found.table)
 
 
 def _check_references(readings: dict[str, _FileReading | None],

@@ -19,13 +19,15 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.dataset import Dataset
+    from mfa_sim.fingerprint_table import FingerprintTable
 
 
 class IdIndex(Mapping[str, int]):
-    """Rows of a table by id: a read-only mapping over the ids' fingerprints, sorted once.
+    """Rows of a table by id: a read-only mapping over a hash table of the ids'
+    fingerprints (the loader's own, when it has one).
 
-    A lookup is a binary search for the id's fingerprint and a comparison of text;
-    building it for a million ids takes a fraction of what a Python dict would.
+    A lookup is a probe or two and one comparison of text; building the table for a
+    million ids takes a fraction of what a Python dict would.
 
     Examples
     --------
@@ -35,17 +37,23 @@ class IdIndex(Mapping[str, int]):
     (1, True, None, ['u1', '007', 'NA'])
     """
 
-    def __init__(self, ids: pa.Array | pa.ChunkedArray) -> None:
+    def __init__(self, ids: pa.Array | pa.ChunkedArray,
+                 table: FingerprintTable | None = None) -> None:
         import pyarrow as pa
 
+        from mfa_sim.fingerprint_table import FingerprintTable
         from mfa_sim.fingerprints import fingerprints
 
         self._ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
-        # The top 32 bits of a fingerprint are enough to narrow a search to a row or
-        # two, and sort in two radix passes instead of four.
-        found = fingerprints(self._ids) >> np.uint64(32)
-        self._rows = sorted_rows(found)
-        self._sorted = found[self._rows]
+        if table is None or len(table.keys) != len(self._ids):
+            table = FingerprintTable.build(fingerprints(self._ids))
+        self._table = table
+        # Twin ids (or, once in a blue moon, twin fingerprints): a plain dict instead.
+        self._by_id: dict[str, int] | None = None
+        if table is None:
+            self._by_id = {}
+            for row, identifier in enumerate(self._ids.to_pylist()):
+                self._by_id.setdefault(identifier, row)
         # A simulation asks for the same few ids again and again: answers are kept.
         self._known: dict[str, int] = {}
 
@@ -62,18 +70,17 @@ class IdIndex(Mapping[str, int]):
         known = self._known.get(identifier)
         if known is not None:
             return known
-        key = fingerprint(identifier) >> 32
-        at = int(self._sorted.searchsorted(key))
-        # Rows sharing these bits are few (almost always one): the text decides.
-        while at < len(self._sorted) and int(self._sorted[at]) == key:
-            row = int(self._rows[at])
-            if self._ids[row].as_py() == identifier:
-                if len(self._known) >= _KEPT_ANSWERS:
-                    self._known.clear()
-                self._known[identifier] = row
-                return row
-            at += 1
-        raise KeyError(identifier)
+        if self._by_id is not None:
+            return self._by_id[identifier]
+        assert self._table is not None
+        row = self._table.row_of(fingerprint(identifier))
+        # Fingerprints are distinct here: the one row found is the only candidate.
+        if row < 0 or self._ids[row].as_py() != identifier:
+            raise KeyError(identifier)
+        if len(self._known) >= _KEPT_ANSWERS:
+            self._known.clear()
+        self._known[identifier] = row
+        return row
 
     def __contains__(self, identifier: object) -> bool:
         return isinstance(identifier, str) and self.get(identifier) is not None
@@ -165,12 +172,13 @@ class Lookups:
     @cached_property
     def user_rows(self) -> IdIndex:
         """Row of each user id."""
-        return IdIndex(self._tables["users"].column("user_id"))
+        return IdIndex(self._tables["users"].column("user_id"), self._known.get("ids:users"))
 
     @cached_property
     def account_rows(self) -> IdIndex:
         """Row of each account id."""
-        return IdIndex(self._tables["accounts"].column("account_id"))
+        return IdIndex(self._tables["accounts"].column("account_id"),
+                       self._known.get("ids:accounts"))
 
     @cached_property
     def membership_user(self) -> np.ndarray:

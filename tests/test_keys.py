@@ -38,7 +38,8 @@ def test_texts_differing_only_in_the_middle_of_a_long_text_may_share_a_fingerpri
     # Past 32 bytes only the last 8 are mixed: the texts must settle such pairs.
     one, two = "x" * 40 + "a" + "y" * 10, "x" * 40 + "b" + "y" * 10
     assert fingerprints(pa.array([one]))[0] == fingerprints(pa.array([two]))[0]
-    codes, (rows,) = encode_with_references(pa.array([one, "u_ann"]), [pa.array([two, one])])
+    found = encode_with_references(pa.array([one, "u_ann"]), [pa.array([two, one])])
+    codes, (rows,) = found.codes, found.rows
     assert codes.distinct == 2
     assert rows.tolist() == [-1, 0]
     assert all_distinct(pa.array([one, two]))
@@ -79,8 +80,9 @@ def every_fingerprint_equal(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.mark.usefixtures("every_fingerprint_equal")
 def test_references_are_exact_when_every_fingerprint_collides() -> None:
     ids = pa.array(["account_one", "account_two", "account_one"])
-    codes, (rows,) = encode_with_references(
-        ids, [pa.array(["account_two", "account_none", "account_one"])])
+    found = encode_with_references(ids, [pa.array(["account_two", "account_none",
+                                                   "account_one"])])
+    codes, (rows,) = found.codes, found.rows
     assert codes.codes.tolist() == [0, 1, 0]
     assert rows.tolist() == [1, -1, 0]
 
@@ -96,8 +98,9 @@ def test_distinct_texts_are_distinct_when_every_fingerprint_collides() -> None:
 @settings(max_examples=150, deadline=None)
 def test_references_point_at_the_first_row_with_their_id(ids: list[str],
                                                           references: list[str]) -> None:
-    codes, (rows,) = encode_with_references(pa.array(ids, pa.string()),
-                                            [pa.array(references, pa.string())])
+    found = encode_with_references(pa.array(ids, pa.string()),
+                                   [pa.array(references, pa.string())])
+    codes, (rows,) = found.codes, found.rows
     expected = [ids.index(value) if value in ids else -1 for value in references]
     assert rows.tolist() == expected
     assert codes.distinct == len(set(ids))
@@ -196,3 +199,19 @@ def test_fingerprints_folding_case_match_those_of_the_lowered_texts(values: list
 def test_folding_case_refuses_texts_beyond_ascii() -> None:
     with pytest.raises(ValueError, match="ASCII"):
         fingerprints(pa.array(["Émile"]), fold_case=True)
+
+
+def test_an_id_index_over_twin_ids_answers_with_the_first() -> None:
+    from mfa_sim.lookups import IdIndex
+
+    index = IdIndex(pa.array(["a_one", "a_two", "a_one"]))
+    assert (index["a_one"], index["a_two"], index.get("a_three")) == (0, 1, None)
+
+
+def test_the_loader_hands_its_id_tables_to_the_lookups() -> None:
+    from mfa_sim import load_dataset
+
+    dataset = load_dataset("datasets/example")
+    assert {"ids:users", "ids:accounts"} <= set(dataset._cache)
+    assert dataset.lookups.user_row("u_ben") == 1
+    assert dataset.lookups.account_row("a_solo") == 2
