@@ -56,7 +56,7 @@ from common import (
     sizes_from_argv,
 )
 
-REPEATS = 3
+REPEATS = 5
 AS_OF = "2026-06-01"
 KEY = ("check", "severity", "account", "user", "email")
 EXAMPLES = 5
