@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.plans import canonical_plan, tiers_of_plans
 from mfa_sim.roles import Role, parse_role
 from mfa_sim.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
@@ -112,7 +113,7 @@ class Dataset:
 
     def tiers(self) -> pa.Array:
         """Each account's tier (a :class:`~mfa_sim.plans.Tier` value), in row order."""
-        return tiers_of_plans(self.canonical_table("accounts").column("plan").combine_chunks())
+        return tiers_of_plans(one_piece(self.canonical_table("accounts").column("plan")))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dataset):
@@ -199,7 +200,7 @@ def _canonical(table: str, arrow: pa.Table) -> pa.Table:
     def normalise(column: str, meaning: Any, default: str) -> None:
         nonlocal arrow
         position = arrow.column_names.index(column)
-        encoded = arrow.column(column).combine_chunks().dictionary_encode()
+        encoded = one_piece(arrow.column(column)).dictionary_encode()
         canonical = [default if s is None else meaning(s) for s in encoded.dictionary.to_pylist()]
         filled = pa.array(canonical, pa.string()).take(encoded.indices)
         filled = filled.fill_null(default)

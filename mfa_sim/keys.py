@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -169,8 +171,8 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = keys.combine_chunks() if isinstance(keys, pa.ChunkedArray) else keys
-    among = among.combine_chunks() if isinstance(among, pa.ChunkedArray) else among
+    keys = one_piece(keys)
+    among = one_piece(among)
     if _is_text(keys) and _is_text(among) and not keys.null_count and not among.null_count:
         from mfa_sim.fingerprints import confirm_shared, fingerprints
 

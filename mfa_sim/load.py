@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
 from mfa_sim.parsing import ParsedColumn, RowIssue, casefolded_emails, parse_column
@@ -481,7 +482,7 @@ def _typed_table(reading: _FileReading | None) -> pa.Table:
     assert reading is not None
     from mfa_sim.tables import typed_table
 
-    extras = {name: reading.text.column(position).combine_chunks()
+    extras = {name: one_piece(reading.text.column(position))
               for name, position in reading.positions.items()
               if reading.schema.column(name) is None}
     return typed_table(reading.schema, {name: parsed.values

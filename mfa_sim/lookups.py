@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.errors import UnknownIdError
 
 if TYPE_CHECKING:
@@ -39,12 +40,11 @@ class IdIndex(Mapping[str, int]):
 
     def __init__(self, ids: pa.Array | pa.ChunkedArray,
                  table: FingerprintTable | None = None) -> None:
-        import pyarrow as pa
 
         from mfa_sim.fingerprint_table import FingerprintTable
         from mfa_sim.fingerprints import fingerprints
 
-        self._ids = ids.combine_chunks() if isinstance(ids, pa.ChunkedArray) else ids
+        self._ids = one_piece(ids)
         if table is None or len(table.keys) != len(self._ids):
             table = FingerprintTable.build(fingerprints(self._ids))
         self._table = table
@@ -248,6 +248,6 @@ class Lookups:
 def _positions(references: pa.ChunkedArray, ids: pa.ChunkedArray) -> np.ndarray:
     import pyarrow.compute as pc
 
-    found = pc.index_in(references, value_set=ids.combine_chunks())
+    found = pc.index_in(references, value_set=one_piece(ids))
     positions: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
     return positions

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.schema import INVITATIONS, MEMBERSHIPS, USERS, FileSchema, Kind
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def _replace(column: pa.ChunkedArray, rows: list[int], values: list[Any]) -> pa.
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = column.combine_chunks()
+    array = one_piece(column)
     if not rows:
         return array
     order = np.argsort(rows, kind="stable")

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.errors import ProblemReason
 from mfa_sim.plans import KNOWN_PLANS, canonical_plan
 from mfa_sim.roles import ROLE_SPELLINGS, parse_role
@@ -51,12 +52,11 @@ class ParsedColumn:
 
 def trimmed(text: pa.ChunkedArray | pa.Array) -> pa.Array:
     """The text with surrounding whitespace removed, as one contiguous array."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     from mfa_sim.text_bytes import TextBytes
 
-    array = text.combine_chunks() if isinstance(text, pa.ChunkedArray) else text
+    array = one_piece(text)
     # Most exports have nothing to trim: a look at each value's first and last byte
     # spares them a copy of the column.
     if not TextBytes.of(array).may_have_edge_space():
@@ -126,7 +126,7 @@ def _by_spelling(
     """Judge each distinct spelling once; ``meaning`` returns UNPARSED for nonsense."""
     import pyarrow as pa
 
-    encoded = text.combine_chunks().dictionary_encode()
+    encoded = one_piece(text).dictionary_encode()
     spellings = encoded.dictionary.to_pylist()
     meanings = [meaning(spelling) for spelling in spellings]
     bad_codes = np.array([m is UNPARSED for m in meanings], dtype=bool)
@@ -327,7 +327,7 @@ def parse_time(value: str) -> datetime | None:
 
 
 def _text(text: pa.ChunkedArray) -> ParsedColumn:
-    return ParsedColumn(text.combine_chunks(), ())
+    return ParsedColumn(one_piece(text), ())
 
 
 _PARSERS: dict[Kind, Callable[[pa.ChunkedArray], ParsedColumn]] = {

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from immutables import Map
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.plans import PLAN_TIERS, Tier
 from mfa_sim.roles import Role, parse_role
 from mfa_sim.values import InvitationStatus
@@ -109,12 +110,12 @@ class Baseline:
     @cached_property
     def member_users(self) -> pa.Array:
         """memberships.user_id."""
-        return self.dataset.tables["memberships"].column("user_id").combine_chunks()
+        return one_piece(self.dataset.tables["memberships"].column("user_id"))
 
     @cached_property
     def member_roles(self) -> pa.Array:
         """The canonical role of each membership."""
-        return self.dataset.canonical_table("memberships").column("role").combine_chunks()
+        return one_piece(self.dataset.canonical_table("memberships").column("role"))
 
     @cached_property
     def managers(self) -> np.ndarray:
@@ -138,7 +139,7 @@ class Baseline:
         """Pending invitations per account row."""
         import pyarrow.compute as pc
 
-        accounts = self.dataset.tables["accounts"].column("account_id").combine_chunks()
+        accounts = one_piece(self.dataset.tables["accounts"].column("account_id"))
         invited = pc.index_in(self.dataset.tables["invitations"].column("account_id"),
                               value_set=accounts)
         return np.bincount(invited.to_numpy(zero_copy_only=False).astype(np.int64),
@@ -147,32 +148,32 @@ class Baseline:
     @cached_property
     def mfa(self) -> pa.Array:
         """Each user's MFA state (null: unknown)."""
-        return self.dataset.tables["users"].column("mfa_enabled").combine_chunks()
+        return one_piece(self.dataset.tables["users"].column("mfa_enabled"))
 
     @cached_property
     def enforced(self) -> pa.Array:
         """Whether each account enforces MFA."""
-        return self.dataset.tables["accounts"].column("mfa_enforced").combine_chunks()
+        return one_piece(self.dataset.tables["accounts"].column("mfa_enforced"))
 
     @cached_property
     def plans(self) -> pa.Array:
         """The canonical plan of each account."""
-        return self.dataset.canonical_table("accounts").column("plan").combine_chunks()
+        return one_piece(self.dataset.canonical_table("accounts").column("plan"))
 
     @cached_property
     def seats(self) -> pa.Array:
         """Each account's seats (null: unlimited)."""
-        return self.dataset.tables["accounts"].column("seats").combine_chunks()
+        return one_piece(self.dataset.tables["accounts"].column("seats"))
 
     @cached_property
     def account_emails(self) -> pa.Array:
         """Each account's own email."""
-        return self.dataset.tables["accounts"].column("email").combine_chunks()
+        return one_piece(self.dataset.tables["accounts"].column("email"))
 
     @cached_property
     def account_ids(self) -> pa.Array:
         """Account ids in row order."""
-        return self.dataset.tables["accounts"].column("account_id").combine_chunks()
+        return one_piece(self.dataset.tables["accounts"].column("account_id"))
 
     @cached_property
     def _invitation_keys(self) -> list[tuple[str, str]]:

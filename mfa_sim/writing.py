@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from mfa_sim.arrays import one_piece
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -88,7 +90,7 @@ def csv_bytes(header: Sequence[str], columns: Mapping[str, pa.Array], *,
 def _contiguous(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     import pyarrow as pa
 
-    combined = array.combine_chunks() if isinstance(array, pa.ChunkedArray) else array
+    combined = one_piece(array)
     return combined.cast(pa.large_string())
 
 

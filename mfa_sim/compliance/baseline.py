@@ -20,6 +20,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.compliance.checks import Severity
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.input_files import decode_text, read_bytes
@@ -251,8 +252,7 @@ def identities(findings: pa.Table) -> pa.Array:
     pieces = []
     for key in IDENTITY:
         column = findings.column(key)
-        values = (column.combine_chunks() if isinstance(column, pa.ChunkedArray)
-                  else column).cast(pa.string())
+        values = one_piece(column).cast(pa.string())
         if key == "email":
             values = pc.utf8_lower(values)
         length = pc.binary_length(values).cast(pa.string())

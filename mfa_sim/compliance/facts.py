@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.keys import per_distinct
 from mfa_sim.plans import PLAN_TIERS
 from mfa_sim.policy.rules import can_enforce, is_compliant
@@ -45,12 +46,12 @@ class AuditFacts:
     @cached_property
     def user_ids(self) -> pa.Array:
         """Users' ids in row order."""
-        return self.dataset.tables["users"].column("user_id").combine_chunks()
+        return one_piece(self.dataset.tables["users"].column("user_id"))
 
     @cached_property
     def user_mfa(self) -> pa.Array:
         """Users' MFA states (null: unknown)."""
-        return self.dataset.tables["users"].column("mfa_enabled").combine_chunks()
+        return one_piece(self.dataset.tables["users"].column("mfa_enabled"))
 
     @cached_property
     def compliant(self) -> np.ndarray:
@@ -68,17 +69,17 @@ class AuditFacts:
     @cached_property
     def account_ids(self) -> pa.Array:
         """Accounts' ids in row order."""
-        return self.dataset.tables["accounts"].column("account_id").combine_chunks()
+        return one_piece(self.dataset.tables["accounts"].column("account_id"))
 
     @cached_property
     def plans_written(self) -> pa.Array:
         """Plans as written."""
-        return self.dataset.tables["accounts"].column("plan").combine_chunks()
+        return one_piece(self.dataset.tables["accounts"].column("plan"))
 
     @cached_property
     def plans(self) -> pa.Array:
         """Canonical plan names."""
-        return self.dataset.canonical_table("accounts").column("plan").combine_chunks()
+        return one_piece(self.dataset.canonical_table("accounts").column("plan"))
 
     @cached_property
     def tiers(self) -> pa.Array:
@@ -93,7 +94,7 @@ class AuditFacts:
     @cached_property
     def enforced(self) -> np.ndarray:
         """Whether each account enforces MFA."""
-        column = self.dataset.tables["accounts"].column("mfa_enforced").combine_chunks()
+        column = one_piece(self.dataset.tables["accounts"].column("mfa_enforced"))
         found: np.ndarray = column.to_numpy(zero_copy_only=False).astype(bool)
         return found
 
@@ -141,7 +142,7 @@ class AuditFacts:
     @cached_property
     def roles(self) -> pa.Array:
         """Each membership's canonical role."""
-        return self.dataset.canonical_table("memberships").column("role").combine_chunks()
+        return one_piece(self.dataset.canonical_table("memberships").column("role"))
 
     @cached_property
     def manages(self) -> np.ndarray:

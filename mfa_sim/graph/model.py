@@ -134,8 +134,7 @@ class _Source:
         """Users' emails as compared (trimmed, lower-cased), in row order."""
         from mfa_sim.parsing import casefolded_emails
 
-        return casefolded_emails(self.dataset.tables["users"].column("email")
-                                 .combine_chunks())
+        return casefolded_emails(self.dataset.tables["users"].column("email"))
 
     @cached_property
     def invitations(self) -> pa.Table:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.report.audit_json import FINDING_KEYS, OPTIONAL_FINDING_KEYS
 from mfa_sim.writing import csv_bytes
 
@@ -35,7 +36,7 @@ def neutralised(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = cells.combine_chunks() if isinstance(cells, pa.ChunkedArray) else cells
+    text = one_piece(cells)
     text = text.cast(pa.string())
     risky = pc.fill_null(pc.match_substring_regex(text, _FORMULA_START), False)
     prefixed = pc.binary_join_element_wise(pa.scalar("'", pa.string()), text,
@@ -67,7 +68,7 @@ def audit_csv(result: AuditResult) -> bytes:
         if key not in findings.column_names:
             cells = pa.nulls(findings.num_rows, pa.string())
         elif key == "muted":
-            cells = pc.if_else(findings.column(key), "true", "false").combine_chunks()
+            cells = one_piece(pc.if_else(findings.column(key), "true", "false"))
         else:
             cells = neutralised(findings.column(key))
         if resolved is not None and resolved.num_rows:

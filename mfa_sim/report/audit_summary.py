@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.compliance.checks import CHECKS, Severity
 from mfa_sim.plans import Tier
 from mfa_sim.report.common import visible
@@ -74,7 +75,7 @@ def shown_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    text = one_piece(values)
     text = text.cast(pa.string())
     risky = pc.fill_null(pc.match_substring_regex(text, _INVISIBLE), False)
     if not pc.any(risky).as_py():
@@ -181,7 +182,7 @@ def check_codes(findings: pa.Table) -> tuple[list[str], np.ndarray[Any, np.dtype
     import pyarrow.compute as pc
 
     known = [check.id for check in CHECKS]
-    column = findings.column("check").combine_chunks().cast(pa.string())
+    column = one_piece(findings.column("check")).cast(pa.string())
     unique = pc.unique(pc.drop_null(column)).to_pylist()
     ids = known + [check for check in unique if check not in known]
     index = pc.index_in(column, value_set=pa.array(ids, pa.string()))
@@ -362,7 +363,7 @@ def compliance_by_tier(accounts: pa.Table) -> list[TierCompliance]:
 
     if not accounts.num_rows:
         return [TierCompliance("all", 0, 0, 0, 0, 0, 0, 0)]
-    tiers = accounts.column("tier").combine_chunks().cast(pa.string())
+    tiers = one_piece(accounts.column("tier")).cast(pa.string())
     names = sorted(pc.unique(tiers.fill_null("unknown")).to_pylist(), key=_tier_rank)
     codes = np.asarray(pc.index_in(tiers.fill_null("unknown"),
                                    value_set=pa.array(names)).to_numpy(), dtype=np.int64)
@@ -416,7 +417,7 @@ def top_ids(findings: pa.Table, column: str, limit: int = TOP) -> list[Ranked]:
 
     keep = ~muted_mask(findings)
     serious = (severity_ranks(findings) >= Severity.HIGH.rank)[keep]
-    ids = findings.column(column).combine_chunks().filter(pa.array(keep))
+    ids = one_piece(findings.column(column)).filter(pa.array(keep))
     table = pa.table({"id": ids, "serious": pa.array(serious.astype(np.int64)),
                       "one": pa.array(np.ones(len(ids), dtype=np.int64))})
     table = table.filter(pc.is_valid(table.column("id")))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.report.common import visible
 from mfa_sim.writing import records_body
@@ -119,13 +120,13 @@ def _rows(findings: pa.Table) -> pa.Array:
     import pyarrow.compute as pc
 
     def shown(column: str) -> pa.Array:
-        values = _visible(findings.column(column).combine_chunks())
+        values = _visible(one_piece(findings.column(column)))
         return pc.fill_null(values, "-")
 
     severity = pc.utf8_rpad(shown("severity"), 8)
     check = pc.utf8_rpad(shown("check"), max(len(c) for c in CHECKS_BY_ID))
     columns = findings.column_names
-    new = (pc.if_else(pc.equal(findings.column("change").combine_chunks(), "new"),
+    new = (pc.if_else(pc.equal(one_piece(findings.column("change")), "new"),
                       "  (new)", "") if "change" in columns else "")
     rows = pc.binary_join_element_wise(
         "  ", severity, "  ", check, "  account=", shown("account"), " user=", shown("user"),
@@ -133,7 +134,7 @@ def _rows(findings: pa.Table) -> pa.Array:
     if "muted" in columns:
         reason = pc.binary_join_element_wise("\n      muted: ", shown("mute_reason"), "")
         rows = pc.binary_join_element_wise(
-            rows, pc.if_else(findings.column("muted").combine_chunks(), reason, ""), "")
+            rows, pc.if_else(one_piece(findings.column("muted")), reason, ""), "")
     return rows
 
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.writing import Chunk, concatenated
 
 if TYPE_CHECKING:
@@ -38,7 +39,7 @@ def json_strings(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) -> 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    text = one_piece(values)
     text = text.cast(pa.string())
     quote = pa.scalar('"', pa.string())
     special = None if plain else pc.fill_null(pc.match_substring_regex(text, _SPECIAL), False)
@@ -66,7 +67,7 @@ def json_literals(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) ->
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+    array = one_piece(values)
     kind = array.type
     if pa.types.is_boolean(kind):
         return pc.fill_null(pc.if_else(array, "true", "false"), "null")
