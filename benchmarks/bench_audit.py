@@ -39,7 +39,6 @@ parent's peak, so the benchmark process itself must never hold a large report.
 from __future__ import annotations
 
 import json
-import subprocess
 import sys
 import tempfile
 from collections import Counter
@@ -49,6 +48,7 @@ from common import (
     PYARROW_READ,
     ROOT,
     dataset,
+    in_child,
     median_seconds,
     peak,
     run_process,
@@ -124,16 +124,10 @@ def text_differences(audit: list[dict[str, object]], duckdb: list[dict[str, obje
 
 
 def check_outputs(audit_path: Path, duckdb_path: Path) -> tuple[list[str], int]:
-    """Compare the two outputs in a child process: (differences, message differences).
-
-    Not in this process, which must stay small: Linux starts a child's peak resident
-    memory (``ru_maxrss``) at its parent's peak, so parsing a large report here would
-    inflate every later measure.
-    """
-    done = subprocess.run([sys.executable, __file__, "--compare", str(audit_path),
-                           str(duckdb_path)], capture_output=True, text=True, check=True,
-                          cwd=ROOT)
-    problems, texts = json.loads(done.stdout)
+    """Compare the two outputs in a child process (see ``common.in_child``):
+    (differences, message differences)."""
+    problems, texts = json.loads(in_child(__file__, "--compare", str(audit_path),
+                                          str(duckdb_path)))
     return problems, texts
 
 

@@ -14,13 +14,27 @@ import random
 import sys
 from pathlib import Path
 
-from common import DATA, PYARROW_READ, dataset, median_seconds, peak, side_by_side, sizes_from_argv
+from common import (
+    DATA,
+    PYARROW_READ,
+    dataset,
+    in_child,
+    median_seconds,
+    peak,
+    side_by_side,
+    sizes_from_argv,
+)
 
-REPEATS = 7
+REPEATS = 15
 STEPS = 2001
 
 
 def users_with_mfa(folder: Path, count: int, seed: int) -> list[str]:
+    """:func:`sample_users`, run in a child process (see ``common.in_child``)."""
+    return in_child(__file__, "--sample", str(folder), str(count), str(seed)).split()
+
+
+def sample_users(folder: Path, count: int, seed: int) -> list[str]:
     """Random users whose MFA is enabled, in the order a scenario will use them.
 
     The first is one who belongs to an enforcing account: the 1-step scenario then
@@ -79,4 +93,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    if sys.argv[1:2] == ["--sample"]:
+        print("\n".join(sample_users(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]))))
+    else:
+        main()

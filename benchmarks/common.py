@@ -57,6 +57,19 @@ def side_by_side(commands: dict[str, list[str]], repeats: int) -> dict[str, list
     return found
 
 
+def in_child(script: str, mode: str, *arguments: str) -> str:
+    """Run ``python SCRIPT MODE ARGUMENTS...`` and return what it prints.
+
+    Work that holds a dataset or a large report runs in a child process: Linux starts a
+    child's peak resident memory (``ru_maxrss``) at its parent's, so a benchmark that
+    held one itself would inflate every later measure (and, on a machine where fresh
+    memory is slow to come by, every later time).
+    """
+    done = subprocess.run([sys.executable, script, mode, *arguments], capture_output=True,
+                          text=True, check=True, cwd=ROOT)
+    return done.stdout
+
+
 def median_seconds(measures: list[Measure]) -> float:
     """The median wall time."""
     return statistics.median(m.seconds for m in measures)
