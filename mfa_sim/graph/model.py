@@ -419,7 +419,7 @@ class _Focus:
                 candidates = self.neighbours_of(parent)
                 self.neighbours[parent] = candidates
                 new = [c for c in candidates if c.node not in self.hop]
-                for candidate in sorted(new, key=self.rank)[: self.threshold]:
+                for candidate in self.ranked(new)[: self.threshold]:
                     self.hop[candidate.node] = depth
                     following.append(candidate.node)
             frontier = following
@@ -460,19 +460,35 @@ class _Focus:
                 found.append(_Candidate(end, source.invitation_edge(row)))
         return found
 
-    def rank(self, candidate: _Candidate) -> tuple[Any, ...]:
-        """What is shown first: what matters for MFA, then the ids' order."""
+    def ranked(self, candidates: list[_Candidate]) -> list[_Candidate]:
+        """The candidates in the order they are shown (see :meth:`rank`); the ids of
+        each kind are read in one pass, not one by one."""
+        import pyarrow as pa
+
+        facts = self.source.facts
+        names: dict[Node, str] = {}
+        for kind, ids in ((USER, facts.user_ids), (ACCOUNT, facts.account_ids)):
+            rows = [c.node[1] for c in candidates if c.node[0] == kind]
+            if rows:
+                names.update(zip(((kind, row) for row in rows),
+                                 ids.take(pa.array(rows, pa.int64())).to_pylist(),
+                                 strict=True))
+        return sorted(candidates,
+                      key=lambda c: self.rank(c, names.get(c.node, str(c.node[1]))))
+
+    def rank(self, candidate: _Candidate, name: str) -> tuple[Any, ...]:
+        """What is shown first: what matters for MFA, then the ids' (``name``) order."""
         facts = self.source.facts
         kind, where = candidate.node
         manages = Role(candidate.edge["role"]).manages
         invited = candidate.edge["kind"] == INVITATION
         if kind == USER:
             return (invited, not manages, bool(facts.compliant[where]),
-                    self.source.user_degree[where] <= 1, facts.user_ids[where].as_py())
+                    self.source.user_degree[where] <= 1, name)
         if kind == INVITEE:
-            return (invited, not manages, False, True, where)
+            return (invited, not manages, False, True, name)
         return (invited, not facts.enforced[where], not facts.eligible[where], not manages,
-                facts.account_ids[where].as_py())
+                name)
 
     # -- the graph --------------------------------------------------------------------------
 
