@@ -126,9 +126,13 @@ def _by_spelling(
     """Judge each distinct spelling once; ``meaning`` returns UNPARSED for nonsense."""
     import pyarrow as pa
 
-    encoded = one_piece(text).dictionary_encode()
+    written = one_piece(text)
+    encoded = written.dictionary_encode()
     spellings = encoded.dictionary.to_pylist()
     meanings = [meaning(spelling) for spelling in spellings]
+    if meanings == spellings and written.type == arrow_type:
+        # Every spelling is kept as written: the column is its own value.
+        return ParsedColumn(written, ())
     bad_codes = np.array([m is UNPARSED for m in meanings], dtype=bool)
     indices = encoded.indices.to_numpy(zero_copy_only=False)
     typed = pa.array([None if m is UNPARSED else m for m in meanings], type=arrow_type)
