@@ -237,12 +237,9 @@ def all_distinct(*columns: pa.Array) -> bool:
     if len(columns) == 1:
         key = columns[0]
         if _is_text(key) and not key.null_count:
-            from mfa_sim.fingerprints import fingerprints
+            from mfa_sim.fingerprints import all_different, fingerprints
 
-            # Distinct fingerprints prove distinct texts; shared ones prove nothing. A
-            # sort tells them apart with no memory beyond a copy of them.
-            ordered = np.sort(fingerprints(key))
-            if not (ordered[1:] == ordered[:-1]).any():
+            if all_different(fingerprints(key)):
                 return True
     elif all(pa.types.is_integer(column.type) for column in columns):
         # Positions in other tables: pack the pair into one integer.

@@ -384,13 +384,12 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> None:
 def _ascii_and_distinct(emails: pa.Array) -> bool:
     """Whether the (trimmed) emails are ASCII and distinct ignoring case: told from
     their case-folded fingerprints, without a lower-cased copy of them."""
-    from mfa_sim.fingerprints import fingerprints
+    from mfa_sim.fingerprints import all_different, fingerprints
     from mfa_sim.text_bytes import TextBytes
 
     if emails.null_count or not TextBytes.of(emails).is_ascii():
         return False
-    ordered = np.sort(fingerprints(emails, fold_case=True))
-    return not bool((ordered[1:] == ordered[:-1]).any())
+    return all_different(fingerprints(emails, fold_case=True))
 
 
 def _leading(codes: KeyCodes, count: int) -> KeyCodes:

@@ -15,6 +15,7 @@ import numpy as np
 
 from mfa_sim.arrays import one_piece
 from mfa_sim.errors import UnknownIdError
+from mfa_sim.fingerprints import fingerprint
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -63,8 +64,6 @@ class IdIndex(Mapping[str, int]):
         return identifier
 
     def __getitem__(self, identifier: str) -> int:
-        from mfa_sim.fingerprints import fingerprint
-
         if not isinstance(identifier, str):
             raise KeyError(identifier)
         known = self._known.get(identifier)
@@ -182,21 +181,23 @@ class Lookups:
 
     @cached_property
     def membership_user(self) -> np.ndarray:
-        """For each membership, the row of its user (known from loading when it can be)."""
-        found = self._known.get("rows:memberships:user_id")
-        if found is None:
-            found = _positions(self._tables["memberships"].column("user_id"),
-                               self._tables["users"].column("user_id"))
-        rows: np.ndarray = found
-        return rows
+        """For each membership, the row of its user."""
+        return self._rows_named("user_id", "users")
 
     @cached_property
     def membership_account(self) -> np.ndarray:
         """For each membership, the row of its account."""
-        found = self._known.get("rows:memberships:account_id")
+        return self._rows_named("account_id", "accounts")
+
+    def _rows_named(self, column: str, table: str) -> np.ndarray:
+        """The row of ``table`` each membership's ``column`` names (known from loading
+        when it can be)."""
+        from mfa_sim.keys import find_rows
+
+        found = self._known.get(f"rows:memberships:{column}")
         if found is None:
-            found = _positions(self._tables["memberships"].column("account_id"),
-                               self._tables["accounts"].column("account_id"))
+            found = find_rows(self._tables["memberships"].column(column),
+                              self._tables[table].column(column))
         rows: np.ndarray = found
         return rows
 
@@ -243,11 +244,3 @@ class Lookups:
     def members_of_account(self, account_id: str) -> np.ndarray:
         """Rows of the memberships table that belong to an account."""
         return self.by_account.rows(self.account_row(account_id))
-
-
-def _positions(references: pa.ChunkedArray, ids: pa.ChunkedArray) -> np.ndarray:
-    import pyarrow.compute as pc
-
-    found = pc.index_in(references, value_set=one_piece(ids))
-    positions: np.ndarray = found.to_numpy(zero_copy_only=False).astype(np.int64)
-    return positions

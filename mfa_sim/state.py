@@ -137,13 +137,11 @@ class Baseline:
     @cached_property
     def invitations(self) -> np.ndarray:
         """Pending invitations per account row."""
-        import pyarrow.compute as pc
+        from mfa_sim.keys import find_rows
 
-        accounts = one_piece(self.dataset.tables["accounts"].column("account_id"))
-        invited = pc.index_in(self.dataset.tables["invitations"].column("account_id"),
-                              value_set=accounts)
-        return np.bincount(invited.to_numpy(zero_copy_only=False).astype(np.int64),
-                           minlength=len(accounts))
+        accounts = self.dataset.tables["accounts"].column("account_id")
+        invited = find_rows(self.dataset.tables["invitations"].column("account_id"), accounts)
+        return np.bincount(invited[invited >= 0], minlength=len(accounts))
 
     @cached_property
     def mfa(self) -> pa.Array:

@@ -155,16 +155,14 @@ class _Source:
         Only the invitations asked about are matched: a focus never matches them all.
         """
         import pyarrow as pa
-        import pyarrow.compute as pc
 
-        keys = sorted({self.invitation_keys[row] for row in rows})
-        if not keys:
+        from mfa_sim.keys import find_rows
+
+        if not rows:
             return []
-        matched = np.flatnonzero(pc.is_in(self.user_email_keys, value_set=pa.array(
-            keys, pa.string())).to_numpy(zero_copy_only=False))
-        users = dict(zip(self.user_email_keys.take(matched).to_pylist(), matched.tolist(),
-                         strict=True))
-        return [users.get(self.invitation_keys[row], -1) for row in rows]
+        wanted = pa.array([self.invitation_keys[row] for row in rows], pa.string())
+        found: list[int] = find_rows(wanted, self.user_email_keys).tolist()
+        return found
 
     @cached_property
     def invitations_by_key(self) -> dict[str, list[int]]:
