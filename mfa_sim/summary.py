@@ -9,6 +9,8 @@ from typing import TYPE_CHECKING
 from mfa_sim.plans import Tier
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from mfa_sim.dataset import Dataset
 
 
@@ -147,7 +149,7 @@ def summarise(dataset: Dataset) -> DatasetSummary:
     )
 
 
-def _count_spellings(column: object, counted: Callable[[str | None], bool]) -> int:
+def _count_spellings(column: pa.ChunkedArray, counted: Callable[[str | None], bool]) -> int:
     """How many values are spelled in a way ``counted`` accepts."""
     import pyarrow.compute as pc
 
