@@ -345,9 +345,9 @@ class _PandasNotNeeded(importlib.abc.MetaPathFinder):
 
 def entry_point() -> NoReturn:
     """The console script."""
-    # The command line does no linear algebra: OpenBLAS's idle threads would only
-    # compete with Arrow's for the cores (set before numpy is first imported).
-    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+    from mfa_sim.command_process import prepare_command_process
+
+    prepare_command_process()
     if _pandas_free(sys.argv[1:]) and "pandas" not in sys.modules:
         sys.meta_path.insert(0, _PandasNotNeeded())
     try:

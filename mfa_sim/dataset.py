@@ -200,8 +200,12 @@ def _canonical(table: str, arrow: pa.Table) -> pa.Table:
     def normalise(column: str, meaning: Any, default: str) -> None:
         nonlocal arrow
         position = arrow.column_names.index(column)
-        encoded = one_piece(arrow.column(column)).dictionary_encode()
-        canonical = [default if s is None else meaning(s) for s in encoded.dictionary.to_pylist()]
+        written = one_piece(arrow.column(column))
+        encoded = written.dictionary_encode()
+        spellings = encoded.dictionary.to_pylist()
+        canonical = [default if s is None else meaning(s) for s in spellings]
+        if canonical == spellings and not written.null_count:
+            return  # written canonically already (as most exports are): nothing to rewrite
         filled = pa.array(canonical, pa.string()).take(encoded.indices)
         filled = filled.fill_null(default)
         arrow = arrow.set_column(position, column, filled)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
 from mfa_sim.parsing import ParsedColumn, RowIssue, casefolded_emails, parse_column
@@ -174,6 +173,7 @@ values (``parsed:users.email``) and a table's id index."""
 
 
 _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
+_IN_PIECES = frozenset({Kind.TEXT, Kind.TIME, Kind.COUNT})
 
 
 def _parsed(table: str, column: str) -> str:
@@ -273,7 +273,12 @@ def _read_text(folder: Path, schema: FileSchema,
 def _parse(reading: _FileReading, name: str) -> ParsedColumn:
     column = reading.schema.column(name)
     assert column is not None
-    parsed = parse_column(column.kind, reading.text.column(reading.positions[name]))
+    position = reading.positions[name]
+    # Ids and emails are matched by their bytes, and spellings are encoded, in one
+    # piece; free text, times and counts are parsed in the pieces Arrow read.
+    text = (reading.text.column(position) if column.kind in _IN_PIECES
+            else reading.text.whole_column(position))
+    parsed = parse_column(column.kind, text)
     reading.parsed[name] = parsed
     for issue in parsed.issues:
         reading.report(name, issue)
@@ -481,7 +486,7 @@ def _typed_table(reading: _FileReading | None) -> pa.Table:
     assert reading is not None
     from mfa_sim.tables import typed_table
 
-    extras = {name: one_piece(reading.text.column(position))
+    extras = {name: reading.text.column(position)
               for name, position in reading.positions.items()
               if reading.schema.column(name) is None}
     return typed_table(reading.schema, {name: parsed.values

@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
@@ -32,6 +32,8 @@ from mfa_sim.values import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
+T = TypeVar("T", "pa.Array", "pa.ChunkedArray")
+
 
 @dataclass(frozen=True, slots=True)
 class RowIssue:
@@ -46,31 +48,34 @@ class RowIssue:
 class ParsedColumn:
     """A column's typed values (null where a row is bad) and its bad rows."""
 
-    values: pa.Array
+    values: pa.Array | pa.ChunkedArray
+    """In one piece for ids and emails; other columns may keep the file's blocks."""
     issues: tuple[RowIssue, ...]
 
 
-def trimmed(text: pa.ChunkedArray | pa.Array) -> pa.Array:
-    """The text with surrounding whitespace removed, as one contiguous array."""
+def trimmed(text: T) -> T:
+    """The text with surrounding whitespace removed, in the same pieces."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from mfa_sim.text_bytes import TextBytes
 
-    array = one_piece(text)
+    pieces = text.chunks if isinstance(text, pa.ChunkedArray) else [text]
     # Most exports have nothing to trim: a look at each value's first and last byte
     # spares them a copy of the column.
-    if not TextBytes.of(array).may_have_edge_space():
-        return array
-    return pc.utf8_trim_whitespace(array)
+    if not any(TextBytes.of(piece).may_have_edge_space() for piece in pieces):
+        return text
+    found: T = pc.utf8_trim_whitespace(text)
+    return found
 
 
-def casefolded_emails(emails: pa.Array) -> pa.Array:
+def casefolded_emails(emails: pa.Array | pa.ChunkedArray) -> pa.Array:
     """Addresses in the form they are compared in: trimmed and lower-cased."""
     import pyarrow.compute as pc
 
     from mfa_sim.text_bytes import TextBytes
 
-    cleaned = trimmed(emails)
+    cleaned = one_piece(trimmed(emails))
     # Addresses are nearly always ASCII, which lowers a byte at a time, ten times faster.
     if TextBytes.of(cleaned).is_ascii():
         return pc.ascii_lower(cleaned)
@@ -98,7 +103,8 @@ def parse_column(kind: Kind, text: pa.ChunkedArray) -> ParsedColumn:
 def _ids(text: pa.ChunkedArray, *, optional: bool = False) -> ParsedColumn:
     import pyarrow.compute as pc
 
-    values = trimmed(text)
+    # Ids are matched across files by their bytes, which must be in one piece.
+    values = one_piece(trimmed(text))
     issues = []
     if not optional:
         empty = rows_where(pc.equal(values, ""))
@@ -110,7 +116,7 @@ def _ids(text: pa.ChunkedArray, *, optional: bool = False) -> ParsedColumn:
 def _emails(text: pa.ChunkedArray) -> ParsedColumn:
     import pyarrow.compute as pc
 
-    values = trimmed(text)
+    values = one_piece(trimmed(text))
     empty = rows_where(pc.equal(values, ""))
     issues = (RowIssue(empty, ProblemReason.EMPTY_EMAIL, "the email is empty"),)
     return ParsedColumn(values, issues if empty.size else ())
@@ -207,7 +213,8 @@ def _counts(text: pa.ChunkedArray) -> ParsedColumn:
     # Digits too many for 64 bits are as unusable as letters.
     usable = pc.and_(well_formed, pc.less_equal(pc.utf8_length(values), 18))
     too_long = rows_where(pc.and_(well_formed, pc.invert(usable)))
-    bad = np.union1d(bad, too_long)
+    # Disjoint from the malformed ones: merged by a sort (np.union1d would import np.ma).
+    bad = np.sort(np.concatenate((bad, too_long)))
     numbers = pc.cast(pc.if_else(usable, values, pa.scalar(None, pa.string())), pa.int64())
     issues = (RowIssue(bad, ProblemReason.INVALID_INTEGER,
                        "not a non-negative integer (leave it empty for unlimited)"),)
@@ -245,7 +252,7 @@ def _times(text: pa.ChunkedArray) -> ParsedColumn:
     values = trimmed(text)
     empty = pc.equal(values, "")
     present = (pc.if_else(empty, pa.scalar(None, pa.string()), values)
-               if empty.true_count else values)
+               if pc.any(empty).as_py() else values)
     # Most exports write every time with its zone: one cast reads them all. A look at
     # the first values spares a cast bound to fail.
     if pc.all(_zoned(present.slice(0, _SAMPLE))).as_py() is not False:
@@ -331,7 +338,7 @@ def parse_time(value: str) -> datetime | None:
 
 
 def _text(text: pa.ChunkedArray) -> ParsedColumn:
-    return ParsedColumn(one_piece(text), ())
+    return ParsedColumn(text, ())
 
 
 _PARSERS: dict[Kind, Callable[[pa.ChunkedArray], ParsedColumn]] = {

@@ -21,12 +21,17 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.arrays import one_piece
 from mfa_sim.errors import Problem, ProblemReason
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 BOM = b"\xef\xbb\xbf"
+
+BLOCK_SIZE = 1 << 22
+"""Bytes of a file Arrow parses at a time, each block on a core of its own; the
+columns of a file read in several blocks come in as many pieces."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,10 +44,8 @@ class TextTable:
         The file's name as reported in problems.
     header
         Column names in the order read, surrounding whitespace trimmed.
-    table
-        The records, one Arrow string column per header position (named by position,
-        since a header may repeat a name); records with the wrong number of fields
-        are left out and reported.
+    num_records
+        The number of records read (header not counted).
     problems
         Structural problems: encoding, empty file, wrong field counts.
     malformed
@@ -53,22 +56,28 @@ class TextTable:
 
     file: str
     header: tuple[str, ...]
-    table: pa.Table
+    num_records: int
     problems: tuple[Problem, ...]
     malformed: tuple[tuple[str, ...], ...]
     header_line: int
+    _columns: list[pa.ChunkedArray | pa.Array] = field(repr=False)
+    """One text column per header position (a header may repeat a name); records with
+    the wrong number of fields are left out and reported."""
     _source: SourceFile = field(repr=False)
     _header_lines: int = field(repr=False)
     _line_cache: list[np.ndarray] = field(default_factory=list, repr=False)
 
-    @property
-    def num_records(self) -> int:
-        """The number of records read (header not counted)."""
-        return int(self.table.num_rows)
+    def column(self, position: int) -> pa.ChunkedArray | pa.Array:
+        """The text of the column at a header position, in the pieces Arrow read it in
+        unless :meth:`whole_column` has put it in one."""
+        return self._columns[position]
 
-    def column(self, position: int) -> pa.ChunkedArray:
-        """The text of the column at a header position."""
-        return self.table.column(position)
+    def whole_column(self, position: int) -> pa.Array:
+        """The text of a column in one piece, which from then on stands in for its
+        pieces: a column that must be whole (ids, emails) is held once, not twice."""
+        whole = one_piece(self._columns[position])
+        self._columns[position] = whole
+        return whole
 
     def lines(self, records: np.ndarray) -> np.ndarray:
         """The 1-based line numbers on which the given records (0-based) start."""
@@ -185,8 +194,8 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
     malformed: list[tuple[str, ...]] = []
     if wrong_counts:
         problems.extend(_field_count_problems(file, source.whole(), header, malformed))
-    return TextTable(file, header, table, tuple(problems), tuple(malformed), header_line,
-                     source, header_lines)
+    return TextTable(file, header, table.num_rows, tuple(problems), tuple(malformed),
+                     header_line, table.columns, source, header_lines)
 
 
 def _decode(source: bytes) -> str:
@@ -275,7 +284,7 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table 
     # Quoted newlines need the slower chunker: use it only where quotes are.
     quoted = source.contains(b'"', start)
     # A stray quote can make one field longer than a block: then read in one block.
-    for block_size in (1 << 22, source.size - start + 1):
+    for block_size in (BLOCK_SIZE, source.size - start + 1):
         wrong.clear()
         try:
             with _quiet_handler_failures(skip), source.opened_at(start) as opened:
@@ -300,9 +309,9 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table 
             if "straddl" not in str(error) or block_size > source.size - start:
                 raise
         else:
-            # One chunk per column: the parsed columns that keep the text as read then
-            # share its memory instead of each copying it into one piece.
-            return table.combine_chunks(), len(wrong)
+            # Left in Arrow's blocks: only the columns that must be in one piece (ids,
+            # emails) are copied into one, and the rest of the file never is.
+            return table, len(wrong)
     raise AssertionError("unreachable: the last block size covers the whole file")
 
 

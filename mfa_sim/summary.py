@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -110,7 +110,6 @@ def summarise(dataset: Dataset) -> DatasetSummary:
     """
     import pyarrow.compute as pc
 
-    from mfa_sim.plans import tier_of
     from mfa_sim.roles import Role, parse_role
     from mfa_sim.values import InvitationStatus, parse_invitation_status
 
@@ -126,14 +125,9 @@ def summarise(dataset: Dataset) -> DatasetSummary:
         invitations.column("status"),
         lambda status: status is not None
         and parse_invitation_status(status) is InvitationStatus.AWAITING_MFA)
-    by_plan = accounts.group_by(["plan", "mfa_enforced"]).aggregate([([], "count_all")])
-    accounts_by_tier = dict.fromkeys(Tier, 0)
-    enforcing_by_tier = dict.fromkeys(Tier, 0)
-    for plan, enforced, count in zip(*(by_plan.column(name).to_pylist() for name in (
-            "plan", "mfa_enforced", "count_all")), strict=True):
-        tier = tier_of(plan)
-        accounts_by_tier[tier] += count
-        enforcing_by_tier[tier] += count if enforced else 0
+    plans = accounts.column("plan")
+    accounts_by_tier = _per_tier(plans)
+    enforcing_by_tier = _per_tier(plans.filter(accounts.column("mfa_enforced")))
     return DatasetSummary(
         source=dataset.source,
         users=users.num_rows,
@@ -149,11 +143,26 @@ def summarise(dataset: Dataset) -> DatasetSummary:
     )
 
 
+def _per_tier(plans: pa.ChunkedArray) -> dict[Tier, int]:
+    """How many plans fall in each tier, each spelling's tier looked up once."""
+    from mfa_sim.plans import tier_of
+
+    counts = dict.fromkeys(Tier, 0)
+    for plan, count in _spellings(plans):
+        # A loaded dataset's plans are all known (the loader reports any other).
+        counts[tier_of(str(plan))] += count
+    return counts
+
+
 def _count_spellings(column: pa.ChunkedArray, counted: Callable[[str | None], bool]) -> int:
     """How many values are spelled in a way ``counted`` accepts."""
+    return sum(count for value, count in _spellings(column) if counted(value))
+
+
+def _spellings(column: pa.ChunkedArray) -> Iterator[tuple[str | None, int]]:
+    """Each distinct spelling in a column and how many times it appears."""
     import pyarrow.compute as pc
 
-    spellings = pc.value_counts(column)
-    return sum(count for value, count in zip(spellings.field("values").to_pylist(),
-                                             spellings.field("counts").to_pylist(),
-                                             strict=True) if counted(value))
+    counts = pc.value_counts(column)
+    return zip(counts.field("values").to_pylist(), counts.field("counts").to_pylist(),
+               strict=True)

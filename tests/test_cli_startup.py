@@ -159,3 +159,29 @@ def test_what_if_and_a_graph_of_a_scenario_never_import_pandas(tmp_path: Path) -
                                  "--output", str(tmp_path / "after.png"))
     assert code == 0
     assert "pandas" not in modules
+
+
+def test_the_command_line_has_glibc_keep_freed_memory_for_reuse() -> None:
+    import os
+
+    from mfa_sim.command_process import keep_freed_memory
+
+    try:
+        os.confstr("CS_GNU_LIBC_VERSION")
+    except (ValueError, OSError):
+        pytest.skip("the C library is not glibc")
+    # mallopt answers 0 for a value it refuses (a threshold beyond its limit).
+    assert keep_freed_memory() is True
+
+
+def test_without_glibc_the_allocator_keeps_its_defaults(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+
+    from mfa_sim.command_process import keep_freed_memory
+
+    def not_glibc(name: str) -> str:
+        raise ValueError(name)
+
+    monkeypatch.setattr(os, "confstr", not_glibc)
+    assert keep_freed_memory() is False
