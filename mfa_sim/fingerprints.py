@@ -61,6 +61,9 @@ def _batch_fingerprints(data: np.ndarray, starts: np.ndarray, lengths: np.ndarra
     # Eight spare zero bytes let every word be read whole, however close to the end.
     body = np.zeros(last - first + 8, dtype=np.uint8)
     body[: last - first] = data[first:last]
+    length = int(lengths[0])
+    if last - first == length * len(starts) and (lengths == length).all():
+        return _one_length_fingerprints(body, len(starts), length, fold_case)
     # Every byte position read as the start of a little-endian word (unaligned on purpose).
     words = np.ndarray(shape=(len(body) - 7,), dtype="<u8", buffer=body, strides=(1,))
     starts = starts - first
@@ -101,6 +104,32 @@ def _batch_fingerprints(data: np.ndarray, starts: np.ndarray, lengths: np.ndarra
             if fold_case:
                 _lower_ascii(tail, np.empty(len(long), dtype=np.uint64))
             mixed[long] = _mix(mixed[long], tail, np.empty(len(long), dtype=np.uint64))
+        np.right_shift(mixed, np.uint64(32), out=scratch)
+        mixed ^= scratch
+    return mixed
+
+
+def _one_length_fingerprints(body: np.ndarray, count: int, length: int,
+                             fold_case: bool) -> np.ndarray:
+    """:func:`_batch_fingerprints` of ``count`` texts of one length laid end to end (ids
+    often are): the i-th word of every text is a strided view of the bytes, where texts
+    of different lengths need a gather."""
+    def words_at(offset: int) -> np.ndarray:
+        return np.ndarray(shape=(count,), dtype="<u8", buffer=body, offset=offset,
+                          strides=(length,))
+
+    mixed = np.full(count, (length * int(_SEED)) & _WORD, dtype=np.uint64)
+    scratch = np.empty(count, dtype=np.uint64)
+    offsets = [8 * index for index in range(min(_HEAD_WORDS, -(-length // 8)))]
+    if length > 8 * _HEAD_WORDS:
+        offsets.append(length - 8)
+    with np.errstate(over="ignore"):
+        for offset in offsets:
+            # Keep the text's own bytes (0 to 8 of them), not the next text's.
+            word = words_at(offset) & np.uint64((1 << (8 * min(8, length - offset))) - 1)
+            if fold_case:
+                _lower_ascii(word, scratch)
+            _mix(mixed, word, scratch)
         np.right_shift(mixed, np.uint64(32), out=scratch)
         mixed ^= scratch
     return mixed

@@ -422,12 +422,17 @@ def _report_duplicate_memberships(memberships: _FileReading,
                            ProblemReason.DUPLICATE_MEMBERSHIP,
                            "the user is already a member of this account")
         return
+    pair = account_rows * (int(user_rows.max(initial=0)) + 1)
+    pair += user_rows
     # Unknown references (-1) are reported as unknown; they never make a twin.
-    known = (account_rows >= 0) & (user_rows >= 0)
-    pair = np.where(known, account_rows * (int(user_rows.max(initial=0)) + 1) + user_rows,
-                    -1 - np.arange(len(known)))
-    # A sort tells integers apart faster than a hash table of them, and exports list an
-    # account's members together: a merge sort then finds the pairs nearly in order.
+    unknown = np.flatnonzero((account_rows < 0) | (user_rows < 0))
+    pair[unknown] = -1 - unknown
+    # Exports list an account's members together, often in order: pairs that already
+    # increase are distinct without a sort.
+    if (pair[1:] > pair[:-1]).all():
+        return
+    # A sort tells integers apart faster than a hash table of them; a merge sort finds
+    # the pairs of grouped members nearly in order.
     grouped = bool((account_rows[1:] >= account_rows[:-1]).all())
     ordered = np.sort(pair, kind="stable" if grouped else "quicksort")
     if not (ordered[1:] == ordered[:-1]).any():

@@ -215,3 +215,18 @@ def test_the_loader_hands_its_id_tables_to_the_lookups() -> None:
     assert {"ids:users", "ids:accounts"} <= set(dataset._cache)
     assert dataset.lookups.user_row("u_ben") == 1
     assert dataset.lookups.account_row("a_solo") == 2
+
+
+@given(st.integers(0, 45), st.lists(st.binary(min_size=45, max_size=45), min_size=1,
+                                    max_size=20), st.booleans())
+@settings(max_examples=200, deadline=None)
+def test_texts_of_one_length_have_the_fingerprints_of_texts_of_mixed_lengths(
+        length: int, raw: list[bytes], fold_case: bool) -> None:
+    # Texts of one length take a path of their own (strided words, no gather): it
+    # must agree with the general path, and with the fingerprint of one text.
+    texts = [bytes(byte % 0x7F for byte in text[:length]).decode("ascii") for text in raw]
+    alone = fingerprints(pa.array(texts), fold_case=fold_case).tolist()
+    mixed = fingerprints(pa.array([*texts, "x" * (length + 1)]), fold_case=fold_case)
+    assert alone == mixed[:-1].tolist()
+    lowered = [text.lower() if fold_case else text for text in texts]
+    assert alone == [mfa_sim.fingerprints.fingerprint(text) for text in lowered]
