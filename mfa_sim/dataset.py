@@ -7,7 +7,7 @@ change made to a frame can reach the dataset.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -100,6 +100,27 @@ class Dataset:
             self._cache[schema.table] = frame
         return frame
 
+    def value_counts(self, table: str, column: str) -> dict[Any, int]:
+        """How many rows of a table hold each distinct value of a column (as loaded,
+        not canonical); columns judged by spelling were counted while loading.
+
+        Examples
+        --------
+        >>> from mfa_sim import load_dataset
+        >>> load_dataset("datasets/example").value_counts("memberships", "role")["owner"]
+        3
+        """
+        key = f"counts:{table}.{column}"
+        found = self._cache.get(key)
+        if found is None:
+            import pyarrow.compute as pc
+
+            counts = pc.value_counts(self.tables[table].column(column))
+            found = dict(zip(counts.field("values").to_pylist(),
+                             counts.field("counts").to_pylist(), strict=True))
+            self._cache[key] = found
+        return dict(found)
+
     # -- canonical meaning ------------------------------------------------------------
 
     def canonical_table(self, table: str) -> pa.Table:
@@ -107,7 +128,8 @@ class Dataset:
         default role and status filled in. Used for comparing and for reports."""
         key = f"canonical:{table}"
         if key not in self._cache:
-            self._cache[key] = _canonical(table, self.tables[table])
+            self._cache[key] = _canonical(table, self.tables[table],
+                                          lambda column: self.value_counts(table, column))
         result: pa.Table = self._cache[key]
         return result
 
@@ -193,19 +215,19 @@ class Dataset:
         save_dataset(self, directory)
 
 
-def _canonical(table: str, arrow: pa.Table) -> pa.Table:
+def _canonical(table: str, arrow: pa.Table,
+               value_counts: Callable[[str], dict[Any, int]]) -> pa.Table:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     def normalise(column: str, meaning: Any, default: str) -> None:
         nonlocal arrow
+        if all(value is not None and meaning(value) == value for value in value_counts(column)):
+            return  # written canonically already (as most exports are): nothing to rewrite
         position = arrow.column_names.index(column)
-        written = one_piece(arrow.column(column))
-        encoded = written.dictionary_encode()
+        encoded = one_piece(arrow.column(column)).dictionary_encode()
         spellings = encoded.dictionary.to_pylist()
         canonical = [default if s is None else meaning(s) for s in spellings]
-        if canonical == spellings and not written.null_count:
-            return  # written canonically already (as most exports are): nothing to rewrite
         filled = pa.array(canonical, pa.string()).take(encoded.indices)
         filled = filled.fill_null(default)
         arrow = arrow.set_column(position, column, filled)

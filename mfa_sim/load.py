@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from mfa_sim.dataset import Dataset
     from mfa_sim.fingerprint_table import FingerprintTable
+    from mfa_sim.lookups import Grouping
     from mfa_sim.schedule import Schedule
 
 
@@ -80,7 +81,7 @@ class _FileReading:
         return pa.concat_arrays([ids, pa.array(more, pa.string())])
 
 
-def load_dataset(path: str | os.PathLike[str]) -> Dataset:
+def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False) -> Dataset:
     """Load and check a dataset folder (contract §1).
 
     Parameters
@@ -88,6 +89,10 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     path
         A folder holding ``users.csv``, ``accounts.csv``, ``memberships.csv`` and
         optionally ``invitations.csv``.
+    group_memberships
+        Also group the memberships by user while the last checks run, for a
+        simulation whose first step will ask for a user's accounts: a core would
+        otherwise sit idle then.
 
     Returns
     -------
@@ -125,7 +130,7 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
     workers = os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
         schedule = Schedule(pool, workers)
-        _plan_checks(schedule)
+        _plan_checks(schedule, group_memberships)
         # One file at a time: Arrow already reads each one on every core, and two
         # files read at once hold twice the reader's buffers.
         previous: tuple[str, ...] = ()
@@ -164,10 +169,19 @@ def load_dataset(path: str | os.PathLike[str]) -> Dataset:
                                 for (table, column), rows in index.references.items()}
     known.update({f"ids:{name}": index.table for name, index in indexes.items()
                   if index.table is not None})
+    if done.get(_BY_USER) is not None:
+        known[_BY_USER] = done[_BY_USER]
+    # Columns judged by spelling were counted on the way: the summary reuses the counts.
+    known.update({f"counts:{name}.{column}": parsed.counts
+                  for name, reading in readings.items() if reading is not None
+                  for column, parsed in reading.parsed.items() if parsed.counts is not None})
     return Dataset(tables, header, source=str(folder), _cache=known)
 
 
 _READ, _PARSED, _INDEX = "read:", "parsed:", "index:"
+_BY_USER = "grouping:memberships:user"
+"""The memberships grouped by user, under this name in the schedule and the dataset's
+cache (see :attr:`~mfa_sim.lookups.Lookups.by_user`)."""
 """Names of the results in the loader's schedule: a file's reading, a column's parsed
 values (``parsed:users.email``) and a table's id index."""
 
@@ -180,8 +194,9 @@ def _parsed(table: str, column: str) -> str:
     return f"{_PARSED}{table}.{column}"
 
 
-def _plan_checks(schedule: Schedule) -> None:
-    """The checks across files, each waiting for the files and columns it reads."""
+def _plan_checks(schedule: Schedule, group_memberships: bool) -> None:
+    """The checks across files, each waiting for the files and columns it reads (and
+    the grouping of memberships by user, if asked for)."""
 
     def check_after(name: str, files: tuple[str, ...], columns: tuple[str, ...],
                     check: Callable[..., object], *, with_indexes: bool = False,
@@ -219,6 +234,9 @@ def _plan_checks(schedule: Schedule) -> None:
     for check in (_check_references, _check_ids_unique):
         check_after(check.__name__, tuple(schema.table for schema in SCHEMAS), every_column,
                     check, with_indexes=True)
+    if group_memberships:
+        schedule.after((_READ + "users", _INDEX + "users"), _BY_USER, _group_by_user,
+                       priority=3)
 
 
 def _reading_order(schema: FileSchema) -> int:
@@ -314,6 +332,16 @@ def _index_ids(readings: dict[str, _FileReading | None], table: str) -> _IdIndex
     found = encode_with_references(ids, [values for _, values in present])
     return _IdIndex(found.codes, {key: positions for (key, _), positions
                                   in zip(present, found.rows, strict=True)}, found.table)
+
+
+def _group_by_user(users: _FileReading | None, index: _IdIndex | None) -> Grouping | None:
+    """The memberships grouped by the row of their user, when every one names a user."""
+    from mfa_sim.lookups import Grouping
+
+    rows = None if index is None else index.references.get(("memberships", "user_id"))
+    if users is None or rows is None or (rows < 0).any():
+        return None
+    return Grouping.build(rows, users.text.num_records)
 
 
 def _check_references(readings: dict[str, _FileReading | None],

@@ -203,7 +203,10 @@ class Lookups:
 
     @cached_property
     def by_user(self) -> Grouping:
-        """Memberships grouped by user row."""
+        """Memberships grouped by user row (grouped while loading, when asked)."""
+        found = self._known.get("grouping:memberships:user")
+        if isinstance(found, Grouping):
+            return found
         return Grouping.build(self.membership_user, self._tables["users"].num_rows)
 
     @cached_property

@@ -51,6 +51,9 @@ class ParsedColumn:
     values: pa.Array | pa.ChunkedArray
     """In one piece for ids and emails; other columns may keep the file's blocks."""
     issues: tuple[RowIssue, ...]
+    counts: dict[Any, int] | None = None
+    """How many rows hold each distinct value, for a column judged by spelling (null
+    for a row that is bad): counted from the spellings' codes, not from the values."""
 
 
 def trimmed(text: T) -> T:
@@ -136,16 +139,21 @@ def _by_spelling(
     encoded = written.dictionary_encode()
     spellings = encoded.dictionary.to_pylist()
     meanings = [meaning(spelling) for spelling in spellings]
+    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    counts: dict[Any, int] = {}
+    for value, count in zip(meanings, np.bincount(indices, minlength=len(spellings)).tolist(),
+                            strict=True):
+        key = None if value is UNPARSED else value
+        counts[key] = counts.get(key, 0) + count
     if meanings == spellings and written.type == arrow_type:
         # Every spelling is kept as written: the column is its own value.
-        return ParsedColumn(written, ())
+        return ParsedColumn(written, (), counts)
     bad_codes = np.array([m is UNPARSED for m in meanings], dtype=bool)
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
     typed = pa.array([None if m is UNPARSED else m for m in meanings], type=arrow_type)
     values = typed.take(encoded.indices)
     bad_rows = np.flatnonzero(bad_codes[indices]) if bad_codes.any() else np.empty(0, np.int64)
     issues = (RowIssue(bad_rows, reason, message),) if bad_rows.size else ()
-    return ParsedColumn(values, issues)
+    return ParsedColumn(values, issues, counts)
 
 
 def _mfa(text: pa.ChunkedArray) -> ParsedColumn:

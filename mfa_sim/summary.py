@@ -119,15 +119,15 @@ def summarise(dataset: Dataset) -> DatasetSummary:
     invitations = dataset.tables["invitations"]
     accounts = dataset.tables["accounts"]
     managing = _count_spellings(
-        memberships.column("role"),
+        dataset.value_counts("memberships", "role"),
         lambda role: role is not None and parse_role(role) in (Role.OWNER, Role.ADMIN))
     awaiting = _count_spellings(
-        invitations.column("status"),
+        dataset.value_counts("invitations", "status"),
         lambda status: status is not None
         and parse_invitation_status(status) is InvitationStatus.AWAITING_MFA)
-    plans = accounts.column("plan")
-    accounts_by_tier = _per_tier(plans)
-    enforcing_by_tier = _per_tier(plans.filter(accounts.column("mfa_enforced")))
+    accounts_by_tier = _per_tier(dataset.value_counts("accounts", "plan"))
+    enforcing = accounts.column("plan").filter(accounts.column("mfa_enforced"))
+    enforcing_by_tier = _per_tier(dict(_spellings(enforcing)))
     return DatasetSummary(
         source=dataset.source,
         users=users.num_rows,
@@ -143,20 +143,21 @@ def summarise(dataset: Dataset) -> DatasetSummary:
     )
 
 
-def _per_tier(plans: pa.ChunkedArray) -> dict[Tier, int]:
-    """How many plans fall in each tier, each spelling's tier looked up once."""
+def _per_tier(plans: dict[str | None, int]) -> dict[Tier, int]:
+    """How many plans (counted by spelling) fall in each tier."""
     from mfa_sim.plans import tier_of
 
     counts = dict.fromkeys(Tier, 0)
-    for plan, count in _spellings(plans):
+    for plan, count in plans.items():
         # A loaded dataset's plans are all known (the loader reports any other).
         counts[tier_of(str(plan))] += count
     return counts
 
 
-def _count_spellings(column: pa.ChunkedArray, counted: Callable[[str | None], bool]) -> int:
+def _count_spellings(spellings: dict[str | None, int],
+                     counted: Callable[[str | None], bool]) -> int:
     """How many values are spelled in a way ``counted`` accepts."""
-    return sum(count for value, count in _spellings(column) if counted(value))
+    return sum(count for value, count in spellings.items() if counted(value))
 
 
 def _spellings(column: pa.ChunkedArray) -> Iterator[tuple[str | None, int]]:

@@ -217,6 +217,40 @@ def test_user_memberships_in_file_order(example: Dataset) -> None:
     assert memberships.index.tolist() == [0, 1]
 
 
+def test_memberships_grouped_while_loading_are_grouped_as_on_first_use(
+        tmp_path: Path) -> None:
+    import numpy as np
+
+    from mfa_sim import generate_dataset
+
+    generate_dataset(tmp_path, 400, seed=6)
+    later = load_dataset(tmp_path).lookups.by_user
+    while_loading = load_dataset(tmp_path, group_memberships=True)
+    assert "grouping:memberships:user" in while_loading._cache
+    found = while_loading.lookups.by_user
+    assert np.array_equal(found.order, later.order)
+    assert np.array_equal(found.offsets, later.offsets)
+    assert while_loading.user_memberships("u0000007").equals(
+        load_dataset(tmp_path).user_memberships("u0000007"))
+
+
+@pytest.mark.parametrize("messy", [False, True], ids=["clean", "messy"])
+def test_values_counted_while_loading_are_the_counts_of_the_loaded_columns(
+        tmp_path: Path, messy: bool) -> None:
+    from mfa_sim import generate_dataset
+
+    generate_dataset(tmp_path, 500, seed=8, messy=messy)
+    loaded = load_dataset(tmp_path)
+    counted = sorted(key for key in loaded._cache if key.startswith("counts:"))
+    assert {"counts:memberships.role", "counts:accounts.plan",
+            "counts:users.mfa_enabled"} <= set(counted)
+    fresh = Dataset(loaded.tables, loaded.header)
+    for key in counted:
+        table, column = key.removeprefix("counts:").split(".")
+        assert loaded.value_counts(table, column) == fresh.value_counts(table, column), key
+    assert fresh == loaded
+
+
 def test_account_members_in_file_order(example: Dataset) -> None:
     members = example.account_members("a_team")
     assert members[["user_id", "role"]].values.tolist() == [
