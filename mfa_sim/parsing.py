@@ -263,7 +263,8 @@ def _times(text: pa.ChunkedArray) -> ParsedColumn:
                if pc.any(empty).as_py() else values)
     # Most exports write every time with its zone: one cast reads them all. A look at
     # the first values spares a cast bound to fail.
-    if pc.all(_zoned(present.slice(0, _SAMPLE))).as_py() is not False:
+    sample = present.slice(0, _SAMPLE)
+    if (_zoned(sample) | ~_present(sample)).all():
         moments = _cast_within_calendar(present, time_type)
         if moments is not None:
             return ParsedColumn(moments, ())
@@ -286,14 +287,53 @@ def _times(text: pa.ChunkedArray) -> ParsedColumn:
 _SAMPLE = 1024
 
 
-def _zoned(times: pa.Array) -> pa.Array:
-    """Which times end with a zone (null for a missing time). A date alone (10
-    characters, ``2026-01-31``) ends with what looks like a zone, and has none."""
-    import pyarrow.compute as pc
+def _zoned(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which times end with a zone (``Z``, ``+01``, ``+0100`` or ``+01:00``; a missing
+    time has none). A date alone (10 characters, ``2026-01-31``) ends with what looks
+    like a zone, and has none. Read from the last six bytes of each text."""
+    import pyarrow as pa
 
-    # The zone, if any, is in the last six characters: the pattern reads only those.
-    ending = pc.match_substring_regex(pc.utf8_slice_codeunits(times, -6), _ZONE)
-    return pc.and_(ending, pc.greater(pc.utf8_length(times), 10))
+    from mfa_sim.text_bytes import TextBytes
+
+    pieces = times.chunks if isinstance(times, pa.ChunkedArray) else [times]
+    found = [np.zeros(0, dtype=bool)]
+    for piece in pieces:
+        spans = TextBytes.of(piece)
+        for _, starts, lengths in spans.batches():
+            found.append(_zone_at_end(spans.data, starts + lengths, lengths))
+    return np.concatenate(found)
+
+
+def _zone_at_end(data: np.ndarray, ends: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    def back(places: int) -> np.ndarray:
+        """The byte ``places`` from the end of each text (0 where it is shorter)."""
+        long_enough = lengths >= places
+        return np.where(long_enough, data[np.where(long_enough, ends - places, 0)]
+                        if data.size else 0, 0)
+
+    def digit(places: int) -> np.ndarray:
+        found = back(places)
+        is_digit: np.ndarray = (found >= ord("0")) & (found <= ord("9"))
+        return is_digit
+
+    def sign(places: int) -> np.ndarray:
+        found = back(places)
+        is_sign: np.ndarray = (found == ord("+")) | (found == ord("-"))
+        return is_sign
+
+    last = back(1)
+    two_digits = digit(1) & digit(2)
+    zone = (last == ord("Z")) | (last == ord("z"))
+    zone |= two_digits & sign(3)  # +01
+    zone |= two_digits & digit(3) & digit(4) & sign(5)  # +0100
+    zone |= two_digits & (back(3) == ord(":")) & digit(4) & digit(5) & sign(6)  # +01:00
+    zoned: np.ndarray = zone & (lengths > 10)
+    return zoned
+
+
+def _present(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """Which times are not missing."""
+    return np.asarray(times.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa.Array | None:
@@ -301,10 +341,9 @@ def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa
     without a zone only into a type without one, and such a time is UTC), then put
     back in place. ``None`` if some time is not one Arrow reads."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
-    zoned = pc.fill_null(_zoned(times), False).to_numpy(zero_copy_only=False)
-    valid = times.is_valid().to_numpy(zero_copy_only=False)
+    zoned = _zoned(times)
+    valid = _present(times)
     moments = np.zeros(len(times), dtype=np.int64)
     for rows, kind in ((np.flatnonzero(zoned), time_type),
                        (np.flatnonzero(valid & ~zoned), pa.timestamp(TIME_TYPE_UNIT))):

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mfa_sim import KNOWN_PLANS, Tier, canonical_plan, load_dataset, summarise, tier_of
 from tests.conftest import MakeDataset, problems_of
@@ -258,3 +261,31 @@ def test_emails_are_trimmed_and_keep_their_case(make_dataset: MakeDataset) -> No
                                                       "u1,  Ann@Example.COM ,true\n"
                                                       "u2,bob@example.com,false\n"}))
     assert dataset.users["email"].tolist() == ["Ann@Example.COM", "bob@example.com"]
+
+
+_ZONE_AT_END = re.compile(r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$")
+
+_time_texts = st.one_of(
+    st.text(alphabet="0123456789-+:TZz .", max_size=30),
+    st.builds(lambda moment, zone: moment + zone,
+              st.sampled_from(["2026-01-31", "2026-01-31T09:30:00", "2026-01-31 09:30",
+                               "2026-01-31T09:30:00.123456"]),
+              st.sampled_from(["", "Z", "z", "+01", "-0530", "+01:00", "+1", "+01:0", "01:00",
+                               "-", "+0100Z"])))
+
+
+@given(st.lists(st.one_of(st.none(), _time_texts), max_size=40))
+@settings(max_examples=300, deadline=None)
+def test_a_time_has_a_zone_when_it_ends_with_one_as_iso_8601_writes_it(
+        texts: list[str | None]) -> None:
+    # Times with and without zones are cast apart: which is which is read from the
+    # last bytes, and must be what the pattern says (a date alone has no zone).
+    import pyarrow as pa
+
+    from mfa_sim.parsing import _zoned
+
+    expected = [text is not None and len(text) > 10 and bool(_ZONE_AT_END.search(text))
+                for text in texts]
+    assert _zoned(pa.array(texts, pa.string())).tolist() == expected
+    split = pa.chunked_array([pa.array(texts[:3], pa.string()), pa.array(texts[3:], pa.string())])
+    assert _zoned(split).tolist() == expected
