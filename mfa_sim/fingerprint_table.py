@@ -67,22 +67,34 @@ class FingerprintTable:
     def rows_of(self, wanted: np.ndarray) -> np.ndarray:
         """For each wanted key, the row holding it, or -1."""
         found = np.full(len(wanted), -1, dtype=np.int64)
+        if not len(self.keys):
+            return found
         last = len(self.slots) - 1
         for begin in range(0, len(wanted), _BATCH):
             batch = wanted[begin : begin + _BATCH]
-            pending = np.arange(len(batch), dtype=np.int64)
+            out = found[begin : begin + len(batch)]
+            # Most keys sit in their first slot: one pass settles them, without the
+            # bookkeeping of the rounds that follow for the others.
             slot = (batch >> self.shift).astype(np.int64)
+            held = self.slots[slot]
+            occupied = held >= 0
+            match = self.keys[held] == batch  # an empty slot (-1) reads the last key
+            match &= occupied
+            np.copyto(out, held)
+            out[~match] = -1
+            pending = np.flatnonzero(occupied & ~match)
+            slot = slot[pending] + 1
             while pending.size:
+                slot[slot > last] = 0
                 held = self.slots[slot]
                 # An empty slot ends the search: the key is absent.
                 probing = np.flatnonzero(held >= 0)
                 rows = held[probing]
-                match = self.keys[rows] == batch[pending[probing]]
-                found[begin + pending[probing[match]]] = rows[match]
-                onward = probing[~match]
+                hit = self.keys[rows] == batch[pending[probing]]
+                out[pending[probing[hit]]] = rows[hit]
+                onward = probing[~hit]
                 pending = pending[onward]
                 slot = slot[onward] + 1
-                slot[slot > last] = 0
         return found
 
 

@@ -16,6 +16,8 @@ import numpy as np
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from mfa_sim.text_bytes import TextBytes
+
 _HEAD_WORDS = 4
 """Texts are mixed from their first 32 bytes, their length and their last 8 bytes: ids
 and emails differ there, and a rare pair that does not is caught by the comparison."""
@@ -24,7 +26,7 @@ _SEED = np.uint64(0x9E3779B97F4A7C15)
 _MULTIPLIER = np.uint64(0xBF58476D1CE4E5B9)
 
 
-def fingerprints(texts: pa.Array, *, fold_case: bool = False) -> np.ndarray:
+def fingerprints(texts: pa.Array | pa.ChunkedArray, *, fold_case: bool = False) -> np.ndarray:
     """The fingerprint of each text (a null counts as the empty text).
 
     ``fold_case`` fingerprints each text as if lower-cased, without making the
@@ -40,17 +42,21 @@ def fingerprints(texts: pa.Array, *, fold_case: bool = False) -> np.ndarray:
     >>> bool(folded[0] == fingerprints(pa.array(["ann@example.com"]))[0])
     True
     """
-    from mfa_sim.text_bytes import TextBytes
+    from mfa_sim.text_bytes import text_pieces
 
     found = np.empty(len(texts), dtype=np.uint64)
-    spans = TextBytes.of(texts)
-    if fold_case and not spans.is_ascii():
+    pieces = text_pieces(texts)
+    if fold_case and not all(spans.is_ascii() for spans in pieces):
         raise ValueError("fold_case fingerprints ASCII texts only")
     # In batches: the temporaries stay small enough to live in the cache and to be
     # reused, where whole-column ones would cost fresh memory at every step.
-    for begin, starts, lengths in spans.batches():
-        found[begin : begin + len(starts)] = _batch_fingerprints(spans.data, starts, lengths,
-                                                                 fold_case)
+    done = 0
+    for spans in pieces:
+        for begin, starts, lengths in spans.batches():
+            at = done + begin
+            found[at : at + len(starts)] = _batch_fingerprints(spans.data, starts, lengths,
+                                                               fold_case)
+        done += len(spans)
     return found
 
 
@@ -202,8 +208,8 @@ def _mix(state: np.ndarray, word: np.ndarray, scratch: np.ndarray) -> np.ndarray
     return state
 
 
-def confirm_shared(texts: pa.Array, rows: np.ndarray, others: pa.Array,
-                   other_rows: np.ndarray) -> bool:
+def confirm_shared(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray,
+                   others: pa.Array | pa.ChunkedArray, other_rows: np.ndarray) -> bool:
     """Given pairs of rows whose fingerprints are equal, whether their texts are too:
     ``texts[rows] == others[other_rows]`` everywhere.
 
@@ -220,17 +226,17 @@ def confirm_shared(texts: pa.Array, rows: np.ndarray, others: pa.Array,
     """
     import pyarrow.compute as pc
 
-    from mfa_sim.text_bytes import TextBytes
+    from mfa_sim.text_bytes import text_pieces, uniform_length
 
     if not len(rows):
         return True
-    own, their = TextBytes.of(texts), TextBytes.of(others)
-    length = own.uniform_length()
-    if length is not None and length <= 8 and their.uniform_length() == length:
+    own, their = text_pieces(texts), text_pieces(others)
+    length = uniform_length(own)
+    if length is not None and length <= 8 and uniform_length(their) == length:
         return True  # ids of one short length, as exports often have: nothing to compare
     if not texts.null_count and not others.null_count:
-        lengths = own.lengths_at(rows)
-        if (lengths != their.lengths_at(other_rows)).any():
+        lengths = _lengths(own)[rows]
+        if (lengths != _lengths(their)[other_rows]).any():
             return False
         longer = np.flatnonzero(lengths > 8)
         rows, other_rows = rows[longer], other_rows[longer]
@@ -238,6 +244,10 @@ def confirm_shared(texts: pa.Array, rows: np.ndarray, others: pa.Array,
             return True
     equal = pc.equal(texts.take(rows), others.take(other_rows))
     return bool(pc.all(equal).as_py()) and equal.null_count == 0
+
+
+def _lengths(pieces: list[TextBytes]) -> np.ndarray:
+    return np.concatenate([np.zeros(0, dtype=np.int64), *(piece.lengths() for piece in pieces)])
 
 
 __all__ = ["all_different", "confirm_shared", "fingerprint", "fingerprints"]

@@ -108,11 +108,14 @@ def encode_with_references(ids: pa.Array, references: list[pa.Array]) -> Referen
                             for part, run in zip(rows, runs, strict=True)], table)
 
 
-def _encode_combined(ids: pa.Array, references: list[pa.Array]
+def _encode_combined(ids: pa.Array | pa.ChunkedArray,
+                     references: list[pa.Array | pa.ChunkedArray]
                      ) -> tuple[KeyCodes, list[np.ndarray]]:
     import pyarrow as pa
 
-    combined = pa.concat_arrays([ids, *references]) if references else ids
+    combined = one_piece(pa.chunked_array([*_pieces(ids), *(piece for reference in references
+                                                            for piece in _pieces(reference))],
+                                          ids.type))
     codes = combined.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     count = len(ids)
     # Codes are numbered by first appearance and the ids come first: the ids' codes
@@ -149,7 +152,13 @@ def _texts_agree(ids: pa.Array, references: list[pa.Array], own: KeyCodes,
     return True
 
 
-def _is_text(values: pa.Array) -> bool:
+def _pieces(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    import pyarrow as pa
+
+    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _is_text(values: pa.Array | pa.ChunkedArray) -> bool:
     import pyarrow as pa
 
     return bool(pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
@@ -202,21 +211,26 @@ def _first_rows(keys: pa.Array, among: pa.Array) -> np.ndarray:
 _SAMPLE = 10_000
 
 
-def _runs(values: pa.Array) -> tuple[pa.Array, np.ndarray] | None:
+def _runs(values: pa.Array | pa.ChunkedArray
+          ) -> tuple[pa.ChunkedArray, np.ndarray] | None:
     """The values of each run of equal neighbours and the runs' lengths, when a sample
     shows runs common enough to be worth it; otherwise ``None``."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     sample = min(len(values), _SAMPLE + 1)
     if sample < 2:
         return None
-    head = values.slice(0, sample)
+    head = one_piece(values.slice(0, sample))
     repeats = pc.sum(pc.equal(head.slice(1), head.slice(0, sample - 1))).as_py() or 0
     if repeats * 4 < sample:
         return None
-    encoded = pc.run_end_encode(values)
-    ends = encoded.run_ends.to_numpy().astype(np.int64)
-    return encoded.values, np.diff(ends, prepend=0)
+    # Each piece on its own: a run that crosses two pieces counts as two.
+    encoded = [pc.run_end_encode(piece) for piece in _pieces(values) if len(piece)]
+    lengths = [np.diff(piece.run_ends.to_numpy().astype(np.int64), prepend=0)
+               for piece in encoded]
+    return (pa.chunked_array([piece.values for piece in encoded], values.type),
+            np.concatenate([np.zeros(0, dtype=np.int64), *lengths]))
 
 
 def all_distinct(*columns: pa.Array) -> bool:
@@ -258,7 +272,7 @@ def encode_keys(*columns: pa.Array) -> KeyCodes:
     import pyarrow as pa
 
     if len(columns) == 1:
-        column = columns[0]
+        column = one_piece(columns[0])
         if column.null_count:
             column = column.fill_null(-1 if pa.types.is_integer(column.type) else "")
         encoded = column.dictionary_encode()

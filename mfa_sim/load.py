@@ -78,7 +78,8 @@ class _FileReading:
         position = self.positions[column]
         more = [fields[position].strip() for fields in self.text.malformed
                 if len(fields) > position]
-        return pa.concat_arrays([ids, pa.array(more, pa.string())])
+        pieces = ids.chunks if isinstance(ids, pa.ChunkedArray) else [ids]
+        return pa.chunked_array([*pieces, pa.array(more, pa.string())], pa.string())
 
 
 def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False) -> Dataset:
@@ -187,7 +188,6 @@ values (``parsed:users.email``) and a table's id index."""
 
 
 _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
-_IN_PIECES = frozenset({Kind.TEXT, Kind.TIME, Kind.COUNT})
 
 
 def _parsed(table: str, column: str) -> str:
@@ -291,12 +291,8 @@ def _read_text(folder: Path, schema: FileSchema,
 def _parse(reading: _FileReading, name: str) -> ParsedColumn:
     column = reading.schema.column(name)
     assert column is not None
-    position = reading.positions[name]
-    # Ids and emails are matched by their bytes, and spellings are encoded, in one
-    # piece; free text, times and counts are parsed in the pieces Arrow read.
-    text = (reading.text.column(position) if column.kind in _IN_PIECES
-            else reading.text.whole_column(position))
-    parsed = parse_column(column.kind, text)
+    # Columns are parsed in the pieces Arrow read them in, never copied into one.
+    parsed = parse_column(column.kind, reading.text.column(reading.positions[name]))
     reading.parsed[name] = parsed
     for issue in parsed.issues:
         reading.report(name, issue)
@@ -418,9 +414,9 @@ def _ascii_and_distinct(emails: pa.Array) -> bool:
     """Whether the (trimmed) emails are ASCII and distinct ignoring case: told from
     their case-folded fingerprints, without a lower-cased copy of them."""
     from mfa_sim.fingerprints import all_different, fingerprints
-    from mfa_sim.text_bytes import TextBytes
+    from mfa_sim.text_bytes import text_pieces
 
-    if emails.null_count or not TextBytes.of(emails).is_ascii():
+    if emails.null_count or not all(piece.is_ascii() for piece in text_pieces(emails)):
         return False
     return all_different(fingerprints(emails, fold_case=True))
 

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
 from mfa_sim.errors import UnknownIdError
 from mfa_sim.fingerprints import fingerprint
 
@@ -45,7 +44,8 @@ class IdIndex(Mapping[str, int]):
         from mfa_sim.fingerprint_table import FingerprintTable
         from mfa_sim.fingerprints import fingerprints
 
-        self._ids = one_piece(ids)
+        # Read a row at a time: a column in Arrow's pieces is not copied into one.
+        self._ids = ids
         if table is None or len(table.keys) != len(self._ids):
             table = FingerprintTable.build(fingerprints(self._ids))
         self._table = table

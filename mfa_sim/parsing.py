@@ -106,8 +106,7 @@ def parse_column(kind: Kind, text: pa.ChunkedArray) -> ParsedColumn:
 def _ids(text: pa.ChunkedArray, *, optional: bool = False) -> ParsedColumn:
     import pyarrow.compute as pc
 
-    # Ids are matched across files by their bytes, which must be in one piece.
-    values = one_piece(trimmed(text))
+    values = trimmed(text)
     issues = []
     if not optional:
         empty = rows_where(pc.equal(values, ""))
@@ -119,7 +118,7 @@ def _ids(text: pa.ChunkedArray, *, optional: bool = False) -> ParsedColumn:
 def _emails(text: pa.ChunkedArray) -> ParsedColumn:
     import pyarrow.compute as pc
 
-    values = one_piece(trimmed(text))
+    values = trimmed(text)
     empty = rows_where(pc.equal(values, ""))
     issues = (RowIssue(empty, ProblemReason.EMPTY_EMAIL, "the email is empty"),)
     return ParsedColumn(values, issues if empty.size else ())
@@ -135,25 +134,45 @@ def _by_spelling(
     """Judge each distinct spelling once; ``meaning`` returns UNPARSED for nonsense."""
     import pyarrow as pa
 
-    written = one_piece(text)
-    encoded = written.dictionary_encode()
-    spellings = encoded.dictionary.to_pylist()
+    dictionary, codes = _spelling_codes(text)
+    spellings = dictionary.to_pylist()
     meanings = [meaning(spelling) for spelling in spellings]
-    indices = encoded.indices.to_numpy(zero_copy_only=False)
+    indices = np.concatenate([np.zeros(0, dtype=np.int32),
+                              *(code.to_numpy(zero_copy_only=False) for code in codes)])
     counts: dict[Any, int] = {}
     for value, count in zip(meanings, np.bincount(indices, minlength=len(spellings)).tolist(),
                             strict=True):
         key = None if value is UNPARSED else value
         counts[key] = counts.get(key, 0) + count
-    if meanings == spellings and written.type == arrow_type:
+    if meanings == spellings and text.type == arrow_type:
         # Every spelling is kept as written: the column is its own value.
-        return ParsedColumn(written, (), counts)
+        return ParsedColumn(text, (), counts)
     bad_codes = np.array([m is UNPARSED for m in meanings], dtype=bool)
     typed = pa.array([None if m is UNPARSED else m for m in meanings], type=arrow_type)
-    values = typed.take(encoded.indices)
+    values = typed.take(pa.chunked_array(codes, pa.int32()))
     bad_rows = np.flatnonzero(bad_codes[indices]) if bad_codes.any() else np.empty(0, np.int64)
     issues = (RowIssue(bad_rows, reason, message),) if bad_rows.size else ()
     return ParsedColumn(values, issues, counts)
+
+
+def _spelling_codes(text: pa.ChunkedArray) -> tuple[pa.Array, list[pa.Array]]:
+    """The distinct spellings of a column and, for each of its pieces, the code of
+    each row's spelling: the pieces are encoded as they are, never copied into one."""
+    import pyarrow as pa
+
+    if not isinstance(text, pa.ChunkedArray):
+        text = pa.chunked_array([text])
+    encoded = text.dictionary_encode()
+    chunks = [chunk for chunk in encoded.chunks if len(chunk)]
+    if not chunks:
+        return pa.array([], text.type), []
+    # Arrow encodes the pieces of a column with one dictionary; should a version ever
+    # give each its own, the pieces are encoded as one.
+    dictionary = chunks[-1].dictionary
+    if any(not chunk.dictionary.equals(dictionary) for chunk in chunks):
+        whole = one_piece(text).dictionary_encode()
+        return whole.dictionary, [whole.indices]
+    return dictionary, [chunk.indices for chunk in chunks]
 
 
 def _mfa(text: pa.ChunkedArray) -> ParsedColumn:

@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
 from mfa_sim.errors import Problem, ProblemReason
 
 if TYPE_CHECKING:
@@ -60,24 +59,17 @@ class TextTable:
     problems: tuple[Problem, ...]
     malformed: tuple[tuple[str, ...], ...]
     header_line: int
-    _columns: list[pa.ChunkedArray | pa.Array] = field(repr=False)
+    _columns: list[pa.ChunkedArray] = field(repr=False)
     """One text column per header position (a header may repeat a name); records with
     the wrong number of fields are left out and reported."""
     _source: SourceFile = field(repr=False)
     _header_lines: int = field(repr=False)
     _line_cache: list[np.ndarray] = field(default_factory=list, repr=False)
 
-    def column(self, position: int) -> pa.ChunkedArray | pa.Array:
-        """The text of the column at a header position, in the pieces Arrow read it in
-        unless :meth:`whole_column` has put it in one."""
+    def column(self, position: int) -> pa.ChunkedArray:
+        """The text of the column at a header position, in the pieces (blocks) Arrow
+        read it in."""
         return self._columns[position]
-
-    def whole_column(self, position: int) -> pa.Array:
-        """The text of a column in one piece, which from then on stands in for its
-        pieces: a column that must be whole (ids, emails) is held once, not twice."""
-        whole = one_piece(self._columns[position])
-        self._columns[position] = whole
-        return whole
 
     def lines(self, records: np.ndarray) -> np.ndarray:
         """The 1-based line numbers on which the given records (0-based) start."""

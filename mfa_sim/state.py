@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from immutables import Map
 
-from mfa_sim.arrays import one_piece
 from mfa_sim.plans import PLAN_TIERS, Tier
 from mfa_sim.roles import Role, parse_role
 from mfa_sim.values import InvitationStatus
@@ -108,14 +107,14 @@ class Baseline:
     # Columns stay in Arrow: a step reads a handful of their values, and turning a
     # million of them into Python strings up front would cost more than a whole run.
     @cached_property
-    def member_users(self) -> pa.Array:
+    def member_users(self) -> pa.ChunkedArray:
         """memberships.user_id."""
-        return one_piece(self.dataset.tables["memberships"].column("user_id"))
+        return self.dataset.tables["memberships"].column("user_id")
 
     @cached_property
-    def member_roles(self) -> pa.Array:
+    def member_roles(self) -> pa.ChunkedArray:
         """The canonical role of each membership."""
-        return one_piece(self.dataset.canonical_table("memberships").column("role"))
+        return self.dataset.canonical_table("memberships").column("role")
 
     @cached_property
     def managers(self) -> np.ndarray:
@@ -144,34 +143,34 @@ class Baseline:
         return np.bincount(invited[invited >= 0], minlength=len(accounts))
 
     @cached_property
-    def mfa(self) -> pa.Array:
+    def mfa(self) -> pa.ChunkedArray:
         """Each user's MFA state (null: unknown)."""
-        return one_piece(self.dataset.tables["users"].column("mfa_enabled"))
+        return self.dataset.tables["users"].column("mfa_enabled")
 
     @cached_property
-    def enforced(self) -> pa.Array:
+    def enforced(self) -> pa.ChunkedArray:
         """Whether each account enforces MFA."""
-        return one_piece(self.dataset.tables["accounts"].column("mfa_enforced"))
+        return self.dataset.tables["accounts"].column("mfa_enforced")
 
     @cached_property
-    def plans(self) -> pa.Array:
+    def plans(self) -> pa.ChunkedArray:
         """The canonical plan of each account."""
-        return one_piece(self.dataset.canonical_table("accounts").column("plan"))
+        return self.dataset.canonical_table("accounts").column("plan")
 
     @cached_property
-    def seats(self) -> pa.Array:
+    def seats(self) -> pa.ChunkedArray:
         """Each account's seats (null: unlimited)."""
-        return one_piece(self.dataset.tables["accounts"].column("seats"))
+        return self.dataset.tables["accounts"].column("seats")
 
     @cached_property
-    def account_emails(self) -> pa.Array:
+    def account_emails(self) -> pa.ChunkedArray:
         """Each account's own email."""
-        return one_piece(self.dataset.tables["accounts"].column("email"))
+        return self.dataset.tables["accounts"].column("email")
 
     @cached_property
-    def account_ids(self) -> pa.Array:
+    def account_ids(self) -> pa.ChunkedArray:
         """Account ids in row order."""
-        return one_piece(self.dataset.tables["accounts"].column("account_id"))
+        return self.dataset.tables["accounts"].column("account_id")
 
     @cached_property
     def _invitation_keys(self) -> list[tuple[str, str]]:

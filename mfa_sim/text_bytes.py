@@ -70,6 +70,13 @@ class TextBytes:
         for begin in range(0, len(self), BATCH):
             yield (begin, *self.spans(begin, min(begin + BATCH, len(self))))
 
+    def lengths(self) -> np.ndarray:
+        """The byte length of every text."""
+        lengths: np.ndarray = np.diff(self.offsets.astype(np.int64))
+        if self.valid is not None:
+            lengths[~self.valid] = 0
+        return lengths
+
     def lengths_at(self, rows: np.ndarray) -> np.ndarray:
         """The byte length of the texts at some rows."""
         lengths: np.ndarray = (self.offsets[rows + 1].astype(np.int64)
@@ -109,4 +116,28 @@ class TextBytes:
         return False
 
 
-__all__ = ["BATCH", "TextBytes"]
+def text_pieces(texts: pa.Array | pa.ChunkedArray) -> list[TextBytes]:
+    """The bytes of each piece of a text column: the array itself, or each chunk of a
+    column read in blocks (which is never copied into one piece for this).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> [len(piece) for piece in text_pieces(pa.chunked_array([["a", "b"], ["c"]]))]
+    [2, 1]
+    """
+    import pyarrow as pa
+
+    if isinstance(texts, pa.ChunkedArray):
+        return [TextBytes.of(chunk) for chunk in texts.chunks]
+    return [TextBytes.of(texts)]
+
+
+def uniform_length(pieces: list[TextBytes]) -> int | None:
+    """The byte length every text of every piece has, or ``None`` if lengths differ,
+    a text is null or there is no text."""
+    lengths = {piece.uniform_length() for piece in pieces if len(piece)}
+    return lengths.pop() if len(lengths) == 1 else None
+
+
+__all__ = ["BATCH", "TextBytes", "text_pieces", "uniform_length"]
