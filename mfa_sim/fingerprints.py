@@ -73,37 +73,33 @@ def _batch_fingerprints(data: np.ndarray, starts: np.ndarray, lengths: np.ndarra
     # Every byte position read as the start of a little-endian word (unaligned on purpose).
     words = np.ndarray(shape=(len(body) - 7,), dtype="<u8", buffer=body, strides=(1,))
     starts = starts - first
-    longest = int(lengths.max())
+    longest, shortest = int(lengths.max()), int(lengths.min())
     mixed = lengths.astype(np.uint64)
     mixed *= _SEED
     count = len(starts)
     at = np.empty(count, dtype=np.int64)
-    mask, bits, folded, scratch = (np.empty(count, dtype=np.uint64) for _ in range(4))
-    present = np.empty(count, dtype=bool)
+    folded, scratch = (np.empty(count, dtype=np.uint64) for _ in range(2))
     with np.errstate(over="ignore"):
         for index in range(min(_HEAD_WORDS, -(-longest // 8))):
             np.add(starts, 8 * index, out=at)
             np.minimum(at, len(words) - 1, out=at)
             # Indexing, not np.take: take is many times slower on this unaligned view.
             word = words[at]
-            # Keep the text's own bytes (0 to 8 of them), not the next text's.
-            np.subtract(lengths, 8 * index, out=at)
-            np.clip(at, 0, 8, out=at)
-            np.greater(at, 0, out=present)
-            at *= 4
-            bits[:] = at
-            # Shifted twice by 4 bits per byte: a shift by 64 would wrap around.
-            np.left_shift(np.uint64(1), bits, out=mask)
-            np.left_shift(mask, bits, out=mask)
-            mask -= np.uint64(1)
-            word &= mask
+            if shortest < 8 * (index + 1):
+                # Keep the text's own bytes (0 to 8 of them), not the next text's.
+                np.subtract(lengths, 8 * index, out=at)
+                np.clip(at, 0, 8, out=at)
+                word &= _KEEP_BYTES[at]
             if fold_case:
                 _lower_ascii(word, scratch)
+            if shortest > 8 * index:
+                _mix(mixed, word, scratch)
+                continue
             # A text is mixed with its own words only: its fingerprint must not
             # depend on how long the other texts in the array are.
             np.copyto(folded, mixed)
             _mix(folded, word, scratch)
-            np.copyto(mixed, folded, where=present)
+            np.copyto(mixed, folded, where=lengths > 8 * index)
         if longest > 8 * _HEAD_WORDS:
             long = np.flatnonzero(lengths > 8 * _HEAD_WORDS)
             tail = words[starts[long] + lengths[long] - 8]
@@ -185,6 +181,8 @@ def _mix_word(state: int, word: int) -> int:
 
 
 _BYTES_OF = np.uint64(0x0101010101010101)
+_KEEP_BYTES = np.array([(1 << (8 * kept)) - 1 for kept in range(9)], dtype=np.uint64)
+"""The mask that keeps the first 0 to 8 bytes of a little-endian word."""
 
 
 def _lower_ascii(words: np.ndarray, scratch: np.ndarray) -> None:
