@@ -70,20 +70,6 @@ def _emit(report: str, output: str | None, out: TextIO) -> None:
     Path(output).write_text(report, encoding="utf-8")
 
 
-def _load_while(folder: str, prepare: Callable[[], object]) -> Dataset:
-    """Load a dataset for a simulation while ``prepare`` runs: a command imports its
-    engine and report modules (a twentieth of a second of Python) while the loader's
-    threads spend theirs in Arrow and numpy, outside Python's lock."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    from mfa_sim.load import load_dataset
-
-    with ThreadPoolExecutor(1) as pool:
-        loading = pool.submit(load_dataset, folder, group_memberships=True)
-        prepare()
-        return loading.result()
-
-
 def _import_all(*modules: str) -> Callable[[], object]:
     def run() -> None:
         for module in modules:
@@ -92,9 +78,11 @@ def _import_all(*modules: str) -> Callable[[], object]:
 
 
 def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
-    dataset = _load_while(arguments.dataset, _import_all(
+    from mfa_sim.load import load_dataset_while
+
+    dataset = load_dataset_while(arguments.dataset, _import_all(
         "mfa_sim.policy", "mfa_sim.report", "mfa_sim.save", "mfa_sim.scenario",
-        "mfa_sim.simulation"))
+        "mfa_sim.simulation"), group_memberships=True)
     from mfa_sim.policy import POLICIES
     from mfa_sim.report import render_run
     from mfa_sim.save import require_empty_folder, save_dataset
@@ -131,7 +119,11 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     questions += [("enforce_mfa", {"account": account}) for account in arguments.enforce or ()]
     if not questions:
         raise UsageError("what-if needs at least one --disable-mfa USER or --enforce ACCOUNT")
-    dataset = _load_while(arguments.dataset, _import_all("mfa_sim.report", "mfa_sim.simulation"))
+    from mfa_sim.load import load_dataset_while
+
+    dataset = load_dataset_while(arguments.dataset,
+                                 _import_all("mfa_sim.report", "mfa_sim.simulation"),
+                                 group_memberships=True)
     from mfa_sim.report import render_run
     from mfa_sim.simulation import what_ifs
 
@@ -166,7 +158,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
     """The dataset, mutes and baseline an audit reads; the problems of all three
     reported together."""
     from mfa_sim.compliance import load_baseline, load_mutes
-    from mfa_sim.load import load_dataset
+    from mfa_sim.load import load_dataset_while
 
     problems: list[Problem] = []
 
@@ -182,7 +174,12 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
         "reading mutes", lambda: load_mutes(arguments.mute))
     baseline = None if arguments.baseline is None else read(
         "reading baseline", lambda: load_baseline(arguments.baseline))
-    dataset = read("loading dataset", lambda: load_dataset(arguments.dataset))
+    checks_and_report = _import_all(
+        "mfa_sim.compliance.findings", "mfa_sim.compliance.accounts",
+        "mfa_sim.compliance.analytics", "mfa_sim.report.audit",
+        f"mfa_sim.report.audit_{arguments.format}")
+    dataset = read("loading dataset",
+                   lambda: load_dataset_while(arguments.dataset, checks_and_report))
     if problems or dataset is None:
         raise InputError(problems)
     return dataset, mutes, baseline

@@ -59,3 +59,20 @@ def test_problems_in_different_blocks_are_all_reported_on_their_lines(
     assert [(line, reason) for _, line, _, _, reason in whole] == [
         (3, "invalid_boolean"), (len(users), "empty_email"),
         (len(users) + 1, "duplicate_id"), (len(users) + 1, "duplicate_email")]
+
+
+def test_a_dataset_loaded_while_a_command_prepares_reports_its_own_problems_first(
+        tmp_path: Path) -> None:
+    from mfa_sim.errors import InputError
+    from mfa_sim.load import load_dataset_while
+
+    def prepare() -> None:
+        raise RuntimeError("the command's own failure")
+
+    with pytest.raises(InputError) as caught:
+        load_dataset_while(tmp_path / "missing", prepare)
+    assert caught.value.problems[0].reason.value == "not_a_directory"
+    generate_dataset(tmp_path / "fine", 20, seed=1)
+    with pytest.raises(RuntimeError, match="own failure"):
+        load_dataset_while(tmp_path / "fine", prepare)
+    assert load_dataset_while(tmp_path / "fine", lambda: None) == load_dataset(tmp_path / "fine")

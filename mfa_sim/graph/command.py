@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
+from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -85,14 +86,15 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
     UnknownIdError
         For a focus id that names no account or user.
     """
-    from mfa_sim.load import load_dataset
+    from mfa_sim.load import load_dataset_while
 
     suffix = output_format(output)
     if account is not None and user is not None:
         raise UsageError("give --account or --user, not both")
     if hops < 1:
         raise UsageError(f"--hops must be at least 1, not {hops}")
-    dataset = load_dataset(dataset_path)
+    # networkx and matplotlib take longer to import than a large export to load.
+    dataset = load_dataset_while(dataset_path, _import_drawing, group_memberships=True)
     focused = account is not None or user is not None
     notice = None
     if scenario is not None:
@@ -114,6 +116,13 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
             G = model.membership_graph(dataset)
     _write(G, output, suffix, seed, limit=model.READABLE_NODES if limit is None else limit)
     return notice
+
+
+def _import_drawing() -> None:
+    for module in ("networkx", "matplotlib.figure", "matplotlib.collections",
+                   "matplotlib.patches", "matplotlib.lines", "matplotlib.backends.backend_agg",
+                   "mfa_sim.graph.views"):
+        import_module(module)
 
 
 def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGraph:
