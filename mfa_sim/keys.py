@@ -180,8 +180,6 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = one_piece(keys)
-    among = one_piece(among)
     if _is_text(keys) and _is_text(among) and not keys.null_count and not among.null_count:
         from mfa_sim.fingerprints import confirm_shared, fingerprints
 
@@ -197,7 +195,7 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
         rows = np.where(found >= 0, candidates[np.maximum(found, 0)], -1)
         if confirm_shared(keys, named, among, rows[named]):
             return rows
-    return _first_rows(keys, among)
+    return _first_rows(one_piece(keys), one_piece(among))
 
 
 def _first_rows(keys: pa.Array, among: pa.Array) -> np.ndarray:
@@ -285,7 +283,39 @@ def encode_keys(*columns: pa.Array) -> KeyCodes:
     return encode_keys(pa.array(combined))
 
 
-def per_distinct(values: pa.Array, judge: Callable[[Any], Any], dtype: Any = bool) -> np.ndarray:
+def dictionary_codes(values: pa.Array | pa.ChunkedArray, *, encode_nulls: bool = False
+                     ) -> tuple[pa.Array, list[pa.Array]]:
+    """The distinct values of a column and, for each of its pieces, each row's code
+    (its value's position among them): the pieces are encoded as they are, never
+    copied into one. A null is a value of its own with ``encode_nulls``, else a null code.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> values, codes = dictionary_codes(pa.chunked_array([["b", "a"], ["b"]]))
+    >>> values.to_pylist(), [code.to_pylist() for code in codes]
+    (['b', 'a'], [[0, 1], [0]])
+    """
+    import pyarrow as pa
+
+    if not isinstance(values, pa.ChunkedArray):
+        values = pa.chunked_array([values])
+    nulls = "encode" if encode_nulls else "mask"
+    encoded = values.dictionary_encode(null_encoding=nulls)
+    chunks = [chunk for chunk in encoded.chunks if len(chunk)]
+    if not chunks:
+        return pa.array([], values.type), []
+    # Arrow encodes the pieces of a column with one dictionary; should a version ever
+    # give each its own, the pieces are encoded as one.
+    dictionary = chunks[-1].dictionary
+    if any(not chunk.dictionary.equals(dictionary) for chunk in chunks):
+        whole = one_piece(values).dictionary_encode(null_encoding=nulls)
+        return whole.dictionary, [whole.indices]
+    return dictionary, [chunk.indices for chunk in chunks]
+
+
+def per_distinct(values: pa.Array | pa.ChunkedArray, judge: Callable[[Any], Any],
+                 dtype: Any = bool) -> np.ndarray:
     """``judge`` applied to each distinct value once, spread back over the rows.
 
     Examples
@@ -296,10 +326,10 @@ def per_distinct(values: pa.Array, judge: Callable[[Any], Any], dtype: Any = boo
     >>> per_distinct(pa.array(["teams", "solo"]), len, dtype=int).tolist()
     [5, 4]
     """
-    encoded = values.dictionary_encode(null_encoding="encode")
-    verdicts = np.array([judge(value) for value in encoded.dictionary.to_pylist()],
-                        dtype=dtype)
+    dictionary, codes = dictionary_codes(values, encode_nulls=True)
+    verdicts = np.array([judge(value) for value in dictionary.to_pylist()], dtype=dtype)
     if not verdicts.size:
         return np.zeros(len(values), dtype=dtype)
-    spread: np.ndarray = verdicts[encoded.indices.to_numpy(zero_copy_only=False)]
+    spread: np.ndarray = np.concatenate([verdicts[code.to_numpy(zero_copy_only=False)]
+                                         for code in codes])
     return spread

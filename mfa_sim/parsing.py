@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
 from mfa_sim.errors import ProblemReason
+from mfa_sim.keys import dictionary_codes
 from mfa_sim.plans import KNOWN_PLANS, canonical_plan
 from mfa_sim.roles import ROLE_SPELLINGS, parse_role
 from mfa_sim.schema import Kind
@@ -72,17 +72,18 @@ def trimmed(text: T) -> T:
     return found
 
 
-def casefolded_emails(emails: pa.Array | pa.ChunkedArray) -> pa.Array:
+def casefolded_emails(emails: T) -> T:
     """Addresses in the form they are compared in: trimmed and lower-cased."""
     import pyarrow.compute as pc
 
-    from mfa_sim.text_bytes import TextBytes
+    from mfa_sim.text_bytes import text_pieces
 
-    cleaned = one_piece(trimmed(emails))
+    cleaned = trimmed(emails)
     # Addresses are nearly always ASCII, which lowers a byte at a time, ten times faster.
-    if TextBytes.of(cleaned).is_ascii():
-        return pc.ascii_lower(cleaned)
-    return pc.utf8_lower(cleaned)
+    lowered: T = (pc.ascii_lower(cleaned)
+                  if all(piece.is_ascii() for piece in text_pieces(cleaned))
+                  else pc.utf8_lower(cleaned))
+    return lowered
 
 
 def rows_where(mask: pa.Array | np.ndarray) -> np.ndarray:
@@ -134,7 +135,7 @@ def _by_spelling(
     """Judge each distinct spelling once; ``meaning`` returns UNPARSED for nonsense."""
     import pyarrow as pa
 
-    dictionary, codes = _spelling_codes(text)
+    dictionary, codes = dictionary_codes(text)
     spellings = dictionary.to_pylist()
     meanings = [meaning(spelling) for spelling in spellings]
     indices = np.concatenate([np.zeros(0, dtype=np.int32),
@@ -153,26 +154,6 @@ def _by_spelling(
     bad_rows = np.flatnonzero(bad_codes[indices]) if bad_codes.any() else np.empty(0, np.int64)
     issues = (RowIssue(bad_rows, reason, message),) if bad_rows.size else ()
     return ParsedColumn(values, issues, counts)
-
-
-def _spelling_codes(text: pa.ChunkedArray) -> tuple[pa.Array, list[pa.Array]]:
-    """The distinct spellings of a column and, for each of its pieces, the code of
-    each row's spelling: the pieces are encoded as they are, never copied into one."""
-    import pyarrow as pa
-
-    if not isinstance(text, pa.ChunkedArray):
-        text = pa.chunked_array([text])
-    encoded = text.dictionary_encode()
-    chunks = [chunk for chunk in encoded.chunks if len(chunk)]
-    if not chunks:
-        return pa.array([], text.type), []
-    # Arrow encodes the pieces of a column with one dictionary; should a version ever
-    # give each its own, the pieces are encoded as one.
-    dictionary = chunks[-1].dictionary
-    if any(not chunk.dictionary.equals(dictionary) for chunk in chunks):
-        whole = one_piece(text).dictionary_encode()
-        return whole.dictionary, [whole.indices]
-    return dictionary, [chunk.indices for chunk in chunks]
 
 
 def _mfa(text: pa.ChunkedArray) -> ParsedColumn:

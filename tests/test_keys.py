@@ -230,3 +230,33 @@ def test_texts_of_one_length_have_the_fingerprints_of_texts_of_mixed_lengths(
     assert alone == mixed[:-1].tolist()
     lowered = [text.lower() if fold_case else text for text in texts]
     assert alone == [mfa_sim.fingerprints.fingerprint(text) for text in lowered]
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), texts), max_size=12), min_size=1, max_size=6),
+       st.data())
+@settings(max_examples=100, deadline=None)
+def test_values_at_rows_of_a_column_in_pieces_are_the_values_on_those_rows(
+        pieces: list[list[str | None]], data: st.DataObject) -> None:
+    from mfa_sim.state import values_at
+
+    column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
+    everything = column.to_pylist()
+    if not everything:
+        return
+    rows = np.array(data.draw(st.lists(st.integers(0, len(everything) - 1), max_size=40)),
+                    dtype=np.int64)
+    expected = [everything[row] for row in rows.tolist()]
+    assert values_at(column, rows) == expected
+    assert values_at(column.combine_chunks(), rows) == expected
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), max_size=8),
+                min_size=1, max_size=5))
+@settings(max_examples=100, deadline=None)
+def test_a_verdict_per_distinct_value_is_spread_over_every_piece(
+        pieces: list[list[str | None]]) -> None:
+    from mfa_sim.keys import per_distinct
+
+    column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
+    found = per_distinct(column, lambda value: value in (None, "b"))
+    assert found.tolist() == [value in (None, "b") for value in column.to_pylist()]

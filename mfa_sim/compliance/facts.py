@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
 from mfa_sim.keys import per_distinct
 from mfa_sim.plans import PLAN_TIERS
 from mfa_sim.policy.rules import can_enforce, is_compliant
@@ -44,14 +43,14 @@ class AuditFacts:
     # -- users ------------------------------------------------------------------------
 
     @cached_property
-    def user_ids(self) -> pa.Array:
+    def user_ids(self) -> pa.ChunkedArray:
         """Users' ids in row order."""
-        return one_piece(self.dataset.tables["users"].column("user_id"))
+        return self.dataset.tables["users"].column("user_id")
 
     @cached_property
-    def user_mfa(self) -> pa.Array:
+    def user_mfa(self) -> pa.ChunkedArray:
         """Users' MFA states (null: unknown)."""
-        return one_piece(self.dataset.tables["users"].column("mfa_enabled"))
+        return self.dataset.tables["users"].column("mfa_enabled")
 
     @cached_property
     def compliant(self) -> np.ndarray:
@@ -67,19 +66,19 @@ class AuditFacts:
     # -- accounts ---------------------------------------------------------------------
 
     @cached_property
-    def account_ids(self) -> pa.Array:
+    def account_ids(self) -> pa.ChunkedArray:
         """Accounts' ids in row order."""
-        return one_piece(self.dataset.tables["accounts"].column("account_id"))
+        return self.dataset.tables["accounts"].column("account_id")
 
     @cached_property
-    def plans_written(self) -> pa.Array:
+    def plans_written(self) -> pa.ChunkedArray:
         """Plans as written."""
-        return one_piece(self.dataset.tables["accounts"].column("plan"))
+        return self.dataset.tables["accounts"].column("plan")
 
     @cached_property
-    def plans(self) -> pa.Array:
+    def plans(self) -> pa.ChunkedArray:
         """Canonical plan names."""
-        return one_piece(self.dataset.canonical_table("accounts").column("plan"))
+        return self.dataset.canonical_table("accounts").column("plan")
 
     @cached_property
     def tiers(self) -> pa.Array:
@@ -94,8 +93,8 @@ class AuditFacts:
     @cached_property
     def enforced(self) -> np.ndarray:
         """Whether each account enforces MFA."""
-        column = one_piece(self.dataset.tables["accounts"].column("mfa_enforced"))
-        found: np.ndarray = column.to_numpy(zero_copy_only=False).astype(bool)
+        column = self.dataset.tables["accounts"].column("mfa_enforced")
+        found: np.ndarray = column.to_numpy().astype(bool)
         return found
 
     @cached_property
@@ -140,9 +139,9 @@ class AuditFacts:
         return self.dataset.lookups.membership_user
 
     @cached_property
-    def roles(self) -> pa.Array:
+    def roles(self) -> pa.ChunkedArray:
         """Each membership's canonical role."""
-        return one_piece(self.dataset.canonical_table("memberships").column("role"))
+        return self.dataset.canonical_table("memberships").column("role")
 
     @cached_property
     def manages(self) -> np.ndarray:
