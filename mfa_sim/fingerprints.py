@@ -62,6 +62,8 @@ def fingerprints(texts: pa.Array | pa.ChunkedArray, *, fold_case: bool = False) 
 
 def _batch_fingerprints(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
                         fold_case: bool = False) -> np.ndarray:
+    from mfa_sim.text_bytes import unaligned_words
+
     first = int(starts[0])
     last = int(starts[-1] + lengths[-1])
     # Eight spare zero bytes let every word be read whole, however close to the end.
@@ -70,8 +72,7 @@ def _batch_fingerprints(data: np.ndarray, starts: np.ndarray, lengths: np.ndarra
     length = int(lengths[0])
     if last - first == length * len(starts) and (lengths == length).all():
         return _one_length_fingerprints(body, len(starts), length, fold_case)
-    # Every byte position read as the start of a little-endian word (unaligned on purpose).
-    words = np.ndarray(shape=(len(body) - 7,), dtype="<u8", buffer=body, strides=(1,))
+    words = unaligned_words(body)
     starts = starts - first
     longest, shortest = int(lengths.max()), int(lengths.min())
     mixed = lengths.astype(np.uint64)

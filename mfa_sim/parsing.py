@@ -300,16 +300,25 @@ def _zoned(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
     for piece in pieces:
         spans = TextBytes.of(piece)
         for _, starts, lengths in spans.batches():
-            found.append(_zone_at_end(spans.data, starts + lengths, lengths))
+            found.append(_zone_at_end(spans.data, starts, lengths))
     return np.concatenate(found)
 
 
-def _zone_at_end(data: np.ndarray, ends: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+def _zone_at_end(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    from mfa_sim.text_bytes import unaligned_words
+
+    first = int(starts[0])
+    last = int(starts[-1] + lengths[-1])
+    # Eight zero bytes in front: the word ending a text is read whole, however short.
+    body = np.zeros(last - first + 8, dtype=np.uint8)
+    body[8:] = data[first:last]
+    ending = unaligned_words(body)[starts + lengths - first]
+
     def back(places: int) -> np.ndarray:
         """The byte ``places`` from the end of each text (0 where it is shorter)."""
-        long_enough = lengths >= places
-        return np.where(long_enough, data[np.where(long_enough, ends - places, 0)]
-                        if data.size else 0, 0)
+        found: np.ndarray = (ending >> np.uint64(64 - 8 * places)) & np.uint64(0xFF)
+        found[lengths < places] = 0
+        return found
 
     def digit(places: int) -> np.ndarray:
         found = back(places)
@@ -321,9 +330,9 @@ def _zone_at_end(data: np.ndarray, ends: np.ndarray, lengths: np.ndarray) -> np.
         is_sign: np.ndarray = (found == ord("+")) | (found == ord("-"))
         return is_sign
 
-    last = back(1)
+    last_byte = back(1)
     two_digits = digit(1) & digit(2)
-    zone = (last == ord("Z")) | (last == ord("z"))
+    zone = (last_byte == ord("Z")) | (last_byte == ord("z"))
     zone |= two_digits & sign(3)  # +01
     zone |= two_digits & digit(3) & digit(4) & sign(5)  # +0100
     zone |= two_digits & (back(3) == ord(":")) & digit(4) & digit(5) & sign(6)  # +01:00

@@ -116,6 +116,12 @@ class TextBytes:
         return False
 
 
+def unaligned_words(body: np.ndarray) -> np.ndarray:
+    """``body`` (bytes) read as a little-endian 64-bit word starting at every byte,
+    without a copy: ``words[i]`` holds ``body[i : i + 8]``."""
+    return np.ndarray(shape=(max(len(body) - 7, 0),), dtype="<u8", buffer=body, strides=(1,))
+
+
 def text_pieces(texts: pa.Array | pa.ChunkedArray) -> list[TextBytes]:
     """The bytes of each piece of a text column: the array itself, or each chunk of a
     column read in blocks (which is never copied into one piece for this).
@@ -140,4 +146,4 @@ def uniform_length(pieces: list[TextBytes]) -> int | None:
     return lengths.pop() if len(lengths) == 1 else None
 
 
-__all__ = ["BATCH", "TextBytes", "text_pieces", "uniform_length"]
+__all__ = ["BATCH", "TextBytes", "text_pieces", "unaligned_words", "uniform_length"]
