@@ -207,16 +207,13 @@ def _statuses(text: pa.ChunkedArray) -> ParsedColumn:
                         + ", ".join(status.value for status in InvitationStatus))
 
 
-_COUNT = r"^\d+$"
-
-
 def _counts(text: pa.ChunkedArray) -> ParsedColumn:
     import pyarrow as pa
     import pyarrow.compute as pc
 
     values = trimmed(text)
     empty = pc.equal(values, "")
-    well_formed = pc.match_substring_regex(values, _COUNT)
+    well_formed = pc.ascii_is_decimal(values)  # ASCII digits, at least one
     bad = rows_where(pc.invert(pc.or_(empty, well_formed)))
     # Digits too many for 64 bits are as unusable as letters.
     usable = pc.and_(well_formed, pc.less_equal(pc.utf8_length(values), 18))
@@ -229,7 +226,6 @@ def _counts(text: pa.ChunkedArray) -> ParsedColumn:
     return ParsedColumn(numbers, issues if bad.size else ())
 
 
-_ZONE = r"(?:[Zz]|[+-]\d\d(?::?\d\d)?)$"
 TIME_TYPE_UNIT = "us"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EARLIEST = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)

@@ -12,11 +12,8 @@ import pytest
 PROBE = """
 import sys
 sys.argv = ["mfa-sim", *{argv!r}]
-from mfa_sim.cli import entry_point
-try:
-    entry_point()
-except SystemExit as stop:
-    code = stop.code
+from mfa_sim.cli import run_console
+code = run_console()
 print()
 print(code, sorted(name for name in ("pandas", "pyarrow", "yaml", "pyotp", "networkx",
                                     "matplotlib") if name in sys.modules))
@@ -94,11 +91,8 @@ def test_graph_without_a_scenario_never_imports_pandas(tmp_path: Path) -> None:
 BLAS_PROBE = """
 import os, sys
 sys.argv = ["mfa-sim", "--help"]
-from mfa_sim.cli import entry_point
-try:
-    entry_point()
-except SystemExit:
-    pass
+from mfa_sim.cli import run_console
+run_console()
 print()
 print(os.environ.get("OPENBLAS_NUM_THREADS"))
 """
@@ -185,3 +179,22 @@ def test_without_glibc_the_allocator_keeps_its_defaults(
 
     monkeypatch.setattr(os, "confstr", not_glibc)
     assert keep_freed_memory() is False
+
+
+@pytest.mark.parametrize(("command", "code"), [
+    (["audit", "datasets/example", "--format", "json"], 1),
+    (["simulate", "datasets/example", "datasets/example/scenario.yaml", "--format", "json"], 0),
+    (["validate", "datasets/missing"], 2),
+])
+def test_the_console_script_ends_the_process_with_all_its_output_written(
+        command: list[str], code: int) -> None:
+    import json
+
+    done = subprocess.run([sys.executable, "-m", "mfa_sim", *command], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == code
+    if code == 2:
+        assert done.stderr.startswith("mfa-sim validate:")
+        assert not done.stdout
+    else:
+        assert json.loads(done.stdout)  # the whole document, to its last byte
