@@ -1,4 +1,4 @@
-"""Arrow columns in one piece."""
+"""Arrow columns in one piece, or seen as the pieces they came in."""
 
 from __future__ import annotations
 
@@ -32,4 +32,22 @@ def one_piece(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values.combine_chunks()
 
 
-__all__ = ["one_piece"]
+def pieces(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """The pieces of a column: each chunk of a column read in blocks, or the array.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> [piece.to_pylist() for piece in pieces(pa.chunked_array([["a"], ["b", "c"]]))]
+    [['a'], ['b', 'c']]
+    >>> len(pieces(pa.array(["a"])))
+    1
+    """
+    import pyarrow as pa
+
+    found: list[pa.Array] = (values.chunks if isinstance(values, pa.ChunkedArray)
+                             else [values])
+    return found
+
+
+__all__ = ["one_piece", "pieces"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
+from mfa_sim.arrays import one_piece, pieces
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -113,8 +113,8 @@ def _encode_combined(ids: pa.Array | pa.ChunkedArray,
                      ) -> tuple[KeyCodes, list[np.ndarray]]:
     import pyarrow as pa
 
-    combined = one_piece(pa.chunked_array([*_pieces(ids), *(piece for reference in references
-                                                            for piece in _pieces(reference))],
+    combined = one_piece(pa.chunked_array([*pieces(ids), *(piece for reference in references
+                                                            for piece in pieces(reference))],
                                           ids.type))
     codes = combined.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     count = len(ids)
@@ -150,12 +150,6 @@ def _texts_agree(ids: pa.Array, references: list[pa.Array], own: KeyCodes,
         if not confirm_shared(reference, named, ids, found[named]):
             return False
     return True
-
-
-def _pieces(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
-    import pyarrow as pa
-
-    return values.chunks if isinstance(values, pa.ChunkedArray) else [values]
 
 
 def _is_text(values: pa.Array | pa.ChunkedArray) -> bool:
@@ -224,7 +218,7 @@ def _runs(values: pa.Array | pa.ChunkedArray
     if repeats * 4 < sample:
         return None
     # Each piece on its own: a run that crosses two pieces counts as two.
-    encoded = [pc.run_end_encode(piece) for piece in _pieces(values) if len(piece)]
+    encoded = [pc.run_end_encode(piece) for piece in pieces(values) if len(piece)]
     lengths = [np.diff(piece.run_ends.to_numpy().astype(np.int64), prepend=0)
                for piece in encoded]
     return (pa.chunked_array([piece.values for piece in encoded], values.type),

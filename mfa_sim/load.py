@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.arrays import pieces
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
 from mfa_sim.parsing import ParsedColumn, RowIssue, casefolded_emails, parse_column
@@ -78,8 +79,7 @@ class _FileReading:
         position = self.positions[column]
         more = [fields[position].strip() for fields in self.text.malformed
                 if len(fields) > position]
-        pieces = ids.chunks if isinstance(ids, pa.ChunkedArray) else [ids]
-        return pa.chunked_array([*pieces, pa.array(more, pa.string())], pa.string())
+        return pa.chunked_array([*pieces(ids), pa.array(more, pa.string())], pa.string())
 
 
 def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False) -> Dataset:

@@ -103,6 +103,17 @@ class TextBytes:
         used = self.data[int(self.offsets[0]) : int(self.offsets[-1])]
         return not used.size or int(used.max()) < 0x80
 
+    def is_plain_ascii(self) -> bool:
+        """Whether every byte is ASCII and none is an information separator (0x1C to
+        0x1F, which Unicode counts as whitespace): then the only whitespace there is
+        is ASCII's, and trimming it byte by byte trims all of it."""
+        used = self.data[int(self.offsets[0]) : int(self.offsets[-1])]
+        if not used.size:
+            return True
+        if int(used.max()) >= 0x80:
+            return False
+        return not bool(((used >= 0x1C) & (used <= 0x1F)).any())
+
     def may_have_edge_space(self) -> bool:
         """Whether some text might begin or end with whitespace. ``False`` is certain;
         ``True`` only means a byte at an edge is a space, a control character or part
@@ -132,11 +143,9 @@ def text_pieces(texts: pa.Array | pa.ChunkedArray) -> list[TextBytes]:
     >>> [len(piece) for piece in text_pieces(pa.chunked_array([["a", "b"], ["c"]]))]
     [2, 1]
     """
-    import pyarrow as pa
+    from mfa_sim.arrays import pieces
 
-    if isinstance(texts, pa.ChunkedArray):
-        return [TextBytes.of(chunk) for chunk in texts.chunks]
-    return [TextBytes.of(texts)]
+    return [TextBytes.of(piece) for piece in pieces(texts)]
 
 
 def uniform_length(pieces: list[TextBytes]) -> int | None:
