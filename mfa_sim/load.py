@@ -213,6 +213,7 @@ values (``parsed:users.email``) and a table's id index."""
 
 
 _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
+_CHECKED_ACROSS_FILES = _KEYS | {Kind.OPTIONAL_ID}
 
 
 def _parsed(table: str, column: str) -> str:
@@ -317,10 +318,14 @@ def _parse(reading: _FileReading, name: str) -> ParsedColumn:
     column = reading.schema.column(name)
     assert column is not None
     # Columns are parsed in the pieces Arrow read them in, never copied into one.
-    parsed = parse_column(column.kind, reading.text.column(reading.positions[name]))
+    position = reading.positions[name]
+    parsed = parse_column(column.kind, reading.text.column(position))
     reading.parsed[name] = parsed
     for issue in parsed.issues:
         reading.report(name, issue)
+    if column.kind not in _CHECKED_ACROSS_FILES:
+        # Only ids and emails are reported again, by the checks across files.
+        reading.text.release(position)
     return parsed
 
 

@@ -59,7 +59,7 @@ class TextTable:
     problems: tuple[Problem, ...]
     malformed: tuple[tuple[str, ...], ...]
     header_line: int
-    _columns: list[pa.ChunkedArray] = field(repr=False)
+    _columns: list[pa.ChunkedArray | None] = field(repr=False)
     """One text column per header position (a header may repeat a name); records with
     the wrong number of fields are left out and reported."""
     _source: SourceFile = field(repr=False)
@@ -69,7 +69,16 @@ class TextTable:
     def column(self, position: int) -> pa.ChunkedArray:
         """The text of the column at a header position, in the pieces (blocks) Arrow
         read it in."""
-        return self._columns[position]
+        found = self._columns[position]
+        if found is None:
+            raise LookupError(f"the text of column {position} of {self.file} was released")
+        return found
+
+    def release(self, position: int) -> None:
+        """Let go of a column's text once nothing will report its values as written
+        (it was parsed and its problems reported): the checks that follow reuse the
+        memory."""
+        self._columns[position] = None
 
     def lines(self, records: np.ndarray) -> np.ndarray:
         """The 1-based line numbers on which the given records (0-based) start."""
