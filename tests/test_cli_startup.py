@@ -198,3 +198,25 @@ def test_the_console_script_ends_the_process_with_all_its_output_written(
         assert not done.stdout
     else:
         assert json.loads(done.stdout)  # the whole document, to its last byte
+
+
+HUGE_PAGES_PROBE = """
+import ctypes, sys
+sys.argv = ["mfa-sim", "--help"]
+from mfa_sim.cli import run_console
+run_console()
+print()
+print(ctypes.CDLL(None).prctl(42, 0, 0, 0, 0))
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux process setting")
+def test_the_command_line_asks_linux_for_ordinary_pages() -> None:
+    # PR_GET_THP_DISABLE (42) answers 1 once transparent huge pages are disabled.
+    done = subprocess.run([sys.executable, "-c", HUGE_PAGES_PROBE], capture_output=True,
+                          text=True, check=True)
+    assert done.stdout.strip().splitlines()[-1] == "1"
+    plain = subprocess.run([sys.executable, "-c", "import ctypes; print(ctypes.CDLL(None)"
+                            ".prctl(42, 0, 0, 0, 0))"], capture_output=True, text=True,
+                           check=True)
+    assert plain.stdout.strip() == "0"
