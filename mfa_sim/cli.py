@@ -70,17 +70,10 @@ def _emit(report: str, output: str | None, out: TextIO) -> None:
     Path(output).write_text(report, encoding="utf-8")
 
 
-def _import_all(*modules: str) -> Callable[[], object]:
-    def run() -> None:
-        for module in modules:
-            importlib.import_module(module)
-    return run
-
-
 def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.load import load_dataset_while
+    from mfa_sim.load import importing, load_dataset_while
 
-    dataset = load_dataset_while(arguments.dataset, _import_all(
+    dataset = load_dataset_while(arguments.dataset, importing(
         "mfa_sim.policy", "mfa_sim.report", "mfa_sim.save", "mfa_sim.scenario",
         "mfa_sim.simulation"), group_memberships=True)
     from mfa_sim.policy import POLICIES
@@ -119,10 +112,10 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     questions += [("enforce_mfa", {"account": account}) for account in arguments.enforce or ()]
     if not questions:
         raise UsageError("what-if needs at least one --disable-mfa USER or --enforce ACCOUNT")
-    from mfa_sim.load import load_dataset_while
+    from mfa_sim.load import importing, load_dataset_while
 
     dataset = load_dataset_while(arguments.dataset,
-                                 _import_all("mfa_sim.report", "mfa_sim.simulation"),
+                                 importing("mfa_sim.report", "mfa_sim.simulation"),
                                  group_memberships=True)
     from mfa_sim.report import render_run
     from mfa_sim.simulation import what_ifs
@@ -158,7 +151,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
     """The dataset, mutes and baseline an audit reads; the problems of all three
     reported together."""
     from mfa_sim.compliance import load_baseline, load_mutes
-    from mfa_sim.load import load_dataset_while
+    from mfa_sim.load import importing, load_dataset_while
 
     problems: list[Problem] = []
 
@@ -174,7 +167,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
         "reading mutes", lambda: load_mutes(arguments.mute))
     baseline = None if arguments.baseline is None else read(
         "reading baseline", lambda: load_baseline(arguments.baseline))
-    checks_and_report = _import_all(
+    checks_and_report = importing(
         "mfa_sim.compliance.findings", "mfa_sim.compliance.accounts",
         "mfa_sim.compliance.analytics", "mfa_sim.report.audit",
         f"mfa_sim.report.audit_{arguments.format}")

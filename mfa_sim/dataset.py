@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim import known as cached
 from mfa_sim.arrays import one_piece
 from mfa_sim.plans import canonical_plan, tiers_of_plans
 from mfa_sim.roles import Role, parse_role
@@ -110,7 +111,7 @@ class Dataset:
         >>> load_dataset("datasets/example").value_counts("memberships", "role")["owner"]
         3
         """
-        key = f"counts:{table}.{column}"
+        key = cached.value_counts(table, column)
         found = self._cache.get(key)
         if found is None:
             import pyarrow.compute as pc

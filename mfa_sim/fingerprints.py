@@ -42,16 +42,15 @@ def fingerprints(texts: pa.Array | pa.ChunkedArray, *, fold_case: bool = False) 
     >>> bool(folded[0] == fingerprints(pa.array(["ann@example.com"]))[0])
     True
     """
-    from mfa_sim.text_bytes import text_pieces
+    from mfa_sim.text_bytes import all_ascii, text_pieces
 
     found = np.empty(len(texts), dtype=np.uint64)
-    pieces = text_pieces(texts)
-    if fold_case and not all(spans.is_ascii() for spans in pieces):
+    if fold_case and not all_ascii(texts):
         raise ValueError("fold_case fingerprints ASCII texts only")
     # In batches: the temporaries stay small enough to live in the cache and to be
     # reused, where whole-column ones would cost fresh memory at every step.
     done = 0
-    for spans in pieces:
+    for spans in text_pieces(texts):
         for begin, starts, lengths in spans.batches():
             at = done + begin
             found[at : at + len(starts)] = _batch_fingerprints(spans.data, starts, lengths,

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim import known as cached
 from mfa_sim.arrays import pieces
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
@@ -165,15 +166,15 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
               for name, reading in readings.items()}
     # The loader already knows the row every membership names, and holds the ids'
     # fingerprint tables: the lookups reuse them.
-    known: dict[str, object] = {f"rows:{table}:{column}": rows
+    known: dict[str, object] = {cached.referenced_rows(table, column): rows
                                 for index in indexes.values()
                                 for (table, column), rows in index.references.items()}
-    known.update({f"ids:{name}": index.table for name, index in indexes.items()
+    known.update({cached.id_table(name): index.table for name, index in indexes.items()
                   if index.table is not None})
     if done.get(_BY_USER) is not None:
-        known[_BY_USER] = done[_BY_USER]
+        known[cached.MEMBERSHIPS_BY_USER] = done[_BY_USER]
     # Columns judged by spelling were counted on the way: the summary reuses the counts.
-    known.update({f"counts:{name}.{column}": parsed.counts
+    known.update({cached.value_counts(name, column): parsed.counts
                   for name, reading in readings.items() if reading is not None
                   for column, parsed in reading.parsed.items() if parsed.counts is not None})
     return Dataset(tables, header, source=str(folder), _cache=known)
@@ -204,12 +205,28 @@ def load_dataset_while(path: str | os.PathLike[str], prepare: Callable[[], objec
         return loading.result()
 
 
+def importing(*modules: str) -> Callable[[], None]:
+    """What a command prepares while its dataset loads: importing these modules.
+
+    Examples
+    --------
+    >>> prepare = importing("json", "csv")
+    >>> prepare() is None
+    True
+    """
+    from importlib import import_module
+
+    def run() -> None:
+        for module in modules:
+            import_module(module)
+    return run
+
+
 _READ, _PARSED, _INDEX = "read:", "parsed:", "index:"
-_BY_USER = "grouping:memberships:user"
-"""The memberships grouped by user, under this name in the schedule and the dataset's
-cache (see :attr:`~mfa_sim.lookups.Lookups.by_user`)."""
 """Names of the results in the loader's schedule: a file's reading, a column's parsed
 values (``parsed:users.email``) and a table's id index."""
+_BY_USER = "by user"
+"""The schedule's result that groups memberships by user, when asked for."""
 
 
 _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
@@ -440,13 +457,13 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> None:
                        ProblemReason.DUPLICATE_EMAIL, "the email (ignoring case) is already used")
 
 
-def _ascii_and_distinct(emails: pa.Array) -> bool:
+def _ascii_and_distinct(emails: pa.Array | pa.ChunkedArray) -> bool:
     """Whether the (trimmed) emails are ASCII and distinct ignoring case: told from
     their case-folded fingerprints, without a lower-cased copy of them."""
     from mfa_sim.fingerprints import all_different, fingerprints
-    from mfa_sim.text_bytes import text_pieces
+    from mfa_sim.text_bytes import all_ascii
 
-    if emails.null_count or not all(piece.is_ascii() for piece in text_pieces(emails)):
+    if emails.null_count or not all_ascii(emails):
         return False
     return all_different(fingerprints(emails, fold_case=True))
 
@@ -553,4 +570,4 @@ def _typed_table(reading: _FileReading | None) -> pa.Table:
                        extras, reading.text.num_records)
 
 
-__all__ = ["load_dataset", "load_dataset_while"]
+__all__ = ["importing", "load_dataset", "load_dataset_while"]

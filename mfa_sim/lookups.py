@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim import known as cached
 from mfa_sim.errors import UnknownIdError
 from mfa_sim.fingerprints import fingerprint
 
@@ -40,7 +41,6 @@ class IdIndex(Mapping[str, int]):
 
     def __init__(self, ids: pa.Array | pa.ChunkedArray,
                  table: FingerprintTable | None = None) -> None:
-
         from mfa_sim.fingerprint_table import FingerprintTable
         from mfa_sim.fingerprints import fingerprints
 
@@ -171,13 +171,14 @@ class Lookups:
     @cached_property
     def user_rows(self) -> IdIndex:
         """Row of each user id."""
-        return IdIndex(self._tables["users"].column("user_id"), self._known.get("ids:users"))
+        return IdIndex(self._tables["users"].column("user_id"),
+                       self._known.get(cached.id_table("users")))
 
     @cached_property
     def account_rows(self) -> IdIndex:
         """Row of each account id."""
         return IdIndex(self._tables["accounts"].column("account_id"),
-                       self._known.get("ids:accounts"))
+                       self._known.get(cached.id_table("accounts")))
 
     @cached_property
     def membership_user(self) -> np.ndarray:
@@ -194,7 +195,7 @@ class Lookups:
         when it can be)."""
         from mfa_sim.keys import find_rows
 
-        found = self._known.get(f"rows:memberships:{column}")
+        found = self._known.get(cached.referenced_rows("memberships", column))
         if found is None:
             found = find_rows(self._tables["memberships"].column(column),
                               self._tables[table].column(column))
@@ -204,7 +205,7 @@ class Lookups:
     @cached_property
     def by_user(self) -> Grouping:
         """Memberships grouped by user row (grouped while loading, when asked)."""
-        found = self._known.get("grouping:memberships:user")
+        found = self._known.get(cached.MEMBERSHIPS_BY_USER)
         if isinstance(found, Grouping):
             return found
         return Grouping.build(self.membership_user, self._tables["users"].num_rows)

@@ -50,7 +50,7 @@ class ParsedColumn:
     """A column's typed values (null where a row is bad) and its bad rows."""
 
     values: pa.Array | pa.ChunkedArray
-    """In one piece for ids and emails; other columns may keep the file's blocks."""
+    """In the pieces (blocks) the file was read in."""
     issues: tuple[RowIssue, ...]
     counts: dict[Any, int] | None = None
     """How many rows hold each distinct value, for a column judged by spelling (null
@@ -91,13 +91,11 @@ def casefolded_emails(emails: T) -> T:
     """Addresses in the form they are compared in: trimmed and lower-cased."""
     import pyarrow.compute as pc
 
-    from mfa_sim.text_bytes import text_pieces
+    from mfa_sim.text_bytes import all_ascii
 
     cleaned = trimmed(emails)
     # Addresses are nearly always ASCII, which lowers a byte at a time, ten times faster.
-    lowered: T = (pc.ascii_lower(cleaned)
-                  if all(piece.is_ascii() for piece in text_pieces(cleaned))
-                  else pc.utf8_lower(cleaned))
+    lowered: T = pc.ascii_lower(cleaned) if all_ascii(cleaned) else pc.utf8_lower(cleaned)
     return lowered
 
 
@@ -302,7 +300,6 @@ def _zoned(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Which times end with a zone (``Z``, ``+01``, ``+0100`` or ``+01:00``; a missing
     time has none). A date alone (10 characters, ``2026-01-31``) ends with what looks
     like a zone, and has none. Read from the last six bytes of each text."""
-
     from mfa_sim.text_bytes import TextBytes
 
     found = [np.zeros(0, dtype=bool)]

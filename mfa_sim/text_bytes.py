@@ -148,6 +148,18 @@ def text_pieces(texts: pa.Array | pa.ChunkedArray) -> list[TextBytes]:
     return [TextBytes.of(piece) for piece in pieces(texts)]
 
 
+def all_ascii(texts: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether every byte of every piece of a text column is ASCII.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> all_ascii(pa.chunked_array([["ann@x.example"], ["\u00e9mile@x.example"]]))
+    False
+    """
+    return all(piece.is_ascii() for piece in text_pieces(texts))
+
+
 def uniform_length(pieces: list[TextBytes]) -> int | None:
     """The byte length every text of every piece has, or ``None`` if lengths differ,
     a text is null or there is no text."""
@@ -155,4 +167,5 @@ def uniform_length(pieces: list[TextBytes]) -> int | None:
     return lengths.pop() if len(lengths) == 1 else None
 
 
-__all__ = ["BATCH", "TextBytes", "text_pieces", "unaligned_words", "uniform_length"]
+__all__ = ["BATCH", "TextBytes", "all_ascii", "text_pieces", "unaligned_words",
+           "uniform_length"]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import replace
-from importlib import import_module
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
@@ -86,7 +85,7 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
     UnknownIdError
         For a focus id that names no account or user.
     """
-    from mfa_sim.load import load_dataset_while
+    from mfa_sim.load import importing, load_dataset_while
 
     suffix = output_format(output)
     if account is not None and user is not None:
@@ -94,7 +93,10 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
     if hops < 1:
         raise UsageError(f"--hops must be at least 1, not {hops}")
     # networkx and matplotlib take longer to import than a large export to load.
-    dataset = load_dataset_while(dataset_path, _import_drawing, group_memberships=True)
+    dataset = load_dataset_while(dataset_path, importing(
+        "networkx", "matplotlib.figure", "matplotlib.collections", "matplotlib.patches",
+        "matplotlib.lines", "matplotlib.backends.backend_agg", "mfa_sim.graph.views"),
+        group_memberships=True)
     focused = account is not None or user is not None
     notice = None
     if scenario is not None:
@@ -116,13 +118,6 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
             G = model.membership_graph(dataset)
     _write(G, output, suffix, seed, limit=model.READABLE_NODES if limit is None else limit)
     return notice
-
-
-def _import_drawing() -> None:
-    for module in ("networkx", "matplotlib.figure", "matplotlib.collections",
-                   "matplotlib.patches", "matplotlib.lines", "matplotlib.backends.backend_agg",
-                   "mfa_sim.graph.views"):
-        import_module(module)
 
 
 def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGraph:
