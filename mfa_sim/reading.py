@@ -150,6 +150,10 @@ class SourceFile:
         return False
 
 
+MAX_COLUMNS = 16_384
+"""The most columns a dataset file may have: a spreadsheet's limit, far past any export."""
+
+
 def read_text_table(path: Path, file: str) -> TextTable | Problem:
     """Read one CSV file as text columns, or say why the whole file cannot be read.
 
@@ -184,6 +188,13 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
     if header_end is None:
         return Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                        "the file is empty: it has no header line")
+    if len(header) > MAX_COLUMNS:
+        # Arrow would build a column per name before any record is judged: refused
+        # here, a million-column header costs a second, not a minute.
+        return Problem(file, header_line, None, ",".join(header),
+                       ProblemReason.TOO_MANY_COLUMNS,
+                       f"the header has {len(header):,} columns; a file may have at most "
+                       f"{MAX_COLUMNS:,}, as many as a spreadsheet holds")
     table, wrong_counts = _read_records(source, header_end, len(header))
     if table is None:
         try:
