@@ -335,3 +335,35 @@ def test_a_header_wider_than_a_spreadsheet_is_one_problem(make_dataset: MakeData
     assert code == 2
     assert "the header has 20,003 columns; a file may have at most 16,384" in err
     assert len(err) < 1_000
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs Linux's /dev/full")
+@pytest.mark.parametrize("command", ["audit", "simulate", "what-if"])
+def test_a_write_that_fails_midway_is_a_message(command: str) -> None:
+    # /dev/full takes the file open and refuses every byte: the disk filled meanwhile.
+    code, _, err = run_cli(*writing_command(command, Path("/dev/full")))
+    assert code == 2
+    assert "No space left on device" in err
+    assert "Traceback" not in err
+
+
+def test_generate_refuses_more_users_than_it_can_make(tmp_path: Path) -> None:
+    code, _, err = run_cli("generate", "--users", "9" * 30, "--output", tmp_path / "big")
+    assert code == 2
+    assert "users must be a whole number from 1 to 10,000,000" in err
+    assert not (tmp_path / "big").exists()
+
+
+def test_a_huge_option_value_is_cut_in_the_usage_error() -> None:
+    code, _, err = run_cli("audit", EXAMPLE, "--format", "z" * 100_000)
+    assert code == 2
+    assert "… (100,000 characters)" in err
+    assert len(err) < 2_000
+
+
+def test_a_huge_id_is_cut_in_a_refusal(tmp_path: Path) -> None:
+    code, _, err = run_cli("graph", EXAMPLE, "--account", "a" * 100_000,
+                           "--output", tmp_path / "g.graphml")
+    assert code == 2
+    assert "… (100,000 characters)" in err
+    assert len(err) < 2_000
