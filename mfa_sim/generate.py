@@ -422,8 +422,8 @@ def generate_dataset(
     (500, 200)
     """
     if isinstance(users, bool) or not isinstance(users, int) or not 1 <= users <= MAX_USERS:
-        raise UsageError(f"users must be a whole number from 1 to {MAX_USERS:,}, "
-                         f"not {users!r}")
+        raise UsageError(f"users must be a whole number of at least 1 and at most "
+                         f"{MAX_USERS:,}, not {users!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UsageError(f"seed must be a non-negative whole number, not {seed!r}")
     folder = require_empty_folder(directory)
