@@ -170,9 +170,11 @@ def checkout(ref: str) -> Path:
     """
     commit = git("rev-parse", "--verify", "--end-of-options", f"{ref}^{{commit}}")
     folder = BEFORE / commit[:12]
-    if (folder / ".git").exists() and git("rev-parse", "HEAD", cwd=folder) == commit:
+    if ((folder / ".git").exists() and git("rev-parse", "HEAD", cwd=folder) == commit
+            and not git("status", "--porcelain", cwd=folder)):
         return folder
-    # What an interrupted checkout left: a half-made folder, or a worktree git forgot.
+    # What an interrupted checkout or an edit left: a half-made or changed folder, or a
+    # worktree git forgot. Made again from the commit, the code is exactly REF's.
     if folder.exists():
         shutil.rmtree(folder)
     git("worktree", "prune")
