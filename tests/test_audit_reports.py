@@ -142,7 +142,8 @@ def test_json_worked_values(worked: AuditResult) -> None:
     document = json.loads(report(worked, "json"))
     # Worked out by hand: 3 users, 3 accounts, 4 memberships. a1 enforces with u2
     # (no MFA); a2 is business, not enforcing, u3 (unknown) its owner; b1 is solo,
-    # enforcing, empty.
+    # enforcing, empty. Bob@X.example, invited to a1, is u2's address: an invitation for
+    # a member, not a blocked one.
     assert document["summary"] == {
         "users": 3, "accounts": 3, "memberships": 4,
         "findings": {"critical": 0, "high": 3, "medium": 4, "low": 2, "info": 1},
@@ -155,10 +156,10 @@ def test_json_worked_values(worked: AuditResult) -> None:
         ("enforcement_blocked_by_member", "a2", "u3", None),
         ("mfa_state_unknown", None, "u3", None),
         ("account_without_admin", "b1", None, None),
-        ("invitation_blocked", "a1", "u2", "Bob@X.example"),
         ("invitation_blocked", "a1", None, "new@x.example"),
         ("managers_all_without_mfa", "a2", None, None),
         ("invitation_stale", "a1", None, "Bob@X.example"),
+        ("invitation_for_member", "a1", "u2", "Bob@X.example"),
     ]
     assert document["accounts"] == [
         {"account": "a1", "plan": "teams", "tier": "teams", "enforced": True, "members": 2,

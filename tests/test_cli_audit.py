@@ -211,3 +211,104 @@ def test_contract_flags(make_dataset: MakeDataset, tmp_path: Path) -> None:
     [finding] = json.loads(out)["findings"]
     assert finding["muted"] is True
     assert finding["change"] == "unchanged"
+
+
+# -- the checks of what the loader leaves alone: every format, mutes, baselines ---------
+
+# a1 has 2 seats, taken by 2 members and 2 pending invitations: seats_exceeded. BOB@ is
+# u2's address and u2 a member of a1: invitation_for_member. new@ belongs to nobody and
+# a1 enforces: invitation_blocked. Every finding is low.
+CONSISTENCY = {
+    "users.csv": "user_id,email,mfa_enabled\nu1,ann@x.example,true\nu2,bob@x.example,true\n",
+    "accounts.csv": "account_id,plan,mfa_enforced,seats\na1,teams,true,2\n",
+    "memberships.csv": "account_id,user_id,role\na1,u1,owner\na1,u2,member\n",
+    "invitations.csv": "account_id,email\na1,BOB@x.example\na1,new@x.example\n",
+}
+CONSISTENCY_FINDINGS = [
+    ("invitation_blocked", "low", "a1", None, "new@x.example"),
+    ("seats_exceeded", "low", "a1", None, None),
+    ("invitation_for_member", "low", "a1", "u2", "BOB@x.example"),
+]
+
+
+def test_seats_exceeded_and_invitation_for_member_in_json(make_dataset: MakeDataset) -> None:
+    folder = str(make_dataset(CONSISTENCY, base=False))
+    code, out, err = run_cli("audit", folder, "--format", "json", "--as-of", AS_OF)
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert [(f["check"], f["severity"], f["account"], f["user"], f["email"])
+            for f in document["findings"]] == CONSISTENCY_FINDINGS
+    assert document["summary"]["findings"] == {"critical": 0, "high": 0, "medium": 0,
+                                               "low": 3, "info": 0}
+    assert run_cli("audit", folder, "--as-of", AS_OF, "--fail-on", "low")[0] == 1
+
+
+def test_seats_exceeded_and_invitation_for_member_in_csv_text_and_markdown(
+        make_dataset: MakeDataset) -> None:
+    folder = str(make_dataset(CONSISTENCY, base=False))
+    _, out, _ = run_cli("audit", folder, "--format", "csv", "--as-of", AS_OF)
+    rows = [line.split(",")[:5] for line in out.splitlines()[1:]]
+    assert [tuple(cell or None for cell in row) for row in rows] == CONSISTENCY_FINDINGS
+    _, out, _ = run_cli("audit", folder, "--as-of", AS_OF)
+    assert "seats_exceeded" in out
+    assert "invitation_for_member" in out
+    assert "user=u2" in out
+    _, out, _ = run_cli("audit", folder, "--format", "markdown", "--as-of", AS_OF)
+    assert "`seats_exceeded`" in out
+    assert "`invitation_for_member`" in out
+
+
+def test_seats_exceeded_and_invitation_for_member_in_html_and_junit(
+        make_dataset: MakeDataset) -> None:
+    import xml.etree.ElementTree as ET
+
+    folder = str(make_dataset(CONSISTENCY, base=False))
+    _, out, _ = run_cli("audit", folder, "--format", "html", "--as-of", AS_OF)
+    assert out.count('data-check="seats_exceeded"') == 1
+    assert out.count('data-check="invitation_for_member"') == 1
+    _, out, _ = run_cli("audit", folder, "--format", "junit", "--as-of", AS_OF,
+                        "--fail-on", "low")
+    root = ET.fromstring(out)
+    cases = {suite.get("name"): [(case.get("name"), case.find("failure") is not None)
+                                 for case in suite.iter("testcase")]
+             for suite in root.iter("testsuite")}
+    assert cases["seats_exceeded"] == [("account=a1", True)]
+    assert cases["invitation_for_member"] == [("account=a1 user=u2 email=BOB@x.example",
+                                               True)]
+
+
+def test_seats_exceeded_and_invitation_for_member_can_be_muted(make_dataset: MakeDataset,
+                                                                tmp_path: Path) -> None:
+    folder = str(make_dataset(CONSISTENCY, base=False))
+    mute = tmp_path / "mute.yaml"
+    mute.write_text("- check: seats_exceeded\n  account: a1\n  reason: more seats in March\n"
+                    "- check: 'invitation_for_*'\n  email: 'bob@*'\n  reason: cleaning up\n")
+    code, out, err = run_cli("audit", folder, "--format", "json", "--as-of", AS_OF,
+                             "--mute", str(mute), "--fail-on", "low")
+    # invitation_blocked, not muted, still fails the run at low.
+    assert (code, err) == (1, "")
+    assert [(f["check"], f["muted"], f["mute_reason"])
+            for f in json.loads(out)["findings"]] == [
+        ("invitation_blocked", False, None),
+        ("seats_exceeded", True, "more seats in March"),
+        ("invitation_for_member", True, "cleaning up"),
+    ]
+
+
+def test_seats_exceeded_and_invitation_for_member_against_a_baseline(
+        make_dataset: MakeDataset, tmp_path: Path) -> None:
+    baseline = tmp_path / "old.json"
+    run_cli("audit", str(make_dataset(CONSISTENCY, base=False)), "--format", "json",
+            "--as-of", AS_OF, "--output", str(baseline))
+    # Two more seats: 4 taken of 4, no longer over; the other findings stay.
+    seated = {**CONSISTENCY,
+              "accounts.csv": "account_id,plan,mfa_enforced,seats\na1,teams,true,4\n"}
+    code, out, err = run_cli("audit", str(make_dataset(seated, base=False)), "--format",
+                             "json", "--as-of", AS_OF, "--baseline", str(baseline))
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert [(f["check"], f["change"]) for f in document["findings"]] == [
+        ("invitation_blocked", "unchanged"), ("invitation_for_member", "unchanged")]
+    assert [(f["check"], f["account"]) for f in document["resolved"]] == [
+        ("seats_exceeded", "a1")]
+
