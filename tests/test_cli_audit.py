@@ -4,6 +4,7 @@ exit 2 with a clear message and no traceback, `--output`, `--as-of`, and
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -312,3 +313,90 @@ def test_seats_exceeded_and_invitation_for_member_against_a_baseline(
     assert [(f["check"], f["account"]) for f in document["resolved"]] == [
         ("seats_exceeded", "a1")]
 
+
+# -- control characters reach no report raw ----------------------------------------------
+
+# Ids, emails and names holding ESC, other C0 controls (no NUL), DEL, C1 controls, line
+# breaks, tabs and formula starts; each with what every report for people shows of it.
+HOSTILE_USERS = {
+    "u\x1b[31mred": "u\\x1b[31mred",
+    "u\x01\x02\x7fdel": "u\\x01\\x02\\x7fdel",
+    "u\x85\x9bc1": "u\\x85\\x9bc1",
+    "t\tab": "t\\x09ab",
+    "n\nl\rcr": "n\\x0al\\x0dcr",
+    "=1+1": "=1+1",
+    "@SUM(A1)": "@SUM(A1)",
+}
+HOSTILE_ACCOUNT = "=a\x1b]0;title\x07"
+HOSTILE_EMAILS = {"-e\x1b@x.example": "-e\\x1b@x.example", "+f\x9b@x.example": "+f\\x9b@x.example"}
+RAW_CONTROLS = "\x01\x02\x07\x1b\x7f\x85\x9b"
+C0_CONTROLS = "\x01\x02\x07\x1b"
+
+
+def csv_file(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def hostile(make_dataset: MakeDataset) -> str:
+    """Every user lacks MFA and owns the enforcing HOSTILE_ACCOUNT, which invites the
+    HOSTILE_EMAILS (nobody's): admin_without_mfa, member_without_mfa_in_enforcing_account
+    and managers_all_without_mfa for them, invitation_blocked for the emails."""
+    users = [["user_id", "email", "mfa_enabled", "name"],
+             *([user, f"e{i}@x.example", "false", f"Name\x1b[2J{i}\x9b"]
+               for i, user in enumerate(HOSTILE_USERS))]
+    return str(make_dataset({
+        "users.csv": csv_file(users),
+        "accounts.csv": csv_file([["account_id", "plan", "mfa_enforced", "name"],
+                                  [HOSTILE_ACCOUNT, "teams", "true", "\x1b[1mBold\x85"]]),
+        "memberships.csv": csv_file([["account_id", "user_id", "role"],
+                                     *([HOSTILE_ACCOUNT, user, "owner"]
+                                       for user in HOSTILE_USERS)]),
+        "invitations.csv": csv_file([["account_id", "email"],
+                                     *([HOSTILE_ACCOUNT, email] for email in HOSTILE_EMAILS)]),
+    }, base=False))
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "markdown", "html", "junit"])
+def test_no_report_for_people_writes_a_control_character_raw(hostile: str, fmt: str) -> None:
+    code, out, err = run_cli("audit", hostile, "--format", fmt, "--as-of", AS_OF)
+    assert (code, err) == (1, "")
+    assert not set(out) & set(RAW_CONTROLS)
+
+
+def test_json_escapes_c0_controls_and_gives_every_id_back_exactly(hostile: str) -> None:
+    code, out, err = run_cli("audit", hostile, "--format", "json", "--as-of", AS_OF)
+    assert (code, err) == (1, "")
+    assert not set(out) & set(C0_CONTROLS)
+    findings = json.loads(out)["findings"]
+    assert {f["user"] for f in findings if f["check"] == "admin_without_mfa"} == set(
+        HOSTILE_USERS)
+    assert {f["email"] for f in findings if f["check"] == "invitation_blocked"} == set(
+        HOSTILE_EMAILS)
+
+
+def test_csv_shows_control_characters_as_the_text_report_does_then_neutralises_formulas(
+        hostile: str) -> None:
+    _, out, _ = run_cli("audit", hostile, "--format", "csv", "--as-of", AS_OF)
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    # One record per line: no line break is left inside a cell.
+    assert len(out.splitlines()) == len(rows)
+    header, findings = rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert header[:5] == ["check", "severity", "account", "user", "email"]
+    # The account id starts with '=' once escaped: neutralised.
+    assert {finding["account"] for finding in findings} == {"'=a\\x1b]0;title\\x07"}
+    admins = sorted(finding["user"] for finding in findings
+                    if finding["check"] == "admin_without_mfa")
+    assert admins == sorted([
+        "u\\x1b[31mred", "u\\x01\\x02\\x7fdel", "u\\x85\\x9bc1", "t\\x09ab", "n\\x0al\\x0dcr",
+        "'=1+1", "'@SUM(A1)"])
+    assert sorted(finding["email"] for finding in findings
+                  if finding["check"] == "invitation_blocked") == [
+        "'+f\\x9b@x.example", "'-e\\x1b@x.example"]
+    # The text report shows the same escapes.
+    _, text, _ = run_cli("audit", hostile, "--as-of", AS_OF)
+    for shown in (*HOSTILE_USERS.values(), *HOSTILE_EMAILS.values()):
+        assert shown in text
+    assert "=a\\x1b]0;title\\x07" in text

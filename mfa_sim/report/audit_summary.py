@@ -80,11 +80,9 @@ def shown_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     risky = pc.fill_null(pc.match_substring_regex(text, _INVISIBLE), False)
     if not pc.any(risky).as_py():
         return text
-    rows = np.flatnonzero(risky.to_numpy(zero_copy_only=False))
-    python = text.to_pylist()
-    for row in rows.tolist():
-        python[row] = shown_text(python[row])
-    return pa.array(python, pa.string())
+    shown = pa.array([shown_text(value) for value in text.filter(risky).to_pylist()],
+                     pa.string())
+    return pc.replace_with_mask(text, risky, shown)
 
 
 def shorten(text: str, limit: int) -> str:
