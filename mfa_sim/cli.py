@@ -142,7 +142,7 @@ def _graph(arguments: argparse.Namespace, out: TextIO) -> int:
     notice = write_view(arguments.dataset, arguments.output, account=arguments.account,
                         user=arguments.user, hops=arguments.hops, scenario=arguments.scenario)
     if notice is not None:
-        print(f"mfa-sim graph: {notice}", file=sys.stderr)
+        print(f"mfa-sim graph: {notice}", file=arguments.err)
     return EXIT_OK
 
 

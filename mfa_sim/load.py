@@ -114,8 +114,12 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     True
     """
     folder = Path(path)
-    if not folder.is_dir():
-        reason = "does not exist" if not folder.exists() else "is not a folder"
+    try:
+        reason = None if folder.is_dir() else (
+            "is not a folder" if folder.exists() else "does not exist")
+    except OSError as error:  # a name too long, a loop of links, no permission
+        reason = f"cannot be read: {error.strerror}"
+    if reason is not None:
         raise InputError([Problem(str(folder), None, None, None, ProblemReason.NOT_A_DIRECTORY,
                                   f"the dataset folder {reason}")])
     from importlib import import_module

@@ -75,7 +75,11 @@ def check_outputs(outputs: Sequence[Output], inputs: Iterable[str | os.PathLike[
     read = [(Path(path), _identity(Path(path))) for path in inputs]
     problems: list[Problem] = []
     for output in outputs:
-        reason = _refusal(output, read) or _inside_another(output, outputs)
+        try:
+            reason = _refusal(output, read) or _inside_another(output, outputs)
+        except OSError as error:  # a name too long, a loop of links
+            reason = (ProblemReason.OUTPUT_NOT_WRITABLE,
+                      f"cannot be written: {error.strerror or error}")
         if reason is not None:
             problems.append(Problem(output.option, None, None, output.path, *reason))
     if problems:

@@ -367,3 +367,44 @@ def test_a_huge_id_is_cut_in_a_refusal(tmp_path: Path) -> None:
     assert code == 2
     assert "… (100,000 characters)" in err
     assert len(err) < 2_000
+
+
+# -- inputs a fuzz of the command line found ----------------------------------------
+
+@pytest.mark.parametrize("nesting", [
+    "[" * 100_000 + "1" + "]" * 100_000,
+    "\n".join(" " * depth + "-" for depth in range(0, 6_000, 2)),
+    "- " * 100_000 + "1",
+], ids=["flow", "block", "compact"])
+@pytest.mark.parametrize("option", ["scenario", "mute"])
+def test_yaml_nested_thousands_deep_is_refused(tmp_path: Path, nesting: str,
+                                                         option: str) -> None:
+    deep = tmp_path / "deep.yaml"
+    deep.write_text(nesting)
+    argv: list[str | Path] = (["simulate", EXAMPLE, deep] if option == "scenario"
+                              else ["audit", EXAMPLE, "--mute", deep])
+    code, _, err = run_cli(*argv)
+    assert code == 2
+    assert "nests too deeply to read" in err
+
+
+def test_a_baseline_number_longer_than_python_converts_is_refused(
+        audit_inputs: dict[str, Path]) -> None:
+    baseline = audit_inputs["baseline"]
+    baseline.write_text(baseline.read_text().replace('"users": ', '"users": ' + "9" * 5_000, 1))
+    code, _, err = run_cli("audit", audit_inputs["dataset"], "--baseline", baseline)
+    assert code == 2
+    assert "the baseline is not valid JSON" in err
+
+
+def test_an_audit_as_of_the_first_day_of_the_calendar_runs() -> None:
+    code, out, err = run_cli("audit", EXAMPLE, "--as-of", "0001-01-01", "--format", "json")
+    assert code in (0, 1), err
+    assert not [finding for finding in json.loads(out)["findings"]
+                if finding["check"] == "invitation_stale"]
+
+
+def test_a_dataset_path_longer_than_a_file_name_may_be_is_refused() -> None:
+    code, _, err = run_cli("validate", "n" * 300)
+    assert code == 2
+    assert "the dataset folder cannot be read" in err

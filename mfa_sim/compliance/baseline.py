@@ -116,6 +116,10 @@ def parse_baseline(document: bytes | str, *, source: str = "<baseline>") -> Base
     except RecursionError:
         raise _failure(source, ProblemReason.INVALID_JSON,
                        "the baseline nests too deeply to read") from None
+    except ValueError as error:
+        # json refuses an integer of more digits than Python converts (4,300).
+        raise _failure(source, ProblemReason.INVALID_JSON,
+                       f"the baseline is not valid JSON: {error}") from None
     if not isinstance(data, dict):
         raise _failure(source, ProblemReason.INVALID_BASELINE,
                        "a baseline is the JSON object of `mfa-sim audit --format json`, "

@@ -302,7 +302,12 @@ def invitation_stale(facts: AuditFacts, as_of: datetime,
     import pyarrow.compute as pc
 
     invited = facts.invitations.column("invited_at")
-    limit = pa.scalar(as_of - stale_after, invited.type)
+    try:
+        cutoff = as_of - stale_after
+    except OverflowError:
+        # Judged in the calendar's first days: nothing was invited before it began.
+        cutoff = datetime.min.replace(tzinfo=as_of.tzinfo)
+    limit = pa.scalar(cutoff, invited.type)
     mask = pc.fill_null(pc.less(invited, limit), False)
     rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
     accounts = facts.invitations.column("account_id").take(rows)
