@@ -408,3 +408,16 @@ def test_a_dataset_path_longer_than_a_file_name_may_be_is_refused() -> None:
     code, _, err = run_cli("validate", "n" * 300)
     assert code == 2
     assert "the dataset folder cannot be read" in err
+
+
+def test_hops_past_the_focus_component_add_nothing(tmp_path: Path) -> None:
+    # A walk that has reached every node it can stops: a huge --hops is the whole
+    # component, drawn at once, not a loop over every hop asked for.
+    files = {hops: tmp_path / f"hops-{len(hops)}.graphml" for hops in ("50", "9" * 25)}
+    for hops, path in files.items():
+        code, _, err = run_cli("graph", EXAMPLE, "--account", "a_team", "--hops", hops,
+                               "--output", path)
+        assert code == 0, err
+    first, second = (path.read_text() for path in files.values())
+    # Only the graph's record of the hops asked for differs.
+    assert first.replace(">50<", "><") == second.replace(f">{'9' * 25}<", "><")

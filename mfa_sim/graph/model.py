@@ -412,6 +412,8 @@ class _Focus:
         self.hop[start] = 0
         frontier = [start]
         for depth in range(1, hops + 1):
+            if not frontier:
+                break  # the walk covers the focus's component: further hops add nothing
             following: list[Node] = []
             for parent in frontier:
                 candidates = self.neighbours_of(parent)
