@@ -11,13 +11,12 @@ import argparse
 import contextlib
 import importlib.abc
 import os
-import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
-from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_value
+from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_quoted
 from mfa_sim.output_paths import Output, check_outputs
 
 if TYPE_CHECKING:
@@ -61,23 +60,7 @@ class _Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {_cut_quoted(message)}\n")
-
-
-_QUOTED = re.compile(r"'[^']{120,}'|\"[^\"]{120,}\"")
-
-
-def _cut_quoted(message: str) -> str:
-    """argparse quotes the values it refuses whole: each is cut to a line, as the
-    problems of an input are (:func:`~mfa_sim.errors.cut_value`).
-
-    Examples
-    --------
-    >>> _cut_quoted(f"invalid choice: '{'x' * 1000}' (choose from 'text', 'json')")
-    "invalid choice: 'xxx...x… (1,000 characters)' (choose from 'text', 'json')"
-    """
-    return _QUOTED.sub(lambda found: f"{found[0][0]}{cut_value(found[0][1:-1])}{found[0][0]}",
-                       message)
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {cut_quoted(message)}\n")
 
 
 def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -384,7 +367,7 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
               file=err)
         return EXIT_BAD_INPUT
     except MfaSimError as error:
-        print(f"mfa-sim {arguments.command}: {_cut_quoted(str(error))}", file=err)
+        print(f"mfa-sim {arguments.command}: {cut_quoted(str(error))}", file=err)
         return EXIT_BAD_INPUT
     except OSError as error:
         # The paths were checked before the work began; a disk that fills up or a

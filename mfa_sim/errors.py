@@ -7,6 +7,7 @@ misuse of the API and for bad input. Everything raised on purpose derives from
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -92,6 +93,22 @@ def cut_value(value: str) -> str:
     return f"{value[:VALUE_SHOWN]}… ({len(value):,} characters)"
 
 
+_QUOTED = re.compile(r"'[^']{121,}'|\"[^\"]{121,}\"")
+
+
+def cut_quoted(message: str) -> str:
+    """The message with every quoted value longer than a line cut (:func:`cut_value`):
+    sentences that quote what they refuse stay a screen long.
+
+    Examples
+    --------
+    >>> cut_quoted(f"invalid choice: '{'x' * 1000}' (choose from 'text', 'json')")
+    "invalid choice: 'xxx...x… (1,000 characters)' (choose from 'text', 'json')"
+    """
+    return _QUOTED.sub(lambda found: f"{found[0][0]}{cut_value(found[0][1:-1])}{found[0][0]}",
+                       message)
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with the input, located as precisely as the input allows.
@@ -134,6 +151,8 @@ class Problem:
     def __post_init__(self) -> None:
         if self.value is not None and len(self.value) > _VALUE_KEPT_WHOLE:
             object.__setattr__(self, "value", cut_value(self.value))
+        if len(self.message) > _VALUE_KEPT_WHOLE:
+            object.__setattr__(self, "message", cut_quoted(self.message))
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"

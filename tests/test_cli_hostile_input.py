@@ -421,3 +421,12 @@ def test_hops_past_the_focus_component_add_nothing(tmp_path: Path) -> None:
     first, second = (path.read_text() for path in files.values())
     # Only the graph's record of the hops asked for differs.
     assert first.replace(">50<", "><") == second.replace(f">{'9' * 25}<", "><")
+
+
+def test_a_scenario_sentence_quoting_a_huge_id_is_cut(tmp_path: Path) -> None:
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(f"steps:\n  - enforce_mfa: {{account: a_{'9' * 5_000}}}\n")
+    code, _, err = run_cli("simulate", EXAMPLE, scenario)
+    assert code == 2
+    assert "no account has the id" in err
+    assert max(len(line) for line in err.splitlines()) < 400
