@@ -93,20 +93,28 @@ def cut_value(value: str) -> str:
     return f"{value[:VALUE_SHOWN]}… ({len(value):,} characters)"
 
 
-_QUOTED = re.compile(r"'[^']{121,}'|\"[^\"]{121,}\"")
+_LONG = re.compile(r"'[^']{121,}'|\"[^\"]{121,}\"|\S{121,}")
+"""A quoted value, or a word, longer than :func:`cut_value` keeps whole."""
 
 
 def cut_quoted(message: str) -> str:
-    """The message with every quoted value longer than a line cut (:func:`cut_value`):
-    sentences that quote what they refuse stay a screen long.
+    """The message with every quoted value and every word longer than a line cut
+    (:func:`cut_value`): sentences that quote what they refuse stay a screen long.
 
     Examples
     --------
     >>> cut_quoted(f"invalid choice: '{'x' * 1000}' (choose from 'text', 'json')")
     "invalid choice: 'xxx...x… (1,000 characters)' (choose from 'text', 'json')"
+    >>> cut_quoted("unrecognized arguments: " + "y" * 500)[-25:]
+    'yyyyyyy… (500 characters)'
     """
-    return _QUOTED.sub(lambda found: f"{found[0][0]}{cut_value(found[0][1:-1])}{found[0][0]}",
-                       message)
+    def cut(found: re.Match[str]) -> str:
+        text = found[0]
+        if text[0] in "'\"" and text[-1] == text[0]:
+            return f"{text[0]}{cut_value(text[1:-1])}{text[0]}"
+        return cut_value(text)
+
+    return _LONG.sub(cut, message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -430,3 +430,11 @@ def test_a_scenario_sentence_quoting_a_huge_id_is_cut(tmp_path: Path) -> None:
     assert code == 2
     assert "no account has the id" in err
     assert max(len(line) for line in err.splitlines()) < 400
+
+
+def test_unrecognised_arguments_are_cut_in_the_usage_error() -> None:
+    code, _, err = run_cli("audit", EXAMPLE, "--", "q" * 3_000)
+    assert code == 2
+    assert "unrecognized arguments" in err
+    assert "… (3,000 characters)" in err
+    assert max(len(line) for line in err.splitlines()) < 400
