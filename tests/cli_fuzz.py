@@ -52,7 +52,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:  # run as a script: the package is next to tests/
     sys.path.insert(0, str(REPO))
 
-from mfa_sim.cli import main  # noqa: E402
+from mfa_sim.cli import build_parser, main  # noqa: E402
 
 EXAMPLE = REPO / "datasets" / "example"
 DATASET = "dataset"
@@ -663,6 +663,14 @@ UNKNOWN_OPTIONS = ("--frobnicate", "-x", "--formats", "--output-dir", "--fail", 
                    "--help", "-h", "--format=", "--=x", "---format", "--seed=--1")
 
 
+class PathRole(Enum):
+    """What a path argument names."""
+
+    DATASET = "a dataset folder the command reads"
+    INPUT = "a file the command reads"
+    OUTPUT = "a file or folder the command writes"
+
+
 @dataclass(frozen=True, slots=True)
 class Slot:
     """One argument of a command line: a positional (``flag`` None) or an option."""
@@ -674,11 +682,20 @@ class Slot:
     """How often a well-formed command line gives the option."""
     many: bool = False
     """The option takes several values (``nargs="+"``) and accumulates when repeated."""
+    path: PathRole | None = None
+    """What the value names, if it is a path the command reads or writes."""
+    name: str = ""
+    """A positional's name in the parsed arguments (an option's comes from its flag)."""
 
     @property
     def switch(self) -> bool:
         """An option without a value, such as ``--no-progress``."""
         return self.flag is not None and not self.good
+
+    @property
+    def dest(self) -> str:
+        """Where argparse puts the value: ``--save-state`` in ``save_state``."""
+        return self.name or str(self.flag).lstrip("-").replace("-", "_")
 
 
 @dataclass(frozen=True, slots=True)
@@ -695,54 +712,62 @@ AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit")
 RUN_FORMATS = ("text", "json", "markdown", "html")
 
 
+DATASET_SLOT = Slot(None, (DATASET,), DATASET_PATHS, path=PathRole.DATASET, name="dataset")
+
+
 def _output(chance: float) -> Slot:
-    return Slot("--output", (f"{OUT}/report.txt",), OUTPUT_FILE_PATHS, chance)
+    return Slot("--output", (f"{OUT}/report.txt",), OUTPUT_FILE_PATHS, chance,
+                path=PathRole.OUTPUT)
 
 
 COMMANDS: tuple[CommandFuzz, ...] = (
-    CommandFuzz("validate", (Slot(None, (DATASET,), DATASET_PATHS),)),
+    CommandFuzz("validate", (DATASET_SLOT,)),
     CommandFuzz("audit", (
-        Slot(None, (DATASET,), DATASET_PATHS),
+        DATASET_SLOT,
         Slot("--format", AUDIT_FORMATS, FORMATS_BAD, 0.7),
         _output(0.3),
         Slot("--fail-on", SEVERITIES, SEVERITIES_BAD, 0.4),
         Slot("--as-of", DATES, DATES_BAD, 0.4),
-        Slot("--mute", (MUTES,), INPUT_FILE_PATHS, 0.5),
-        Slot("--baseline", (BASELINE,), INPUT_FILE_PATHS, 0.5),
+        Slot("--mute", (MUTES,), INPUT_FILE_PATHS, 0.5, path=PathRole.INPUT),
+        Slot("--baseline", (BASELINE,), INPUT_FILE_PATHS, 0.5, path=PathRole.INPUT),
         Slot("--no-progress", chance=0.5),
     ), exits=frozenset({0, 1, 2})),
     CommandFuzz("simulate", (
-        Slot(None, (DATASET,), DATASET_PATHS),
-        Slot(None, (SCENARIO,), INPUT_FILE_PATHS),
+        DATASET_SLOT,
+        Slot(None, (SCENARIO,), INPUT_FILE_PATHS, path=PathRole.INPUT, name="scenario"),
         Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
         _output(0.3),
-        Slot("--save-state", (f"{OUT}/state", OUT), OUTPUT_FOLDER_PATHS, 0.3),
+        Slot("--save-state", (f"{OUT}/state", OUT), OUTPUT_FOLDER_PATHS, 0.3,
+             path=PathRole.OUTPUT),
         Slot("--seed", INTEGERS, INTEGERS_BAD, 0.3),
     )),
     CommandFuzz("what-if", (
-        Slot(None, (DATASET,), DATASET_PATHS),
+        DATASET_SLOT,
         Slot("--disable-mfa", USERS, UNKNOWN_USERS, 0.7, many=True),
         Slot("--enforce", ACCOUNTS, UNKNOWN_ACCOUNTS, 0.6, many=True),
         Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
         _output(0.2),
     )),
     CommandFuzz("graph", (
-        Slot(None, (DATASET,), DATASET_PATHS),
+        DATASET_SLOT,
         Slot("--account", ACCOUNTS, UNKNOWN_ACCOUNTS, 0.25),
         Slot("--user", USERS, UNKNOWN_USERS, 0.25),
         Slot("--hops", HOPS, HOPS_BAD, 0.4),
-        Slot("--scenario", (SCENARIO,), INPUT_FILE_PATHS, 0.3),
-        Slot("--output", (f"{OUT}/graph.graphml", f"{OUT}/graph.gexf"), GRAPH_OUTPUT_PATHS),
+        Slot("--scenario", (SCENARIO,), INPUT_FILE_PATHS, 0.3, path=PathRole.INPUT),
+        Slot("--output", (f"{OUT}/graph.graphml", f"{OUT}/graph.gexf"), GRAPH_OUTPUT_PATHS,
+             path=PathRole.OUTPUT),
     )),
     CommandFuzz("generate", (
         Slot("--users", ("1", "3", "20"), ("0", "-1", "abc", "", "1e3", "2.5")),
         Slot("--seed", INTEGERS, INTEGERS_BAD, 0.5),
         Slot("--messy", chance=0.5),
-        Slot("--output", (f"{OUT}/generated", OUT), OUTPUT_FOLDER_PATHS),
+        Slot("--output", (f"{OUT}/generated", OUT), OUTPUT_FOLDER_PATHS, path=PathRole.OUTPUT),
     )),
 )
 """Every command of ``mfa-sim``, with its arguments, the values that are right for
 them and the values that are wrong. A new command joins the fuzz with one entry."""
+
+COMMANDS_BY_NAME = {command.name: command for command in COMMANDS}
 
 
 OPTION_DAMAGE_CHANCE = 0.4
@@ -1184,6 +1209,10 @@ class Outcome:
     case: Case
     run: Run
     follow_up: Run | None = None
+    inputs_changed: tuple[str, ...] = ()
+    """Files the first command line reads that were different, or gone, after it ran."""
+    outputs_on_inputs: tuple[str, ...] = ()
+    """Outputs the first command line names that are the very path of one of its inputs."""
 
     def runs(self) -> Iterator[Run]:
         yield self.run
@@ -1249,18 +1278,64 @@ def write_case(case: Case, folder: Path) -> None:
             (folder / link).symlink_to(Path("..") / DATASET / "users.csv")
 
 
+@functools.cache
+def _parser() -> argparse.ArgumentParser:
+    return build_parser()
+
+
+def named_paths(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """The input files and the outputs of a command line, as mfa-sim's own parser
+    reads it (none if it does not parse); a dataset folder stands for its four files."""
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), \
+                contextlib.redirect_stderr(io.StringIO()):
+            arguments = _parser().parse_args(list(argv))
+    except SystemExit:
+        return [], []
+    inputs: list[str] = []
+    outputs: list[str] = []
+    for slot in COMMANDS_BY_NAME[argv[0]].slots:
+        value = getattr(arguments, slot.dest, None)
+        if slot.path is None or not isinstance(value, str):
+            continue
+        if slot.path is PathRole.DATASET:
+            inputs += [os.path.join(value, name) for name in DATASET_FILES]
+        elif slot.path is PathRole.INPUT:
+            inputs.append(value)
+        else:
+            outputs.append(value)
+    return inputs, outputs
+
+
+def _contents(paths: Iterable[str]) -> dict[str, bytes | None]:
+    """The bytes of the regular files among ``paths`` (None for a missing one)."""
+    return {path: Path(path).read_bytes() if os.path.isfile(path) else None
+            for path in paths}
+
+
 def run_case(case: Case, root: Path, *, keep: bool = False) -> Outcome:
-    """Write a case into ``root``, run it from inside its folder, and clean up."""
+    """Write a case into ``root``, run it from inside its folder, and clean up.
+
+    The input files inside the case folder are compared before and after the run.
+    """
     folder = root / case.name.replace(":", "-")
     write_case(case, folder)
+    inputs, outputs = named_paths(case.argv)
+    inputs = [path for path in inputs if not os.path.isabs(path)]
     try:
         with contextlib.chdir(folder):
+            before = _contents(inputs)
             first = run_command(case.argv)
+            after = _contents(inputs)
             second = run_command(case.follow_up) if case.follow_up and first.code == 0 else None
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
-    return Outcome(case, first, second)
+    existing = {os.path.normpath(path) for path, content in before.items() if content is not None}
+    return Outcome(
+        case, first, second,
+        inputs_changed=tuple(path for path in inputs if before[path] != after[path]),
+        outputs_on_inputs=tuple(path for path in outputs if os.path.normpath(path) in existing))
 
 
 # --- what may not happen -------------------------------------------------------------
@@ -1303,6 +1378,20 @@ def overlong_lines(outcome: Outcome) -> list[str]:
     return [f"a line of {run.longest_line:,} characters on standard error "
             f"({run.stderr_length:,} in all)"
             for run in outcome.runs() if run.longest_line > SCREEN]
+
+
+def inputs_overwritten(outcome: Outcome) -> list[str]:
+    """A run changed or removed a file it reads (issue 12, item 6)."""
+    return [f"changed its input {path}" for path in outcome.inputs_changed]
+
+
+def outputs_onto_inputs_accepted(outcome: Outcome) -> list[str]:
+    """An output names an input of the same run, and the run did not refuse it with
+    exit 2 (issue 12, item 6)."""
+    if not outcome.outputs_on_inputs or outcome.run.code == 2:
+        return []
+    return [f"exit {outcome.run.code} with an output onto its input {path}"
+            for path in outcome.outputs_on_inputs]
 
 
 CRASHES: tuple[Callable[[Outcome], list[str]], ...] = (
@@ -1373,8 +1462,10 @@ def counts_table(outcomes: Sequence[Outcome]) -> str:
                 exceptions["traceback printed"] += 1
             if run.longest_line > SCREEN:
                 exits["line > screen"] += 1
+        if outcome.inputs_changed:
+            rows[label][0]["input changed"] += 1
     columns = ["runs", "exit 0", "exit 1", "exit 2", "other exit", "exception",
-               "line > screen"]
+               "line > screen", "input changed"]
     lines = ["| command | " + " | ".join(columns) + " | exceptions by class |",
              "|---" * (len(columns) + 2) + "|"]
     totals: Counter[str] = Counter()
@@ -1443,9 +1534,10 @@ def cli(argv: Sequence[str] | None = None) -> int:
     print(counts_table(outcomes))
     crashes = failure_report(outcomes, _crash, shown=50)
     print("\n" + (crashes or "No crash."))
-    long_lines = failure_report(outcomes, overlong_lines, shown=10)
-    if long_lines:
-        print("\nLines longer than a screen: " + long_lines)
+    for check in (overlong_lines, inputs_overwritten, outputs_onto_inputs_accepted):
+        report = failure_report(outcomes, check, shown=10)
+        if report:
+            print(f"\n{check.__doc__}\n{report}")
     return 1 if crashes else 0
 
 

@@ -26,6 +26,8 @@ from tests.cli_fuzz import (
     escaped_exceptions,
     exits_outside_contract,
     failure_report,
+    inputs_overwritten,
+    outputs_onto_inputs_accepted,
     overlong_lines,
     printed_tracebacks,
     refused_follow_ups,
@@ -92,6 +94,19 @@ def test_exit_2_always_says_why(command_line_runs: list[Outcome]) -> None:
 def test_no_message_line_is_longer_than_a_screen(command_line_runs: list[Outcome]) -> None:
     """However long a value in the input, a message cuts it (issue 12, item 3)."""
     _assert_none(command_line_runs, overlong_lines)
+
+
+def test_no_run_changes_a_file_it_reads(command_line_runs: list[Outcome]) -> None:
+    _assert_none(command_line_runs, inputs_overwritten)
+
+
+def test_an_output_onto_an_input_is_refused(command_line_runs: list[Outcome]) -> None:
+    _assert_none(command_line_runs, outputs_onto_inputs_accepted)
+
+
+def test_fuzz_points_outputs_at_inputs(command_line_runs: list[Outcome]) -> None:
+    """Guards the two tests above: some cases do name an input as an output."""
+    assert any(outcome.outputs_on_inputs for outcome in command_line_runs)
 
 
 def test_fuzz_reaches_every_outcome_of_every_command(
