@@ -20,21 +20,27 @@ Run from the repository root::
     python tests/cli_fuzz.py --cases 10000 --seed 3    # another stream of cases
     python tests/cli_fuzz.py --replay cli:0:1234 --keep /tmp/case   # one case, files kept
 
-The test suite runs it too (tests/test_cli_fuzz.py): ``MFA_SIM_FUZZ_CASES``,
-``MFA_SIM_FUZZ_SCENARIOS`` and ``MFA_SIM_FUZZ_SEED`` run more cases, or others.
+Run so, each case runs in a forked child of this process (``main`` is still called
+in-process there), so that a case that kills the interpreter is counted as
+``ProcessDied`` instead of ending the run. The test suite runs the cases in its own
+process (tests/test_cli_fuzz.py): ``MFA_SIM_FUZZ_CASES``, ``MFA_SIM_FUZZ_SCENARIOS`` and
+``MFA_SIM_FUZZ_SEED`` run more cases, or others.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
+import dataclasses
 import functools
 import io
 import json
 import os
+import pickle
 import random
 import shlex
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -1196,10 +1202,8 @@ class Run:
     stderr_length: int = 0
     longest_line: int = 0
     """The length of the longest line on standard error."""
-
-    @property
-    def printed_traceback(self) -> bool:
-        return "Traceback (most recent call last)" in self.stderr
+    printed_traceback: bool = False
+    """Whether standard error holds a traceback."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -1255,8 +1259,9 @@ def run_command(argv: Sequence[str]) -> Run:
         exception=None if escaped is None else type(escaped).__name__,
         where=None if escaped is None else _where(escaped),
         message=None if escaped is None else _cut(str(escaped)),
-        stderr=stderr[:20_000], stderr_length=len(stderr),
-        longest_line=max((len(line) for line in stderr.splitlines()), default=0))
+        stderr=stderr[:4_000], stderr_length=len(stderr),
+        longest_line=max((len(line) for line in stderr.splitlines()), default=0),
+        printed_traceback="Traceback (most recent call last)" in stderr)
 
 
 def write_case(case: Case, folder: Path) -> None:
@@ -1313,29 +1318,66 @@ def _contents(paths: Iterable[str]) -> dict[str, bytes | None]:
             for path in paths}
 
 
-def run_case(case: Case, root: Path, *, keep: bool = False) -> Outcome:
+def run_case(case: Case, root: Path, *, keep: bool = False,
+             isolated: bool = False) -> Outcome:
     """Write a case into ``root``, run it from inside its folder, and clean up.
 
     The input files inside the case folder are compared before and after the run.
+    ``isolated`` runs it in a forked child, so that a run that kills its process (a
+    crash in a C extension) is counted rather than ending the fuzz.
     """
     folder = root / case.name.replace(":", "-")
     write_case(case, folder)
-    inputs, outputs = named_paths(case.argv)
-    inputs = [path for path in inputs if not os.path.isabs(path)]
     try:
         with contextlib.chdir(folder):
-            before = _contents(inputs)
-            first = run_command(case.argv)
-            after = _contents(inputs)
-            second = run_command(case.follow_up) if case.follow_up and first.code == 0 else None
+            outcome = _forked(case) if isolated else _run_here(case)
     finally:
         if not keep:
             shutil.rmtree(folder, ignore_errors=True)
+    # The files are made again from the case's name; thousands of them would fill memory.
+    return dataclasses.replace(outcome, case=dataclasses.replace(case, files={}))
+
+
+def _run_here(case: Case) -> Outcome:
+    inputs, outputs = named_paths(case.argv)
+    inputs = [path for path in inputs if not os.path.isabs(path)]
+    before = _contents(inputs)
+    first = run_command(case.argv)
+    after = _contents(inputs)
+    second = run_command(case.follow_up) if case.follow_up and first.code == 0 else None
     existing = {os.path.normpath(path) for path, content in before.items() if content is not None}
     return Outcome(
         case, first, second,
         inputs_changed=tuple(path for path in inputs if before[path] != after[path]),
         outputs_on_inputs=tuple(path for path in outputs if os.path.normpath(path) in existing))
+
+
+def _forked(case: Case) -> Outcome:
+    """:func:`_run_here` in a child process; a child killed by a signal is a crash."""
+    reading, writing = os.pipe()
+    child = os.fork()
+    if child == 0:  # pragma: no cover - the child never returns
+        os.close(reading)
+        try:
+            outcome = _run_here(case)
+            payload = pickle.dumps(dataclasses.replace(
+                outcome, case=dataclasses.replace(case, files={})))
+            with os.fdopen(writing, "wb") as pipe:
+                pipe.write(payload)
+        finally:
+            os._exit(0)
+    os.close(writing)
+    with os.fdopen(reading, "rb") as pipe:
+        payload = pipe.read()
+    _, status = os.waitpid(child, 0)
+    if payload and os.WIFEXITED(status):
+        outcome = pickle.loads(payload)
+        assert isinstance(outcome, Outcome)
+        return outcome
+    death = (f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+             if os.WIFSIGNALED(status) else f"exited {os.WEXITSTATUS(status)} with no result")
+    return Outcome(case, Run(case.argv, None, exception="ProcessDied",
+                             where="(the process died)", message=death))
 
 
 # --- what may not happen -------------------------------------------------------------
@@ -1429,9 +1471,21 @@ def _gist(problem: str) -> str:
 # --- many cases ----------------------------------------------------------------------
 
 
-def run_cases(cases: Iterable[Case], root: Path) -> list[Outcome]:
-    """Run cases one after another in folders under ``root``."""
-    return [run_case(case, root) for case in cases]
+def run_cases(cases: Iterable[Case], root: Path, *, isolated: bool = True) -> list[Outcome]:
+    """Run cases one after another in folders under ``root`` (see :func:`run_case`)."""
+    if isolated:
+        _warm_up(root)
+    return [run_case(case, root, isolated=isolated) for case in cases]
+
+
+def _warm_up(root: Path) -> None:
+    """Run every command once on undamaged files, here: the modules each one imports
+    when it first runs are then imported once, not again in every forked child."""
+    rng = random.Random(0)
+    for command in COMMANDS:
+        argv = tuple(_well_formed(rng, command))
+        run_case(Case(f"warm-up:0:{command.name}", command.name, dict(pristine_files()),
+                      argv, (), command.exits), root)
 
 
 def environment_count(variable: str, default: int) -> int:
@@ -1503,7 +1557,7 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 def _replay(name: str, keep: str | None) -> int:
     case = case_named(name)
     root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="mfa-sim-fuzz-"))
-    outcome = run_case(case, root, keep=keep is not None)
+    outcome = run_case(case, root, keep=keep is not None, isolated=True)
     print(case.describe())
     for run in outcome.runs():
         print(f"\nmfa-sim {_shown(run.argv)}\n  exit {run.code}"

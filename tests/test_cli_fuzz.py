@@ -5,7 +5,9 @@ below checks one invariant over the same runs. By default 2,000 command-line cas
 250 random scenarios run; ``MFA_SIM_FUZZ_CASES``, ``MFA_SIM_FUZZ_SCENARIOS`` and
 ``MFA_SIM_FUZZ_SEED`` run more, or others. A failure names each case
 (``cli:SEED:INDEX``), what it damaged and its command line;
-``python tests/cli_fuzz.py --replay NAME --keep DIR`` runs it again.
+``python tests/cli_fuzz.py --replay NAME --keep DIR`` runs it again. The cases run in
+this process, as fast as they can; a crash of the interpreter itself (a segfault in a C
+extension) ends the test run, where ``python tests/cli_fuzz.py`` counts it instead.
 """
 
 from __future__ import annotations
@@ -47,14 +49,16 @@ SCENARIOS = environment_count("MFA_SIM_FUZZ_SCENARIOS", 250)
 def command_line_runs(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
     """Every command-line case, run once for all the tests of this module."""
     root = tmp_path_factory.mktemp("cli-fuzz")
-    return run_cases((command_case(SEED, index) for index in range(CASES)), root)
+    return run_cases((command_case(SEED, index) for index in range(CASES)), root,
+                     isolated=False)
 
 
 @pytest.fixture(scope="module")
 def scenario_runs(tmp_path_factory: pytest.TempPathFactory) -> list[Outcome]:
     """Every random-scenario case: simulate --save-state, then validate the folder."""
     root = tmp_path_factory.mktemp("scenario-fuzz")
-    return run_cases((scenario_case(SEED, index) for index in range(SCENARIOS)), root)
+    return run_cases((scenario_case(SEED, index) for index in range(SCENARIOS)), root,
+                     isolated=False)
 
 
 def _assert_none(outcomes: list[Outcome], check: Callable[[Outcome], list[str]]) -> None:
