@@ -1352,12 +1352,17 @@ def _run_here(case: Case) -> Outcome:
         outputs_on_inputs=tuple(path for path in outputs if os.path.normpath(path) in existing))
 
 
+CASE_TIME_LIMIT = 120
+"""Seconds a forked case may run before it counts as hanging (a few take seconds)."""
+
+
 def _forked(case: Case) -> Outcome:
     """:func:`_run_here` in a child process; a child killed by a signal is a crash."""
     reading, writing = os.pipe()
     child = os.fork()
     if child == 0:  # pragma: no cover - the child never returns
         os.close(reading)
+        signal.alarm(CASE_TIME_LIMIT)  # a case that hangs is killed, and reported so
         try:
             outcome = _run_here(case)
             payload = pickle.dumps(dataclasses.replace(
@@ -1374,8 +1379,12 @@ def _forked(case: Case) -> Outcome:
         outcome = pickle.loads(payload)
         assert isinstance(outcome, Outcome)
         return outcome
-    death = (f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
-             if os.WIFSIGNALED(status) else f"exited {os.WEXITSTATUS(status)} with no result")
+    if os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGALRM:
+        death = f"still running after {CASE_TIME_LIMIT} s: killed"
+    elif os.WIFSIGNALED(status):
+        death = f"killed by {signal.Signals(os.WTERMSIG(status)).name}"
+    else:
+        death = f"exited {os.WEXITSTATUS(status)} with no result"
     return Outcome(case, Run(case.argv, None, exception="ProcessDied",
                              where="(the process died)", message=death))
 
