@@ -1,8 +1,9 @@
 """`mfa-sim audit --format json` against the same checks in DuckDB SQL, and a pyarrow read.
 
-Usage: python benchmarks/bench_audit.py [S,M,L] (sizes: 10k, 100k, 1M users; default
-all). Each size is run on the generated dataset (``--seed 1``) and on its ``--messy``
-twin (BOM, CRLF, quoting, mixed boolean, plan and role spellings, padded ids).
+Usage: python benchmarks/bench_audit.py [S,M,L] [--before REF [--runs N]] (sizes: 10k,
+100k, 1M users; default all). Each size is run on the generated dataset (``--seed 1``)
+and on its ``--messy`` twin (BOM, CRLF, quoting, mixed boolean, plan and role
+spellings, padded ids).
 
 Three whole processes are timed side by side, interleaved, REPEATS times each:
 
@@ -11,7 +12,7 @@ audit
     load and validate the dataset, run every check, write the JSON report (summary,
     findings and the per-account array).
 duckdb
-    ``python benchmarks/duckdb_audit.py DATASET FILE --as-of 2026-06-01``: the same ten
+    ``python benchmarks/duckdb_audit.py DATASET FILE --as-of 2026-06-01``: the same twelve
     checks written as SQL by someone who knows the contract (DuckDB's CSV reader,
     values normalised in SQL, one ``UNION ALL`` ordered as the contract says, findings
     written as newline-delimited JSON with the same messages), default threads. It
@@ -34,6 +35,9 @@ printed with examples and the benchmark exits with status 1 after the remaining
 datasets. Messages and remediations are compared too, but only reported. The
 comparison runs in a child process: on Linux a child's peak memory starts at its
 parent's peak, so the benchmark process itself must never hold a large report.
+
+With ``--before REF``, the audit is also timed as REF and as this working tree (see
+``common.BeforeAndAfter``).
 """
 
 from __future__ import annotations
@@ -50,10 +54,11 @@ from common import (
     dataset,
     in_child,
     median_seconds,
+    mfa_sim,
+    options,
     peak,
     run_process,
     side_by_side,
-    sizes_from_argv,
 )
 
 REPEATS = 5
@@ -64,11 +69,16 @@ EXAMPLES = 5
 Finding = tuple[str | None, ...]
 
 
+def audit_arguments(folder: Path, out: Path) -> list[str]:
+    """The ``mfa-sim`` arguments of the audit, writing its JSON report into ``out``."""
+    return ["audit", str(folder), "--format", "json", "--output", str(out / "audit.json"),
+            "--as-of", AS_OF]
+
+
 def commands(folder: Path, out: Path) -> dict[str, list[str]]:
     """The three processes, each writing (if anything) into ``out``."""
     return {
-        "audit": [sys.executable, "-m", "mfa_sim", "audit", str(folder), "--format", "json",
-                  "--output", str(out / "audit.json"), "--as-of", AS_OF],
+        "audit": mfa_sim(audit_arguments(folder, out)),
         "duckdb": [sys.executable, str(ROOT / "benchmarks" / "duckdb_audit.py"), str(folder),
                    str(out / "duckdb.json"), "--as-of", AS_OF],
         "pyarrow": [sys.executable, "-c", PYARROW_READ, str(folder)],
@@ -143,29 +153,32 @@ def main() -> None:
     if sys.argv[1:2] == ["--compare"]:
         compare_main(*sys.argv[2:4])
         return
+    chosen = options(__doc__)
+    compared = chosen.before_and_after
     print(f"{'dataset':<10}{'audit s':>9}{'duckdb s':>10}{'pyarrow s':>11}"
           f"{'audit/duckdb':>14}{'audit/pyarrow':>15}{'audit MiB':>11}{'duckdb MiB':>12}"
           f"{'pyarrow MiB':>13}{'findings':>10}")
     failures: list[str] = []
-    for size in sizes_from_argv():
+    for size in chosen.sizes:
         for messy in (False, True):
             folder = dataset(size, messy=messy)
             with tempfile.TemporaryDirectory(prefix="bench-audit-") as scratch:
                 out = Path(scratch)
                 processes = commands(folder, out)
                 # One run of each to check the findings agree before timing anything.
-                for name in ("audit", "duckdb"):
-                    run_process(processes[name])
+                run_process(processes["audit"])
+                run_process(processes["duckdb"], success=(0,))
                 problems, texts = check_outputs(out / "audit.json", out / "duckdb.json")
                 count = sum(1 for _ in (out / "duckdb.json").open(encoding="utf-8"))
                 found = side_by_side(processes, REPEATS)
-            seconds = {name: median_seconds(found[name]) for name in processes}
-            print(f"{folder.name:<10}{seconds['audit']:>9.3f}{seconds['duckdb']:>10.3f}"
-                  f"{seconds['pyarrow']:>11.3f}"
-                  f"{seconds['audit'] / seconds['duckdb']:>14.2f}"
-                  f"{seconds['audit'] / seconds['pyarrow']:>15.2f}"
-                  f"{peak(found['audit']):>11.0f}{peak(found['duckdb']):>12.0f}"
-                  f"{peak(found['pyarrow']):>13.0f}{count:>10}", flush=True)
+                seconds = {name: median_seconds(found[name]) for name in processes}
+                print(f"{folder.name:<10}{seconds['audit']:>9.3f}{seconds['duckdb']:>10.3f}"
+                      f"{seconds['pyarrow']:>11.3f}"
+                      f"{seconds['audit'] / seconds['duckdb']:>14.2f}"
+                      f"{seconds['audit'] / seconds['pyarrow']:>15.2f}"
+                      f"{peak(found['audit']):>11.0f}{peak(found['duckdb']):>12.0f}"
+                      f"{peak(found['pyarrow']):>13.0f}{count:>10}", flush=True)
+                compared.measure(f"audit {folder.name}", audit_arguments(folder, out))
             if problems:
                 failures.append(folder.name)
                 print(f"  FINDINGS DIFFER on {folder.name}:", *problems, sep="\n  ",
@@ -173,6 +186,7 @@ def main() -> None:
             elif texts:
                 print(f"  note: {texts} findings agree but differ in message or remediation",
                       flush=True)
+    compared.report()
     if failures:
         raise SystemExit(f"FAILED: the audit and the DuckDB SQL disagree on "
                          f"{', '.join(failures)} (see above)")

@@ -1,11 +1,12 @@
 """Cost per step of `mfa-sim simulate`, and loading plus one step against pyarrow.
 
-Usage: python benchmarks/bench_simulate.py [S,M,L]
+Usage: python benchmarks/bench_simulate.py [S,M,L] [--before REF [--runs N]]
 
 Per step: (time of a scenario of 2,001 `disable_mfa` steps on random users with MFA
 - time of a 1-step scenario) / 2,000, both through the CLI with JSON output, so the
 cost of loading cancels out. Loading plus one step is compared with a process that
-only reads the four CSVs with pyarrow, measured side by side.
+only reads the four CSVs with pyarrow, measured side by side. With ``--before REF``,
+also both scenarios as REF and as this working tree (see ``common.BeforeAndAfter``).
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from common import (
     dataset,
     in_child,
     median_seconds,
+    mfa_sim,
+    options,
     peak,
     side_by_side,
-    sizes_from_argv,
 )
 
 REPEATS = 15
@@ -68,28 +70,34 @@ def scenario(path: Path, users: list[str]) -> Path:
 
 
 def simulate(folder: Path, plan: Path, report: Path) -> list[str]:
-    """The command that runs a scenario with JSON output."""
-    return [sys.executable, "-m", "mfa_sim", "simulate", str(folder), str(plan),
-            "--format", "json", "--output", str(report)]
+    """The ``mfa-sim`` arguments that run a scenario with JSON output."""
+    return ["simulate", str(folder), str(plan), "--format", "json", "--output", str(report)]
 
 
 def main() -> None:
+    chosen = options(__doc__)
+    compared = chosen.before_and_after
     print(f"{'dataset':<9}{'pyarrow s':>11}{'1 step s':>10}{'2001 steps s':>14}"
           f"{'per step us':>13}{'load+1 ratio':>14}{'peak MiB':>10}")
-    for size in sizes_from_argv():
+    for size in chosen.sizes:
         folder = dataset(size)
         users = users_with_mfa(folder, STEPS, seed=3)
-        one = scenario(DATA / f"{size}-one-step.yaml", users[:1])
-        many = scenario(DATA / f"{size}-{STEPS}-steps.yaml", users)
+        one = simulate(folder, scenario(DATA / f"{size}-one-step.yaml", users[:1]),
+                       DATA / f"{size}-run.json")
+        many = simulate(folder, scenario(DATA / f"{size}-{STEPS}-steps.yaml", users),
+                        DATA / f"{size}-run.json")
         found = side_by_side({
             "reference": [sys.executable, "-c", PYARROW_READ, str(folder)],
-            "one": simulate(folder, one, DATA / f"{size}-run.json"),
-            "many": simulate(folder, many, DATA / f"{size}-run.json"),
+            "one": mfa_sim(one),
+            "many": mfa_sim(many),
         }, REPEATS)
         reference, single, full = (median_seconds(found[k]) for k in ("reference", "one", "many"))
         per_step = (full - single) / (STEPS - 1)
         print(f"{size:<9}{reference:>11.3f}{single:>10.3f}{full:>14.3f}{per_step * 1e6:>13.1f}"
               f"{single / reference:>14.2f}{peak(found['many']):>10.0f}", flush=True)
+        compared.measure(f"simulate {size} 1 step", one)
+        compared.measure(f"simulate {size} {STEPS} steps", many)
+    compared.report()
 
 
 if __name__ == "__main__":

@@ -7,8 +7,9 @@ the spec), without any of mfa_sim's code: the four CSVs are read as text with
 DuckDB's own reader (``all_varchar``, which deals with the BOM, CRLF line ends and
 quoted fields), every value is normalised in SQL (booleans, unknown MFA, plans and
 their tiers, role aliases, ids and emails trimmed, emails compared lower-cased), and
-the ten checks (the contract's eight, then ``managers_all_without_mfa`` and
-``invitation_stale``) are one ``UNION ALL`` ordered as the contract says: by check,
+the twelve checks (the contract's eight, then ``managers_all_without_mfa``,
+``invitation_stale``, ``seats_exceeded`` and ``invitation_for_member``) are one
+``UNION ALL`` ordered as the contract says: by check,
 then account id, then user id or, for a finding about an invitation, its email (the
 reading mfa_sim's findings.py takes). The findings, with the same messages and
 remediations as mfa_sim's, go to OUTPUT as newline-delimited JSON, one object per
@@ -24,6 +25,7 @@ holds.
 from __future__ import annotations
 
 import argparse
+import csv
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -59,6 +61,10 @@ SELECT * FROM (VALUES
     ('business', 'business', true), ('enterprise', 'enterprise', true)
 ) AS t(plan, tier, eligible);
 
+-- '3 seats', '1 seat': a count with its noun.
+CREATE MACRO counted(n, one, many) AS
+    n || ' ' || CASE WHEN n = 1 THEN one ELSE many END;
+
 -- Roles: DNSimple's Full Access is an admin, Limited Access a member; blank is member.
 CREATE MACRO role_of(x) AS CASE coalesce(lower(clean(x)), '')
     WHEN '' THEN 'member'
@@ -79,7 +85,8 @@ SELECT clean(a.account_id) AS account_id,
        clean(a.plan) AS plan_written,
        p.tier,
        p.eligible,
-       coalesce(boolean_of(a.mfa_enforced), false) AS enforced
+       coalesce(boolean_of(a.mfa_enforced), false) AS enforced,
+       {seats} AS seats                                      -- NULL: unlimited
 FROM read_csv('{folder}/accounts.csv', {options}) AS a
 LEFT JOIN plan_tiers AS p ON p.plan = plan_of(a.plan);
 
@@ -93,24 +100,36 @@ SELECT clean(m.account_id) AS account_id,
 FROM read_csv('{folder}/memberships.csv', {options}) AS m
 JOIN users AS u ON u.user_id = clean(m.user_id);
 
--- Per account: members, owners and admins, those with MFA, members lacking MFA.
-CREATE TEMP TABLE account_facts AS
-SELECT a.*,
-       count(m.user_id) AS members,
-       count(*) FILTER (WHERE m.manages) AS managers,
-       count(*) FILTER (WHERE m.manages AND m.has_mfa) AS managers_with_mfa,
-       count(*) FILTER (WHERE m.manages AND m.unknown) AS managers_unknown,
-       count(*) FILTER (WHERE NOT m.has_mfa) AS noncompliant
-FROM accounts AS a
-LEFT JOIN memberships AS m USING (account_id)
-GROUP BY ALL;
-
 CREATE TEMP TABLE invitations AS
 SELECT clean(account_id) AS account_id,
        clean(email) AS email,
        lower(clean(email)) AS email_key,
        CAST(nullif(clean(invited_at), '') AS TIMESTAMPTZ) AS invited_at
 FROM {invitations};
+
+-- Per account: members, owners and admins, those with MFA, members lacking MFA, and
+-- pending invitations (every row of invitations.csv takes a seat).
+CREATE TEMP TABLE account_facts AS
+SELECT a.*,
+       count(m.user_id) AS members,
+       count(*) FILTER (WHERE m.manages) AS managers,
+       count(*) FILTER (WHERE m.manages AND m.has_mfa) AS managers_with_mfa,
+       count(*) FILTER (WHERE m.manages AND m.unknown) AS managers_unknown,
+       count(*) FILTER (WHERE NOT m.has_mfa) AS noncompliant,
+       coalesce(any_value(p.pending), 0) AS pending
+FROM accounts AS a
+LEFT JOIN memberships AS m USING (account_id)
+LEFT JOIN (SELECT account_id, count(*) AS pending FROM invitations GROUP BY account_id)
+    AS p USING (account_id)
+GROUP BY ALL;
+
+-- Invitations whose invitee is a member of the account already: they can never be
+-- accepted, so they are never blocked ones.
+CREATE TEMP TABLE member_invitations AS
+SELECT i.account_id, i.email, i.email_key, u.user_id
+FROM invitations AS i
+JOIN users AS u USING (email_key)
+JOIN memberships AS m ON m.account_id = i.account_id AND m.user_id = u.user_id;
 """
 
 NO_INVITATIONS = ("(SELECT NULL::VARCHAR AS account_id, NULL::VARCHAR AS email, "
@@ -196,7 +215,8 @@ SELECT 7, true, 'invitation_blocked', 'low', i.account_id, u.user_id, i.email,
 FROM invitations AS i
 JOIN accounts AS a USING (account_id)
 LEFT JOIN users AS u USING (email_key)
-WHERE a.enforced AND (u.user_id IS NULL OR NOT u.has_mfa)
+LEFT JOIN member_invitations AS mi USING (account_id, email_key)
+WHERE a.enforced AND (u.user_id IS NULL OR NOT u.has_mfa) AND mi.user_id IS NULL
 
 UNION ALL
 SELECT 8, false, 'enforcement_ready', 'low', f.account_id, NULL, NULL,
@@ -227,6 +247,26 @@ SELECT 10, true, 'invitation_stale', 'info', i.account_id, NULL, i.email,
 FROM invitations AS i
 WHERE i.invited_at < getvariable('as_of') - INTERVAL {stale_days} DAY
 
+UNION ALL
+SELECT 11, false, 'seats_exceeded', 'low', f.account_id, NULL, NULL,
+       f.account_id || ' has ' || counted(f.members, 'member', 'members') || ' and '
+           || counted(f.pending, 'pending invitation', 'pending invitations')
+           || ' but only ' || counted(f.seats, 'seat', 'seats')
+           || ': members and pending invitations both take a seat.',
+       'Cancel invitations or remove members of ' || f.account_id
+           || ', or raise its seats to ' || (f.members + f.pending)
+           || '; until then every new invitation is refused.'
+FROM account_facts AS f
+WHERE f.members + f.pending > f.seats
+
+UNION ALL
+SELECT 12, true, 'invitation_for_member', 'low', mi.account_id, mi.user_id, mi.email,
+       mi.email || ' is invited to ' || mi.account_id || ', but it is the email of '
+           || mi.user_id || ', who is a member already.',
+       'Cancel the invitation of ' || mi.email || ' to ' || mi.account_id
+           || ': it can never be accepted, and it takes a seat.'
+FROM member_invitations AS mi
+
 )
 -- The contract's order: check table, then account id, then user id or, for an
 -- invitation, its email (ids sort as strings, byte by byte; NULL last).
@@ -242,13 +282,23 @@ def sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
+def header_of(path: Path) -> list[str]:
+    """A CSV file's column names, trimmed (the BOM, if any, left out)."""
+    with path.open(encoding="utf-8-sig", newline="") as stream:
+        return [name.strip() for name in next(csv.reader(stream), [])]
+
+
 def audit_sql(folder: Path, output: Path) -> tuple[str, str]:
     """The statements that load the dataset, and the one that writes the findings."""
     # Paths go inside literals already quoted by the templates: escape quotes only.
     inside = sql_text(str(folder))[1:-1]
     invitations = (f"read_csv('{inside}/invitations.csv', {CSV_OPTIONS})"
                    if (folder / "invitations.csv").exists() else NO_INVITATIONS)
-    prepare = PREPARE.format(folder=inside, options=CSV_OPTIONS, invitations=invitations)
+    # seats is optional: without the column every account is unlimited.
+    seats = ("CAST(nullif(clean(a.seats), '') AS BIGINT)"
+             if "seats" in header_of(folder / "accounts.csv") else "NULL::BIGINT")
+    prepare = PREPARE.format(folder=inside, options=CSV_OPTIONS, invitations=invitations,
+                             seats=seats)
     findings = FINDINGS.format(output=sql_text(str(output))[1:-1], stale_days=STALE_DAYS)
     return prepare, findings
 

@@ -11,12 +11,14 @@ import argparse
 import contextlib
 import importlib.abc
 import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
-from mfa_sim.errors import InputError, MfaSimError, Problem
+from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_value
+from mfa_sim.output_paths import Output, check_outputs
 
 if TYPE_CHECKING:
     from mfa_sim.compliance import Baseline, Mute
@@ -31,12 +33,51 @@ EXIT_FINDINGS = 1
 EXIT_BAD_INPUT = 2
 
 
+class _Once(argparse.Action):
+    """Stores an option's value; the same option given again is a usage error.
+
+    The contract gives each option one value per run: a second ``--format`` would
+    otherwise silently win over the first.
+    """
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        given: set[str] = namespace.__dict__.setdefault("given_once", set())
+        if option_string is not None and self.dest in given:
+            parser.error(f"{option_string} is given more than once; it takes one value "
+                         f"per run")
+        given.add(self.dest)
+        setattr(namespace, self.dest, values)
+
+
 class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors on stderr and exit code 2, as the contract says."""
+    """argparse with usage errors on stderr and exit code 2, as the contract says, and
+    every single-valued option given at most once."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.register("action", None, _Once)
+        self.register("action", "store", _Once)
 
     def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {_cut_quoted(message)}\n")
+
+
+_QUOTED = re.compile(r"'[^']{120,}'|\"[^\"]{120,}\"")
+
+
+def _cut_quoted(message: str) -> str:
+    """argparse quotes the values it refuses whole: each is cut to a line, as the
+    problems of an input are (:func:`~mfa_sim.errors.cut_value`).
+
+    Examples
+    --------
+    >>> _cut_quoted(f"invalid choice: '{'x' * 1000}' (choose from 'text', 'json')")
+    "invalid choice: 'xxx...x… (1,000 characters)' (choose from 'text', 'json')"
+    """
+    return _QUOTED.sub(lambda found: f"{found[0][0]}{cut_value(found[0][1:-1])}{found[0][0]}",
+                       message)
 
 
 def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -219,6 +260,13 @@ def _positive(text: str) -> int:
     return value
 
 
+def _count(text: str) -> int:
+    value = _integer(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"{text!r} must be 0 or more")
+    return value
+
+
 def _integer(text: str) -> int:
     try:
         return int(text)
@@ -235,12 +283,20 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
+    reporting = _Parser(add_help=False)
+    reporting.add_argument(
+        "--max-problems", type=_count, default=SHOWN_PER_REASON, metavar="N",
+        help=f"list at most N problems of each reason when the input is refused "
+             f"(default {SHOWN_PER_REASON}; 0 lists all); every problem is still counted")
 
-    validate = commands.add_parser("validate", help="load and check a dataset folder")
+    def add_command(name: str, help: str) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[reporting], help=help)
+
+    validate = add_command("validate", help="load and check a dataset folder")
     validate.add_argument("dataset", help="folder with users.csv, accounts.csv, ...")
     validate.set_defaults(run=_validate)
 
-    audit = commands.add_parser("audit", help="the batch compliance audit")
+    audit = add_command("audit", help="the batch compliance audit")
     audit.add_argument("dataset", help="the dataset folder")
     audit.add_argument("--format", choices=AUDIT_FORMATS, default="text")
     audit.add_argument("--output", help="write the report to this file")
@@ -259,7 +315,7 @@ def build_parser() -> argparse.ArgumentParser:
                        help="no progress lines on standard error (shown only on a terminal)")
     audit.set_defaults(run=_audit)
 
-    simulate = commands.add_parser("simulate", help="run a scenario step by step")
+    simulate = add_command("simulate", help="run a scenario step by step")
     simulate.add_argument("dataset", help="the dataset folder")
     simulate.add_argument("scenario", help="the scenario file (YAML)")
     simulate.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
@@ -269,7 +325,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--seed", type=_integer, help="override the scenario's seed")
     simulate.set_defaults(run=_simulate)
 
-    graph = commands.add_parser(
+    graph = add_command(
         "graph", help="membership graph views (png, svg) and exports (graphml, gexf)")
     graph.add_argument("dataset", help="the dataset folder")
     focus = graph.add_mutually_exclusive_group()
@@ -283,25 +339,25 @@ def build_parser() -> argparse.ArgumentParser:
                        help="the file to write: .png, .svg, .graphml or .gexf")
     graph.set_defaults(run=_graph)
 
-    what_if = commands.add_parser(
+    what_if = add_command(
         "what-if", help="one-step what-ifs against the unchanged dataset")
     what_if.add_argument("dataset", help="the dataset folder")
-    what_if.add_argument("--disable-mfa", nargs="+", metavar="USER",
-                         help="what if this user disabled MFA")
-    what_if.add_argument("--enforce", nargs="+", metavar="ACCOUNT",
-                         help="what if this account switched enforcement on")
+    what_if.add_argument("--disable-mfa", nargs="+", action="extend", metavar="USER",
+                         help="what if this user disabled MFA (repeatable)")
+    what_if.add_argument("--enforce", nargs="+", action="extend", metavar="ACCOUNT",
+                         help="what if this account switched enforcement on (repeatable)")
     what_if.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
     what_if.add_argument("--output", help="write the report to this file")
     what_if.set_defaults(run=_what_if)
 
-    generate = commands.add_parser("generate", help="write a synthetic dataset")
+    generate = add_command("generate", help="write a synthetic dataset")
     generate.add_argument("--users", type=_positive, required=True, help="how many users")
     generate.add_argument("--seed", type=_integer, default=0, help="random seed (default 0)")
     generate.add_argument("--messy", action="store_true",
                           help="write it the way real exports look (BOM, CRLF, quoting, "
                                "aliases)")
     generate.add_argument("--output", required=True, help="a new or empty folder")
-    generate.set_defaults(run=_generate)
+    generate.set_defaults(run=_generate, output_kind="folder")
     return parser
 
 
@@ -320,13 +376,44 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     run: Callable[[argparse.Namespace, TextIO], int] = arguments.run
     arguments.err = err
     try:
+        check_outputs(_outputs(arguments), _inputs(arguments))
         return run(arguments, out)
     except InputError as error:
-        print(f"mfa-sim {arguments.command}: {error}", file=err)
+        print(f"mfa-sim {arguments.command}: "
+              f"{error.describe(arguments.max_problems, '--max-problems 0 lists them all')}",
+              file=err)
         return EXIT_BAD_INPUT
     except MfaSimError as error:
-        print(f"mfa-sim {arguments.command}: {error}", file=err)
+        print(f"mfa-sim {arguments.command}: {_cut_quoted(str(error))}", file=err)
         return EXIT_BAD_INPUT
+    except OSError as error:
+        # The paths were checked before the work began; a disk that fills up or a
+        # folder removed meanwhile still ends in a message, not a traceback.
+        where = f"{error.filename!r}: " if error.filename is not None else ""
+        print(f"mfa-sim {arguments.command}: {where}{error.strerror or error}", file=err)
+        return EXIT_BAD_INPUT
+
+
+def _outputs(arguments: argparse.Namespace) -> list[Output]:
+    """Every path the command will write."""
+    outputs = []
+    if getattr(arguments, "output", None) is not None:
+        outputs.append(Output("--output", arguments.output,
+                              getattr(arguments, "output_kind", "file")))
+    if getattr(arguments, "save_state", None) is not None:
+        outputs.append(Output("--save-state", arguments.save_state, "folder"))
+    return outputs
+
+
+def _inputs(arguments: argparse.Namespace) -> list[str]:
+    """Every file the command reads: the dataset's, the scenario, mutes and baseline."""
+    from mfa_sim.schema import dataset_files
+
+    dataset = getattr(arguments, "dataset", None)
+    files = [] if dataset is None else dataset_files(dataset)
+    files += [path for option in ("scenario", "mute", "baseline")
+              if (path := getattr(arguments, option, None)) is not None]
+    return files
 
 
 PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",

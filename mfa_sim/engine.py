@@ -13,7 +13,8 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
-from mfa_sim.actions import SECONDS_PER_UNIT, ActionName, Method
+from mfa_sim.actions import ActionName, Method
+from mfa_sim.clock import advance_seconds
 from mfa_sim.messages import describe
 from mfa_sim.outcome import Event, EventType, Outcome, Reason, Status
 from mfa_sim.plans import canonical_plan
@@ -211,9 +212,7 @@ def _change_plan(attempt: Attempt, transaction: Transaction) -> None:
 
 
 def _advance_time(attempt: Attempt, transaction: Transaction) -> None:
-    seconds = sum(float(attempt.args[unit]) * factor
-                  for unit, factor in SECONDS_PER_UNIT.items() if unit in attempt.args)
-    until = attempt.state.clock + timedelta(seconds=seconds)
+    until = attempt.state.clock + timedelta(seconds=advance_seconds(attempt.args))
     for item in transaction.take_due(until):
         transaction.set_clock(max(item.at, attempt.state.clock))
         item.effect(transaction)

@@ -7,6 +7,7 @@ misuse of the API and for bad input. Everything raised on purpose derives from
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
@@ -40,8 +41,12 @@ class ProblemReason(StrEnum):
     UNKNOWN_USER = "unknown_user"
     DUPLICATE_MEMBERSHIP = "duplicate_membership"
     DUPLICATE_INVITATION = "duplicate_invitation"
+    TOO_MANY_COLUMNS = "too_many_columns"
     NOT_A_DIRECTORY = "not_a_directory"
     DIRECTORY_NOT_EMPTY = "directory_not_empty"
+    # Where a command writes.
+    OUTPUT_NOT_WRITABLE = "output_not_writable"
+    OUTPUT_IS_INPUT = "output_is_input"
     # Scenario files and command-line values.
     INVALID_YAML = "invalid_yaml"
     INVALID_SCENARIO = "invalid_scenario"
@@ -63,6 +68,30 @@ class ProblemReason(StrEnum):
     INVALID_BASELINE = "invalid_baseline"
 
 
+VALUE_SHOWN = 80
+"""How many characters of an offending value a problem keeps: a screen's line."""
+_VALUE_KEPT_WHOLE = 120
+"""Values up to this length are kept whole; a longer one is cut to :data:`VALUE_SHOWN`
+(a cut value, ellipsis and length included, is never cut again)."""
+
+
+def cut_value(value: str) -> str:
+    """A value short enough to show, with an ellipsis and its full length if it was cut.
+
+    Examples
+    --------
+    >>> cut_value("maybe")
+    'maybe'
+    >>> cut_value("x" * 1_000_000)[-30:]
+    'xxxxxx… (1,000,000 characters)'
+    >>> cut_value(cut_value("x" * 1_000_000)) == cut_value("x" * 1_000_000)
+    True
+    """
+    if len(value) <= _VALUE_KEPT_WHOLE:
+        return value
+    return f"{value[:VALUE_SHOWN]}… ({len(value):,} characters)"
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One thing wrong with the input, located as precisely as the input allows.
@@ -77,7 +106,8 @@ class Problem:
     column
         The column concerned, or ``None``.
     value
-        The offending value as written, or ``None``.
+        The offending value as written, or ``None``. A value longer than a line is
+        kept cut (:func:`cut_value`): a 50 MB field makes a readable problem.
     reason
         A stable reason code.
     message
@@ -89,6 +119,9 @@ class Problem:
     ...             "not a boolean")
     >>> str(p)
     "users.csv:3: column mfa_enabled: 'maybe': not a boolean"
+    >>> len(Problem("users.csv", 3, "mfa_enabled", "y" * 10**6, ProblemReason.INVALID_BOOLEAN,
+    ...             "not a boolean").value)
+    104
     """
 
     file: str
@@ -97,6 +130,10 @@ class Problem:
     value: str | None
     reason: ProblemReason
     message: str
+
+    def __post_init__(self) -> None:
+        if self.value is not None and len(self.value) > _VALUE_KEPT_WHOLE:
+            object.__setattr__(self, "value", cut_value(self.value))
 
     def __str__(self) -> str:
         where = self.file if self.line is None else f"{self.file}:{self.line}"
@@ -116,8 +153,16 @@ class MfaSimError(Exception):
     """Base class of every exception mfa_sim raises on purpose."""
 
 
+SHOWN_PER_REASON = 20
+"""How many problems of one reason a message lists before it says how many more."""
+
+
 class InputError(MfaSimError):
     """Bad input: carries every problem found, not just the first.
+
+    Every problem is kept in :attr:`problems` (and :meth:`to_frame`); the message
+    lists at most :data:`SHOWN_PER_REASON` of each reason and counts the rest
+    (:meth:`describe` lists more).
 
     Examples
     --------
@@ -134,13 +179,45 @@ class InputError(MfaSimError):
         self.problems: tuple[Problem, ...] = tuple(problems)
         if not self.problems:
             raise ValueError("InputError needs at least one problem")
-        super().__init__(self._describe())
+        super().__init__(self.problems)
 
-    def _describe(self) -> str:
+    def __str__(self) -> str:
+        return self.describe(SHOWN_PER_REASON, "InputError.problems holds them all")
+
+    def describe(self, per_reason: int = SHOWN_PER_REASON,
+                 more_hint: str | None = None) -> str:
+        """The problems as lines of text, at most ``per_reason`` of each reason.
+
+        Parameters
+        ----------
+        per_reason
+            How many problems of one reason to list, in the order found; 0 lists all.
+        more_hint
+            Where the rest can be seen, said after each count of problems not listed.
+
+        Examples
+        --------
+        >>> err = InputError([Problem("u.csv", line, "mfa_enabled", "maybe",
+        ...                           ProblemReason.INVALID_BOOLEAN, "not a boolean")
+        ...                   for line in range(2, 6)])
+        >>> print(err.describe(2))
+        4 problems in the input:
+          u.csv:2: column mfa_enabled: 'maybe': not a boolean
+          u.csv:3: column mfa_enabled: 'maybe': not a boolean
+          ... and 2 more invalid_boolean problems
+        """
         count = len(self.problems)
         noun = "problem" if count == 1 else "problems"
-        lines = [f"{count} {noun} in the input:"]
-        lines.extend(f"  {p}" for p in self.problems)
+        lines = [f"{count:,} {noun} in the input:"]
+        listed: Counter[ProblemReason] = Counter()
+        for problem in self.problems:
+            listed[problem.reason] += 1
+            if not per_reason or listed[problem.reason] <= per_reason:
+                lines.append(f"  {problem}")
+        hint = "" if more_hint is None else f" ({more_hint})"
+        lines.extend(f"  ... and {seen - per_reason:,} more {reason.value} "
+                     f"{'problem' if seen - per_reason == 1 else 'problems'}{hint}"
+                     for reason, seen in listed.items() if per_reason and seen > per_reason)
         return "\n".join(lines)
 
     def to_frame(self) -> pd.DataFrame:

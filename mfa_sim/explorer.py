@@ -33,12 +33,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
 from mfa_sim.actions import ActionName, Method
+from mfa_sim.clock import DEFAULT_START
 from mfa_sim.dataset import Dataset
 from mfa_sim.errors import MfaSimError, UnknownIdError, UsageError
 from mfa_sim.outcome import Outcome
 from mfa_sim.plans import KNOWN_PLANS
 from mfa_sim.policy import Policy
-from mfa_sim.simulation import DEFAULT_START, Simulation
+from mfa_sim.simulation import Simulation
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -372,6 +372,10 @@ class GeneratedDataset:
         return f'<div class="mfa-sim">{table_html(["file", "rows"], rows)}</div>'
 
 
+MAX_USERS = 10_000_000
+"""The largest dataset generated: ten times the largest benchmark, a few GB to build."""
+
+
 def generate_dataset(
     directory: str | os.PathLike[str],
     users: int,
@@ -405,7 +409,7 @@ def generate_dataset(
     Raises
     ------
     UsageError
-        If ``users`` is below one or ``seed`` is negative.
+        If ``users`` is not from 1 to :data:`MAX_USERS` or ``seed`` is negative.
     InputError
         If ``directory`` is not a folder or is not empty.
 
@@ -417,8 +421,9 @@ def generate_dataset(
     >>> counts.users, counts.accounts
     (500, 200)
     """
-    if isinstance(users, bool) or not isinstance(users, int) or users < 1:
-        raise UsageError(f"users must be a whole number of at least 1, not {users!r}")
+    if isinstance(users, bool) or not isinstance(users, int) or not 1 <= users <= MAX_USERS:
+        raise UsageError(f"users must be a whole number of at least 1 and at most "
+                         f"{MAX_USERS:,}, not {users!r}")
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise UsageError(f"seed must be a non-negative whole number, not {seed!r}")
     folder = require_empty_folder(directory)

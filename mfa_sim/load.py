@@ -378,11 +378,17 @@ def _index_ids(readings: dict[str, _FileReading | None], table: str) -> _IdIndex
 
 
 def _group_by_user(users: _FileReading | None, index: _IdIndex | None) -> Grouping | None:
-    """The memberships grouped by the row of their user, when every one names a user."""
+    """The memberships grouped by the row of their user, when every one names a user
+    of a well-formed users file.
+
+    A record left out for a wrong field count still lends its id to the index (so that
+    a reference to it is not a second problem), but it has no row: the load will fail
+    with that problem, and nothing is grouped.
+    """
     from mfa_sim.lookups import Grouping
 
     rows = None if index is None else index.references.get(("memberships", "user_id"))
-    if users is None or rows is None or (rows < 0).any():
+    if users is None or users.text.malformed or rows is None or (rows < 0).any():
         return None
     return Grouping.build(rows, users.text.num_records)
 

@@ -28,6 +28,11 @@ if TYPE_CHECKING:
 
 BOM = b"\xef\xbb\xbf"
 
+BLANK_CHARACTERS = " \t\r\n"
+"""What a blank line may hold besides nothing at all: spaces and tabs that hand edits and
+spreadsheets leave behind (and its line end). Such a line is skipped like an empty one,
+outside a quoted value only: a quoted field of spaces is a value."""
+
 BLOCK_SIZE = 1 << 22
 """Bytes of a file Arrow parses at a time, each block on a core of its own; the
 columns of a file read in several blocks come in as many pieces."""
@@ -150,6 +155,10 @@ class SourceFile:
         return False
 
 
+MAX_COLUMNS = 16_384
+"""The most columns a dataset file may have: a spreadsheet's limit, far past any export."""
+
+
 def read_text_table(path: Path, file: str) -> TextTable | Problem:
     """Read one CSV file as text columns, or say why the whole file cannot be read.
 
@@ -184,6 +193,13 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
     if header_end is None:
         return Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                        "the file is empty: it has no header line")
+    if len(header) > MAX_COLUMNS:
+        # Arrow would build a column per name before any record is judged: refused
+        # here, a million-column header costs a second, not a minute.
+        return Problem(file, header_line, None, ",".join(header),
+                       ProblemReason.TOO_MANY_COLUMNS,
+                       f"the header has {len(header):,} columns; a file may have at most "
+                       f"{MAX_COLUMNS:,}, as many as a spreadsheet holds")
     table, wrong_counts = _read_records(source, header_end, len(header))
     if table is None:
         try:
@@ -197,6 +213,18 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
         problems.extend(_field_count_problems(file, source.whole(), header, malformed))
     return TextTable(file, header, table.num_rows, tuple(problems), tuple(malformed),
                      header_line, table.columns, source, header_lines)
+
+
+def is_blank_line(line: str) -> bool:
+    """Whether one line of a file, as written (quotes and all), is blank: nothing but
+    spaces and tabs. Every reader of the dataset's files skips the same lines.
+
+    Examples
+    --------
+    >>> is_blank_line(""), is_blank_line(" \\t\\r\\n"), is_blank_line('"  "')
+    (True, True, False)
+    """
+    return not line.strip(BLANK_CHARACTERS)
 
 
 def _decode(source: bytes) -> str:
@@ -237,7 +265,7 @@ def _header_extent(source: SourceFile,
         reader = csv.reader(lines())
         previous = 0
         for row in reader:
-            if row:
+            if row and not _blank_record(row, reader.line_num - previous, consumed[-1]):
                 offset = len("".join(consumed[: reader.line_num]).encode("utf-8"))
                 if offset == len(text_head.encode("utf-8")) < source.size:
                     break  # the header may go on past the head
@@ -275,8 +303,10 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table 
     names = [f"c{i}" for i in range(width)]
     wrong: list[int] = []
 
-    def skip(_row: object) -> str:
-        wrong.append(1)
+    def skip(row: pacsv.InvalidRow) -> str:
+        # Arrow skips only empty lines; a line of spaces reaches here as one field.
+        if row.actual_columns != 1 or not is_blank_line(row.text):
+            wrong.append(1)
         return "skip"
 
     if start >= source.size:
@@ -365,14 +395,21 @@ def _scan_records(text: str, width: int) -> tuple[list[int], list[tuple[int, lis
     """
     starts: list[int] = []
     wrong: list[tuple[int, list[str]]] = []
+    last_line = [""]
+
+    def lines() -> Iterator[str]:
+        for line in io.StringIO(text, newline=""):
+            last_line[0] = line
+            yield line
+
     with _unlimited_fields():
-        reader = csv.reader(io.StringIO(text, newline=""))
+        reader = csv.reader(lines())
         previous_end = 0
         seen_header = False
         for row in reader:
             start = previous_end + 1
             previous_end = reader.line_num
-            if not row:
+            if not row or _blank_record(row, previous_end - start + 1, last_line[0]):
                 continue
             if not seen_header:
                 seen_header = True
@@ -382,6 +419,13 @@ def _scan_records(text: str, width: int) -> tuple[list[int], list[tuple[int, lis
             else:
                 wrong.append((start, row))
     return starts, wrong
+
+
+def _blank_record(row: Sequence[str], lines: int, last_line: str) -> bool:
+    """Whether a record the csv module read is a blank line: one field from one line
+    of nothing but spaces and tabs (the line as written tells a quoted field of spaces
+    from a blank line)."""
+    return len(row) == 1 and lines == 1 and is_blank_line(last_line)
 
 
 def _field_count_problems(file: str, source: bytes, header: Sequence[str],

@@ -14,11 +14,10 @@ is refused as bad input, never constructed.
 
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Callable, Collection, Hashable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
 
@@ -26,9 +25,17 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from mfa_sim.actions import ACTIONS, SECONDS_PER_UNIT, ActionName, ActionSpec, ArgKind, Method
-from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
+from mfa_sim.actions import ACTIONS, ActionName, ActionSpec, ArgKind, Method
+from mfa_sim.clock import (
+    DEFAULT_START,
+    EARLIEST_START,
+    advance_seconds,
+    is_finite_number,
+    shifted,
+)
+from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.input_files import compose_yaml, read_text
+from mfa_sim.outcome import iso
 from mfa_sim.parsing import parse_time
 from mfa_sim.plans import KNOWN_PLANS, canonical_plan
 from mfa_sim.roles import ROLE_SPELLINGS, parse_role
@@ -37,13 +44,9 @@ if TYPE_CHECKING:
     from mfa_sim.dataset import Dataset
 
 DEFAULT_POLICY: Final = "dnsimple"
-DEFAULT_START: Final = datetime(2026, 1, 1, tzinfo=UTC)
 DEFAULT_SEED: Final = 0
 SCENARIO_KEYS: Final = ("name", "policy", "start", "seed", "steps")
 """The keys a scenario file may have, in the order they are usually written."""
-
-EARLIEST_START: Final = datetime(1970, 1, 1, tzinfo=UTC)
-"""TOTP counts time from the Unix epoch, so the simulation clock cannot start before it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,7 +118,7 @@ class Scenario:
 
     def __repr__(self) -> str:
         name = "" if self.name is None else f" {self.name!r}"
-        start = self.start.isoformat().removesuffix("+00:00") + "Z"
+        start = iso(self.start)
         return (f"<Scenario{name}: {len(self.steps)} steps under {self.policy}, "
                 f"from {start}, seed {self.seed}>")
 
@@ -127,7 +130,7 @@ class Scenario:
         rows = [[number_cell(step.number), f"<td><code>{escape(step.action.value)}</code></td>",
                  text_cell(", ".join(f"{key}={value}" for key, value in step.args.items()))]
                 for step in self.steps]
-        start = self.start.isoformat().removesuffix("+00:00") + "Z"
+        start = iso(self.start)
         title = escape(self.name or "Scenario")
         where = f" from <code>{escape(self.source)}</code>" if self.source else ""
         return (f'<div class="mfa-sim"><p><strong>{title}</strong>{where}: policy '
@@ -247,8 +250,10 @@ def parse_scenario(
       <scenario>:3: column account: 'a_x': step 1 (invite): no account has the id 'a_x'
       <scenario>:4: column method: 'sms': step 2 (enable_mfa): unknown MFA method 'sms'; ...
     """
-    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int)):
-        raise UsageError(f"seed must be an integer, not {type(seed).__name__}")
+    if seed is not None:
+        from mfa_sim.totp import check_seed
+
+        check_seed(seed)
     checker = _Checker(source, dataset, policies)
     try:
         scenario = checker.scenario(compose_yaml(text, source, "scenario"))
@@ -331,7 +336,13 @@ class _Checker:
         """User ids signed up so far, with the step that signed each up."""
         self._signed_up_emails: dict[str, int] = {}
         self._clock: datetime | None = DEFAULT_START
-        """The simulation clock as the steps move it, or ``None`` once it is unknown."""
+        """The simulation clock as the steps move it, or ``None`` once a step has moved it
+        past the end of time (that step is reported). A step with a problem of its own
+        moves it by nothing: no duration is negative, so the clock is then a bound below
+        the one the fixed file will have, and every step past the end of time from it is
+        past the end whatever the fix."""
+        self._clock_exact = True
+        """Whether ``_clock`` is the clock itself, not only a bound below it."""
 
     def problem(self, node: Node | None, column: str | None, reason: ProblemReason,
                 message: str, *, value: str | None = None, as_written: bool = True) -> None:
@@ -441,7 +452,10 @@ class _Checker:
         entries = self.entries(root)
         # The clock is known before the steps are read, wherever `start` is written.
         if "start" in entries:
-            self._clock = self.start(entries["start"][1], report=False)
+            known = self.start(entries["start"][1], report=False)
+            # A start with a problem of its own is at least the earliest there is.
+            self._clock = EARLIEST_START if known is None else known
+            self._clock_exact = known is not None
         for key, (key_node, value_node) in entries.items():
             if key == "name":
                 name = self.name(value_node)
@@ -498,7 +512,8 @@ class _Checker:
         if moment is None:
             if report:
                 self.problem(node, "start", ProblemReason.INVALID_TIME,
-                             "start is not an ISO 8601 time (e.g. 2026-01-31T09:30:00Z)")
+                             "start is not an ISO 8601 time in the years 1970 to 9999 "
+                             "(e.g. 2026-01-31T09:30:00Z)")
             return None
         if moment < EARLIEST_START:
             if report:
@@ -525,8 +540,15 @@ class _Checker:
                          f"steps must be a list of actions (`- enforce_mfa: {{account: ...}}`), "
                          f"not {_kind(node)}")
             return ()
-        steps = (self.step(number, item) for number, item in enumerate(node.value, start=1))
-        return tuple(step for step in steps if step is not None)
+        steps = []
+        for number, item in enumerate(node.value, start=1):
+            step = self.step(number, item)
+            if step is not None:
+                steps.append(step)
+            elif _action_named(item) in (None, ActionName.ADVANCE_TIME):
+                # It may have been meant to move the clock, by an amount not known yet.
+                self._clock_exact = False
+        return tuple(steps)
 
     # -- one step ----------------------------------------------------------------------
 
@@ -616,35 +638,38 @@ class _Checker:
                 valid = False
                 continue
             values[arg.name] = value
-        self.after(spec, number, entries, values)
+        self.after(spec, number, entries, values, valid=valid)
         return values if valid else None
 
     def after(self, spec: ActionSpec, number: int, entries: _Entries,
-              values: dict[str, Any]) -> None:
-        """What a step changes for the steps after it: the users and the clock."""
+              values: dict[str, Any], *, valid: bool) -> None:
+        """What a step changes for the steps after it: the users and the clock.
+
+        A step with a problem still signs up its user and email, so that later steps
+        naming them are not refused as well; it moves the clock by nothing.
+        """
         label = f"step {number} ({spec.name.value})"
         if spec.name is ActionName.SIGN_UP:
             if "user" in values:
                 self._signed_up[values["user"]] = number
             if "email" in values:
                 self._signed_up_emails[_email_key(values["email"])] = number
-        elif spec.name is ActionName.ADVANCE_TIME:
-            units = [unit for unit in spec.one_of if unit in values]
-            if self._clock is not None and len(units) == 1:
-                unit = units[0]
-                try:
-                    self._clock += timedelta(seconds=values[unit] * SECONDS_PER_UNIT[unit])
-                except OverflowError:
-                    self.problem(entries[unit][1], unit, ProblemReason.INVALID_VALUE,
-                                 f"{label}: this moves the clock past the year 9999")
-                    self._clock = None
-            elif len(units) != 1:
-                self._clock = None
+        elif spec.name is ActionName.ADVANCE_TIME and valid and self._clock is not None:
+            [unit] = [unit for unit in spec.one_of if unit in values]
+            moved = shifted(self._clock, advance_seconds(values))
+            if moved is None:
+                stands = iso(self._clock) if self._clock_exact else f"{iso(self._clock)} or later"
+                self.problem(entries[unit][1], unit, ProblemReason.INVALID_VALUE,
+                             f"{label}: this moves the clock past the year 9999, from "
+                             f"{stands}")
+            self._clock = moved
         elif (spec.name is ActionName.ENABLE_MFA and "clock_skew" in values
               and values.get("method", Method.TOTP) == Method.TOTP
               and self._clock is not None):
-            user_clock = _shifted(self._clock, values["clock_skew"])
-            if user_clock is None or user_clock < EARLIEST_START:
+            skew = values["clock_skew"]
+            # From a bound below the clock, a user's clock past 9999 is past it whatever
+            # the clock; one before 1970 is known only from the clock itself.
+            if shifted(self._clock, skew) is None and (self._clock_exact or skew > 0):
                 self.problem(entries["clock_skew"][1], "clock_skew",
                              ProblemReason.INVALID_VALUE,
                              f"{label}: this puts the user's clock outside the years "
@@ -734,7 +759,7 @@ class _Checker:
             self.problem(node, name, ProblemReason.INVALID_VALUE,
                          f"{label}: {message}, not {_kind(node)}{hint}")
             return False
-        if not math.isfinite(value):
+        if not is_finite_number(value):
             self.problem(node, name, ProblemReason.INVALID_VALUE,
                          f"{label}: {name} must be a finite number")
             return False
@@ -746,6 +771,15 @@ class _Checker:
 
 
 # --- small helpers -----------------------------------------------------------------------
+
+
+def _action_named(node: Node) -> ActionName | None:
+    """The known action a step names, if the step is a one-key mapping naming one."""
+    if _is_mapping(node) and len(node.value) == 1:
+        key = node.value[0][0]
+        if isinstance(key, ScalarNode) and key.tag == _STR and key.value in ACTIONS:
+            return ActionName(key.value)
+    return None
 
 
 def _short_tag(tag: str) -> str:
@@ -810,18 +844,16 @@ def _timestamp(node: ScalarNode) -> datetime | None:
         value = SafeConstructor().construct_object(node)
     except (yaml.YAMLError, ValueError, OverflowError):
         return None
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
     if isinstance(value, datetime):
-        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        try:
+            return value.astimezone(UTC)
+        except OverflowError:  # late on 9999-12-31 in a zone west of UTC
+            return None
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC)
     return None
-
-
-def _shifted(clock: datetime, seconds: float) -> datetime | None:
-    try:
-        return clock + timedelta(seconds=seconds)
-    except OverflowError:
-        return None
 
 
 def _looks_numeric(text: str) -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import Enum
 
@@ -101,3 +102,14 @@ INVITATIONS = FileSchema("invitations", False, (
 
 SCHEMAS: tuple[FileSchema, ...] = (USERS, ACCOUNTS, MEMBERSHIPS, INVITATIONS)
 """The files in the order they are read, checked and reported."""
+
+
+def dataset_files(folder: str | os.PathLike[str]) -> list[str]:
+    """The paths of a dataset folder's files, whether or not each is there.
+
+    Examples
+    --------
+    >>> dataset_files("datasets/example")[0]
+    'datasets/example/users.csv'
+    """
+    return [os.path.join(folder, schema.file) for schema in SCHEMAS]

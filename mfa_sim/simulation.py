@@ -18,10 +18,17 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.actions import ACTIONS, ActionName, ArgKind
+from mfa_sim.actions import ACTIONS, ActionName, ArgKind, Method
+from mfa_sim.clock import (
+    DEFAULT_START,
+    EARLIEST_START,
+    advance_seconds,
+    is_finite_number,
+    shifted,
+)
 from mfa_sim.engine import Engine
 from mfa_sim.errors import UnknownIdError, UsageError
-from mfa_sim.outcome import Outcome
+from mfa_sim.outcome import Outcome, iso
 from mfa_sim.policy import POLICIES, Policy
 from mfa_sim.run import Run
 from mfa_sim.state import State
@@ -31,8 +38,6 @@ if TYPE_CHECKING:
 
     from mfa_sim.dataset import Dataset
     from mfa_sim.scenario import Scenario
-
-DEFAULT_START = datetime(2026, 1, 1, tzinfo=UTC)
 
 
 def resolve_policy(policy: str | Policy) -> Policy:
@@ -66,15 +71,32 @@ class Simulation:
     policy
         A policy or its name (default ``dnsimple``).
     start
-        The clock at the start (default 2026-01-01T00:00:00Z).
+        The clock at the start (default 2026-01-01T00:00:00Z; one without a zone is
+        UTC, as in a scenario file), from 1970 on.
     seed
-        Makes TOTP material reproducible.
+        Makes TOTP material reproducible: an integer of any size.
+
+    Raises
+    ------
+    UsageError
+        For a start that is no time or before 1970, or a seed that is no integer.
+
+    Examples
+    --------
+    >>> import mfa_sim
+    >>> Simulation(mfa_sim.load_dataset("datasets/example"), start=datetime(1969, 7, 20))
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.UsageError: start must be at or after 1970-01-01T00:00:00Z, ...
     """
 
     def __init__(self, dataset: Dataset, policy: str | Policy = "dnsimple",
                  start: datetime = DEFAULT_START, seed: int = 0) -> None:
+        from mfa_sim.totp import check_seed
+
+        check_seed(seed)
         self.engine = Engine(resolve_policy(policy), seed)
-        self._states: list[State] = [State.start(dataset, start)]
+        self._states: list[State] = [State.start(dataset, _start(start))]
         self._outcomes: list[Outcome] = []
 
     # -- where the simulation stands ---------------------------------------------------------
@@ -232,31 +254,54 @@ class Simulation:
     # -- checks ------------------------------------------------------------------------------
 
     def _check(self, action: str | ActionName, args: dict[str, Any]) -> ActionName:
+        """Refuse a step a scenario file could not hold either, naming every problem of
+        it at once: :class:`UnknownIdError` if unknown ids are all there is, else
+        :class:`UsageError`."""
         try:
             name = ActionName(action)
         except ValueError:
             raise UsageError(f"unknown action {action!r}; actions: "
                              f"{', '.join(ACTIONS)}") from None
         spec = ACTIONS[name]
-        for given in args:
-            if spec.arg(given) is None:
-                raise UsageError(f"{name.value} takes no argument {given!r}")
+        problems = [f"{name.value} takes no argument {given!r}"
+                    for given in args if spec.arg(given) is None]
+        unknown_ids: list[str] = []
         for arg in spec.args:
             if arg.required and arg.name not in args:
-                raise UsageError(f"{name.value} needs the argument {arg.name!r}")
+                problems.append(f"{name.value} needs the argument {arg.name!r}")
             value = args.get(arg.name)
             if value is None:
                 continue
-            _check_value(name, arg.name, arg.kind, value)
-            if arg.kind is ArgKind.ACCOUNT:
-                self.state.dataset.lookups.account_row(value)
+            problem = _value_problem(name, arg.name, arg.kind, value)
+            if problem is not None:
+                problems.append(problem)
+            elif arg.kind is ArgKind.ACCOUNT and value not in \
+                    self.state.dataset.lookups.account_rows:
+                unknown_ids.append(f"no account has the id {value!r}")
             elif arg.kind is ArgKind.USER and not self.state.has_user(value):
-                raise UnknownIdError(f"no user has the id {value!r}")
+                unknown_ids.append(f"no user has the id {value!r}")
             elif arg.kind is ArgKind.NEW_USER and self.state.has_user(value):
-                raise UsageError(f"a user already has the id {value!r}")
+                problems.append(f"a user already has the id {value!r}")
         if spec.one_of and sum(unit in args for unit in spec.one_of) != 1:
-            raise UsageError(f"{name.value} takes exactly one of {', '.join(spec.one_of)}")
+            problems.append(f"{name.value} takes exactly one of {', '.join(spec.one_of)}")
+        if not problems:
+            problems.extend(self._clock_problems(name, args))
+        if problems:
+            raise UsageError("; ".join(problems + unknown_ids))
+        if unknown_ids:
+            raise UnknownIdError("; ".join(unknown_ids))
         return name
+
+    def _clock_problems(self, name: ActionName, args: dict[str, Any]) -> list[str]:
+        """Where a step would take a clock outside the years 1970 to 9999."""
+        clock = self.state.clock
+        if name is ActionName.ADVANCE_TIME and shifted(clock, advance_seconds(args)) is None:
+            return [f"advance_time: this moves the clock past the year 9999, from {iso(clock)}"]
+        if name is ActionName.ENABLE_MFA and args.get("method", Method.TOTP) == Method.TOTP \
+                and shifted(clock, args.get("clock_skew", 0)) is None:
+            return ["enable_mfa: clock_skew puts the user's clock outside the years 1970 to "
+                    "9999, where TOTP codes exist"]
+        return []
 
     def __repr__(self) -> str:
         return (f"<Simulation under {self.policy.name}: {len(self._outcomes)} steps, "
@@ -291,25 +336,37 @@ def what_ifs(dataset: Dataset, questions: Iterable[tuple[str, dict[str, Any]]],
                name="what-ifs, each against the unchanged dataset")
 
 
-def _check_value(action: ActionName, name: str, kind: ArgKind, value: Any) -> None:
-    """Refuse what a scenario file could not say either: the same checks, as misuse."""
-    import math
+def _start(start: Any) -> datetime:
+    """The start of a simulation in UTC, refused as a scenario's ``start`` would be."""
+    if not isinstance(start, datetime):
+        raise UsageError(f"start must be a datetime, not {type(start).__name__}")
+    try:
+        moment = start.replace(tzinfo=UTC) if start.utcoffset() is None \
+            else start.astimezone(UTC)
+    except OverflowError:
+        raise UsageError(f"start must be before the year 10000 in UTC, not "
+                         f"{start.isoformat()}") from None
+    if moment < EARLIEST_START:
+        raise UsageError(f"start must be at or after {iso(EARLIEST_START)}, where TOTP time "
+                         f"begins, not {iso(moment)}")
+    return moment
 
+
+def _value_problem(action: ActionName, name: str, kind: ArgKind, value: Any) -> str | None:
+    """What a scenario file could not say either: the same checks, as misuse."""
     from mfa_sim.scenario import VALUE_CHECKS
 
     if kind in (ArgKind.SECONDS, ArgKind.DURATION):
-        if isinstance(value, bool) or not isinstance(value, int | float) \
-                or not math.isfinite(value):
-            raise UsageError(f"{action.value}: {name} must be a finite number, not {value!r}")
+        if not is_finite_number(value):
+            return f"{action.value}: {name} must be a finite number, not {value!r}"
         if kind is ArgKind.DURATION and value < 0:
-            raise UsageError(f"{action.value}: {name} must not be negative")
-        return
+            return f"{action.value}: {name} must not be negative"
+        return None
     if not isinstance(value, str):
-        raise UsageError(f"{action.value}: {name} must be text, not {value!r}")
+        return f"{action.value}: {name} must be text, not {value!r}"
     check = VALUE_CHECKS.get(kind)
     verdict = None if check is None else check(value)
-    if verdict is not None:
-        raise UsageError(f"{action.value}: {verdict[1]}")
+    return None if verdict is None else f"{action.value}: {verdict[1]}"
 
 
 def _given(**args: Any) -> dict[str, Any]:

@@ -38,6 +38,7 @@ from typing import Any, Literal, NoReturn, Self
 import pyotp
 
 from mfa_sim.actions import Method
+from mfa_sim.clock import END_OF_TIME
 from mfa_sim.errors import UsageError
 
 STEP_SECONDS = 30
@@ -76,9 +77,23 @@ _EPOCH_SECONDS_LIMIT = 253402300800
 # --- deriving the material -------------------------------------------------------------
 
 
-def _check_material_args(seed: int, user: str, enrolment: int) -> None:
+def check_seed(seed: object) -> None:
+    """Refuse a seed that is not an integer (of any size, either sign).
+
+    Examples
+    --------
+    >>> check_seed(-10**400)
+    >>> check_seed(True)
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.UsageError: seed must be an integer, not bool
+    """
     if isinstance(seed, bool) or not isinstance(seed, int):
         raise UsageError(f"seed must be an integer, not {type(seed).__name__}")
+
+
+def _check_material_args(seed: int, user: str, enrolment: int) -> None:
+    check_seed(seed)
     if not isinstance(user, str) or not user:
         raise UsageError("user must be a non-empty user id")
     if isinstance(enrolment, bool) or not isinstance(enrolment, int) or enrolment < 1:
@@ -156,6 +171,10 @@ def _unix_seconds(at: datetime | float, name: str) -> float:
         if at.tzinfo is None or at.utcoffset() is None:
             raise UsageError(f"{name} must be timezone-aware, e.g. datetime(..., tzinfo=UTC)")
         seconds = at.timestamp()
+        if seconds >= _EPOCH_SECONDS_LIMIT and at <= END_OF_TIME:
+            # The last microseconds of 9999 round up to the limit as a float; they are
+            # still in 9999.
+            seconds = math.nextafter(_EPOCH_SECONDS_LIMIT, 0)
     elif isinstance(at, int | float) and not isinstance(at, bool):
         seconds = float(at)
     else:
@@ -353,8 +372,7 @@ class Authenticator:
     seed: int
 
     def __post_init__(self) -> None:
-        if isinstance(self.seed, bool) or not isinstance(self.seed, int):
-            raise UsageError(f"seed must be an integer, not {type(self.seed).__name__}")
+        check_seed(self.seed)
 
     def enrol(
         self,

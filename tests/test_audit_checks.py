@@ -1,5 +1,6 @@
-"""The audit's checks (contract §4, plus ``managers_all_without_mfa`` and
-``invitation_stale``), each found and not found on small crafted datasets.
+"""The audit's checks (contract §4, plus ``managers_all_without_mfa``,
+``invitation_stale``, ``seats_exceeded`` and ``invitation_for_member``), each found and
+not found on small crafted datasets.
 
 Every expected finding below is worked out by hand from the contract and the
 dataset written next to it, never copied from a run of the audit. A finding is
@@ -31,15 +32,18 @@ INVITATION = "invitation_blocked"
 READY = "enforcement_ready"
 MANAGERS = "managers_all_without_mfa"
 STALE = "invitation_stale"
+SEATS = "seats_exceeded"
+FOR_MEMBER = "invitation_for_member"
 
 
 def audit_of(make_dataset: MakeDataset, users: str, accounts: str, memberships: str = "",
-             invitations: str | None = None, *, as_of: datetime = AS_OF) -> AuditResult:
+             invitations: str | None = None, *, as_of: datetime = AS_OF,
+             account_columns: str = "account_id,plan,mfa_enforced") -> AuditResult:
     """Audit a dataset written from CSV bodies (headers are added here, except for
     ``invitations``, given whole or left out)."""
     folder = make_dataset({
         "users.csv": "user_id,email,mfa_enabled\n" + users,
-        "accounts.csv": "account_id,plan,mfa_enforced\n" + accounts,
+        "accounts.csv": account_columns + "\n" + accounts,
         "memberships.csv": "account_id,user_id,role\n" + memberships,
         "invitations.csv": invitations,
     }, base=False)
@@ -73,6 +77,8 @@ def test_check_table_is_the_contracts_in_its_order_then_ours() -> None:
         (READY, LOW),
         (MANAGERS, HIGH),
         (STALE, INFO),
+        (SEATS, LOW),
+        (FOR_MEMBER, LOW),
     ]
 
 
@@ -118,7 +124,8 @@ def worked(make_dataset: MakeDataset) -> AuditResult:
 def test_worked_example_every_finding_in_report_order(worked: AuditResult) -> None:
     # a1 and a10 enforce; a2 (business) and b1 (teams, empty) are eligible and do not;
     # a10 is personal. u3's MFA is unknown. As of 2026-01-10 an invitation is stale
-    # when sent before 2025-12-11.
+    # when sent before 2025-12-11. BOB@ is u2's address and u2 is a member of a1, eve@
+    # is u10's and u10 a member of a2: invitations for members, never blocked ones.
     assert found(worked) == [
         (MEMBER_IN_ENFORCING, HIGH, "a1", "u2", None),
         (MEMBER_IN_ENFORCING, HIGH, "a1", "u3", None),
@@ -130,26 +137,27 @@ def test_worked_example_every_finding_in_report_order(worked: AuditResult) -> No
         (BLOCKED_BY_MEMBER, MEDIUM, "a2", "u3", None),
         (UNKNOWN, MEDIUM, None, "u3", None),
         (NO_ADMIN, MEDIUM, "b1", None, None),
-        (INVITATION, LOW, "a1", "u2", "BOB@x.example"),   # matched case-insensitively
         (INVITATION, LOW, "a1", None, "zed@x.example"),   # nobody has this address
         (READY, LOW, "b1", None, None),                  # empty: vacuously ready
         (MANAGERS, HIGH, "a10", None, None),
         (STALE, INFO, "a1", None, "dan@x.example"),
         (STALE, INFO, "a2", None, "eve@x.example"),
+        (FOR_MEMBER, LOW, "a1", "u2", "BOB@x.example"),  # matched case-insensitively
+        (FOR_MEMBER, LOW, "a2", "u10", "eve@x.example"),
     ]
 
 
 def test_worked_example_summary_counts_all_five_severities(worked: AuditResult) -> None:
     assert worked.summary() == {
         "users": 5, "accounts": 4, "memberships": 7,
-        "findings": {"critical": 0, "high": 6, "medium": 5, "low": 3, "info": 2},
+        "findings": {"critical": 0, "high": 6, "medium": 5, "low": 4, "info": 2},
     }
     assert list(worked.summary()) == ["users", "accounts", "memberships", "findings"]
     assert list(worked.by_severity) == ["critical", "high", "medium", "low", "info"]
 
 
 @pytest.mark.parametrize(("fail_on", "expected"), [
-    ("critical", 0), ("high", 6), ("medium", 11), ("low", 14), ("info", 16),
+    ("critical", 0), ("high", 6), ("medium", 11), ("low", 15), ("info", 17),
 ])
 def test_failing_counts_findings_at_or_above(worked: AuditResult, fail_on: str,
                                              expected: int) -> None:
@@ -172,9 +180,10 @@ def test_worked_example_accounts_table(worked: AuditResult) -> None:
 
 
 def test_no_finding_for_a_fully_compliant_enforcing_account(make_dataset: MakeDataset) -> None:
-    result = audit_of(make_dataset, "u1,ann@x.example,true\nu2,bob@x.example,yes\n",
+    result = audit_of(make_dataset, "u1,ann@x.example,true\nu2,bob@x.example,yes\n"
+                      "u3,cat@x.example,true\n",
                       "a1,enterprise,true\n", "a1,u1,owner\na1,u2,member\n",
-                      "account_id,email,invited_at\na1,bob@x.example,2026-01-09T00:00:00Z\n")
+                      "account_id,email,invited_at\na1,cat@x.example,2026-01-09T00:00:00Z\n")
     assert found(result) == []
     assert result.by_severity == {"critical": 0, "high": 0, "medium": 0, "low": 0, "info": 0}
 
@@ -371,8 +380,8 @@ def test_invitation_blocked_one_per_invitation(make_dataset: MakeDataset) -> Non
 
 def test_invitation_blocked_matches_an_email_with_surrounding_spaces(
         make_dataset: MakeDataset) -> None:
-    result = audit_of(make_dataset, "off,Off@X.example,false\n", "E,teams,true\n",
-                      "E,off,owner\n",
+    result = audit_of(make_dataset, "own,own@x.example,true\noff,Off@X.example,false\n",
+                      "E,teams,true\n", "E,own,owner\n",
                       'account_id,email\nE," off@x.EXAMPLE "\n')
     [(check, severity, account, user, email)] = found(result, INVITATION)
     assert (check, severity, account, user) == (INVITATION, LOW, "E", "off")
@@ -506,21 +515,150 @@ def test_invitation_stale_not_found_earlier(make_dataset: MakeDataset) -> None:
     assert found(result, STALE) == []
 
 
+# -- seats_exceeded --------------------------------------------------------------------
+
+SEATED = "account_id,plan,mfa_enforced,seats"
+
+
+def test_seats_exceeded_when_members_and_pending_invitations_pass_the_seats(
+        make_dataset: MakeDataset) -> None:
+    # Every account is managed by 'on' (with MFA); only seats and their takers vary.
+    result = audit_of(
+        make_dataset,
+        "on,on@x.example,true\nm1,m1@x.example,true\nm2,m2@x.example,true\n",
+        "over,teams,false,2\n"      # 2 members + 1 invitation = 3 > 2: found
+        "full,teams,false,3\n"      # 2 members + 1 invitation = 3, not over 3
+        "open,teams,false,\n"       # unlimited: never over
+        "crowd,teams,false,1\n"     # 2 members alone are over 1: found
+        "none,teams,true,0\n",      # 1 member + 1 invitation awaiting MFA over 0: found
+        "over,on,owner\nover,m1,member\nfull,on,owner\nfull,m1,member\n"
+        "open,on,owner\nopen,m1,member\ncrowd,on,owner\ncrowd,m1,member\nnone,on,owner\n",
+        "account_id,email,status\n"
+        "over,x@x.example,pending\nfull,x@x.example,pending\n"
+        "open,x@x.example,pending\nopen,y@x.example,pending\nopen,z@x.example,pending\n"
+        "none,m2@x.example,awaiting_mfa\n",
+        account_columns=SEATED)
+    assert found(result, SEATS) == [
+        (SEATS, LOW, "crowd", None, None),
+        (SEATS, LOW, "none", None, None),
+        (SEATS, LOW, "over", None, None),
+    ]
+
+
+def test_seats_exceeded_says_members_pending_invitations_and_seats(
+        make_dataset: MakeDataset) -> None:
+    result = audit_of(
+        make_dataset, "on,on@x.example,true\nm1,m1@x.example,true\n",
+        "a1,teams,false,2\nb1,teams,false,0\n", "a1,on,owner\na1,m1,member\nb1,on,owner\n",
+        "account_id,email\na1,x@x.example\n", account_columns=SEATED)
+    said = {f["account"]: (f["message"], f["remediation"])
+            for f in result.findings.to_pylist() if f["check"] == SEATS}
+    assert said == {
+        "a1": ("a1 has 2 members and 1 pending invitation but only 2 seats: members and "
+               "pending invitations both take a seat.",
+               "Cancel invitations or remove members of a1, or raise its seats to 3; until "
+               "then every new invitation is refused."),
+        "b1": ("b1 has 1 member and 0 pending invitations but only 0 seats: members and "
+               "pending invitations both take a seat.",
+               "Cancel invitations or remove members of b1, or raise its seats to 1; until "
+               "then every new invitation is refused."),
+    }
+
+
+def test_seats_exceeded_counts_an_invitation_for_a_member_as_the_engine_does(
+        make_dataset: MakeDataset) -> None:
+    # The owner and an invitation for that owner take two seats. With two, the account
+    # is full, not over: the engine refuses one more invitation (no_seats), which it
+    # would not if the owner's invitation took none. With one, it is over.
+    def dataset(seats: int) -> mfa_sim.Dataset:
+        return mfa_sim.load_dataset(make_dataset({
+            "users.csv": "user_id,email,mfa_enabled\non,on@x.example,true\n",
+            "accounts.csv": f"{SEATED}\na1,teams,false,{seats}\n",
+            "memberships.csv": "account_id,user_id,role\na1,on,owner\n",
+            "invitations.csv": "account_id,email\na1,on@x.example\n"}, base=False))
+
+    full = dataset(2)
+    assert found(mfa_sim.audit(full, as_of=AS_OF), SEATS) == []
+    refused = mfa_sim.Simulation(full).invite("a1", "new@x.example")
+    assert (refused.status.value, refused.reason and refused.reason.value) == (
+        "rejected", "no_seats")
+    assert found(mfa_sim.audit(dataset(1), as_of=AS_OF), SEATS) == [
+        (SEATS, LOW, "a1", None, None)]
+
+
+def test_seats_exceeded_not_found_without_a_seats_column(make_dataset: MakeDataset) -> None:
+    result = audit_of(make_dataset, "on,on@x.example,true\n", "a1,teams,false\n",
+                      "a1,on,owner\n", "account_id,email\na1,x@x.example\na1,y@x.example\n")
+    assert found(result, SEATS) == []
+
+
+# -- invitation_for_member -------------------------------------------------------------
+
+
+def test_invitation_for_member_one_per_invitation_with_the_members_id(
+        make_dataset: MakeDataset) -> None:
+    result = audit_of(
+        make_dataset,
+        "on,on@x.example,true\noff,off@x.example,false\nout,out@x.example,false\n",
+        "E,teams,true\nN,teams,false\n",
+        "E,on,owner\nE,off,member\nN,on,owner\n",
+        "account_id,email\n"
+        "E,OFF@X.example\n"     # off is a member of E: matched whatever the case
+        "N,on@x.example\n"      # on is a member (owner) of N, which does not enforce
+        "N,off@x.example\n"     # off is a member of E, not of N: no finding
+        "E,out@x.example\n")    # out is a member of nothing: blocked, not this
+    assert found(result, FOR_MEMBER) == [
+        (FOR_MEMBER, LOW, "E", "off", "OFF@X.example"),
+        (FOR_MEMBER, LOW, "N", "on", "on@x.example"),
+    ]
+    assert messages(result, FOR_MEMBER)[("E", "off")] == (
+        "OFF@X.example is invited to E, but it is the email of off, who is a member "
+        "already.")
+
+
+def test_invitation_for_member_is_not_also_invitation_blocked(
+        make_dataset: MakeDataset) -> None:
+    # off lacks MFA, is a member of the enforcing E and is invited to it: the invitation
+    # can never be accepted (already_member), MFA or not. Only invitation_for_member
+    # reports it; off's own MFA is the membership checks' finding.
+    result = audit_of(make_dataset, "on,on@x.example,true\noff,off@x.example,false\n",
+                      "E,teams,true\n", "E,on,owner\nE,off,member\n",
+                      "account_id,email,status\nE,off@x.example,awaiting_mfa\n")
+    assert found(result) == [
+        (MEMBER_IN_ENFORCING, HIGH, "E", "off", None),
+        (FOR_MEMBER, LOW, "E", "off", "off@x.example"),
+    ]
+
+
+def test_invitation_for_member_ordered_by_email_within_an_account(
+        make_dataset: MakeDataset) -> None:
+    result = audit_of(make_dataset, "u1,zzz@x.example,true\nu2,aaa@x.example,true\n",
+                      "b,teams,false\na,teams,false\n",
+                      "a,u1,owner\na,u2,member\nb,u1,owner\n",
+                      "account_id,email\nb,zzz@x.example\na,zzz@x.example\na,aaa@x.example\n")
+    assert found(result, FOR_MEMBER) == [
+        (FOR_MEMBER, LOW, "a", "u2", "aaa@x.example"),
+        (FOR_MEMBER, LOW, "a", "u1", "zzz@x.example"),
+        (FOR_MEMBER, LOW, "b", "u1", "zzz@x.example"),
+    ]
+
+
 # -- unknown MFA counts as lacking it, everywhere --------------------------------------
 
 
 def test_unknown_mfa_lacks_mfa_in_every_check(make_dataset: MakeDataset) -> None:
+    # F enforces, is managed by 'on' (with MFA), and invites unk, who is no member of it.
     result = audit_of(
-        make_dataset, "unk,unk@x.example,\n",
-        "E,teams,true\nN,teams,false\n", "E,unk,owner\nN,unk,owner\n",
-        "account_id,email\nE,unk@x.example\n")
+        make_dataset, "unk,unk@x.example,\non,on@x.example,true\n",
+        "E,teams,true\nF,teams,true\nN,teams,false\n", "E,unk,owner\nF,on,owner\nN,unk,owner\n",
+        "account_id,email\nF,unk@x.example\n")
     assert found(result) == [
         (MEMBER_IN_ENFORCING, HIGH, "E", "unk", None),
         (ADMIN, HIGH, "E", "unk", None),
         (ADMIN, HIGH, "N", "unk", None),
         (BLOCKED_BY_MEMBER, MEDIUM, "N", "unk", None),
         (UNKNOWN, MEDIUM, None, "unk", None),
-        (INVITATION, LOW, "E", "unk", "unk@x.example"),
+        (INVITATION, LOW, "F", "unk", "unk@x.example"),
         (MANAGERS, HIGH, "E", None, None),
         (MANAGERS, HIGH, "N", None, None),
     ]
@@ -530,7 +668,8 @@ def test_unknown_mfa_lacks_mfa_in_every_check(make_dataset: MakeDataset) -> None
         assert "false" not in finding["message"]
         assert "no MFA" not in finding["message"]
         assert "has not enabled" not in finding["message"]
-    assert [row["noncompliant"] for row in result.accounts.to_pylist()] == [["unk"], ["unk"]]
+    assert [row["noncompliant"] for row in result.accounts.to_pylist()] == [
+        ["unk"], [], ["unk"]]
 
 
 # -- order -----------------------------------------------------------------------------

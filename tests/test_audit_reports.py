@@ -142,7 +142,8 @@ def test_json_worked_values(worked: AuditResult) -> None:
     document = json.loads(report(worked, "json"))
     # Worked out by hand: 3 users, 3 accounts, 4 memberships. a1 enforces with u2
     # (no MFA); a2 is business, not enforcing, u3 (unknown) its owner; b1 is solo,
-    # enforcing, empty.
+    # enforcing, empty. Bob@X.example, invited to a1, is u2's address: an invitation for
+    # a member, not a blocked one.
     assert document["summary"] == {
         "users": 3, "accounts": 3, "memberships": 4,
         "findings": {"critical": 0, "high": 3, "medium": 4, "low": 2, "info": 1},
@@ -155,10 +156,10 @@ def test_json_worked_values(worked: AuditResult) -> None:
         ("enforcement_blocked_by_member", "a2", "u3", None),
         ("mfa_state_unknown", None, "u3", None),
         ("account_without_admin", "b1", None, None),
-        ("invitation_blocked", "a1", "u2", "Bob@X.example"),
         ("invitation_blocked", "a1", None, "new@x.example"),
         ("managers_all_without_mfa", "a2", None, None),
         ("invitation_stale", "a1", None, "Bob@X.example"),
+        ("invitation_for_member", "a1", "u2", "Bob@X.example"),
     ]
     assert document["accounts"] == [
         {"account": "a1", "plan": "teams", "tier": "teams", "enforced": True, "members": 2,
@@ -209,10 +210,23 @@ def test_json_is_one_finding_per_line(awkward: AuditResult) -> None:
 # -- CSV -------------------------------------------------------------------------------
 
 
+# What every report for people shows as an escape: C0 controls, DEL, C1 controls, bidi
+# overrides and isolates, and the two noncharacters XML forbids.
+CONTROLS = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
+
+def escaped(value: str) -> str:
+    """A value with each control character shown as ``\\xNN`` (``\\uNNNN`` past 0xFF)."""
+    return CONTROLS.sub(lambda found: (f"\\x{ord(found[0]):02x}" if ord(found[0]) < 0x100
+                                       else f"\\u{ord(found[0]):04x}"), value)
+
+
 def neutralised(value: str | None) -> str:
-    """What the contract asks of a cell: a formula made inert, nothing else changed."""
+    """What a CSV cell holds: control characters escaped as in every report for people,
+    then a formula made inert by a leading apostrophe, nothing else changed."""
     if value is None:
         return ""
+    value = escaped(value)
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
 
 
@@ -233,8 +247,9 @@ def test_csv_neutralises_awkward_ids_from_a_dataset(awkward: AuditResult) -> Non
     rows = csv_rows(awkward)
     assert rows == expected_rows(awkward)
     users = {row[3] for row in rows[1:] if row[0] == "admin_without_mfa"}
-    assert {"'=1+1", "'-2", "'+3", "'@SUM(A1)", "new\nline", "car\rriage"} <= users
-    assert {row[2] for row in rows[1:]} == {"'" + AWKWARD_ACCOUNT}
+    assert {"'=1+1", "'-2", "'+3", "'@SUM(A1)", "new\\x0aline", "car\\x0driage",
+            "tab\\x09here", "ctl\\x01\\x1b[31m\\x7f", "nul\\x1fx"} <= users
+    assert {row[2] for row in rows[1:]} == {"'=acc\"\\,\\x0aend"}
     emails = {row[4] for row in rows[1:] if row[0] == "invitation_blocked"}
     assert emails == {"'=HYPERLINK(1)@x.example", "'@at@x.example"}
 
@@ -244,9 +259,12 @@ def test_csv_neutralises_every_formula_start_and_nothing_else() -> None:
     rows = csv_rows(result)
     assert rows == expected_rows(result)
     messages = [row[5] for row in rows[1:]]
-    assert messages[:6] == ["'\tstarts with a tab", "'\rstarts with a CR",
+    # A leading tab or CR is escaped first, which leaves nothing a spreadsheet would run.
+    assert messages[:6] == ["\\x09starts with a tab", "\\x0dstarts with a CR",
                             "'=cmd|' /C calc'!A0", "'+1", "'-1", "'@A1"]
-    assert messages[6:] == CRAFTED_VALUES[6:]
+    assert messages[6:10] == CRAFTED_VALUES[6:10]
+    assert messages[10:13] == ["nul\\x00here", "\\x1b[2J", "quote\"and\\back"]
+    assert messages[13] == "two\\x0d\\x0alines"
 
 
 def test_csv_is_utf8_with_lf_line_ends(worked: AuditResult) -> None:

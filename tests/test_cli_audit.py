@@ -4,6 +4,7 @@ exit 2 with a clear message and no traceback, `--output`, `--as-of`, and
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import subprocess
@@ -211,3 +212,191 @@ def test_contract_flags(make_dataset: MakeDataset, tmp_path: Path) -> None:
     [finding] = json.loads(out)["findings"]
     assert finding["muted"] is True
     assert finding["change"] == "unchanged"
+
+
+# -- the checks of what the loader leaves alone: every format, mutes, baselines ---------
+
+# a1 has 2 seats, taken by 2 members and 2 pending invitations: seats_exceeded. BOB@ is
+# u2's address and u2 a member of a1: invitation_for_member. new@ belongs to nobody and
+# a1 enforces: invitation_blocked. Every finding is low.
+CONSISTENCY = {
+    "users.csv": "user_id,email,mfa_enabled\nu1,ann@x.example,true\nu2,bob@x.example,true\n",
+    "accounts.csv": "account_id,plan,mfa_enforced,seats\na1,teams,true,2\n",
+    "memberships.csv": "account_id,user_id,role\na1,u1,owner\na1,u2,member\n",
+    "invitations.csv": "account_id,email\na1,BOB@x.example\na1,new@x.example\n",
+}
+CONSISTENCY_FINDINGS = [
+    ("invitation_blocked", "low", "a1", None, "new@x.example"),
+    ("seats_exceeded", "low", "a1", None, None),
+    ("invitation_for_member", "low", "a1", "u2", "BOB@x.example"),
+]
+
+
+def test_seats_exceeded_and_invitation_for_member_in_json(make_dataset: MakeDataset) -> None:
+    folder = str(make_dataset(CONSISTENCY, base=False))
+    code, out, err = run_cli("audit", folder, "--format", "json", "--as-of", AS_OF)
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert [(f["check"], f["severity"], f["account"], f["user"], f["email"])
+            for f in document["findings"]] == CONSISTENCY_FINDINGS
+    assert document["summary"]["findings"] == {"critical": 0, "high": 0, "medium": 0,
+                                               "low": 3, "info": 0}
+    assert run_cli("audit", folder, "--as-of", AS_OF, "--fail-on", "low")[0] == 1
+
+
+def test_seats_exceeded_and_invitation_for_member_in_csv_text_and_markdown(
+        make_dataset: MakeDataset) -> None:
+    folder = str(make_dataset(CONSISTENCY, base=False))
+    _, out, _ = run_cli("audit", folder, "--format", "csv", "--as-of", AS_OF)
+    rows = [line.split(",")[:5] for line in out.splitlines()[1:]]
+    assert [tuple(cell or None for cell in row) for row in rows] == CONSISTENCY_FINDINGS
+    _, out, _ = run_cli("audit", folder, "--as-of", AS_OF)
+    assert "seats_exceeded" in out
+    assert "invitation_for_member" in out
+    assert "user=u2" in out
+    _, out, _ = run_cli("audit", folder, "--format", "markdown", "--as-of", AS_OF)
+    assert "`seats_exceeded`" in out
+    assert "`invitation_for_member`" in out
+
+
+def test_seats_exceeded_and_invitation_for_member_in_html_and_junit(
+        make_dataset: MakeDataset) -> None:
+    import xml.etree.ElementTree as ET
+
+    folder = str(make_dataset(CONSISTENCY, base=False))
+    _, out, _ = run_cli("audit", folder, "--format", "html", "--as-of", AS_OF)
+    assert out.count('data-check="seats_exceeded"') == 1
+    assert out.count('data-check="invitation_for_member"') == 1
+    _, out, _ = run_cli("audit", folder, "--format", "junit", "--as-of", AS_OF,
+                        "--fail-on", "low")
+    root = ET.fromstring(out)
+    cases = {suite.get("name"): [(case.get("name"), case.find("failure") is not None)
+                                 for case in suite.iter("testcase")]
+             for suite in root.iter("testsuite")}
+    assert cases["seats_exceeded"] == [("account=a1", True)]
+    assert cases["invitation_for_member"] == [("account=a1 user=u2 email=BOB@x.example",
+                                               True)]
+
+
+def test_seats_exceeded_and_invitation_for_member_can_be_muted(make_dataset: MakeDataset,
+                                                                tmp_path: Path) -> None:
+    folder = str(make_dataset(CONSISTENCY, base=False))
+    mute = tmp_path / "mute.yaml"
+    mute.write_text("- check: seats_exceeded\n  account: a1\n  reason: more seats in March\n"
+                    "- check: 'invitation_for_*'\n  email: 'bob@*'\n  reason: cleaning up\n")
+    code, out, err = run_cli("audit", folder, "--format", "json", "--as-of", AS_OF,
+                             "--mute", str(mute), "--fail-on", "low")
+    # invitation_blocked, not muted, still fails the run at low.
+    assert (code, err) == (1, "")
+    assert [(f["check"], f["muted"], f["mute_reason"])
+            for f in json.loads(out)["findings"]] == [
+        ("invitation_blocked", False, None),
+        ("seats_exceeded", True, "more seats in March"),
+        ("invitation_for_member", True, "cleaning up"),
+    ]
+
+
+def test_seats_exceeded_and_invitation_for_member_against_a_baseline(
+        make_dataset: MakeDataset, tmp_path: Path) -> None:
+    baseline = tmp_path / "old.json"
+    run_cli("audit", str(make_dataset(CONSISTENCY, base=False)), "--format", "json",
+            "--as-of", AS_OF, "--output", str(baseline))
+    # Two more seats: 4 taken of 4, no longer over; the other findings stay.
+    seated = {**CONSISTENCY,
+              "accounts.csv": "account_id,plan,mfa_enforced,seats\na1,teams,true,4\n"}
+    code, out, err = run_cli("audit", str(make_dataset(seated, base=False)), "--format",
+                             "json", "--as-of", AS_OF, "--baseline", str(baseline))
+    assert (code, err) == (0, "")
+    document = json.loads(out)
+    assert [(f["check"], f["change"]) for f in document["findings"]] == [
+        ("invitation_blocked", "unchanged"), ("invitation_for_member", "unchanged")]
+    assert [(f["check"], f["account"]) for f in document["resolved"]] == [
+        ("seats_exceeded", "a1")]
+
+
+# -- control characters reach no report raw ----------------------------------------------
+
+# Ids, emails and names holding ESC, other C0 controls (no NUL), DEL, C1 controls, line
+# breaks, tabs and formula starts; each with what every report for people shows of it.
+HOSTILE_USERS = {
+    "u\x1b[31mred": "u\\x1b[31mred",
+    "u\x01\x02\x7fdel": "u\\x01\\x02\\x7fdel",
+    "u\x85\x9bc1": "u\\x85\\x9bc1",
+    "t\tab": "t\\x09ab",
+    "n\nl\rcr": "n\\x0al\\x0dcr",
+    "=1+1": "=1+1",
+    "@SUM(A1)": "@SUM(A1)",
+}
+HOSTILE_ACCOUNT = "=a\x1b]0;title\x07"
+HOSTILE_EMAILS = {"-e\x1b@x.example": "-e\\x1b@x.example", "+f\x9b@x.example": "+f\\x9b@x.example"}
+RAW_CONTROLS = "\x01\x02\x07\x1b\x7f\x85\x9b"
+C0_CONTROLS = "\x01\x02\x07\x1b"
+
+
+def csv_file(rows: list[list[str]]) -> str:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_ALL).writerows(rows)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def hostile(make_dataset: MakeDataset) -> str:
+    """Every user lacks MFA and owns the enforcing HOSTILE_ACCOUNT, which invites the
+    HOSTILE_EMAILS (nobody's): admin_without_mfa, member_without_mfa_in_enforcing_account
+    and managers_all_without_mfa for them, invitation_blocked for the emails."""
+    users = [["user_id", "email", "mfa_enabled", "name"],
+             *([user, f"e{i}@x.example", "false", f"Name\x1b[2J{i}\x9b"]
+               for i, user in enumerate(HOSTILE_USERS))]
+    return str(make_dataset({
+        "users.csv": csv_file(users),
+        "accounts.csv": csv_file([["account_id", "plan", "mfa_enforced", "name"],
+                                  [HOSTILE_ACCOUNT, "teams", "true", "\x1b[1mBold\x85"]]),
+        "memberships.csv": csv_file([["account_id", "user_id", "role"],
+                                     *([HOSTILE_ACCOUNT, user, "owner"]
+                                       for user in HOSTILE_USERS)]),
+        "invitations.csv": csv_file([["account_id", "email"],
+                                     *([HOSTILE_ACCOUNT, email] for email in HOSTILE_EMAILS)]),
+    }, base=False))
+
+
+@pytest.mark.parametrize("fmt", ["text", "csv", "markdown", "html", "junit"])
+def test_no_report_for_people_writes_a_control_character_raw(hostile: str, fmt: str) -> None:
+    code, out, err = run_cli("audit", hostile, "--format", fmt, "--as-of", AS_OF)
+    assert (code, err) == (1, "")
+    assert not set(out) & set(RAW_CONTROLS)
+
+
+def test_json_escapes_c0_controls_and_gives_every_id_back_exactly(hostile: str) -> None:
+    code, out, err = run_cli("audit", hostile, "--format", "json", "--as-of", AS_OF)
+    assert (code, err) == (1, "")
+    assert not set(out) & set(C0_CONTROLS)
+    findings = json.loads(out)["findings"]
+    assert {f["user"] for f in findings if f["check"] == "admin_without_mfa"} == set(
+        HOSTILE_USERS)
+    assert {f["email"] for f in findings if f["check"] == "invitation_blocked"} == set(
+        HOSTILE_EMAILS)
+
+
+def test_csv_shows_control_characters_as_the_text_report_does_then_neutralises_formulas(
+        hostile: str) -> None:
+    _, out, _ = run_cli("audit", hostile, "--format", "csv", "--as-of", AS_OF)
+    rows = list(csv.reader(io.StringIO(out, newline="")))
+    # One record per line: no line break is left inside a cell.
+    assert len(out.splitlines()) == len(rows)
+    header, findings = rows[0], [dict(zip(rows[0], row, strict=True)) for row in rows[1:]]
+    assert header[:5] == ["check", "severity", "account", "user", "email"]
+    # The account id starts with '=' once escaped: neutralised.
+    assert {finding["account"] for finding in findings} == {"'=a\\x1b]0;title\\x07"}
+    admins = sorted(finding["user"] for finding in findings
+                    if finding["check"] == "admin_without_mfa")
+    assert admins == sorted([
+        "u\\x1b[31mred", "u\\x01\\x02\\x7fdel", "u\\x85\\x9bc1", "t\\x09ab", "n\\x0al\\x0dcr",
+        "'=1+1", "'@SUM(A1)"])
+    assert sorted(finding["email"] for finding in findings
+                  if finding["check"] == "invitation_blocked") == [
+        "'+f\\x9b@x.example", "'-e\\x1b@x.example"]
+    # The text report shows the same escapes.
+    _, text, _ = run_cli("audit", hostile, "--as-of", AS_OF)
+    for shown in (*HOSTILE_USERS.values(), *HOSTILE_EMAILS.values()):
+        assert shown in text
+    assert "=a\\x1b]0;title\\x07" in text

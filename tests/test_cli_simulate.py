@@ -126,6 +126,72 @@ def test_a_bad_scenario_exits_2_with_every_problem(tmp_path: Path) -> None:
     assert "Traceback" not in err
 
 
+def test_every_scenario_problem_at_once_a_refused_duration_does_not_hide_the_end_of_time(
+        tmp_path: Path) -> None:
+    scenario = tmp_path / "bad.yaml"
+    scenario.write_text("steps:\n"
+                        "  - advance_time: {seconds: 1.0e+400}\n"
+                        "  - advance_time: {days: 2932896}\n", encoding="utf-8")
+    code, out, err = run_cli("simulate", str(EXAMPLE), str(scenario))
+    assert (code, out) == (2, "")
+    assert err.splitlines()[1:] == [
+        f"  {scenario}:2: column seconds: '1.0e+400': step 1 (advance_time): seconds must be "
+        "a finite number",
+        f"  {scenario}:3: column days: '2932896': step 2 (advance_time): this moves the clock "
+        "past the year 9999, from 2026-01-01T00:00:00Z or later",
+    ]
+
+
+@pytest.mark.parametrize(("written", "flag"), [
+    ("", ["--seed", "1" + "0" * 400]), ("", ["--seed", "-" + "7" * 400]),
+    ("seed: " + "9" * 400 + "\n", []), ("seed: -3\n", []), ("seed: 3\n", ["--seed", "9" * 400])],
+    ids=["huge_flag", "negative_flag", "huge_in_file", "negative_in_file", "flag_wins"])
+def test_simulate_takes_a_seed_of_any_size(tmp_path: Path, written: str,
+                                           flag: list[str]) -> None:
+    scenario = tmp_path / "seeded.yaml"
+    scenario.write_text(written + "steps:\n  - enable_mfa: {user: u_ben}\n", encoding="utf-8")
+    runs = [run_cli("simulate", str(EXAMPLE), str(scenario), "--format", "json", *flag)
+            for _ in range(2)]
+    assert runs[0] == runs[1]
+    code, out, err = runs[0]
+    assert (code, err) == (0, "")
+    assert json.loads(out)["steps"][0]["status"] == "applied"
+
+
+@pytest.mark.parametrize(("written", "flag", "says"), [
+    ("seed: true\n", [], "seed must be an integer, not a boolean"),
+    ("seed: 1.5\n", [], "seed must be an integer, not a number"),
+    ("", ["--seed", "true"], "--seed: 'true' is not a whole number")],
+    ids=["boolean_in_file", "fraction_in_file", "boolean_flag"])
+def test_simulate_refuses_a_seed_that_is_no_integer(tmp_path: Path, written: str,
+                                                    flag: list[str], says: str) -> None:
+    scenario = tmp_path / "seeded.yaml"
+    scenario.write_text(written + "steps: []\n", encoding="utf-8")
+    code, out, err = run_cli("simulate", str(EXAMPLE), str(scenario), *flag)
+    assert (code, out) == (2, "")
+    assert says in err
+    assert "Traceback" not in err
+
+
+def test_simulate_from_the_last_microsecond_of_9999_runs_and_saves(tmp_path: Path) -> None:
+    scenario = tmp_path / "late.yaml"
+    scenario.write_text("start: 9999-12-31T23:59:59.999999Z\n"
+                        "steps:\n"
+                        "  - sign_up: {user: u_zoe, email: zoe@new.example}\n"
+                        "  - invite: {account: a_team, email: zoe@new.example}\n"
+                        "  - enable_mfa: {user: u_zoe}\n"
+                        "  - accept_invitation: {account: a_team, email: zoe@new.example}\n",
+                        encoding="utf-8")
+    saved = tmp_path / "saved"
+    code, out, err = run_cli("simulate", str(EXAMPLE), str(scenario), "--format", "json",
+                             "--save-state", str(saved))
+    assert (code, err) == (0, "")
+    assert [step["status"] for step in json.loads(out)["steps"]] == ["applied"] * 4
+    assert run_cli("validate", str(saved))[0] == 0
+    users = mfa_sim.load_dataset(saved).users.set_index("user_id")
+    assert users.loc["u_zoe", "created_at"].isoformat() == "9999-12-31T23:59:59.999999+00:00"
+
+
 def test_what_if_answers_each_question_against_the_unchanged_dataset() -> None:
     code, out, _ = run_cli("what-if", str(EXAMPLE), "--enforce", "a_team",
                            "--disable-mfa", "u_dana", "u_eli", "--format", "json")

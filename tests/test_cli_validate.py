@@ -71,6 +71,15 @@ def test_validate_bad_input_exits_2_with_every_problem(make_dataset: MakeDataset
             assert repr(value) in line
 
 
+def test_validate_skips_lines_of_only_spaces_and_tabs(make_dataset: MakeDataset) -> None:
+    folder = make_dataset({"users.csv": "user_id,email,mfa_enabled\r\n  \r\n"
+                                        "u1,ann@example.com,true\r\n\t\r\n"
+                                        "u2,bob@example.com,false\r\n \t "})
+    code, out, err = _run("validate", str(folder))
+    assert (code, err) == (0, "")
+    assert re.search(r"\busers\s+2\b", out)
+
+
 def test_validate_missing_folder_exits_2(tmp_path: Path) -> None:
     code, out, err = _run("validate", str(tmp_path / "nowhere"))
     assert (code, out) == (2, "")

@@ -10,14 +10,14 @@ holding one and never the secret itself.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from mfa_sim.actions import ActionName
-from mfa_sim.errors import MfaSimError, UsageError
+from mfa_sim.errors import MfaSimError, UnknownIdError, UsageError
 from mfa_sim.load import load_dataset
 from mfa_sim.outcome import Outcome, Reason, Status
 from mfa_sim.policy import DNSIMPLE, Refusal
@@ -1034,6 +1034,65 @@ def test_advance_time_moves_clock(sim: Simulation) -> None:
     # Exactly one unit.
     with pytest.raises(UsageError):
         sim.apply("advance_time", hours=1, minutes=1)
+
+
+def test_advancing_past_the_year_9999_is_refused_as_a_scenario_file_refuses_it(
+        sim: Simulation) -> None:
+    sim.advance_time(days=1466448)
+    for args in ({"days": 1466448}, {"seconds": 10**400}):
+        with pytest.raises(UsageError, match="past the year 9999, from 6040-12-31T00:00:00Z"):
+            sim.apply("advance_time", **args)
+    assert len(sim.outcomes) == 1
+    assert sim.state.clock == datetime(6040, 12, 31, tzinfo=UTC)
+
+
+def test_a_skew_outside_the_totp_years_is_refused_as_a_scenario_file_refuses_it(
+        sim: Simulation) -> None:
+    for skew in (-1.0e10, 10**400):
+        with pytest.raises(UsageError, match="outside the years 1970 to 9999"):
+            sim.enable_mfa("u_ben", clock_skew=skew)
+    assert log(sim.enable_mfa("u_ben", method="security_key", clock_skew=10**400))[0] == \
+        "applied"
+
+
+def test_every_problem_of_one_step_is_named_at_once(sim: Simulation) -> None:
+    with pytest.raises(UsageError) as caught:
+        sim.apply("enable_mfa", user="u_zed", method="sms", colour="red")
+    assert str(caught.value) == ("enable_mfa takes no argument 'colour'; enable_mfa: unknown "
+                                 "MFA method 'sms'; methods: totp, security_key; no user has "
+                                 "the id 'u_zed'")
+    with pytest.raises(UnknownIdError) as unknown:
+        sim.remove_member("a_zed", "u_zed")
+    assert str(unknown.value) == "no account has the id 'a_zed'; no user has the id 'u_zed'"
+    assert sim.outcomes == ()
+
+
+def test_a_simulation_start_is_checked_as_a_scenario_start() -> None:
+    dataset = example()
+    with pytest.raises(UsageError, match="start must be a datetime, not str"):
+        Simulation(dataset, start="2026-01-01")  # type: ignore[arg-type]
+    with pytest.raises(UsageError, match="at or after 1970-01-01T00:00:00Z"):
+        Simulation(dataset, start=datetime(1969, 12, 31, 23, tzinfo=UTC))
+    west = timezone(timedelta(hours=-5))
+    with pytest.raises(UsageError, match="before the year 10000 in UTC"):
+        Simulation(dataset, start=datetime(9999, 12, 31, 23, tzinfo=west))
+    with pytest.raises(UsageError, match="seed must be an integer, not bool"):
+        Simulation(dataset, seed=True)
+    # No zone is UTC, as in a scenario file; any zone is read in UTC.
+    assert Simulation(dataset, start=datetime(2026, 1, 1)).state.clock == START
+    assert Simulation(dataset, start=datetime(2026, 1, 1, 1, tzinfo=timezone(
+        timedelta(hours=1)))).state.clock == START
+    assert log(Simulation(dataset, start=datetime(2026, 1, 1)).enable_mfa("u_ben"))[0] == \
+        "applied"
+
+
+def test_the_last_microsecond_of_9999_is_a_time_totp_codes_work_at() -> None:
+    last = datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC)
+    simulation = Simulation(example(), start=last, seed=10**400)
+    assert log(simulation.enable_mfa("u_ben"))[0] == "applied"
+    assert log(simulation.advance_time(seconds=0))[0] == "applied"
+    with pytest.raises(UsageError, match="past the year 9999"):
+        simulation.advance_time(seconds=1e-6)
 
 
 # -- saving, and secrets never leaving the engine ----------------------------------------------

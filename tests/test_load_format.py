@@ -110,6 +110,81 @@ def test_blank_lines_before_the_header_are_skipped(make_dataset: MakeDataset) ->
     assert problems_of(folder) == [("users.csv", 6, "mfa_enabled", "maybe", "invalid_boolean")]
 
 
+# A line of nothing but spaces and tabs is blank (an extension of contract §1): hand
+# edits and spreadsheets leave such lines, and with at least two required columns in
+# every file no record can be one.
+WHITESPACE_LINES = ("  \t\n"                            # 1
+                    "user_id,email,mfa_enabled,name\n"  # 2
+                    " \n"                               # 3
+                    "u1,ann@example.com,true,Ann\n"     # 4
+                    "\t\t\n"                           # 5
+                    "u2,bob@example.com,maybe,Bob\n"    # 6
+                    "   \t  \n"                         # 7
+                    "u3,cat@example.com,no,Cat\n"       # 8
+                    " ")                                # 9, no line end
+
+
+@pytest.mark.parametrize("spelling", ["lf", "crlf", "bom_crlf", "quoted_elsewhere"])
+def test_lines_of_only_spaces_and_tabs_are_blank_skipped_but_counted(
+        make_dataset: MakeDataset, spelling: str) -> None:
+    users = WHITESPACE_LINES
+    if spelling == "quoted_elsewhere":
+        # A quote anywhere sends the file through the reader that handles quoted newlines.
+        users = users.replace("Cat", '"Cat"')
+    data = _crlf(users) if "crlf" in spelling else users.encode()
+    if spelling.startswith("bom"):
+        data = BOM + data
+    assert problems_of(make_dataset({"users.csv": data})) == [
+        ("users.csv", 6, "mfa_enabled", "maybe", "invalid_boolean")]
+    fixed = make_dataset({"users.csv": data.replace(b"maybe", b"no")})
+    dataset = load_dataset(fixed)
+    assert dataset.users["user_id"].tolist() == ["u1", "u2", "u3"]
+    assert dataset.users["name"].tolist() == ["Ann", "Bob", "Cat"]
+
+
+def test_lines_of_only_spaces_and_tabs_do_not_shift_field_count_problems(
+        make_dataset: MakeDataset) -> None:
+    users = WHITESPACE_LINES.replace("u3,cat@example.com,no,Cat", "u3,cat@example.com,no")
+    assert problems_of(make_dataset({"users.csv": users})) == [
+        ("users.csv", 6, "mfa_enabled", "maybe", "invalid_boolean"),
+        ("users.csv", 8, None, "u3,cat@example.com,no", "too_few_fields"),
+    ]
+
+
+def test_a_line_of_spaces_inside_a_quoted_value_is_kept_in_the_value(
+        make_dataset: MakeDataset) -> None:
+    users = ("user_id,email,mfa_enabled,name\n"
+             'u1,ann@example.com,true,"Ann\n  \t\nDoe"\n'
+             "u2,bob@example.com,maybe,Bob\n")
+    assert problems_of(make_dataset({"users.csv": users})) == [
+        ("users.csv", 5, "mfa_enabled", "maybe", "invalid_boolean")]
+    dataset = load_dataset(make_dataset({"users.csv": users.replace("maybe", "no")}))
+    assert dataset.users["name"].tolist() == ["Ann\n  \t\nDoe", "Bob"]
+
+
+def test_a_quoted_field_of_spaces_alone_on_a_line_is_a_record_not_a_blank_line(
+        make_dataset: MakeDataset) -> None:
+    users = BASE_FILES["users.csv"] + '"  "\n'
+    assert problems_of(make_dataset({"users.csv": users})) == [
+        ("users.csv", 4, None, "  ", "too_few_fields")]
+
+
+def test_a_file_of_only_blank_and_whitespace_lines_is_empty(make_dataset: MakeDataset) -> None:
+    folder = make_dataset({"accounts.csv": "\n  \r\n\t\n "})
+    assert problems_of(folder) == [("accounts.csv", None, None, None, "empty_file")]
+
+
+def test_a_dataset_with_whitespace_lines_saves_as_the_plain_one_does(
+        make_dataset: MakeDataset, tmp_path: Path) -> None:
+    users = WHITESPACE_LINES.replace("maybe", "no")
+    messy = load_dataset(make_dataset({"users.csv": users}))
+    plain = load_dataset(make_dataset({"users.csv": "".join(
+        line + "\n" for line in users.splitlines() if line.strip(" \t"))}))
+    assert messy == plain
+    save_dataset(messy, tmp_path / "saved")
+    assert load_dataset(tmp_path / "saved") == plain
+
+
 def test_header_problem_is_reported_on_the_header_line(make_dataset: MakeDataset) -> None:
     folder = make_dataset({"users.csv": "\nuser_id,email\nu1,ann@example.com\n"
                                         "u2,bob@example.com\n"})

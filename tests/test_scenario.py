@@ -11,7 +11,7 @@ import pytest
 from mfa_sim import load_dataset
 from mfa_sim.actions import ActionName
 from mfa_sim.dataset import Dataset
-from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
+from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError, cut_value
 from mfa_sim.scenario import Scenario, Step, load_scenario, parse_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "datasets" / "example"
@@ -536,3 +536,138 @@ steps:
   - enable_mfa: {user: u_new}
 """
     assert [located(p) for p in problems_of(text, dataset)] == [(R.EMPTY_EMAIL, 2, "email", "")]
+
+
+# --- the clock over the whole scenario: every problem at once ---------------------------
+
+# Each step below has a problem of its own that makes it unusable; none may hide the last
+# step, which runs past the year 9999 (2026 plus 2,932,896 days is in the year 10056).
+UNUSABLE_STEPS_THEN_PAST_9999 = """\
+steps:
+  - advance_time: {seconds: 1.0e+400}
+  - advance_time: {days: .nan}
+  - advance_time: {hours: -1}
+  - advance_time: {}
+  - advance_time: {days: 1, hours: 2}
+  - advance_time: {weeks: 3}
+  - advance_time
+  - advance_time: [1]
+  - advance_tme: {days: 1}
+  - enable_mfa: {user: u_nobody}
+  - advance_time: {days: 2932896}
+  - advance_time: {days: 1}
+"""
+
+
+def test_every_scenario_problem_at_once_unusable_steps_do_not_hide_the_clock_past_9999(
+        dataset: Dataset, tmp_path: Path) -> None:
+    path = tmp_path / "rollout.yaml"
+    path.write_text(UNUSABLE_STEPS_THEN_PAST_9999)
+    with pytest.raises(InputError) as caught:
+        load_scenario(path, dataset)
+    found = caught.value.problems
+    assert [located(p) for p in found] == [
+        (R.INVALID_VALUE, 2, "seconds", "1.0e+400"),
+        (R.INVALID_VALUE, 3, "days", ".nan"),
+        (R.INVALID_VALUE, 4, "hours", "-1"),
+        (R.MISSING_ARGUMENT, 5, None, None),
+        (R.CONFLICTING_ARGUMENTS, 6, "hours", "2"),
+        (R.MISSING_ARGUMENT, 7, None, None),
+        (R.UNKNOWN_ARGUMENT, 7, "weeks", "weeks"),
+        (R.INVALID_SCENARIO, 8, None, "advance_time"),
+        (R.INVALID_SCENARIO, 9, None, None),
+        (R.UNKNOWN_ACTION, 10, None, "advance_tme"),
+        (R.UNKNOWN_USER, 11, "user", "u_nobody"),
+        (R.INVALID_VALUE, 12, "days", "2932896"),
+    ]
+    assert {p.file for p in found} == {str(path)}
+    assert [p.message.split(":")[0] for p in found] == [
+        f"step {n} (advance_time)" for n in (1, 2, 3, 4, 5, 6, 6)] + [
+        "step 7", "step 8 (advance_time)", "step 9", "step 10 (enable_mfa)",
+        "step 11 (advance_time)"]
+    # The bad steps moved the clock by nothing as far as is known: the clock is a bound.
+    assert found[-1].message.endswith("past the year 9999, from 2026-01-01T00:00:00Z or later")
+
+
+def test_the_clock_past_9999_is_judged_on_the_sum_of_the_steps_at_the_first_step_past_it(
+        dataset: Dataset) -> None:
+    text = """\
+start: 2026-01-01T00:00:00Z
+steps:
+  - advance_time: {days: 1466448}
+  - advance_time: {days: 1466448}
+  - advance_time: {seconds: 1}
+"""
+    [problem] = problems_of(text, dataset)
+    assert located(problem) == (R.INVALID_VALUE, 4, "days", "1466448")
+    assert problem.message == ("step 2 (advance_time): this moves the clock past the year "
+                               "9999, from 6040-12-31T00:00:00Z")
+
+
+def test_a_start_with_a_problem_still_has_the_clock_checked_from_1970(dataset: Dataset) -> None:
+    text = """\
+start: next tuesday
+steps:
+  - enable_mfa: {user: u_ben, clock_skew: -3600}
+  - advance_time: {days: 3652059}
+"""
+    # 1970 plus 3,652,059 days is past 9999 whatever start is meant; a skew of an hour
+    # back is outside the TOTP years only from a start in the first hour of 1970, which
+    # is not known, so it is not reported.
+    assert [located(p) for p in problems_of(text, dataset)] == [
+        (R.INVALID_TIME, 1, "start", "next tuesday"),
+        (R.INVALID_VALUE, 4, "days", "3652059"),
+    ]
+
+
+def test_a_skew_past_9999_is_reported_from_a_clock_known_only_as_a_bound(
+        dataset: Dataset) -> None:
+    text = """\
+start: 9999-12-31T00:00:00Z
+steps:
+  - advance_time: {hours: -1}
+  - enable_mfa: {user: u_ben, clock_skew: 90000}
+  - enable_mfa: {user: u_chloe, clock_skew: -1.0e+12}
+"""
+    # The first skew is past 9999 from any clock at or after the start; the second is
+    # before 1970 from the start, but the clock after a bad step is not known exactly.
+    assert [located(p) for p in problems_of(text, dataset)] == [
+        (R.INVALID_VALUE, 3, "hours", "-1"),
+        (R.INVALID_VALUE, 4, "clock_skew", "90000"),
+    ]
+
+
+@pytest.mark.parametrize("written", ["9999-12-31T23:00:00-05:00", "'9999-12-31T23:00:00-05:00'"],
+                         ids=["yaml_timestamp", "quoted"])
+def test_a_start_past_9999_in_utc_is_an_input_error(dataset: Dataset, written: str) -> None:
+    problem = the_problem(f"start: {written}\nsteps: []\n", dataset)
+    assert located(problem) == (R.INVALID_TIME, 1, "start", written.strip("'"))
+    assert "1970 to 9999" in problem.message
+
+
+def test_a_start_at_the_last_moment_of_9999_can_move_no_further(dataset: Dataset) -> None:
+    text = """\
+start: 9999-12-31T23:59:59.999999Z
+steps:
+  - advance_time: {seconds: 0}
+  - enable_mfa: {user: u_ben}
+  - advance_time: {seconds: 1.0e-6}
+"""
+    problem = the_problem(text, dataset)
+    assert located(problem) == (R.INVALID_VALUE, 5, "seconds", "1.0e-6")
+
+
+def test_integers_too_large_for_a_float_are_judged_not_a_crash(dataset: Dataset) -> None:
+    huge = "9" * 400
+    text = f"""\
+seed: {huge}
+steps:
+  - enable_mfa: {{user: u_ben, clock_skew: {huge}}}
+  - advance_time: {{seconds: {huge}}}
+"""
+    # The value is kept as a problem keeps a long value: cut to a line, with its length.
+    assert [located(p) for p in problems_of(text, dataset)] == [
+        (R.INVALID_VALUE, 3, "clock_skew", cut_value(huge)),
+        (R.INVALID_VALUE, 4, "seconds", cut_value(huge)),
+    ]
+    assert parse_scenario(f"seed: -{huge}\nsteps: []\n", dataset).seed == -int(huge)

@@ -77,7 +77,7 @@ ACCOUNT_WITHOUT_ADMIN = Check(
 INVITATION_BLOCKED = Check(
     "invitation_blocked", Severity.LOW, Granularity.INVITATION,
     "A pending invitation to an enforcing account whose invitee has no user yet or "
-    "lacks MFA.")
+    "lacks MFA (an invitee who is a member already is invitation_for_member instead).")
 ENFORCEMENT_READY = Check(
     "enforcement_ready", Severity.LOW, Granularity.ACCOUNT,
     "An eligible account could enforce MFA today: every member has MFA.")
@@ -91,6 +91,14 @@ INVITATION_STALE = Check(
     "invitation_stale", Severity.INFO, Granularity.INVITATION,
     "An invitation has been pending for more than the stale age (30 days by default) "
     "at the audit date.")
+SEATS_EXCEEDED = Check(
+    "seats_exceeded", Severity.LOW, Granularity.ACCOUNT,
+    "The account's members and pending invitations take more seats than it has: every "
+    "new invitation is refused (no_seats) until some are freed.")
+INVITATION_FOR_MEMBER = Check(
+    "invitation_for_member", Severity.LOW, Granularity.INVITATION,
+    "A pending invitation for someone who is already a member of the account: it can "
+    "never be accepted (already_member), yet it takes a seat.")
 
 CHECKS: tuple[Check, ...] = (
     MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT,
@@ -103,6 +111,8 @@ CHECKS: tuple[Check, ...] = (
     ENFORCEMENT_READY,
     MANAGERS_ALL_WITHOUT_MFA,
     INVITATION_STALE,
+    SEATS_EXCEEDED,
+    INVITATION_FOR_MEMBER,
 )
 """Every check, in report order."""
 

@@ -41,7 +41,8 @@ class AuditFacts:
         for name in ("compliant", "unknown", "account_ids", "plans_written", "eligible",
                      "enforced", "members", "managers", "managers_with_mfa",
                      "noncompliant_members", "ready", "roles", "manages",
-                     "member_compliant", "invitations", "invitation_account", "invitee"):
+                     "member_compliant", "invitations", "invitation_account", "invitee",
+                     "invitee_is_member", "seats", "pending_invitations"):
             getattr(self, name)
         return self
 
@@ -106,6 +107,22 @@ class AuditFacts:
     def members(self) -> np.ndarray:
         """Members per account."""
         return self.dataset.lookups.by_account.sizes()
+
+    @cached_property
+    def seats(self) -> np.ndarray:
+        """Each account's seats, -1 where unlimited."""
+        import pyarrow.compute as pc
+
+        column = pc.fill_null(self.dataset.tables["accounts"].column("seats"), -1)
+        found: np.ndarray = column.to_numpy().astype(np.int64)
+        return found
+
+    @cached_property
+    def pending_invitations(self) -> np.ndarray:
+        """Pending invitations per account: every row of invitations.csv, awaiting MFA
+        or not, as the engine's ``no_seats`` counts them."""
+        accounts = self.invitation_account
+        return np.bincount(accounts[accounts >= 0], minlength=len(self.account_ids))
 
     @cached_property
     def managers(self) -> np.ndarray:
@@ -181,3 +198,23 @@ class AuditFacts:
 
         return find_rows(casefolded_emails(self.invitations.column("email")),
                          casefolded_emails(self.dataset.tables["users"].column("email")))
+
+    @cached_property
+    def invitee_is_member(self) -> np.ndarray:
+        """Whether each invitation's invitee is already a member of its account."""
+        users = len(self.user_ids)
+        invitee, account = self.invitee, self.invitation_account
+        found = np.zeros(len(invitee), dtype=bool)
+        known = np.flatnonzero((invitee >= 0) & (account >= 0))
+        if not known.size:
+            return found
+        # Only the memberships of invited users can match: a gather over the memberships
+        # leaves those few, and the pairs are compared as one integer key each.
+        invited = np.zeros(users, dtype=bool)
+        invited[invitee[known]] = True
+        rows = np.flatnonzero(invited[self.membership_user])
+        member_pairs = (self.membership_account[rows].astype(np.int64) * users
+                        + self.membership_user[rows])
+        found[known] = np.isin(account[known].astype(np.int64) * users + invitee[known],
+                               member_pairs)
+        return found

@@ -23,10 +23,12 @@ from mfa_sim.compliance.checks import (
     ENFORCEMENT_READY,
     ENFORCING_ON_INELIGIBLE_PLAN,
     INVITATION_BLOCKED,
+    INVITATION_FOR_MEMBER,
     INVITATION_STALE,
     MANAGERS_ALL_WITHOUT_MFA,
     MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT,
     MFA_STATE_UNKNOWN,
+    SEATS_EXCEEDED,
     Check,
     Granularity,
 )
@@ -62,6 +64,29 @@ def _either(condition: np.ndarray, when: pa.Array, otherwise: pa.Array) -> pa.Ar
     import pyarrow.compute as pc
 
     return pc.if_else(pa.array(condition, pa.bool_()), when, otherwise)
+
+
+def _numerals(numbers: np.ndarray) -> pa.Array:
+    """Integers as text, one per row."""
+    import pyarrow as pa
+
+    return pa.array(numbers.astype(np.int64)).cast(pa.string())
+
+
+def _counted(counts: np.ndarray, one: str, many: str) -> pa.Array:
+    """Counts with their noun, singular for one: ``1 seat``, ``3 seats``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> _counted(np.array([1, 0, 3]), "seat", "seats").to_pylist()
+    ['1 seat', '0 seats', '3 seats']
+    """
+    import pyarrow as pa
+
+    nouns = _either(counts == 1, pa.array([" " + one] * len(counts), pa.string()),
+                    pa.array([" " + many] * len(counts), pa.string()))
+    return sentence(_numerals(counts), nouns)
 
 
 def _table(check: Check, account: pa.Array | None, user: pa.Array | None,
@@ -185,8 +210,30 @@ def account_without_admin(facts: AuditFacts) -> pa.Table:
         sentence("Give ", accounts, " an owner or admin who has MFA."))
 
 
+def _invitations(facts: AuditFacts, mask: np.ndarray
+                 ) -> tuple[np.ndarray, pa.Array, pa.Array, pa.Array]:
+    """The invitations a mask selects: their rows, accounts, emails as written, and the
+    ids of the users with their emails (null for nobody)."""
+    import pyarrow as pa
+
+    rows = np.flatnonzero(mask)
+    accounts = facts.invitations.column("account_id").take(rows)
+    emails = facts.invitations.column("email").take(rows)
+    found = facts.invitee[rows]
+    users = pa.array(np.where(found >= 0, found, 0)).cast(pa.int64())
+    user_ids = facts.user_ids.take(users) if len(facts.user_ids) else pa.nulls(len(rows),
+                                                                             pa.string())
+    return rows, accounts, emails, _either(found >= 0, user_ids, pa.nulls(len(rows),
+                                                                          pa.string()))
+
+
 def invitation_blocked(facts: AuditFacts) -> pa.Table:
-    """Invitations to enforcing accounts that cannot complete."""
+    """Invitations to enforcing accounts that cannot complete for want of MFA.
+
+    An invitation for someone who is a member already is left to
+    :func:`invitation_for_member`: it can never complete, MFA or not, and the member's
+    own MFA is the membership checks' concern.
+    """
     import pyarrow as pa
 
     invitee = facts.invitee
@@ -194,14 +241,9 @@ def invitation_blocked(facts: AuditFacts) -> pa.Table:
     lacking = np.zeros(len(invitee), dtype=bool)
     lacking[known] = ~facts.compliant[invitee[known]]
     enforcing = facts.enforced[facts.invitation_account] if len(invitee) else lacking
-    rows = np.flatnonzero(enforcing & (~known | lacking))
-    accounts = facts.invitations.column("account_id").take(rows)
-    emails = facts.invitations.column("email").take(rows)
+    rows, accounts, emails, user_ids = _invitations(
+        facts, enforcing & (~known | lacking) & ~facts.invitee_is_member)
     found = invitee[rows]
-    users = pa.array(np.where(found >= 0, found, 0)).cast(pa.int64())
-    user_ids = facts.user_ids.take(users) if len(facts.user_ids) else pa.nulls(len(rows),
-                                                                             pa.string())
-    user_ids = _either(found >= 0, user_ids, pa.nulls(len(rows), pa.string()))
     nobody = found < 0
     # An unknown state is reported as unknown, never as off (contract §1).
     unknown = np.zeros(len(rows), dtype=bool)
@@ -225,21 +267,15 @@ def invitation_blocked(facts: AuditFacts) -> pa.Table:
 def enforcement_ready(facts: AuditFacts) -> pa.Table:
     """Eligible accounts that could enforce MFA today."""
     rows, accounts = _accounts(facts, facts.ready)
-    members = facts.members[rows]
-    import pyarrow as pa
-
-    counts = pa.array(members).cast(pa.string())
     return _table(
         ENFORCEMENT_READY, accounts, None, None,
-        sentence(accounts, " could enforce MFA today: all ", counts,
+        sentence(accounts, " could enforce MFA today: all ", _numerals(facts.members[rows]),
                  " of its members have MFA."),
         sentence("Switch on MFA enforcement for ", accounts, "."))
 
 
 def managers_all_without_mfa(facts: AuditFacts) -> pa.Table:
     """Accounts whose every owner and admin lacks MFA."""
-    import pyarrow as pa
-
     rows, accounts = _accounts(facts, (facts.managers > 0) & (facts.managers_with_mfa == 0))
     # An unknown state is reported as unknown, never as off (contract §1).
     unknown_managers = np.bincount(
@@ -249,7 +285,7 @@ def managers_all_without_mfa(facts: AuditFacts) -> pa.Table:
         MANAGERS_ALL_WITHOUT_MFA, accounts, None, None,
         _either(unknown_managers > 0,
                 sentence("None of the owners and admins of ", accounts, " is known to have "
-                         "MFA: the MFA state of ", pa.array(unknown_managers).cast(pa.string()),
+                         "MFA: the MFA state of ", _numerals(unknown_managers),
                          " of them is unknown."),
                 sentence("None of the owners and admins of ", accounts, " has MFA.")),
         sentence("Have at least one owner or admin of ", accounts, " enable MFA first."))
@@ -281,6 +317,34 @@ def invitation_stale(facts: AuditFacts, as_of: datetime,
         sentence("Remind ", emails, " or cancel the invitation to free its seat."))
 
 
+def seats_exceeded(facts: AuditFacts) -> pa.Table:
+    """Accounts whose members and pending invitations take more seats than they have."""
+    taken = facts.members + facts.pending_invitations
+    rows, accounts = _accounts(facts, (facts.seats >= 0) & (taken > facts.seats))
+    seats = facts.seats[rows]
+    return _table(
+        SEATS_EXCEEDED, accounts, None, None,
+        sentence(accounts, " has ", _counted(facts.members[rows], "member", "members"),
+                 " and ", _counted(facts.pending_invitations[rows], "pending invitation",
+                                   "pending invitations"),
+                 " but only ", _counted(seats, "seat", "seats"),
+                 ": members and pending invitations both take a seat."),
+        sentence("Cancel invitations or remove members of ", accounts, ", or raise its "
+                 "seats to ", _numerals(taken[rows]), "; until then every new invitation "
+                 "is refused."))
+
+
+def invitation_for_member(facts: AuditFacts) -> pa.Table:
+    """Invitations for someone who is already a member of the account."""
+    _, accounts, emails, user_ids = _invitations(facts, facts.invitee_is_member)
+    return _table(
+        INVITATION_FOR_MEMBER, accounts, user_ids, emails,
+        sentence(emails, " is invited to ", accounts, ", but it is the email of ", user_ids,
+                 ", who is a member already."),
+        sentence("Cancel the invitation of ", emails, " to ", accounts, ": it can never be "
+                 "accepted, and it takes a seat."))
+
+
 Finder = Callable[[AuditFacts], "pa.Table"]
 
 FINDERS: dict[str, Finder] = {
@@ -293,6 +357,8 @@ FINDERS: dict[str, Finder] = {
     INVITATION_BLOCKED.id: invitation_blocked,
     ENFORCEMENT_READY.id: enforcement_ready,
     MANAGERS_ALL_WITHOUT_MFA.id: managers_all_without_mfa,
+    SEATS_EXCEEDED.id: seats_exceeded,
+    INVITATION_FOR_MEMBER.id: invitation_for_member,
 }
 
 

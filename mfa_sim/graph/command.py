@@ -42,9 +42,6 @@ def output_format(output: str | os.PathLike[str]) -> str:
     if suffix not in VIEW_FORMATS + EXPORT_FORMATS:
         raise UsageError(f"--output must end in .png, .svg, .graphml or .gexf, "
                          f"not {os.fspath(output)!r}")
-    folder = Path(output).parent
-    if not folder.is_dir():
-        raise UsageError(f"--output: the folder {os.fspath(folder)!r} does not exist")
     return suffix
 
 
@@ -79,15 +76,20 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
     Raises
     ------
     UsageError
-        For a bad output, two foci, or hops below 1.
+        For an output that is not a graph file, two foci, or hops below 1.
     InputError
-        For a bad dataset or scenario.
+        For a bad dataset or scenario, or an output that cannot be written or is
+        an input.
     UnknownIdError
         For a focus id that names no account or user.
     """
     from mfa_sim.load import importing, load_dataset_while
+    from mfa_sim.output_paths import Output, check_outputs
+    from mfa_sim.schema import dataset_files
 
     suffix = output_format(output)
+    check_outputs([Output("--output", os.fspath(output))],
+                  [*dataset_files(dataset_path), *([] if scenario is None else [scenario])])
     if account is not None and user is not None:
         raise UsageError("give --account or --user, not both")
     if hops < 1:

@@ -192,7 +192,7 @@ def impact_graph(changes: Run | Outcome | Iterable[Outcome], state: State | Data
     if state is None:
         raise UsageError("give the state the outcomes were played on (e.g. sim.state)")
     if not isinstance(state, State):
-        from mfa_sim.simulation import DEFAULT_START
+        from mfa_sim.clock import DEFAULT_START
 
         state = State.start(state, DEFAULT_START)
     record = _Record.of(outcomes, within)

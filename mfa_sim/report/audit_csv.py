@@ -4,8 +4,13 @@ With mutes, ``muted`` (``true``/``false``) and ``mute_reason`` columns follow th
 contract's; with a baseline, a ``change`` column (``new``/``unchanged``) and, after the
 findings, one row per resolved finding of the baseline with ``change`` = ``resolved``.
 
-A cell a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``,
-a tab or a carriage return) gets a leading apostrophe, so it shows as text.
+Every cell shows its control characters as the other reports for people do (see
+:func:`~mfa_sim.report.audit_summary.shown_text`): C0 controls (line breaks and tabs
+included), DEL, C1 controls and bidi overrides become ``\\xNN`` or ``\\uNNNN``, so a
+value cannot restyle the terminal that prints the file or split a finding over lines.
+Then a cell a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``,
+``@``, a tab or a carriage return) gets a leading apostrophe, so it shows as text.
+JSON is the report that carries every id exactly.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from typing import TYPE_CHECKING
 
 from mfa_sim.arrays import one_piece
 from mfa_sim.report.audit_json import FINDING_KEYS, OPTIONAL_FINDING_KEYS
+from mfa_sim.report.audit_summary import shown_array
 from mfa_sim.writing import csv_bytes
 
 if TYPE_CHECKING:
@@ -44,8 +50,22 @@ def neutralised(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
     return pc.if_else(risky, prefixed, text)
 
 
+def cells_of(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """Text cells as the CSV report writes them: control characters shown as escapes,
+    then formulas neutralised.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> cells_of(pa.array(["\\x1b[31mred", "\\t=1+1", "=2", None])).to_pylist()
+    ['\\\\x1b[31mred', '\\\\x09=1+1', "'=2", None]
+    """
+    return neutralised(shown_array(values))
+
+
 def audit_csv(result: AuditResult) -> bytes:
-    """The findings as CSV (UTF-8, LF), formulas neutralised.
+    """The findings as CSV (UTF-8, LF), control characters escaped and formulas
+    neutralised.
 
     Examples
     --------
@@ -70,11 +90,11 @@ def audit_csv(result: AuditResult) -> bytes:
         elif key == "muted":
             cells = one_piece(pc.if_else(findings.column(key), "true", "false"))
         else:
-            cells = neutralised(findings.column(key))
+            cells = cells_of(findings.column(key))
         if resolved is not None and resolved.num_rows:
             rows = resolved.num_rows
             if key in resolved.column_names:
-                more = neutralised(resolved.column(key))
+                more = cells_of(resolved.column(key))
             elif key == "change":
                 more = pa.array(["resolved"] * rows, pa.string())
             else:

@@ -80,11 +80,9 @@ def shown_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     risky = pc.fill_null(pc.match_substring_regex(text, _INVISIBLE), False)
     if not pc.any(risky).as_py():
         return text
-    rows = np.flatnonzero(risky.to_numpy(zero_copy_only=False))
-    python = text.to_pylist()
-    for row in rows.tolist():
-        python[row] = shown_text(python[row])
-    return pa.array(python, pa.string())
+    shown = pa.array([shown_text(value) for value in text.filter(risky).to_pylist()],
+                     pa.string())
+    return pc.replace_with_mask(text, risky, shown)
 
 
 def shorten(text: str, limit: int) -> str:
@@ -176,7 +174,7 @@ def check_codes(findings: pa.Table) -> tuple[list[str], np.ndarray[Any, np.dtype
     >>> import pyarrow as pa
     >>> ids, codes = check_codes(pa.table({"check": ["zz_ours", "admin_without_mfa"]}))
     >>> ids[1], ids[-1], codes.tolist()
-    ('admin_without_mfa', 'zz_ours', [10, 1])
+    ('admin_without_mfa', 'zz_ours', [12, 1])
     """
     import pyarrow as pa
     import pyarrow.compute as pc

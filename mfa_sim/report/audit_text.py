@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from mfa_sim.arrays import one_piece
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.report.audit_summary import shown_array
 from mfa_sim.report.common import visible
 from mfa_sim.writing import records_body
 
@@ -24,24 +25,6 @@ if TYPE_CHECKING:
 
 TOP = 10
 """How many accounts and users the summary names."""
-
-_INVISIBLE = r"[\x00-\x1f\x7f-\x9f\x{202a}-\x{202e}\x{2066}-\x{2069}]"
-"""The characters :func:`~mfa_sim.report.common.visible` shows as escapes."""
-
-
-def _visible(values: pa.Array) -> pa.Array:
-    """Text cells with control characters shown as escapes (see
-    :func:`~mfa_sim.report.common.visible`): an id may hold any character, yet one
-    finding must stay on its own lines and must not restyle the terminal."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    risky = pc.fill_null(pc.match_substring_regex(values, _INVISIBLE), False)
-    if not pc.any(risky).as_py():
-        return values
-    return pa.array([None if value is None else visible(value)
-                     for value in values.to_pylist()], values.type)
-
 
 def _top(result: AuditResult, column: str) -> list[tuple[str, int, int]]:
     """(id, findings, of which high or worse) for the ids with the most serious findings;
@@ -120,7 +103,7 @@ def _rows(findings: pa.Table) -> pa.Array:
     import pyarrow.compute as pc
 
     def shown(column: str) -> pa.Array:
-        values = _visible(one_piece(findings.column(column)))
+        values = shown_array(findings.column(column))
         return pc.fill_null(values, "-")
 
     severity = pc.utf8_rpad(shown("severity"), 8)
