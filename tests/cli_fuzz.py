@@ -1352,8 +1352,8 @@ def _run_here(case: Case) -> Outcome:
         outputs_on_inputs=tuple(path for path in outputs if os.path.normpath(path) in existing))
 
 
-CASE_TIME_LIMIT = 120
-"""Seconds a forked case may run before it counts as hanging (a few take seconds)."""
+CASE_TIME_LIMIT = 30
+"""Seconds a forked case may run before it counts as hanging (the slowest take 2 or 3)."""
 
 
 def _forked(case: Case) -> Outcome:

@@ -2,7 +2,7 @@
 
 The cases come from tests/cli_fuzz.py (mutations, command table, runner); each test
 below checks one invariant over the same runs. By default 2,000 command-line cases and
-250 random scenarios run; ``MFA_SIM_FUZZ_CASES``, ``MFA_SIM_FUZZ_SCENARIOS`` and
+150 random scenarios run; ``MFA_SIM_FUZZ_CASES``, ``MFA_SIM_FUZZ_SCENARIOS`` and
 ``MFA_SIM_FUZZ_SEED`` run more, or others. A failure names each case
 (``cli:SEED:INDEX``), what it damaged and its command line;
 ``python tests/cli_fuzz.py --replay NAME --keep DIR`` runs it again. The cases run in
@@ -42,7 +42,7 @@ pytestmark = pytest.mark.fuzz
 
 SEED = environment_count("MFA_SIM_FUZZ_SEED", 0)
 CASES = environment_count("MFA_SIM_FUZZ_CASES", 2_000)
-SCENARIOS = environment_count("MFA_SIM_FUZZ_SCENARIOS", 250)
+SCENARIOS = environment_count("MFA_SIM_FUZZ_SCENARIOS", 150)
 
 
 @pytest.fixture(scope="module")
