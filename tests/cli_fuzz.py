@@ -1565,8 +1565,11 @@ def _parse_arguments(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def _replay(name: str, keep: str | None) -> int:
     case = case_named(name)
-    root = Path(keep) if keep else Path(tempfile.mkdtemp(prefix="mfa-sim-fuzz-"))
-    outcome = run_case(case, root, keep=keep is not None, isolated=True)
+    if keep:
+        outcome = run_case(case, Path(keep), keep=True, isolated=True)
+    else:
+        with tempfile.TemporaryDirectory(prefix="mfa-sim-fuzz-") as root:
+            outcome = run_case(case, Path(root), isolated=True)
     print(case.describe())
     for run in outcome.runs():
         print(f"\nmfa-sim {_shown(run.argv)}\n  exit {run.code}"
@@ -1574,7 +1577,7 @@ def _replay(name: str, keep: str | None) -> int:
                  if run.exception else ""))
         print("  stderr: " + run.stderr[:2_000].replace("\n", "\n          "))
     if keep:
-        print(f"\nthe case folder: {root / case.name.replace(':', '-')}")
+        print(f"\nthe case folder: {Path(keep) / case.name.replace(':', '-')}")
     return 1 if _crash(outcome) else 0
 
 
