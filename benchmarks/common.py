@@ -138,12 +138,13 @@ def peak(measures: list[Measure]) -> float:
     return max(m.peak_mib for m in measures)
 
 
-def dataset(size: str, *, messy: bool = False) -> Path:
-    """A generated dataset of a size, made once and kept under benchmarks/results."""
-    folder = DATA / f"{size}{'-messy' if messy else ''}"
+def dataset(size: str, *, messy: bool = False, seed: int = 1) -> Path:
+    """A generated dataset of a size, made once and kept under benchmarks/results
+    (``--seed 1`` unless told; another seed is named in the folder)."""
+    folder = DATA / f"{size}{'-messy' if messy else ''}{'' if seed == 1 else f'-seed{seed}'}"
     if not (folder / "users.csv").exists():
         command = [sys.executable, "-m", "mfa_sim", "generate", "--users", str(SIZES[size]),
-                   "--seed", "1", "--output", str(folder)]
+                   "--seed", str(seed), "--output", str(folder)]
         if messy:
             command.append("--messy")
         folder.parent.mkdir(parents=True, exist_ok=True)
