@@ -14,10 +14,10 @@ Examples
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from mfa_sim.actions import ActionName, Method
+    from mfa_sim.model.actions import ActionName, Method
     from mfa_sim.compliance import AuditResult, Severity, audit
-    from mfa_sim.dataset import Dataset
-    from mfa_sim.engine import Engine
+    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.engine.engine import Engine
     from mfa_sim.errors import (
         InputError,
         MfaSimError,
@@ -26,59 +26,59 @@ if TYPE_CHECKING:
         UnknownIdError,
         UsageError,
     )
-    from mfa_sim.generate import GeneratedDataset, generate_dataset
-    from mfa_sim.load import load_dataset
-    from mfa_sim.outcome import Event, EventType, Outcome, Reason, Status
-    from mfa_sim.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
+    from mfa_sim.data.generate import GeneratedDataset, generate_dataset
+    from mfa_sim.data.load import load_dataset
+    from mfa_sim.model.outcome import Event, EventType, Outcome, Reason, Status
+    from mfa_sim.model.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
     from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
-    from mfa_sim.roles import Role
-    from mfa_sim.run import Run, RunSummary
-    from mfa_sim.save import save_dataset
-    from mfa_sim.simulation import Simulation
-    from mfa_sim.state import State
-    from mfa_sim.summary import DatasetSummary, summarise
-    from mfa_sim.values import InvitationStatus
+    from mfa_sim.model.roles import Role
+    from mfa_sim.engine.run import Run, RunSummary
+    from mfa_sim.data.save import save_dataset
+    from mfa_sim.engine.simulation import Simulation
+    from mfa_sim.model.state import State
+    from mfa_sim.model.summary import DatasetSummary, summarise
+    from mfa_sim.model.values import InvitationStatus
 
 # The command line needs only a few of these: each is imported when first used, so
 # `mfa-sim validate` does not pay for the engine, the audit or the graphs.
 _HOMES = {
-    "ActionName": "mfa_sim.actions",
+    "ActionName": "mfa_sim.model.actions",
     "AuditResult": "mfa_sim.compliance",
     "DNSIMPLE": "mfa_sim.policy",
-    "Dataset": "mfa_sim.dataset",
-    "DatasetSummary": "mfa_sim.summary",
-    "Engine": "mfa_sim.engine",
-    "Event": "mfa_sim.outcome",
-    "EventType": "mfa_sim.outcome",
-    "GeneratedDataset": "mfa_sim.generate",
+    "Dataset": "mfa_sim.model.dataset",
+    "DatasetSummary": "mfa_sim.model.summary",
+    "Engine": "mfa_sim.engine.engine",
+    "Event": "mfa_sim.model.outcome",
+    "EventType": "mfa_sim.model.outcome",
+    "GeneratedDataset": "mfa_sim.data.generate",
     "InputError": "mfa_sim.errors",
-    "InvitationStatus": "mfa_sim.values",
-    "KNOWN_PLANS": "mfa_sim.plans",
-    "Method": "mfa_sim.actions",
+    "InvitationStatus": "mfa_sim.model.values",
+    "KNOWN_PLANS": "mfa_sim.model.plans",
+    "Method": "mfa_sim.model.actions",
     "MfaSimError": "mfa_sim.errors",
-    "Outcome": "mfa_sim.outcome",
+    "Outcome": "mfa_sim.model.outcome",
     "POLICIES": "mfa_sim.policy",
     "Policy": "mfa_sim.policy",
     "Problem": "mfa_sim.errors",
     "ProblemReason": "mfa_sim.errors",
-    "Reason": "mfa_sim.outcome",
-    "Role": "mfa_sim.roles",
-    "Run": "mfa_sim.run",
-    "RunSummary": "mfa_sim.run",
+    "Reason": "mfa_sim.model.outcome",
+    "Role": "mfa_sim.model.roles",
+    "Run": "mfa_sim.engine.run",
+    "RunSummary": "mfa_sim.engine.run",
     "Severity": "mfa_sim.compliance",
-    "Simulation": "mfa_sim.simulation",
-    "State": "mfa_sim.state",
-    "Status": "mfa_sim.outcome",
-    "Tier": "mfa_sim.plans",
+    "Simulation": "mfa_sim.engine.simulation",
+    "State": "mfa_sim.model.state",
+    "Status": "mfa_sim.model.outcome",
+    "Tier": "mfa_sim.model.plans",
     "UnknownIdError": "mfa_sim.errors",
     "UsageError": "mfa_sim.errors",
     "audit": "mfa_sim.compliance",
-    "canonical_plan": "mfa_sim.plans",
-    "generate_dataset": "mfa_sim.generate",
-    "load_dataset": "mfa_sim.load",
-    "save_dataset": "mfa_sim.save",
-    "summarise": "mfa_sim.summary",
-    "tier_of": "mfa_sim.plans",
+    "canonical_plan": "mfa_sim.model.plans",
+    "generate_dataset": "mfa_sim.data.generate",
+    "load_dataset": "mfa_sim.data.load",
+    "save_dataset": "mfa_sim.data.save",
+    "summarise": "mfa_sim.model.summary",
+    "tier_of": "mfa_sim.model.plans",
 }
 
 __version__ = "0.1.0"

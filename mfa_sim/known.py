@@ -8,7 +8,7 @@ find that work under these names instead of doing it again.
 from __future__ import annotations
 
 MEMBERSHIPS_BY_USER = "grouping:memberships:user"
-"""The memberships grouped by user row (a :class:`~mfa_sim.lookups.Grouping`)."""
+"""The memberships grouped by user row (a :class:`~mfa_sim.model.indexes.Grouping`)."""
 
 
 def id_table(table: str) -> str:

@@ -1,7 +1,7 @@
 """Builders for the engine tests: small dataset folders, and the state seen whole.
 
 Datasets are written as CSV files into a folder (usually pytest's ``tmp_path``) and
-loaded with :func:`mfa_sim.load.load_dataset`, so every engine test starts from
+loaded with :func:`mfa_sim.data.load.load_dataset`, so every engine test starts from
 what a user would hand the simulator. A state is compared through its query methods
 only (:func:`observable`), never through its internals.
 """
@@ -15,10 +15,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mfa_sim.dataset import Dataset
-from mfa_sim.load import load_dataset
-from mfa_sim.outcome import Outcome
-from mfa_sim.state import State
+from mfa_sim.model.dataset import Dataset
+from mfa_sim.data.load import load_dataset
+from mfa_sim.model.outcome import Outcome
+from mfa_sim.model.state import State
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "datasets" / "example"

@@ -12,7 +12,7 @@ import pytest
 
 import mfa_sim
 from mfa_sim.cli import main
-from mfa_sim.totp import derive_recovery_code, derive_secret
+from mfa_sim.engine.totp import derive_recovery_code, derive_secret
 
 EXAMPLE = Path("datasets/example")
 SCENARIO = EXAMPLE / "scenario.yaml"

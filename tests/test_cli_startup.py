@@ -158,7 +158,7 @@ def test_what_if_and_a_graph_of_a_scenario_never_import_pandas(tmp_path: Path) -
 def test_the_command_line_has_glibc_keep_freed_memory_for_reuse() -> None:
     import os
 
-    from mfa_sim.command_process import keep_freed_memory
+    from mfa_sim.cli.process import keep_freed_memory
 
     try:
         os.confstr("CS_GNU_LIBC_VERSION")
@@ -172,7 +172,7 @@ def test_without_glibc_the_allocator_keeps_its_defaults(
         monkeypatch: pytest.MonkeyPatch) -> None:
     import os
 
-    from mfa_sim.command_process import keep_freed_memory
+    from mfa_sim.cli.process import keep_freed_memory
 
     def not_glibc(name: str) -> str:
         raise ValueError(name)

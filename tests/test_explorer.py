@@ -141,7 +141,7 @@ def test_undo_without_a_step_is_refused(explorer: Explorer) -> None:
 
 
 def test_the_chloe_clock_story_through_the_explorer(example: Dataset) -> None:
-    explorer = Explorer(example, start=mfa_sim.simulation.DEFAULT_START, seed=7)
+    explorer = Explorer(example, start=mfa_sim.engine.simulation.DEFAULT_START, seed=7)
     explorer.select("user", "u_chloe")
     assert explorer.try_action("enable_mfa", clock_skew=95).outcome.reason.value == \
         "invalid_code"

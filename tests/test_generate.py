@@ -2,7 +2,7 @@
 
 Files are read back with Python's own ``csv`` module and normalised with the
 project's spelling rules, so these tests do not depend on the loader; one test
-also loads both forms with :func:`mfa_sim.load.load_dataset`.
+also loads both forms with :func:`mfa_sim.data.load.load_dataset`.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from mfa_sim.errors import InputError, ProblemReason, UsageError
-from mfa_sim.generate import (
+from mfa_sim.data.generate import (
     ACCOUNTS_COLUMNS,
     INVITATIONS_COLUMNS,
     MEMBERSHIPS_COLUMNS,
@@ -29,9 +29,9 @@ from mfa_sim.generate import (
     GeneratedDataset,
     generate_dataset,
 )
-from mfa_sim.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
-from mfa_sim.roles import Role, parse_role
-from mfa_sim.values import (
+from mfa_sim.model.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
+from mfa_sim.model.roles import Role, parse_role
+from mfa_sim.model.values import (
     InvitationStatus,
     Unparsed,
     parse_boolean,
@@ -272,7 +272,7 @@ def test_every_messy_spelling_means_what_it_stands_for() -> None:
 def test_clean_and_messy_datasets_load_without_problems_and_are_equal(
     clean: Path, messy: Path
 ) -> None:
-    from mfa_sim.load import load_dataset
+    from mfa_sim.data.load import load_dataset
 
     clean_dataset = load_dataset(clean)
     messy_dataset = load_dataset(messy)

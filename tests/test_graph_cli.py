@@ -155,7 +155,7 @@ def test_a_bad_dataset_exits_2(make_dataset: MakeDataset, tmp_path: Path) -> Non
 
 NO_PANDAS = """
 import sys
-from mfa_sim.cli import _PandasNotNeeded, main
+from mfa_sim.cli.main import _PandasNotNeeded, main
 sys.meta_path.insert(0, _PandasNotNeeded())
 runs = [["--account", "a_team", "--output", "{out}/a.png"],
         ["--user", "u_dana", "--output", "{out}/u.gexf"],

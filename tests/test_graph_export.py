@@ -18,7 +18,7 @@ from mfa_sim.graph import (
     write_graph,
 )
 from mfa_sim.graph.style import edge_style, node_style, rgb
-from mfa_sim.scenario import load_scenario
+from mfa_sim.engine.scenario import load_scenario
 from tests.conftest import EXAMPLE, write_dataset
 from tests.test_graph_model import CRAFTED
 

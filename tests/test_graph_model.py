@@ -17,7 +17,7 @@ from mfa_sim.graph import (
     node_count,
 )
 from mfa_sim.graph import model as graph_model
-from mfa_sim.scenario import load_scenario
+from mfa_sim.engine.scenario import load_scenario
 from tests.conftest import EXAMPLE, write_dataset
 
 CRAFTED = {

@@ -23,7 +23,7 @@ from mfa_sim.graph import (
     membership_graph,
 )
 from mfa_sim.graph.style import EDGE_STYLES, edge_style, node_style
-from mfa_sim.scenario import load_scenario
+from mfa_sim.engine.scenario import load_scenario
 from tests.conftest import EXAMPLE, write_dataset
 from tests.test_graph_model import CRAFTED
 

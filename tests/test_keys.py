@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import mfa_sim.fingerprints
-from mfa_sim.fingerprints import confirm_shared, fingerprints
-from mfa_sim.keys import all_distinct, encode_with_references
+import mfa_sim.columns.fingerprints
+from mfa_sim.columns.fingerprints import confirm_shared, fingerprints
+from mfa_sim.columns.keys import all_distinct, encode_with_references
 
 texts = st.text(alphabet=st.characters(codec="utf-8"), max_size=45)
 
@@ -72,9 +72,9 @@ def every_fingerprint_equal(monkeypatch: pytest.MonkeyPatch) -> None:
     """The worst case: every text shares one fingerprint. (The texts in these tests are
     longer than 8 bytes: shorter ones of one length are told apart by fingerprint
     alone, which a constant fingerprint would contradict.)"""
-    monkeypatch.setattr(mfa_sim.fingerprints, "fingerprints",
+    monkeypatch.setattr(mfa_sim.columns.fingerprints, "fingerprints",
                         lambda texts: np.zeros(len(texts), dtype=np.uint64))
-    monkeypatch.setattr(mfa_sim.fingerprints, "fingerprint", lambda text: 0)
+    monkeypatch.setattr(mfa_sim.columns.fingerprints, "fingerprint", lambda text: 0)
 
 
 @pytest.mark.usefixtures("every_fingerprint_equal")
@@ -110,7 +110,7 @@ def test_references_point_at_the_first_row_with_their_id(ids: list[str],
 @given(st.lists(texts, max_size=20))
 @settings(max_examples=200, deadline=None)
 def test_one_text_fingerprinted_alone_matches_the_column_version(values: list[str]) -> None:
-    from mfa_sim.fingerprints import fingerprint
+    from mfa_sim.columns.fingerprints import fingerprint
 
     assert [fingerprint(text) for text in values] == fingerprints(
         pa.array(values, pa.string())).tolist()
@@ -120,7 +120,7 @@ def test_one_text_fingerprinted_alone_matches_the_column_version(values: list[st
                                                                            max_size=10))
 @settings(max_examples=150, deadline=None)
 def test_an_id_index_finds_exactly_the_ids_it_holds(ids: list[str], probes: list[str]) -> None:
-    from mfa_sim.lookups import IdIndex
+    from mfa_sim.model.indexes import IdIndex
 
     index = IdIndex(pa.array(ids, pa.string()))
     for probe in [*ids, *probes]:
@@ -133,7 +133,7 @@ def test_an_id_index_finds_exactly_the_ids_it_holds(ids: list[str], probes: list
 @given(st.lists(st.integers(0, 2**40), max_size=60))
 @settings(max_examples=150, deadline=None)
 def test_sorted_rows_is_a_stable_sort(keys: list[int]) -> None:
-    from mfa_sim.lookups import sorted_rows
+    from mfa_sim.model.indexes import sorted_rows
 
     found = sorted_rows(np.array(keys, dtype=np.int64)).tolist()
     assert found == sorted(range(len(keys)), key=lambda row: (keys[row], row))
@@ -141,7 +141,7 @@ def test_sorted_rows_is_a_stable_sort(keys: list[int]) -> None:
 
 @pytest.mark.usefixtures("every_fingerprint_equal")
 def test_an_id_index_is_exact_when_every_fingerprint_collides() -> None:
-    from mfa_sim.lookups import IdIndex
+    from mfa_sim.model.indexes import IdIndex
 
     index = IdIndex(pa.array(["account_one", "account_two", "account_three"]))
     assert [index.get(name) for name in ("account_three", "account_one", "account_none")
@@ -153,7 +153,7 @@ def test_an_id_index_is_exact_when_every_fingerprint_collides() -> None:
 @settings(max_examples=150, deadline=None)
 def test_find_rows_gives_the_first_row_holding_each_key(keys: list[str],
                                                        among: list[str]) -> None:
-    from mfa_sim.keys import find_rows
+    from mfa_sim.columns.keys import find_rows
 
     found = find_rows(pa.array(keys, pa.string()), pa.array(among, pa.string()))
     assert found.tolist() == [among.index(key) if key in among else -1 for key in keys]
@@ -161,7 +161,7 @@ def test_find_rows_gives_the_first_row_holding_each_key(keys: list[str],
 
 @pytest.mark.usefixtures("every_fingerprint_equal")
 def test_find_rows_is_exact_when_every_fingerprint_collides() -> None:
-    from mfa_sim.keys import find_rows
+    from mfa_sim.columns.keys import find_rows
 
     found = find_rows(pa.array(["account_b", "account_x", "account_a"]),
                       pa.array(["account_a", "account_b"]))
@@ -174,7 +174,7 @@ def test_find_rows_is_exact_when_every_fingerprint_collides() -> None:
 def test_a_fingerprint_table_finds_each_key_or_refuses_twins(keys: list[int],
                                                               wanted: list[int]) -> None:
     # Small keys share their first slot (the top bits): long probe chains and races.
-    from mfa_sim.fingerprint_table import FingerprintTable
+    from mfa_sim.columns.fingerprint_table import FingerprintTable
 
     table = FingerprintTable.build(np.array(keys, dtype=np.uint64))
     if len(set(keys)) < len(keys):
@@ -202,7 +202,7 @@ def test_folding_case_refuses_texts_beyond_ascii() -> None:
 
 
 def test_an_id_index_over_twin_ids_answers_with_the_first() -> None:
-    from mfa_sim.lookups import IdIndex
+    from mfa_sim.model.indexes import IdIndex
 
     index = IdIndex(pa.array(["a_one", "a_two", "a_one"]))
     assert (index["a_one"], index["a_two"], index.get("a_three")) == (0, 1, None)
@@ -229,7 +229,7 @@ def test_texts_of_one_length_have_the_fingerprints_of_texts_of_mixed_lengths(
     mixed = fingerprints(pa.array([*texts, "x" * (length + 1)]), fold_case=fold_case)
     assert alone == mixed[:-1].tolist()
     lowered = [text.lower() if fold_case else text for text in texts]
-    assert alone == [mfa_sim.fingerprints.fingerprint(text) for text in lowered]
+    assert alone == [mfa_sim.columns.fingerprints.fingerprint(text) for text in lowered]
 
 
 @given(st.lists(st.lists(st.one_of(st.none(), texts), max_size=12), min_size=1, max_size=6),
@@ -237,7 +237,7 @@ def test_texts_of_one_length_have_the_fingerprints_of_texts_of_mixed_lengths(
 @settings(max_examples=100, deadline=None)
 def test_values_at_rows_of_a_column_in_pieces_are_the_values_on_those_rows(
         pieces: list[list[str | None]], data: st.DataObject) -> None:
-    from mfa_sim.state import values_at
+    from mfa_sim.model.state import values_at
 
     column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
     everything = column.to_pylist()
@@ -255,7 +255,7 @@ def test_values_at_rows_of_a_column_in_pieces_are_the_values_on_those_rows(
 @settings(max_examples=100, deadline=None)
 def test_a_verdict_per_distinct_value_is_spread_over_every_piece(
         pieces: list[list[str | None]]) -> None:
-    from mfa_sim.keys import per_distinct
+    from mfa_sim.columns.keys import per_distinct
 
     column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
     found = per_distinct(column, lambda value: value in (None, "b"))

@@ -11,8 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from mfa_sim import generate_dataset, load_dataset, reading
-from mfa_sim.summary import summarise
+from mfa_sim import generate_dataset, load_dataset
+from mfa_sim.data import reading
+from mfa_sim.model.summary import summarise
 from tests.conftest import problems_of
 
 TINY_BLOCK = 700
@@ -64,7 +65,7 @@ def test_problems_in_different_blocks_are_all_reported_on_their_lines(
 def test_a_dataset_loaded_while_a_command_prepares_reports_its_own_problems_first(
         tmp_path: Path) -> None:
     from mfa_sim.errors import InputError
-    from mfa_sim.load import load_dataset_while
+    from mfa_sim.data.load import load_dataset_while
 
     def prepare() -> None:
         raise RuntimeError("the command's own failure")

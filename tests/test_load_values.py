@@ -282,7 +282,7 @@ def test_a_time_has_a_zone_when_it_ends_with_one_as_iso_8601_writes_it(
     # last bytes, and must be what the pattern says (a date alone has no zone).
     import pyarrow as pa
 
-    from mfa_sim.parsing import _zoned
+    from mfa_sim.data.parsing import _zoned
 
     expected = [text is not None and len(text) > 10 and bool(_ZONE_AT_END.search(text))
                 for text in texts]
@@ -304,7 +304,7 @@ def test_values_are_trimmed_of_unicode_whitespace_whichever_way_each_piece_is_tr
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from mfa_sim.parsing import trimmed
+    from mfa_sim.data.parsing import trimmed
 
     column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
     expected = pc.utf8_trim_whitespace(column).to_pylist()

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from mfa_sim.cli import main
-from mfa_sim.progress import Progress
+from mfa_sim.cli.progress import Progress
 from tests.conftest import REPO, MakeDataset
 
 AS_OF = "2026-01-10"

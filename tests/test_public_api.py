@@ -104,8 +104,8 @@ def test_public_names_are_imported_only_when_used() -> None:
     import sys
 
     probe = ("import sys, mfa_sim; "
-             "print(sorted(m for m in ('mfa_sim.engine', 'mfa_sim.compliance', "
-             "'mfa_sim.generate', 'numpy') if m in sys.modules))")
+             "print(sorted(m for m in ('mfa_sim.engine.engine', 'mfa_sim.compliance', "
+             "'mfa_sim.data.generate', 'numpy') if m in sys.modules))")
     found = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                            check=True)
     assert found.stdout.strip() == "[]"

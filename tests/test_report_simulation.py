@@ -23,8 +23,8 @@ from mfa_sim.report.html_outcome import outcome_html
 from mfa_sim.report.json_format import run_json
 from mfa_sim.report.markdown import escape_markdown, run_markdown
 from mfa_sim.report.text import run_text
-from mfa_sim.run import Run
-from mfa_sim.simulation import Simulation
+from mfa_sim.engine.run import Run
+from mfa_sim.engine.simulation import Simulation
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "datasets" / "example"
 

@@ -19,7 +19,7 @@ import pytest
 
 import mfa_sim
 from mfa_sim import Dataset, Outcome, Simulation, Status
-from mfa_sim.scenario import load_scenario, parse_scenario
+from mfa_sim.engine.scenario import load_scenario, parse_scenario
 from tests.conftest import EXAMPLE, write_dataset
 
 AS_OF = datetime(2026, 1, 10, tzinfo=UTC)

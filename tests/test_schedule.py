@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from mfa_sim.schedule import Schedule
+from mfa_sim.data.tasks import Schedule
 
 
 def test_a_task_waits_for_every_result_it_needs() -> None:

@@ -16,9 +16,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mfa_sim.actions import Method
+from mfa_sim.model.actions import Method
 from mfa_sim.errors import MfaSimError, UsageError
-from mfa_sim.totp import (
+from mfa_sim.engine.totp import (
     DIGITS,
     STEP_SECONDS,
     VALID_WINDOW,

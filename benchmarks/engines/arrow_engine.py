@@ -33,9 +33,9 @@ from engines.contract import (
     verdicts,
 )
 from mfa_sim.errors import ProblemReason
-from mfa_sim.parsing import parse_time
-from mfa_sim.schema import FileSchema, Kind
-from mfa_sim.tables import arrow_type
+from mfa_sim.data.parsing import parse_time
+from mfa_sim.model.schema import FileSchema, Kind
+from mfa_sim.model.tables import arrow_type
 
 TIME = pa.timestamp("us", tz="UTC")
 NO_TEXT = pa.scalar(None, pa.string())

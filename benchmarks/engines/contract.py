@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from mfa_sim.errors import Problem, ProblemReason, cut_value
-from mfa_sim.plans import canonical_plan
-from mfa_sim.roles import parse_role
-from mfa_sim.schema import SCHEMAS, FileSchema, Kind
-from mfa_sim.values import UNPARSED, parse_boolean, parse_invitation_status, parse_mfa_state
+from mfa_sim.model.plans import canonical_plan
+from mfa_sim.model.roles import parse_role
+from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
+from mfa_sim.model.values import UNPARSED, parse_boolean, parse_invitation_status, parse_mfa_state
 
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 """What trimming removes: Unicode white space as Python and Arrow's ``utf8_trim_whitespace``

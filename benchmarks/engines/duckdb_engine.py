@@ -35,9 +35,9 @@ from engines.contract import (
     verdicts,
 )
 from mfa_sim.errors import ProblemReason
-from mfa_sim.parsing import parse_time
-from mfa_sim.schema import FileSchema, Kind
-from mfa_sim.tables import arrow_type
+from mfa_sim.data.parsing import parse_time
+from mfa_sim.model.schema import FileSchema, Kind
+from mfa_sim.model.tables import arrow_type
 
 READ_BUFFER = 16 << 20
 """Bytes DuckDB's reader takes at a time, set explicitly: it took the read of a million

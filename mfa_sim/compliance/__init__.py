@@ -29,7 +29,7 @@ from mfa_sim.compliance.mutes import Mute, MuteReport, load_mutes, mute, parse_m
 from mfa_sim.compliance.result import AuditResult
 
 if TYPE_CHECKING:
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
 
 def audit(dataset: Dataset, *, as_of: datetime | None = None,

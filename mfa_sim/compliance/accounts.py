@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
+from mfa_sim.columns.arrays import one_piece
 from mfa_sim.compliance.facts import AuditFacts
 
 if TYPE_CHECKING:

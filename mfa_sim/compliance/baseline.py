@@ -20,10 +20,10 @@ import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from mfa_sim.arrays import one_piece
+from mfa_sim.columns.arrays import one_piece
 from mfa_sim.compliance.checks import Severity
 from mfa_sim.errors import InputError, Problem, ProblemReason
-from mfa_sim.input_files import decode_text, read_bytes
+from mfa_sim.data.input_files import decode_text, read_bytes
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -14,16 +14,16 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
-from mfa_sim.keys import per_distinct
-from mfa_sim.plans import PLAN_TIERS
+from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.keys import per_distinct
+from mfa_sim.model.plans import PLAN_TIERS
 from mfa_sim.policy.rules import can_enforce, is_compliant
-from mfa_sim.roles import Role
+from mfa_sim.model.roles import Role
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
 
 @dataclass(frozen=True)
@@ -186,15 +186,15 @@ class AuditFacts:
     @cached_property
     def invitation_account(self) -> np.ndarray:
         """For each invitation, its account's row."""
-        from mfa_sim.keys import find_rows
+        from mfa_sim.columns.keys import find_rows
 
         return find_rows(self.invitations.column("account_id"), self.account_ids)
 
     @cached_property
     def invitee(self) -> np.ndarray:
         """For each invitation, the row of the user with its email, or -1."""
-        from mfa_sim.keys import find_rows
-        from mfa_sim.parsing import casefolded_emails
+        from mfa_sim.columns.keys import find_rows
+        from mfa_sim.data.parsing import casefolded_emails
 
         return find_rows(casefolded_emails(self.invitations.column("email")),
                          casefolded_emails(self.dataset.tables["users"].column("email")))

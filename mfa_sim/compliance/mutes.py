@@ -42,7 +42,7 @@ import numpy as np
 
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.errors import InputError, Problem, ProblemReason
-from mfa_sim.input_files import compose_yaml, read_text
+from mfa_sim.data.input_files import compose_yaml, read_text
 
 if TYPE_CHECKING:
     import pyarrow as pa

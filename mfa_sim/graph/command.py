@@ -20,7 +20,7 @@ from mfa_sim.graph import model
 if TYPE_CHECKING:
     import networkx as nx
 
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
 VIEW_FORMATS: Final = (".png", ".svg")
 EXPORT_FORMATS: Final = (".graphml", ".gexf")
@@ -83,9 +83,9 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
     UnknownIdError
         For a focus id that names no account or user.
     """
-    from mfa_sim.load import importing, load_dataset_while
-    from mfa_sim.output_paths import Output, check_outputs
-    from mfa_sim.schema import dataset_files
+    from mfa_sim.data.load import importing, load_dataset_while
+    from mfa_sim.data.output_paths import Output, check_outputs
+    from mfa_sim.model.schema import dataset_files
 
     suffix = output_format(output)
     check_outputs([Output("--output", os.fspath(output))],
@@ -125,8 +125,8 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
 def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGraph:
     from mfa_sim.graph.impact import impact_graph
     from mfa_sim.policy import POLICIES
-    from mfa_sim.scenario import load_scenario
-    from mfa_sim.simulation import Simulation
+    from mfa_sim.engine.scenario import load_scenario
+    from mfa_sim.engine.simulation import Simulation
 
     scenario = load_scenario(path, dataset, policies=tuple(POLICIES))
     run = Simulation(dataset, scenario.policy, scenario.start, scenario.seed).play(scenario)

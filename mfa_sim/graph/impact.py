@@ -47,17 +47,17 @@ from mfa_sim.graph.model import (
     more_key,
     user_key,
 )
-from mfa_sim.outcome import EventType, Outcome
-from mfa_sim.plans import PLAN_TIERS
+from mfa_sim.model.outcome import EventType, Outcome
+from mfa_sim.model.plans import PLAN_TIERS
 from mfa_sim.policy.rules import can_enforce, is_compliant
-from mfa_sim.roles import Role
-from mfa_sim.run import Run
-from mfa_sim.state import MfaState, State
+from mfa_sim.model.roles import Role
+from mfa_sim.engine.run import Run
+from mfa_sim.model.state import MfaState, State
 
 if TYPE_CHECKING:
     import networkx as nx
 
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
 REMOVED: Final = "removed"
 BLOCKED: Final = "blocked"
@@ -167,8 +167,8 @@ def impact_graph(changes: Run | Outcome | Iterable[Outcome], state: State | Data
     Examples
     --------
     >>> from mfa_sim import load_dataset
-    >>> from mfa_sim.scenario import load_scenario
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.scenario import load_scenario
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> dataset = load_dataset("datasets/example")
     >>> scenario = load_scenario("datasets/example/scenario.yaml", dataset)
     >>> G = impact_graph(Simulation(dataset, start=scenario.start, seed=scenario.seed)
@@ -192,7 +192,7 @@ def impact_graph(changes: Run | Outcome | Iterable[Outcome], state: State | Data
     if state is None:
         raise UsageError("give the state the outcomes were played on (e.g. sim.state)")
     if not isinstance(state, State):
-        from mfa_sim.clock import DEFAULT_START
+        from mfa_sim.model.clock import DEFAULT_START
 
         state = State.start(state, DEFAULT_START)
     record = _Record.of(outcomes, within)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mfa_sim.graph.model import ACCOUNT, MEMBERSHIP, USER
-from mfa_sim.roles import Role
+from mfa_sim.model.roles import Role
 
 if TYPE_CHECKING:
     import networkx as nx

@@ -44,16 +44,16 @@ import numpy as np
 
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.errors import UnknownIdError, UsageError
-from mfa_sim.keys import per_distinct
-from mfa_sim.plans import Tier
-from mfa_sim.roles import Role
-from mfa_sim.state import email_key
+from mfa_sim.columns.keys import per_distinct
+from mfa_sim.model.plans import Tier
+from mfa_sim.model.roles import Role
+from mfa_sim.model.state import email_key
 
 if TYPE_CHECKING:
     import networkx as nx
     import pyarrow as pa
 
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
 USER: Final = "user"
 ACCOUNT: Final = "account"
@@ -132,7 +132,7 @@ class _Source:
     @cached_property
     def user_email_keys(self) -> pa.Array:
         """Users' emails as compared (trimmed, lower-cased), in row order."""
-        from mfa_sim.parsing import casefolded_emails
+        from mfa_sim.data.parsing import casefolded_emails
 
         return casefolded_emails(self.dataset.tables["users"].column("email"))
 
@@ -156,7 +156,7 @@ class _Source:
         """
         import pyarrow as pa
 
-        from mfa_sim.keys import find_rows
+        from mfa_sim.columns.keys import find_rows
 
         if not rows:
             return []

@@ -611,7 +611,7 @@ def _column(nodes: list[str], x: float) -> dict[str, Position]:
 
 
 def _tier_rank(tier: str) -> int:
-    from mfa_sim.plans import Tier
+    from mfa_sim.model.plans import Tier
 
     return Tier(tier).rank
 

@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.actions import ActionName
-from mfa_sim.outcome import Reason, Status
+from mfa_sim.model.actions import ActionName
+from mfa_sim.model.outcome import Reason, Status
 
 if TYPE_CHECKING:
-    from mfa_sim.state import State
-    from mfa_sim.transaction import Transaction
+    from mfa_sim.model.state import State
+    from mfa_sim.model.transaction import Transaction
 
 
 @dataclass(frozen=True, slots=True)

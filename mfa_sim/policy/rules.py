@@ -7,10 +7,10 @@ The audit judges compliance and eligibility with the same predicates
 
 from __future__ import annotations
 
-from mfa_sim.outcome import Reason, Status
-from mfa_sim.plans import Tier
+from mfa_sim.model.outcome import Reason, Status
+from mfa_sim.model.plans import Tier
 from mfa_sim.policy.base import Attempt, Refusal
-from mfa_sim.state import MfaState, State, email_key
+from mfa_sim.model.state import MfaState, State, email_key
 
 
 def is_compliant(mfa: MfaState) -> bool:
@@ -163,7 +163,7 @@ def seat_free(attempt: Attempt) -> Refusal | None:
 
 def plan_changes(attempt: Attempt) -> Refusal | None:
     """Changing to the plan the account already has is refused."""
-    from mfa_sim.plans import canonical_plan
+    from mfa_sim.model.plans import canonical_plan
 
     current = attempt.state.plan_of(attempt.arg("account"))
     wanted = canonical_plan(attempt.arg("plan"))

@@ -14,7 +14,7 @@ from mfa_sim.report.html import run_html
 from mfa_sim.report.json_format import run_json
 from mfa_sim.report.markdown import run_markdown
 from mfa_sim.report.text import run_text
-from mfa_sim.run import Run
+from mfa_sim.engine.run import Run
 
 RUN_FORMATS: Final[dict[str, Callable[[Run], str]]] = {
     "text": run_text,
@@ -43,7 +43,7 @@ def render_run(run: Run, fmt: str) -> str:
     Examples
     --------
     >>> import mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> _ = sim.remove_member("a_team", "u_ben")
     >>> print(render_run(sim.run, "text").splitlines()[2])

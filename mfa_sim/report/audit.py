@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
 from mfa_sim.errors import UsageError
-from mfa_sim.writing import Chunk
+from mfa_sim.data.writing import Chunk
 
 if TYPE_CHECKING:
     from mfa_sim.compliance.result import AuditResult

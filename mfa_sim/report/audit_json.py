@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.report.json_arrays import json_array_chunks
-from mfa_sim.writing import Chunk
+from mfa_sim.data.writing import Chunk
 
 if TYPE_CHECKING:
     from mfa_sim.compliance.result import AuditResult

@@ -33,7 +33,7 @@ from mfa_sim.report.audit_summary import (
     shown_array,
     shown_text,
 )
-from mfa_sim.writing import Chunk, records_body
+from mfa_sim.data.writing import Chunk, records_body
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
+from mfa_sim.columns.arrays import one_piece
 from mfa_sim.compliance.checks import CHECKS, Severity
-from mfa_sim.plans import Tier
+from mfa_sim.model.plans import Tier
 from mfa_sim.report.common import visible
 
 if TYPE_CHECKING:

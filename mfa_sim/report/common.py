@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mfa_sim.outcome import Event, EventType, Status
-from mfa_sim.run import Run
+from mfa_sim.model.outcome import Event, EventType, Status
+from mfa_sim.engine.run import Run
 
 EVENT_KEYS = ("account", "user", "email", "reason", "role", "plan", "deadline")
 """The keys an event may carry besides its type, in the order reports show them."""
@@ -46,7 +46,7 @@ def status_counts(run: Run) -> dict[Status, int]:
     Examples
     --------
     >>> import mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> _ = sim.enforce_mfa("a_team")
     >>> {status.value: n for status, n in status_counts(sim.run).items()}
@@ -62,7 +62,7 @@ def counts_phrase(run: Run) -> str:
     Examples
     --------
     >>> import mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> counts_phrase(sim.run)
     'no steps'
@@ -83,7 +83,7 @@ def event_details(event: Event) -> list[tuple[str, str]]:
 
     Examples
     --------
-    >>> from mfa_sim.outcome import Reason
+    >>> from mfa_sim.model.outcome import Reason
     >>> event_details(Event(EventType.MEMBER_REMOVED, account="a1", user="u2",
     ...                     reason=Reason.MFA_DISABLED))
     [('account', 'a1'), ('user', 'u2'), ('reason', 'mfa_disabled')]

@@ -13,10 +13,10 @@ import hashlib
 from collections.abc import Sequence
 from html import escape
 
-from mfa_sim.outcome import Outcome, Status, iso
+from mfa_sim.model.outcome import Outcome, Status, iso
 from mfa_sim.report.common import counts_phrase
 from mfa_sim.report.html_outcome import STATUS_COLOURS, events_html, status_badge
-from mfa_sim.run import Run
+from mfa_sim.engine.run import Run
 
 REPORT_CSS = """\
 .mfa-sim { font-family: system-ui, sans-serif; line-height: 1.45; color: #1a1a1a; }
@@ -200,7 +200,7 @@ def run_html_fragment(run: Run) -> str:
     Examples
     --------
     >>> import mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> _ = sim.remove_member("a_team", "u_ben")
     >>> fragment = run_html_fragment(sim.run)
@@ -229,7 +229,7 @@ def run_html(run: Run) -> str:
     Examples
     --------
     >>> import mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> _ = sim.enforce_mfa("a_team")
     >>> page = run_html(sim.run)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from html import escape
 
-from mfa_sim.outcome import Event, Outcome, Status, iso
+from mfa_sim.model.outcome import Event, Outcome, Status, iso
 from mfa_sim.report.common import event_details
 
 OKABE_ITO: dict[str, str] = {
@@ -87,7 +87,7 @@ def event_html(event: Event) -> str:
 
     Examples
     --------
-    >>> from mfa_sim.outcome import EventType, Reason
+    >>> from mfa_sim.model.outcome import EventType, Reason
     >>> print(event_html(Event(EventType.MEMBER_REMOVED, account="a&b", user="<u>")))
     <li><code>member_removed</code> account <strong>a&amp;b</strong>,
         user <strong>&lt;u&gt;</strong></li>
@@ -128,7 +128,7 @@ def outcome_html(outcome: Outcome) -> str:
     Examples
     --------
     >>> import mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> fragment = outcome_html(sim.enforce_mfa("a_team"))
     >>> ">rejected</span>" in fragment and "noncompliant_members" in fragment

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
-from mfa_sim.writing import Chunk, concatenated
+from mfa_sim.columns.arrays import one_piece
+from mfa_sim.data.writing import Chunk, concatenated
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -1,6 +1,6 @@
 """The JSON report of a run: the shape of ``simulate --format json`` (contract §4).
 
-The shape is binding and comes from :meth:`mfa_sim.run.Run.to_json`; this module only
+The shape is binding and comes from :meth:`mfa_sim.engine.run.Run.to_json`; this module only
 fixes how it is written, so the same run always gives the same bytes.
 """
 
@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mfa_sim.run import Run
+from mfa_sim.engine.run import Run
 
 
 def run_json(run: Run) -> str:
@@ -33,7 +33,7 @@ def run_json(run: Run) -> str:
     Examples
     --------
     >>> import json, mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> _ = sim.remove_member("a_team", "u_ben")
     >>> text = run_json(sim.run)

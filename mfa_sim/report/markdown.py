@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from mfa_sim.outcome import Event, Outcome
+from mfa_sim.model.outcome import Event, Outcome
 from mfa_sim.report.common import counts_phrase, event_details, visible
-from mfa_sim.run import Run
+from mfa_sim.engine.run import Run
 
 _SIGNIFICANT = re.compile(r"([\\`*_\[\]<>|~&$])")
 
@@ -71,7 +71,7 @@ def event_markdown(event: Event) -> str:
 
     Examples
     --------
-    >>> from mfa_sim.outcome import EventType, Reason
+    >>> from mfa_sim.model.outcome import EventType, Reason
     >>> print(event_markdown(Event(EventType.MEMBER_REMOVED, account="a_secure",
     ...                            user="u_dana", reason=Reason.MFA_DISABLED)))
     `member_removed`: account a\\_secure, user u\\_dana, reason mfa\\_disabled
@@ -143,7 +143,7 @@ def run_markdown(run: Run) -> str:
     Examples
     --------
     >>> import mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> _ = sim.enforce_mfa("a_solo")
     >>> _ = sim.remove_member("a_team", "u_ben")

@@ -7,7 +7,7 @@ ids are shown escaped, so a step is always one line.
 
 from __future__ import annotations
 
-from mfa_sim.outcome import Event, Outcome, Status
+from mfa_sim.model.outcome import Event, Outcome, Status
 from mfa_sim.report.common import (
     blocked_line,
     counts_phrase,
@@ -16,7 +16,7 @@ from mfa_sim.report.common import (
     visible,
     warning_line,
 )
-from mfa_sim.run import Run
+from mfa_sim.engine.run import Run
 
 _STATUS_WIDTH = max(len(status.value) for status in Status)
 
@@ -34,7 +34,7 @@ def event_text(event: Event) -> str:
 
     Examples
     --------
-    >>> from mfa_sim.outcome import EventType, Reason
+    >>> from mfa_sim.model.outcome import EventType, Reason
     >>> event_text(Event(EventType.MEMBER_REMOVED, account="a_secure", user="u_dana",
     ...                  reason=Reason.MFA_DISABLED))
     'member_removed  account=a_secure user=u_dana reason=mfa_disabled'
@@ -81,7 +81,7 @@ def run_text(run: Run) -> str:
     Examples
     --------
     >>> import mfa_sim
-    >>> from mfa_sim.simulation import Simulation
+    >>> from mfa_sim.engine.simulation import Simulation
     >>> sim = Simulation(mfa_sim.load_dataset("datasets/example"))
     >>> _ = sim.enforce_mfa("a_team")
     >>> _ = sim.disable_mfa("u_dana")

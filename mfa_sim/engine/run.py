@@ -5,12 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.outcome import EventType, Outcome, Status
+from mfa_sim.model.outcome import EventType, Outcome, Status
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mfa_sim.state import State
+    from mfa_sim.model.state import State
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,13 +91,13 @@ class Run:
 
     def steps_frame(self) -> pd.DataFrame:
         """One row per step: number, action, status, reason, time, message."""
-        from mfa_sim.frames import outcomes_frame
+        from mfa_sim.model.frames import outcomes_frame
 
         return outcomes_frame(self.outcomes)
 
     def events_frame(self) -> pd.DataFrame:
         """One row per event, with the step it belongs to."""
-        from mfa_sim.frames import events_frame
+        from mfa_sim.model.frames import events_frame
 
         return events_frame(self.outcomes)
 

@@ -13,16 +13,16 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
-from mfa_sim.actions import ActionName, Method
-from mfa_sim.clock import advance_seconds
-from mfa_sim.messages import describe
-from mfa_sim.outcome import Event, EventType, Outcome, Reason, Status
-from mfa_sim.plans import canonical_plan
+from mfa_sim.model.actions import ActionName, Method
+from mfa_sim.model.clock import advance_seconds
+from mfa_sim.engine.messages import describe
+from mfa_sim.model.outcome import Event, EventType, Outcome, Reason, Status
+from mfa_sim.model.plans import canonical_plan
 from mfa_sim.policy.base import Attempt, Policy, Refusal
-from mfa_sim.roles import Role, parse_role
-from mfa_sim.state import Invitation, NewUser, State
-from mfa_sim.transaction import Transaction
-from mfa_sim.values import InvitationStatus
+from mfa_sim.model.roles import Role, parse_role
+from mfa_sim.model.state import Invitation, NewUser, State
+from mfa_sim.model.transaction import Transaction
+from mfa_sim.model.values import InvitationStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,7 +99,7 @@ class Engine:
         """Work the engine does before judging: the enrolling user's TOTP code."""
         if action is not ActionName.ENABLE_MFA or state.has_mfa(args["user"]):
             return {}
-        from mfa_sim.totp import Authenticator
+        from mfa_sim.engine.totp import Authenticator
 
         user = args["user"]
         result = Authenticator(self.seed).enrol(
@@ -139,7 +139,7 @@ def _disable_mfa(attempt: Attempt, transaction: Transaction) -> None:
     user = attempt.arg("user")
     enrolment = attempt.state.enrolments.get(user)
     if enrolment is not None:
-        from mfa_sim.totp import recovery_code_matches
+        from mfa_sim.engine.totp import recovery_code_matches
 
         # The user turns MFA off with the recovery code they were given at enrolment.
         if not recovery_code_matches(enrolment, enrolment.recovery_code):

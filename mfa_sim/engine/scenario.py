@@ -25,8 +25,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from mfa_sim.actions import ACTIONS, ActionName, ActionSpec, ArgKind, Method
-from mfa_sim.clock import (
+from mfa_sim.model.actions import ACTIONS, ActionName, ActionSpec, ArgKind, Method
+from mfa_sim.model.clock import (
     DEFAULT_START,
     EARLIEST_START,
     advance_seconds,
@@ -34,14 +34,14 @@ from mfa_sim.clock import (
     shifted,
 )
 from mfa_sim.errors import InputError, Problem, ProblemReason
-from mfa_sim.input_files import compose_yaml, read_text
-from mfa_sim.outcome import iso
-from mfa_sim.parsing import parse_time
-from mfa_sim.plans import KNOWN_PLANS, canonical_plan
-from mfa_sim.roles import ROLE_SPELLINGS, parse_role
+from mfa_sim.data.input_files import compose_yaml, read_text
+from mfa_sim.model.outcome import iso
+from mfa_sim.data.parsing import parse_time
+from mfa_sim.model.plans import KNOWN_PLANS, canonical_plan
+from mfa_sim.model.roles import ROLE_SPELLINGS, parse_role
 
 if TYPE_CHECKING:
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
 DEFAULT_POLICY: Final = "dnsimple"
 DEFAULT_SEED: Final = 0
@@ -251,7 +251,7 @@ def parse_scenario(
       <scenario>:4: column method: 'sms': step 2 (enable_mfa): unknown MFA method 'sms'; ...
     """
     if seed is not None:
-        from mfa_sim.totp import check_seed
+        from mfa_sim.engine.totp import check_seed
 
         check_seed(seed)
     checker = _Checker(source, dataset, policies)

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any, Final
 
-from mfa_sim.actions import SECONDS_PER_UNIT
+from mfa_sim.model.actions import SECONDS_PER_UNIT
 
 DEFAULT_START: Final = datetime(2026, 1, 1, tzinfo=UTC)
 """Where the clock starts unless a scenario or a caller says otherwise."""

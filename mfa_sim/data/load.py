@@ -16,20 +16,20 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mfa_sim import known as cached
-from mfa_sim.arrays import pieces
+from mfa_sim.columns.arrays import pieces
 from mfa_sim.errors import InputError, Problem, ProblemReason
-from mfa_sim.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
-from mfa_sim.parsing import ParsedColumn, RowIssue, casefolded_emails, parse_column
-from mfa_sim.reading import TextTable, read_text_table
-from mfa_sim.schema import SCHEMAS, FileSchema, Kind
+from mfa_sim.columns.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
+from mfa_sim.data.parsing import ParsedColumn, RowIssue, casefolded_emails, parse_column
+from mfa_sim.data.reading import TextTable, read_text_table
+from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.dataset import Dataset
-    from mfa_sim.fingerprint_table import FingerprintTable
-    from mfa_sim.lookups import Grouping
-    from mfa_sim.schedule import Schedule
+    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.columns.fingerprint_table import FingerprintTable
+    from mfa_sim.model.indexes import Grouping
+    from mfa_sim.data.tasks import Schedule
 
 
 @dataclass
@@ -124,7 +124,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
                                   f"the dataset folder {reason}")])
     from importlib import import_module
 
-    from mfa_sim.schedule import Schedule
+    from mfa_sim.data.tasks import Schedule
 
     # Modules the threads use are imported here, not in the threads, where an import
     # holds a lock that its twin in the other thread waits on.
@@ -146,7 +146,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
                                                                 schedule))
             previous = (_READ + schema.table,)
         # What parsing and checking use is imported while the files are read.
-        for module in ("pyarrow.compute", "mfa_sim.fingerprints", "mfa_sim.text_bytes"):
+        for module in ("pyarrow.compute", "mfa_sim.columns.fingerprints", "mfa_sim.columns.text_bytes"):
             import_module(module)
         done = schedule.results()
     readings: dict[str, _FileReading | None] = {schema.table: done[_READ + schema.table]
@@ -158,12 +158,12 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
             problems.extend(reading.problems)
     if problems:
         raise InputError(_in_reading_order(problems, readings))
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
     tables = {name: _typed_table(reading) for name, reading in readings.items()
               if reading is not None}
     if "invitations" not in tables:
-        from mfa_sim.tables import empty_table
+        from mfa_sim.model.tables import empty_table
 
         tables["invitations"] = empty_table(SCHEMAS[3])
     header = {name: (reading.text.header if reading is not None else ())
@@ -389,7 +389,7 @@ def _group_by_user(users: _FileReading | None, index: _IdIndex | None) -> Groupi
     a reference to it is not a second problem), but it has no row: the load will fail
     with that problem, and nothing is grouped.
     """
-    from mfa_sim.lookups import Grouping
+    from mfa_sim.model.indexes import Grouping
 
     rows = None if index is None else index.references.get(("memberships", "user_id"))
     if users is None or users.text.malformed or rows is None or (rows < 0).any():
@@ -470,8 +470,8 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> None:
 def _ascii_and_distinct(emails: pa.Array | pa.ChunkedArray) -> bool:
     """Whether the (trimmed) emails are ASCII and distinct ignoring case: told from
     their case-folded fingerprints, without a lower-cased copy of them."""
-    from mfa_sim.fingerprints import all_different, fingerprints
-    from mfa_sim.text_bytes import all_ascii
+    from mfa_sim.columns.fingerprints import all_different, fingerprints
+    from mfa_sim.columns.text_bytes import all_ascii
 
     if emails.null_count or not all_ascii(emails):
         return False
@@ -570,7 +570,7 @@ def _in_reading_order(problems: list[Problem],
 
 def _typed_table(reading: _FileReading | None) -> pa.Table:
     assert reading is not None
-    from mfa_sim.tables import typed_table
+    from mfa_sim.model.tables import typed_table
 
     extras = {name: reading.text.column(position)
               for name, position in reading.positions.items()

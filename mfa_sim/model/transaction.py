@@ -12,13 +12,13 @@ from collections import defaultdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.outcome import Event, EventType, Reason
-from mfa_sim.roles import Role
-from mfa_sim.state import Invitation, MfaState, NewUser, State, email_key
-from mfa_sim.values import InvitationStatus
+from mfa_sim.model.outcome import Event, EventType, Reason
+from mfa_sim.model.roles import Role
+from mfa_sim.model.state import Invitation, MfaState, NewUser, State, email_key
+from mfa_sim.model.values import InvitationStatus
 
 if TYPE_CHECKING:
-    from mfa_sim.totp import Enrolment
+    from mfa_sim.engine.totp import Enrolment
 
 
 class Transaction:
@@ -174,7 +174,7 @@ class Transaction:
 
     def schedule(self, at: datetime, effect: Any) -> None:
         """Run ``effect(transaction)`` in the step that moves the clock to ``at`` or past."""
-        from mfa_sim.engine import Scheduled
+        from mfa_sim.engine.engine import Scheduled
 
         order = self._state.scheduled_count
         pending = sorted((*self._state.scheduled, Scheduled(at, order, effect)),

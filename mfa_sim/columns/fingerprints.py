@@ -16,7 +16,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.text_bytes import TextBytes
+    from mfa_sim.columns.text_bytes import TextBytes
 
 _HEAD_WORDS = 4
 """Texts are mixed from their first 32 bytes, their length and their last 8 bytes: ids
@@ -42,7 +42,7 @@ def fingerprints(texts: pa.Array | pa.ChunkedArray, *, fold_case: bool = False) 
     >>> bool(folded[0] == fingerprints(pa.array(["ann@example.com"]))[0])
     True
     """
-    from mfa_sim.text_bytes import all_ascii, text_pieces
+    from mfa_sim.columns.text_bytes import all_ascii, text_pieces
 
     found = np.empty(len(texts), dtype=np.uint64)
     if fold_case and not all_ascii(texts):
@@ -61,7 +61,7 @@ def fingerprints(texts: pa.Array | pa.ChunkedArray, *, fold_case: bool = False) 
 
 def _batch_fingerprints(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray,
                         fold_case: bool = False) -> np.ndarray:
-    from mfa_sim.text_bytes import unaligned_words
+    from mfa_sim.columns.text_bytes import unaligned_words
 
     first = int(starts[0])
     last = int(starts[-1] + lengths[-1])
@@ -224,7 +224,7 @@ def confirm_shared(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray,
     """
     import pyarrow.compute as pc
 
-    from mfa_sim.text_bytes import text_pieces, uniform_length
+    from mfa_sim.columns.text_bytes import text_pieces, uniform_length
 
     if not len(rows):
         return True

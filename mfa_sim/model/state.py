@@ -17,15 +17,15 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from immutables import Map
 
-from mfa_sim.plans import PLAN_TIERS, Tier
-from mfa_sim.roles import Role, parse_role
-from mfa_sim.values import InvitationStatus
+from mfa_sim.model.plans import PLAN_TIERS, Tier
+from mfa_sim.model.roles import Role, parse_role
+from mfa_sim.model.values import InvitationStatus
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.dataset import Dataset
-    from mfa_sim.totp import Enrolment
+    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.engine.totp import Enrolment
 
 MfaState = bool | None
 """True (enabled), False (disabled) or None (unknown)."""
@@ -138,7 +138,7 @@ class Baseline:
     @cached_property
     def invitations(self) -> np.ndarray:
         """Pending invitations per account row."""
-        from mfa_sim.keys import find_rows
+        from mfa_sim.columns.keys import find_rows
 
         accounts = self.dataset.tables["accounts"].column("account_id")
         invited = find_rows(self.dataset.tables["invitations"].column("account_id"), accounts)
@@ -451,7 +451,7 @@ class State:
 
     def to_dataset(self) -> Dataset:
         """The state as a dataset: the loaded one with every change applied."""
-        from mfa_sim.materialise import materialise
+        from mfa_sim.model.materialise import materialise
 
         return materialise(self)
 

@@ -15,13 +15,13 @@ import numpy as np
 
 from mfa_sim import known as cached
 from mfa_sim.errors import UnknownIdError
-from mfa_sim.fingerprints import fingerprint
+from mfa_sim.columns.fingerprints import fingerprint
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.dataset import Dataset
-    from mfa_sim.fingerprint_table import FingerprintTable
+    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.columns.fingerprint_table import FingerprintTable
 
 
 class IdIndex(Mapping[str, int]):
@@ -41,8 +41,8 @@ class IdIndex(Mapping[str, int]):
 
     def __init__(self, ids: pa.Array | pa.ChunkedArray,
                  table: FingerprintTable | None = None) -> None:
-        from mfa_sim.fingerprint_table import FingerprintTable
-        from mfa_sim.fingerprints import fingerprints
+        from mfa_sim.columns.fingerprint_table import FingerprintTable
+        from mfa_sim.columns.fingerprints import fingerprints
 
         # Read a row at a time: a column in Arrow's pieces is not copied into one.
         self._ids = ids
@@ -193,7 +193,7 @@ class Lookups:
     def _rows_named(self, column: str, table: str) -> np.ndarray:
         """The row of ``table`` each membership's ``column`` names (known from loading
         when it can be)."""
-        from mfa_sim.keys import find_rows
+        from mfa_sim.columns.keys import find_rows
 
         found = self._known.get(cached.referenced_rows("memberships", column))
         if found is None:
@@ -217,7 +217,7 @@ class Lookups:
 
     @cached_property
     def _email_index(self) -> IdIndex:
-        from mfa_sim.parsing import casefolded_emails
+        from mfa_sim.data.parsing import casefolded_emails
 
         return IdIndex(casefolded_emails(self._tables["users"].column("email")))
 

@@ -14,7 +14,7 @@ Codes are computed and checked with pyotp.
 Examples
 --------
 >>> from datetime import UTC, datetime
->>> from mfa_sim.actions import Method
+>>> from mfa_sim.model.actions import Method
 >>> auth = Authenticator(seed=7)
 >>> when = datetime(2026, 1, 1, tzinfo=UTC)
 >>> auth.enrol("u1", 1, Method.TOTP, when, clock_skew=20).verified
@@ -37,8 +37,8 @@ from typing import Any, Literal, NoReturn, Self
 
 import pyotp
 
-from mfa_sim.actions import Method
-from mfa_sim.clock import END_OF_TIME
+from mfa_sim.model.actions import Method
+from mfa_sim.model.clock import END_OF_TIME
 from mfa_sim.errors import UsageError
 
 STEP_SECONDS = 30

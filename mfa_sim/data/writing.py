@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from mfa_sim.arrays import one_piece
+from mfa_sim.columns.arrays import one_piece
 
 if TYPE_CHECKING:
     import pyarrow as pa

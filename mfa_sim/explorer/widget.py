@@ -2,7 +2,7 @@
 
 Two layers. :class:`Explorer` is the logic: the simulation, the subject picked, the
 actions that apply to it with the choices each needs, and the preview of the last action
-tried (its :class:`~mfa_sim.outcome.Outcome` and impact graph). It uses no widget, so
+tried (its :class:`~mfa_sim.model.outcome.Outcome` and impact graph). It uses no widget, so
 tests and scripts drive it directly. :class:`ExplorerApp` lays ipywidgets over it, and
 :func:`explore` makes one in a notebook. ipywidgets is an optional extra
 (``pip install "mfa-sim[explorer]"``), imported only when the widgets are built.
@@ -32,20 +32,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
-from mfa_sim.actions import ActionName, Method
-from mfa_sim.clock import DEFAULT_START
-from mfa_sim.dataset import Dataset
+from mfa_sim.model.actions import ActionName, Method
+from mfa_sim.model.clock import DEFAULT_START
+from mfa_sim.model.dataset import Dataset
 from mfa_sim.errors import MfaSimError, UnknownIdError, UsageError
-from mfa_sim.outcome import Outcome
-from mfa_sim.plans import KNOWN_PLANS
+from mfa_sim.model.outcome import Outcome
+from mfa_sim.model.plans import KNOWN_PLANS
 from mfa_sim.policy import Policy
-from mfa_sim.simulation import Simulation
+from mfa_sim.engine.simulation import Simulation
 
 if TYPE_CHECKING:
     import networkx as nx
 
     from mfa_sim.graph.views import Drawing
-    from mfa_sim.state import State
+    from mfa_sim.model.state import State
 
 ACCOUNT: Final = "account"
 USER: Final = "user"
@@ -161,7 +161,7 @@ class Explorer:
         A dataset (a new simulation starts from it) or a simulation to explore from
         (it is branched: the explorer never moves it).
     policy, start, seed
-        For a new simulation, as :class:`~mfa_sim.simulation.Simulation` takes them.
+        For a new simulation, as :class:`~mfa_sim.engine.simulation.Simulation` takes them.
 
     Examples
     --------

@@ -59,7 +59,7 @@ with and without a zone, and ids padded with spaces (:data:`MESSY_PADDED_ID_SHAR
 Examples
 --------
 >>> import os, tempfile
->>> from mfa_sim.generate import generate_dataset
+>>> from mfa_sim.data.generate import generate_dataset
 >>> with tempfile.TemporaryDirectory() as folder:
 ...     counts = generate_dataset(folder, 1_000, seed=7)
 ...     files = sorted(os.listdir(folder))
@@ -80,11 +80,11 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.errors import UsageError
-from mfa_sim.plans import KNOWN_PLANS
-from mfa_sim.roles import Role
-from mfa_sim.save import require_empty_folder
-from mfa_sim.values import InvitationStatus
-from mfa_sim.writing import concatenated, quoted
+from mfa_sim.model.plans import KNOWN_PLANS
+from mfa_sim.model.roles import Role
+from mfa_sim.data.save import require_empty_folder
+from mfa_sim.model.values import InvitationStatus
+from mfa_sim.data.writing import concatenated, quoted
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -385,7 +385,7 @@ def generate_dataset(
 ) -> GeneratedDataset:
     """Write a synthetic dataset of ``users`` users into ``directory``.
 
-    The content follows the shares documented in :mod:`mfa_sim.generate`; the same
+    The content follows the shares documented in :mod:`mfa_sim.data.generate`; the same
     arguments give byte-identical files, and ``messy`` changes only how the same
     content is written.
 

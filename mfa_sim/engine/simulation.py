@@ -18,26 +18,26 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.actions import ACTIONS, ActionName, ArgKind, Method
-from mfa_sim.clock import (
+from mfa_sim.model.actions import ACTIONS, ActionName, ArgKind, Method
+from mfa_sim.model.clock import (
     DEFAULT_START,
     EARLIEST_START,
     advance_seconds,
     is_finite_number,
     shifted,
 )
-from mfa_sim.engine import Engine
+from mfa_sim.engine.engine import Engine
 from mfa_sim.errors import UnknownIdError, UsageError
-from mfa_sim.outcome import Outcome, iso
+from mfa_sim.model.outcome import Outcome, iso
 from mfa_sim.policy import POLICIES, Policy
-from mfa_sim.run import Run
-from mfa_sim.state import State
+from mfa_sim.engine.run import Run
+from mfa_sim.model.state import State
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mfa_sim.dataset import Dataset
-    from mfa_sim.scenario import Scenario
+    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.engine.scenario import Scenario
 
 
 def resolve_policy(policy: str | Policy) -> Policy:
@@ -60,7 +60,7 @@ def resolve_policy(policy: str | Policy) -> Policy:
 class Simulation:
     """A simulation of one dataset under one policy, stepped by calling its actions.
 
-    Every action returns an :class:`~mfa_sim.outcome.Outcome` and moves the
+    Every action returns an :class:`~mfa_sim.model.outcome.Outcome` and moves the
     simulation on; :meth:`what_if` answers the same question on a branch and leaves
     the simulation where it was.
 
@@ -92,7 +92,7 @@ class Simulation:
 
     def __init__(self, dataset: Dataset, policy: str | Policy = "dnsimple",
                  start: datetime = DEFAULT_START, seed: int = 0) -> None:
-        from mfa_sim.totp import check_seed
+        from mfa_sim.engine.totp import check_seed
 
         check_seed(seed)
         self.engine = Engine(resolve_policy(policy), seed)
@@ -190,7 +190,7 @@ class Simulation:
 
     def play(self, steps: Iterable[tuple[str, dict[str, Any]]] | Scenario) -> Run:
         """Apply steps in order (a scenario, or ``(action, args)`` pairs)."""
-        from mfa_sim.scenario import Scenario
+        from mfa_sim.engine.scenario import Scenario
 
         pairs = ((s.action, dict(s.args)) for s in steps.steps) \
             if isinstance(steps, Scenario) else steps
@@ -354,7 +354,7 @@ def _start(start: Any) -> datetime:
 
 def _value_problem(action: ActionName, name: str, kind: ArgKind, value: Any) -> str | None:
     """What a scenario file could not say either: the same checks, as misuse."""
-    from mfa_sim.scenario import VALUE_CHECKS
+    from mfa_sim.engine.scenario import VALUE_CHECKS
 
     if kind in (ArgKind.SECONDS, ArgKind.DURATION):
         if not is_finite_number(value):

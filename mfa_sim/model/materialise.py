@@ -10,19 +10,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece
-from mfa_sim.schema import INVITATIONS, MEMBERSHIPS, USERS, FileSchema, Kind
+from mfa_sim.columns.arrays import one_piece
+from mfa_sim.model.schema import INVITATIONS, MEMBERSHIPS, USERS, FileSchema, Kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.dataset import Dataset
-    from mfa_sim.state import Invitation, State
+    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.model.state import Invitation, State
 
 
 def materialise(state: State) -> Dataset:
     """The dataset the state amounts to (saved with ``--save-state``)."""
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
     dataset = state.dataset
     tables = {

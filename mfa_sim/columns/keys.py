@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.arrays import one_piece, pieces
+from mfa_sim.columns.arrays import one_piece, pieces
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.fingerprint_table import FingerprintTable
+    from mfa_sim.columns.fingerprint_table import FingerprintTable
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,8 +89,8 @@ def encode_with_references(ids: pa.Array, references: list[pa.Array]) -> Referen
     found = None
     table = None
     if _is_text(ids) and all(_is_text(reference) for reference in references):
-        from mfa_sim.fingerprint_table import FingerprintTable
-        from mfa_sim.fingerprints import fingerprints
+        from mfa_sim.columns.fingerprint_table import FingerprintTable
+        from mfa_sim.columns.fingerprints import fingerprints
 
         keys = fingerprints(ids)
         wanted = [fingerprints(reference) for reference in references]
@@ -140,7 +140,7 @@ def _encode_combined(ids: pa.Array | pa.ChunkedArray,
 def _texts_agree(ids: pa.Array, references: list[pa.Array], own: KeyCodes,
                  rows: list[np.ndarray]) -> bool:
     """Whether every equality claimed between fingerprints holds between the texts."""
-    from mfa_sim.fingerprints import confirm_shared
+    from mfa_sim.columns.fingerprints import confirm_shared
 
     twins = own.duplicate_rows()
     if not confirm_shared(ids, twins, ids, own.first_row_of(twins)):
@@ -175,7 +175,7 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
     import pyarrow.compute as pc
 
     if _is_text(keys) and _is_text(among) and not keys.null_count and not among.null_count:
-        from mfa_sim.fingerprints import confirm_shared, fingerprints
+        from mfa_sim.columns.fingerprints import confirm_shared, fingerprints
 
         wanted = pa.array(fingerprints(keys))
         held = fingerprints(among)
@@ -243,7 +243,7 @@ def all_distinct(*columns: pa.Array) -> bool:
     if len(columns) == 1:
         key = columns[0]
         if _is_text(key) and not key.null_count:
-            from mfa_sim.fingerprints import all_different, fingerprints
+            from mfa_sim.columns.fingerprints import all_different, fingerprints
 
             if all_different(fingerprints(key)):
                 return True

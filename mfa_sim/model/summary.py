@@ -6,12 +6,12 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from mfa_sim.plans import Tier
+from mfa_sim.model.plans import Tier
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.dataset import Dataset
+    from mfa_sim.model.dataset import Dataset
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,8 +110,8 @@ def summarise(dataset: Dataset) -> DatasetSummary:
     """
     import pyarrow.compute as pc
 
-    from mfa_sim.roles import Role, parse_role
-    from mfa_sim.values import InvitationStatus, parse_invitation_status
+    from mfa_sim.model.roles import Role, parse_role
+    from mfa_sim.model.values import InvitationStatus, parse_invitation_status
 
     users = dataset.tables["users"]
     mfa = users.column("mfa_enabled")
@@ -145,7 +145,7 @@ def summarise(dataset: Dataset) -> DatasetSummary:
 
 def _per_tier(plans: dict[str | None, int]) -> dict[Tier, int]:
     """How many plans (counted by spelling) fall in each tier."""
-    from mfa_sim.plans import tier_of
+    from mfa_sim.model.plans import tier_of
 
     counts = dict.fromkeys(Tier, 0)
     for plan, count in plans.items():

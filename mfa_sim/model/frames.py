@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mfa_sim.arrays import one_piece
-from mfa_sim.plans import Tier, tiers_of_plans
-from mfa_sim.roles import Role
-from mfa_sim.schema import FileSchema
-from mfa_sim.values import InvitationStatus
+from mfa_sim.columns.arrays import one_piece
+from mfa_sim.model.plans import Tier, tiers_of_plans
+from mfa_sim.model.roles import Role
+from mfa_sim.model.schema import FileSchema
+from mfa_sim.model.values import InvitationStatus
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from mfa_sim.outcome import Outcome
+    from mfa_sim.model.outcome import Outcome
 
 _CATEGORIES: dict[str, list[str]] = {
     "role": [role.value for role in Role],

@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 import numpy as np
 
-from mfa_sim.arrays import pieces
+from mfa_sim.columns.arrays import pieces
 from mfa_sim.errors import ProblemReason
-from mfa_sim.keys import dictionary_codes
-from mfa_sim.plans import KNOWN_PLANS, canonical_plan
-from mfa_sim.roles import ROLE_SPELLINGS, parse_role
-from mfa_sim.schema import Kind
-from mfa_sim.values import (
+from mfa_sim.columns.keys import dictionary_codes
+from mfa_sim.model.plans import KNOWN_PLANS, canonical_plan
+from mfa_sim.model.roles import ROLE_SPELLINGS, parse_role
+from mfa_sim.model.schema import Kind
+from mfa_sim.model.values import (
     BOOLEAN_HINT,
     UNPARSED,
     InvitationStatus,
@@ -68,7 +68,7 @@ def trimmed(text: T) -> T:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from mfa_sim.text_bytes import TextBytes
+    from mfa_sim.columns.text_bytes import TextBytes
 
     parts = pieces(text)
     done = []
@@ -91,7 +91,7 @@ def casefolded_emails(emails: T) -> T:
     """Addresses in the form they are compared in: trimmed and lower-cased."""
     import pyarrow.compute as pc
 
-    from mfa_sim.text_bytes import all_ascii
+    from mfa_sim.columns.text_bytes import all_ascii
 
     cleaned = trimmed(emails)
     # Addresses are nearly always ASCII, which lowers a byte at a time, ten times faster.
@@ -300,7 +300,7 @@ def _zoned(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Which times end with a zone (``Z``, ``+01``, ``+0100`` or ``+01:00``; a missing
     time has none). A date alone (10 characters, ``2026-01-31``) ends with what looks
     like a zone, and has none. Read from the last six bytes of each text."""
-    from mfa_sim.text_bytes import TextBytes
+    from mfa_sim.columns.text_bytes import TextBytes
 
     found = [np.zeros(0, dtype=bool)]
     for piece in pieces(times):
@@ -311,7 +311,7 @@ def _zoned(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 
 def _zone_at_end(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    from mfa_sim.text_bytes import unaligned_words
+    from mfa_sim.columns.text_bytes import unaligned_words
 
     first = int(starts[0])
     last = int(starts[-1] + lengths[-1])

@@ -143,7 +143,7 @@ def text_pieces(texts: pa.Array | pa.ChunkedArray) -> list[TextBytes]:
     >>> [len(piece) for piece in text_pieces(pa.chunked_array([["a", "b"], ["c"]]))]
     [2, 1]
     """
-    from mfa_sim.arrays import pieces
+    from mfa_sim.columns.arrays import pieces
 
     return [TextBytes.of(piece) for piece in pieces(texts)]
 

@@ -17,13 +17,13 @@ from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
 from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_quoted
-from mfa_sim.output_paths import Output, check_outputs
+from mfa_sim.data.output_paths import Output, check_outputs
 
 if TYPE_CHECKING:
     from mfa_sim.compliance import Baseline, Mute
-    from mfa_sim.dataset import Dataset
-    from mfa_sim.progress import Progress
-    from mfa_sim.writing import Chunk
+    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.cli.progress import Progress
+    from mfa_sim.data.writing import Chunk
 
 T = TypeVar("T")
 
@@ -64,15 +64,15 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.load import load_dataset
-    from mfa_sim.summary import summarise
+    from mfa_sim.data.load import load_dataset
+    from mfa_sim.model.summary import summarise
 
     print(summarise(load_dataset(arguments.dataset)), file=out)
     return EXIT_OK
 
 
 def _generate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.generate import generate_dataset
+    from mfa_sim.data.generate import generate_dataset
 
     made = generate_dataset(arguments.output, arguments.users, seed=arguments.seed,
                             messy=arguments.messy)
@@ -95,16 +95,16 @@ def _emit(report: str, output: str | None, out: TextIO) -> None:
 
 
 def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.load import importing, load_dataset_while
+    from mfa_sim.data.load import importing, load_dataset_while
 
     dataset = load_dataset_while(arguments.dataset, importing(
-        "mfa_sim.policy", "mfa_sim.report", "mfa_sim.save", "mfa_sim.scenario",
-        "mfa_sim.simulation"), group_memberships=True)
+        "mfa_sim.policy", "mfa_sim.report", "mfa_sim.data.save", "mfa_sim.engine.scenario",
+        "mfa_sim.engine.simulation"), group_memberships=True)
     from mfa_sim.policy import POLICIES
     from mfa_sim.report import render_run
-    from mfa_sim.save import require_empty_folder, save_dataset
-    from mfa_sim.scenario import load_scenario
-    from mfa_sim.simulation import Simulation
+    from mfa_sim.data.save import require_empty_folder, save_dataset
+    from mfa_sim.engine.scenario import load_scenario
+    from mfa_sim.engine.simulation import Simulation
 
     scenario = load_scenario(arguments.scenario, dataset, seed=arguments.seed,
                              policies=tuple(POLICIES))
@@ -136,13 +136,13 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     questions += [("enforce_mfa", {"account": account}) for account in arguments.enforce or ()]
     if not questions:
         raise UsageError("what-if needs at least one --disable-mfa USER or --enforce ACCOUNT")
-    from mfa_sim.load import importing, load_dataset_while
+    from mfa_sim.data.load import importing, load_dataset_while
 
     dataset = load_dataset_while(arguments.dataset,
-                                 importing("mfa_sim.report", "mfa_sim.simulation"),
+                                 importing("mfa_sim.report", "mfa_sim.engine.simulation"),
                                  group_memberships=True)
     from mfa_sim.report import render_run
-    from mfa_sim.simulation import what_ifs
+    from mfa_sim.engine.simulation import what_ifs
 
     lookups = dataset.lookups
     unknown = [Problem(f"--{flag}", None, None, value, ProblemReason.INVALID_VALUE,
@@ -162,7 +162,7 @@ SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
 def _date(text: str) -> datetime:
-    from mfa_sim.parsing import parse_time
+    from mfa_sim.data.parsing import parse_time
 
     moment = parse_time(text)
     if moment is None:
@@ -175,7 +175,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
     """The dataset, mutes and baseline an audit reads; the problems of all three
     reported together."""
     from mfa_sim.compliance import load_baseline, load_mutes
-    from mfa_sim.load import importing, load_dataset_while
+    from mfa_sim.data.load import importing, load_dataset_while
 
     problems: list[Problem] = []
 
@@ -204,7 +204,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
 
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
     from mfa_sim.compliance import audit
-    from mfa_sim.progress import Progress
+    from mfa_sim.cli.progress import Progress
     from mfa_sim.report.audit import render_audit
 
     # Progress goes to standard error, and only when it is a terminal.
@@ -390,7 +390,7 @@ def _outputs(arguments: argparse.Namespace) -> list[Output]:
 
 def _inputs(arguments: argparse.Namespace) -> list[str]:
     """Every file the command reads: the dataset's, the scenario, mutes and baseline."""
-    from mfa_sim.schema import dataset_files
+    from mfa_sim.model.schema import dataset_files
 
     dataset = getattr(arguments, "dataset", None)
     files = [] if dataset is None else dataset_files(dataset)
@@ -428,7 +428,7 @@ class _PandasNotNeeded(importlib.abc.MetaPathFinder):
 def run_console(argv: Sequence[str] | None = None) -> int:
     """What the console script does, short of ending the process: tune the process,
     run the command, flush its output; the exit code."""
-    from mfa_sim.command_process import prepare_command_process
+    from mfa_sim.cli.process import prepare_command_process
 
     prepare_command_process()
     if _pandas_free(sys.argv[1:] if argv is None else argv) and "pandas" not in sys.modules:

@@ -13,17 +13,17 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim import known as cached
-from mfa_sim.arrays import one_piece
-from mfa_sim.plans import canonical_plan, tiers_of_plans
-from mfa_sim.roles import Role, parse_role
-from mfa_sim.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
-from mfa_sim.values import InvitationStatus
+from mfa_sim.columns.arrays import one_piece
+from mfa_sim.model.plans import canonical_plan, tiers_of_plans
+from mfa_sim.model.roles import Role, parse_role
+from mfa_sim.model.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
+from mfa_sim.model.values import InvitationStatus
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from mfa_sim.lookups import Lookups
+    from mfa_sim.model.indexes import Lookups
 
 TABLES: tuple[str, ...] = tuple(schema.table for schema in SCHEMAS)
 
@@ -94,7 +94,7 @@ class Dataset:
         """The cached frame itself: only for reading rows out of it, never returned."""
         frame = self._cache.get(schema.table)
         if frame is None:
-            from mfa_sim.frames import table_frame
+            from mfa_sim.model.frames import table_frame
 
             frame = table_frame(schema, self.canonical_table(schema.table),
                                 self.tables[schema.table])
@@ -135,7 +135,7 @@ class Dataset:
         return result
 
     def tiers(self) -> pa.Array:
-        """Each account's tier (a :class:`~mfa_sim.plans.Tier` value), in row order."""
+        """Each account's tier (a :class:`~mfa_sim.model.plans.Tier` value), in row order."""
         return tiers_of_plans(one_piece(self.canonical_table("accounts").column("plan")))
 
     def __eq__(self, other: object) -> bool:
@@ -153,7 +153,7 @@ class Dataset:
         """Indexes by id: a user's memberships, an account's members (built once)."""
         found = self._cache.get("lookups")
         if found is None:
-            from mfa_sim.lookups import Lookups
+            from mfa_sim.model.indexes import Lookups
 
             found = Lookups.build(self)
             self._cache["lookups"] = found
@@ -211,7 +211,7 @@ class Dataset:
 
     def save(self, directory: str) -> None:
         """Write the four files to a new or empty folder (see :func:`save_dataset`)."""
-        from mfa_sim.save import save_dataset
+        from mfa_sim.data.save import save_dataset
 
         save_dataset(self, directory)
 
