@@ -13,11 +13,16 @@ Examples
 
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim.model import ports as _ports
+
 if TYPE_CHECKING:
-    from mfa_sim.model.actions import ActionName, Method
     from mfa_sim.compliance import AuditResult, Severity, audit
-    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.data.generate import GeneratedDataset, generate_dataset
+    from mfa_sim.data.load import load_dataset
+    from mfa_sim.data.save import save_dataset
     from mfa_sim.engine.engine import Engine
+    from mfa_sim.engine.run import Run, RunSummary
+    from mfa_sim.engine.simulation import Simulation
     from mfa_sim.errors import (
         InputError,
         MfaSimError,
@@ -26,18 +31,15 @@ if TYPE_CHECKING:
         UnknownIdError,
         UsageError,
     )
-    from mfa_sim.data.generate import GeneratedDataset, generate_dataset
-    from mfa_sim.data.load import load_dataset
+    from mfa_sim.model.actions import ActionName, Method
+    from mfa_sim.model.dataset import Dataset
     from mfa_sim.model.outcome import Event, EventType, Outcome, Reason, Status
     from mfa_sim.model.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
-    from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
     from mfa_sim.model.roles import Role
-    from mfa_sim.engine.run import Run, RunSummary
-    from mfa_sim.data.save import save_dataset
-    from mfa_sim.engine.simulation import Simulation
     from mfa_sim.model.state import State
     from mfa_sim.model.summary import DatasetSummary, summarise
     from mfa_sim.model.values import InvitationStatus
+    from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
 
 # The command line needs only a few of these: each is imported when first used, so
 # `mfa-sim validate` does not pay for the engine, the audit or the graphs.
@@ -82,6 +84,23 @@ _HOMES = {
 }
 
 __version__ = "0.1.0"
+
+
+def _report_html(value: object) -> str | None:
+    # The report layer draws what values show in Jupyter; it is imported on first use.
+    from mfa_sim.report.display import html_of
+
+    return html_of(value)
+
+
+def _save_dataset(dataset: Any, directory: str) -> None:
+    from mfa_sim.data.save import save_dataset
+
+    save_dataset(dataset, directory)
+
+
+# The model's conveniences that belong to higher layers (mfa_sim.model.ports).
+_ports.install(html=_report_html, save_dataset=_save_dataset)
 
 __all__ = [
     "DNSIMPLE",

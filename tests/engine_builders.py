@@ -15,8 +15,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from mfa_sim.model.dataset import Dataset
 from mfa_sim.data.load import load_dataset
+from mfa_sim.model.dataset import Dataset
 from mfa_sim.model.outcome import Outcome
 from mfa_sim.model.state import State
 
@@ -101,12 +101,12 @@ def events_of(outcome: Outcome) -> list[dict[str, Any]]:
 
 def user_ids(state: State) -> list[str]:
     """Every user: the dataset's and those signed up since, sorted."""
-    return sorted({*state.dataset.lookups.user_rows, *state.new_users})
+    return sorted({*state.dataset.indexes.user_rows, *state.new_users})
 
 
 def account_ids(state: State) -> list[str]:
     """Every account, sorted."""
-    return sorted(state.dataset.lookups.account_rows)
+    return sorted(state.dataset.indexes.account_rows)
 
 
 def memberships(state: State) -> dict[tuple[str, str], str]:

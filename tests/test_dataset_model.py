@@ -224,10 +224,10 @@ def test_memberships_grouped_while_loading_are_grouped_as_on_first_use(
     from mfa_sim import generate_dataset
 
     generate_dataset(tmp_path, 400, seed=6)
-    later = load_dataset(tmp_path).lookups.by_user
+    later = load_dataset(tmp_path).indexes.by_user
     while_loading = load_dataset(tmp_path, group_memberships=True)
-    assert "grouping:memberships:user" in while_loading._cache
-    found = while_loading.lookups.by_user
+    assert while_loading.loaded.memberships_by_user is not None
+    found = while_loading.indexes.by_user
     assert np.array_equal(found.order, later.order)
     assert np.array_equal(found.offsets, later.offsets)
     assert while_loading.user_memberships("u0000007").equals(
@@ -241,12 +241,12 @@ def test_values_counted_while_loading_are_the_counts_of_the_loaded_columns(
 
     generate_dataset(tmp_path, 500, seed=8, messy=messy)
     loaded = load_dataset(tmp_path)
-    counted = sorted(key for key in loaded._cache if key.startswith("counts:"))
-    assert {"counts:memberships.role", "counts:accounts.plan",
-            "counts:users.mfa_enabled"} <= set(counted)
+    counted = sorted(loaded.loaded.value_counts)
+    assert {("memberships", "role"), ("accounts", "plan"),
+            ("users", "mfa_enabled")} <= set(counted)
     fresh = Dataset(loaded.tables, loaded.header)
     for key in counted:
-        table, column = key.removeprefix("counts:").split(".")
+        table, column = key
         assert loaded.value_counts(table, column) == fresh.value_counts(table, column), key
     assert fresh == loaded
 

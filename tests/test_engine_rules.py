@@ -16,18 +16,18 @@ from typing import Any
 
 import pytest
 
-from mfa_sim.model.actions import ActionName
-from mfa_sim.errors import MfaSimError, UnknownIdError, UsageError
 from mfa_sim.data.load import load_dataset
+from mfa_sim.data.save import save_dataset
+from mfa_sim.engine.simulation import Simulation
+from mfa_sim.errors import MfaSimError, UnknownIdError, UsageError
+from mfa_sim.model.actions import ActionName
 from mfa_sim.model.outcome import Outcome, Reason, Status
+from mfa_sim.model.roles import Role
+from mfa_sim.model.state import State
+from mfa_sim.model.values import InvitationStatus
 from mfa_sim.policy import DNSIMPLE, Refusal
 from mfa_sim.policy import rules as shared_rules
 from mfa_sim.policy.base import Attempt, Policy
-from mfa_sim.model.roles import Role
-from mfa_sim.data.save import save_dataset
-from mfa_sim.engine.simulation import Simulation
-from mfa_sim.model.state import State
-from mfa_sim.model.values import InvitationStatus
 from tests.engine_builders import (
     dataset_in,
     events_of,

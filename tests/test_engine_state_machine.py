@@ -39,16 +39,16 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from mfa_sim.model.actions import SECONDS_PER_UNIT, ActionName
 from mfa_sim.data.load import load_dataset
+from mfa_sim.engine.simulation import Simulation
+from mfa_sim.model.actions import SECONDS_PER_UNIT, ActionName
 from mfa_sim.model.outcome import Event, EventType, Outcome, Reason, Status
+from mfa_sim.model.roles import Role, parse_role
+from mfa_sim.model.state import State
+from mfa_sim.model.values import InvitationStatus
 from mfa_sim.policy import DNSIMPLE, Policy
 from mfa_sim.policy import rules as shared_rules
 from mfa_sim.policy.dnsimple import remove_from_enforcing_accounts
-from mfa_sim.model.roles import Role, parse_role
-from mfa_sim.engine.simulation import Simulation
-from mfa_sim.model.state import State
-from mfa_sim.model.values import InvitationStatus
 from tests.engine_builders import (
     account_ids,
     accounts_of_agree,

@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 
-from mfa_sim.errors import InputError, ProblemReason, UsageError
 from mfa_sim.data.generate import (
     ACCOUNTS_COLUMNS,
     INVITATIONS_COLUMNS,
@@ -29,6 +28,7 @@ from mfa_sim.data.generate import (
     GeneratedDataset,
     generate_dataset,
 )
+from mfa_sim.errors import InputError, ProblemReason, UsageError
 from mfa_sim.model.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
 from mfa_sim.model.roles import Role, parse_role
 from mfa_sim.model.values import (

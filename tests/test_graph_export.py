@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 
 from mfa_sim import Dataset, Simulation, UsageError, load_dataset
+from mfa_sim.engine.scenario import load_scenario
 from mfa_sim.graph import (
     focus_graph,
     impact_graph,
@@ -18,7 +19,6 @@ from mfa_sim.graph import (
     write_graph,
 )
 from mfa_sim.graph.style import edge_style, node_style, rgb
-from mfa_sim.engine.scenario import load_scenario
 from tests.conftest import EXAMPLE, write_dataset
 from tests.test_graph_model import CRAFTED
 

@@ -9,6 +9,7 @@ import networkx as nx
 import pytest
 
 from mfa_sim import Dataset, Run, Simulation, UnknownIdError, UsageError, load_dataset
+from mfa_sim.engine.scenario import load_scenario
 from mfa_sim.graph import (
     aggregate_graph,
     focus_graph,
@@ -17,7 +18,6 @@ from mfa_sim.graph import (
     node_count,
 )
 from mfa_sim.graph import model as graph_model
-from mfa_sim.engine.scenario import load_scenario
 from tests.conftest import EXAMPLE, write_dataset
 
 CRAFTED = {

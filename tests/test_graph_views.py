@@ -10,6 +10,7 @@ import networkx as nx
 import pytest
 
 from mfa_sim import Dataset, Simulation, UsageError, load_dataset
+from mfa_sim.engine.scenario import load_scenario
 from mfa_sim.graph import (
     aggregate_graph,
     draw,
@@ -23,7 +24,6 @@ from mfa_sim.graph import (
     membership_graph,
 )
 from mfa_sim.graph.style import EDGE_STYLES, edge_style, node_style
-from mfa_sim.engine.scenario import load_scenario
 from tests.conftest import EXAMPLE, write_dataset
 from tests.test_graph_model import CRAFTED
 

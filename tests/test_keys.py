@@ -212,9 +212,9 @@ def test_the_loader_hands_its_id_tables_to_the_lookups() -> None:
     from mfa_sim import load_dataset
 
     dataset = load_dataset("datasets/example")
-    assert {"ids:users", "ids:accounts"} <= set(dataset._cache)
-    assert dataset.lookups.user_row("u_ben") == 1
-    assert dataset.lookups.account_row("a_solo") == 2
+    assert {"users", "accounts"} <= set(dataset.loaded.id_tables)
+    assert dataset.indexes.user_row("u_ben") == 1
+    assert dataset.indexes.account_row("a_solo") == 2
 
 
 @given(st.integers(0, 45), st.lists(st.binary(min_size=45, max_size=45), min_size=1,
@@ -237,7 +237,7 @@ def test_texts_of_one_length_have_the_fingerprints_of_texts_of_mixed_lengths(
 @settings(max_examples=100, deadline=None)
 def test_values_at_rows_of_a_column_in_pieces_are_the_values_on_those_rows(
         pieces: list[list[str | None]], data: st.DataObject) -> None:
-    from mfa_sim.model.state import values_at
+    from mfa_sim.model.baseline import values_at
 
     column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
     everything = column.to_pylist()

@@ -64,8 +64,8 @@ def test_problems_in_different_blocks_are_all_reported_on_their_lines(
 
 def test_a_dataset_loaded_while_a_command_prepares_reports_its_own_problems_first(
         tmp_path: Path) -> None:
-    from mfa_sim.errors import InputError
     from mfa_sim.data.load import load_dataset_while
+    from mfa_sim.errors import InputError
 
     def prepare() -> None:
         raise RuntimeError("the command's own failure")

@@ -304,7 +304,7 @@ def test_values_are_trimmed_of_unicode_whitespace_whichever_way_each_piece_is_tr
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from mfa_sim.data.parsing import trimmed
+    from mfa_sim.columns.text_bytes import trimmed
 
     column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
     expected = pc.utf8_trim_whitespace(column).to_pylist()

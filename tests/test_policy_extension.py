@@ -19,14 +19,14 @@ from pathlib import Path
 from hypothesis import settings
 from hypothesis.stateful import run_state_machine_as_test
 
+from mfa_sim.engine.simulation import Simulation
 from mfa_sim.model.actions import ActionName
 from mfa_sim.model.outcome import Event, EventType, Reason
+from mfa_sim.model.roles import Role
+from mfa_sim.model.transaction import Transaction
 from mfa_sim.policy import DNSIMPLE, Policy
 from mfa_sim.policy import rules as shared_rules
 from mfa_sim.policy.base import Attempt, Refusal
-from mfa_sim.model.roles import Role
-from mfa_sim.engine.simulation import Simulation
-from mfa_sim.model.transaction import Transaction
 from tests.engine_builders import dataset_in, events_of, example, observable
 from tests.test_engine_state_machine import FAST, EngineMachine
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 import mfa_sim
+from mfa_sim.engine.run import Run
+from mfa_sim.engine.simulation import Simulation
 from mfa_sim.errors import UsageError
 from mfa_sim.report import RUN_FORMATS, render_run
 from mfa_sim.report.html import run_html, run_html_fragment
@@ -23,8 +25,6 @@ from mfa_sim.report.html_outcome import outcome_html
 from mfa_sim.report.json_format import run_json
 from mfa_sim.report.markdown import escape_markdown, run_markdown
 from mfa_sim.report.text import run_text
-from mfa_sim.engine.run import Run
-from mfa_sim.engine.simulation import Simulation
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "datasets" / "example"
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from mfa_sim import load_dataset
+from mfa_sim.engine.scenario import Scenario, Step, load_scenario, parse_scenario
+from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError, cut_value
 from mfa_sim.model.actions import ActionName
 from mfa_sim.model.dataset import Dataset
-from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError, cut_value
-from mfa_sim.engine.scenario import Scenario, Step, load_scenario, parse_scenario
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "datasets" / "example"
 

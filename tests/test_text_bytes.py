@@ -7,8 +7,7 @@ import pyarrow.compute as pc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mfa_sim.data.parsing import trimmed
-from mfa_sim.columns.text_bytes import TextBytes
+from mfa_sim.columns.text_bytes import TextBytes, trimmed
 
 EDGES = [" ", "\t", "\r", "\n", "\x0b", "\x0c", "\x1c", "\u00a0", "\u2003", "\u3000",
          "\u0085", "é", "x", "0"]

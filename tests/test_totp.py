@@ -16,15 +16,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from mfa_sim.model.actions import Method
-from mfa_sim.errors import MfaSimError, UsageError
 from mfa_sim.engine.totp import (
     DIGITS,
     STEP_SECONDS,
     VALID_WINDOW,
     Authenticator,
     Digest,
-    Enrolment,
     EnrolmentResult,
     derive_recovery_code,
     derive_secret,
@@ -32,6 +29,9 @@ from mfa_sim.engine.totp import (
     totp_code,
     verify_code,
 )
+from mfa_sim.errors import MfaSimError, UsageError
+from mfa_sim.model.actions import Method
+from mfa_sim.model.enrolment import Enrolment
 
 # --- RFC 6238 Appendix B ------------------------------------------------------------------
 

@@ -16,14 +16,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, NoReturn, TextIO, TypeVar
 
-from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_quoted
 from mfa_sim.data.output_paths import Output, check_outputs
+from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_quoted
 
 if TYPE_CHECKING:
-    from mfa_sim.compliance import Baseline, Mute
-    from mfa_sim.model.dataset import Dataset
     from mfa_sim.cli.progress import Progress
+    from mfa_sim.compliance import Baseline, Mute
     from mfa_sim.data.writing import Chunk
+    from mfa_sim.model.dataset import Dataset
 
 T = TypeVar("T")
 
@@ -100,11 +100,11 @@ def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
     dataset = load_dataset_while(arguments.dataset, importing(
         "mfa_sim.policy", "mfa_sim.report", "mfa_sim.data.save", "mfa_sim.engine.scenario",
         "mfa_sim.engine.simulation"), group_memberships=True)
-    from mfa_sim.policy import POLICIES
-    from mfa_sim.report import render_run
     from mfa_sim.data.save import require_empty_folder, save_dataset
     from mfa_sim.engine.scenario import load_scenario
     from mfa_sim.engine.simulation import Simulation
+    from mfa_sim.policy import POLICIES
+    from mfa_sim.report import render_run
 
     scenario = load_scenario(arguments.scenario, dataset, seed=arguments.seed,
                              policies=tuple(POLICIES))
@@ -141,15 +141,15 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     dataset = load_dataset_while(arguments.dataset,
                                  importing("mfa_sim.report", "mfa_sim.engine.simulation"),
                                  group_memberships=True)
-    from mfa_sim.report import render_run
     from mfa_sim.engine.simulation import what_ifs
+    from mfa_sim.report import render_run
 
-    lookups = dataset.lookups
+    indexes = dataset.indexes
     unknown = [Problem(f"--{flag}", None, None, value, ProblemReason.INVALID_VALUE,
                        f"no {noun} has this id in the dataset")
                for flag, noun, values, known in (
-                   ("disable-mfa", "user", arguments.disable_mfa or (), lookups.user_rows),
-                   ("enforce", "account", arguments.enforce or (), lookups.account_rows))
+                   ("disable-mfa", "user", arguments.disable_mfa or (), indexes.user_rows),
+                   ("enforce", "account", arguments.enforce or (), indexes.account_rows))
                for value in values if value not in known]
     if unknown:
         raise InputError(unknown)
@@ -203,8 +203,8 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
 
 
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.compliance import audit
     from mfa_sim.cli.progress import Progress
+    from mfa_sim.compliance import audit
     from mfa_sim.report.audit import render_audit
 
     # Progress goes to standard error, and only when it is a terminal.

@@ -25,8 +25,8 @@ from mfa_sim.compliance.baseline import Baseline, compare, load_baseline, parse_
 from mfa_sim.compliance.checks import CHECKS, CHECKS_BY_ID, Check, Severity
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.compliance.findings import all_findings
-from mfa_sim.compliance.mutes import Mute, MuteReport, load_mutes, mute, parse_mutes
-from mfa_sim.compliance.result import AuditResult
+from mfa_sim.compliance.mutes import Mute, MuteReport, load_mutes, parse_mutes
+from mfa_sim.compliance.result import AuditResult, mute
 
 if TYPE_CHECKING:
     from mfa_sim.model.dataset import Dataset

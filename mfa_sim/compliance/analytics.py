@@ -15,13 +15,14 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mfa_sim.compliance.facts import AuditFacts
+from mfa_sim.model.ports import HtmlDisplay
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
 
 @dataclass(frozen=True)
-class WhatIfTables:
+class WhatIfTables(HtmlDisplay):
     """The what-if tables of a dataset.
 
     Attributes
@@ -44,27 +45,6 @@ class WhatIfTables:
         users, accounts = self.blast_radius.num_rows, self.blockers.num_rows
         return (f"<WhatIfTables: blast_radius of {users:,} user{'' if users == 1 else 's'}, "
                 f"blockers of {accounts:,} account{'' if accounts == 1 else 's'}>")
-
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        from mfa_sim.report.html import table_html, text_cell
-
-        shown = 10
-        parts = []
-        for title, table in (("Blast radius: what disabling MFA would cost each user",
-                              self.blast_radius),
-                             ("Blockers: the members keeping each account from enforcing",
-                              self.blockers)):
-            rows = [[text_cell(", ".join(map(str, value)) if isinstance(value, list)
-                               else value) for value in row.values()]
-                    for row in table.slice(0, shown).to_pylist()]
-            more = (f"<p>… and {table.num_rows - shown:,} more.</p>"
-                    if table.num_rows > shown else "")
-            parts.append(f"<p><strong>{escape(title)}</strong> ({table.num_rows:,} rows)</p>"
-                         + (table_html([escape(name) for name in table.column_names], rows)
-                            if rows else "") + more)
-        return f'<div class="mfa-sim">{"".join(parts)}</div>'
 
 
 def blast_radius(facts: AuditFacts) -> pa.Table:

@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from mfa_sim.columns.arrays import one_piece
 from mfa_sim.compliance.checks import Severity
-from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.data.input_files import decode_text, read_bytes
+from mfa_sim.errors import InputError, Problem, ProblemReason
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -17,8 +17,8 @@ import numpy as np
 from mfa_sim.columns.arrays import one_piece
 from mfa_sim.columns.keys import per_distinct
 from mfa_sim.model.plans import PLAN_TIERS
-from mfa_sim.policy.rules import can_enforce, is_compliant
 from mfa_sim.model.roles import Role
+from mfa_sim.policy.rules import can_enforce, is_compliant
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -106,7 +106,7 @@ class AuditFacts:
     @cached_property
     def members(self) -> np.ndarray:
         """Members per account."""
-        return self.dataset.lookups.by_account.sizes()
+        return self.dataset.indexes.by_account.sizes()
 
     @cached_property
     def seats(self) -> np.ndarray:
@@ -153,12 +153,12 @@ class AuditFacts:
     @cached_property
     def membership_account(self) -> np.ndarray:
         """For each membership, its account's row."""
-        return self.dataset.lookups.membership_account
+        return self.dataset.indexes.membership_account
 
     @cached_property
     def membership_user(self) -> np.ndarray:
         """For each membership, its user's row."""
-        return self.dataset.lookups.membership_user
+        return self.dataset.indexes.membership_user
 
     @cached_property
     def roles(self) -> pa.Array:
@@ -194,10 +194,10 @@ class AuditFacts:
     def invitee(self) -> np.ndarray:
         """For each invitation, the row of the user with its email, or -1."""
         from mfa_sim.columns.keys import find_rows
-        from mfa_sim.data.parsing import casefolded_emails
+        from mfa_sim.model.emails import email_keys
 
-        return find_rows(casefolded_emails(self.invitations.column("email")),
-                         casefolded_emails(self.dataset.tables["users"].column("email")))
+        return find_rows(email_keys(self.invitations.column("email")),
+                         email_keys(self.dataset.tables["users"].column("email")))
 
     @cached_property
     def invitee_is_member(self) -> np.ndarray:

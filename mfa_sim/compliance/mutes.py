@@ -33,7 +33,7 @@ import difflib
 import os
 import re
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
@@ -41,14 +41,13 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 import numpy as np
 
 from mfa_sim.compliance.checks import CHECKS_BY_ID
-from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.data.input_files import compose_yaml, read_text
+from mfa_sim.errors import InputError, Problem, ProblemReason
 
 if TYPE_CHECKING:
     import pyarrow as pa
     from yaml.nodes import Node
 
-    from mfa_sim.compliance.result import AuditResult
 
 MUTE_KEYS: Final = ("check", "account", "user", "email", "reason", "expires")
 """The keys a mute entry may have."""
@@ -297,26 +296,6 @@ def apply_mutes(findings: pa.Table, mutes: Iterable[Mute],
     table = table.append_column("muted", pa.array(muted, pa.bool_()))
     table = table.append_column("mute_reason", reasons)
     return table, MuteReport(entries, int(muted.sum()), tuple(expired), tuple(unmatched))
-
-
-def mute(result: AuditResult, mutes: Iterable[Mute]) -> AuditResult:
-    """An audit result with its findings muted (see :func:`apply_mutes`), judged at the
-    result's ``as_of`` date (UTC).
-
-    Examples
-    --------
-    >>> from datetime import UTC, datetime
-    >>> import mfa_sim
-    >>> result = mfa_sim.audit(mfa_sim.load_dataset("datasets/example"),
-    ...                        as_of=datetime(2026, 1, 10, tzinfo=UTC))
-    >>> result.failing("high")
-    2
-    >>> muted = mute(result, [Mute("admin_without_mfa", "moving to SSO", account="a_solo")])
-    >>> muted.failing("high"), muted.mute_report.muted
-    (1, 1)
-    """
-    findings, report = apply_mutes(result.findings, mutes, result.as_of.date())
-    return replace(result, findings=findings, mute_report=report)
 
 
 # --- reading mute files ------------------------------------------------------------------

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.compliance.checks import Severity
+from mfa_sim.compliance.mutes import Mute, MuteReport, apply_mutes
 
 if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
     from mfa_sim.compliance.analytics import WhatIfTables
-    from mfa_sim.compliance.mutes import MuteReport
 
 
 @dataclass(frozen=True)
@@ -135,3 +136,25 @@ class AuditResult:
         return (f"<div><table><caption>Findings by severity</caption>{rows}</table>"
                 f"<table><tr><th>check</th><th>severity</th><th>message</th></tr>{items}"
                 f"</table>{more}</div>")
+
+
+def mute(result: AuditResult, mutes: Iterable[Mute]) -> AuditResult:
+    """An audit result with its findings muted (see
+    :func:`~mfa_sim.compliance.mutes.apply_mutes`), judged at the result's ``as_of``
+    date (UTC).
+
+    Examples
+    --------
+    >>> from datetime import UTC, datetime
+    >>> import mfa_sim
+    >>> result = mfa_sim.audit(mfa_sim.load_dataset("datasets/example"),
+    ...                        as_of=datetime(2026, 1, 10, tzinfo=UTC))
+    >>> result.failing("high")
+    2
+    >>> from mfa_sim.compliance.mutes import Mute
+    >>> muted = mute(result, [Mute("admin_without_mfa", "moving to SSO", account="a_solo")])
+    >>> muted.failing("high"), muted.mute_report.muted
+    (1, 1)
+    """
+    findings, report = apply_mutes(result.findings, mutes, result.as_of.date())
+    return replace(result, findings=findings, mute_report=report)

@@ -79,12 +79,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.data.save import require_empty_folder
+from mfa_sim.data.writing import concatenated, quoted
 from mfa_sim.errors import UsageError
 from mfa_sim.model.plans import KNOWN_PLANS
+from mfa_sim.model.ports import HtmlDisplay
 from mfa_sim.model.roles import Role
-from mfa_sim.data.save import require_empty_folder
 from mfa_sim.model.values import InvitationStatus
-from mfa_sim.data.writing import concatenated, quoted
 
 if TYPE_CHECKING:
     import numpy.typing as npt
@@ -349,7 +350,7 @@ _MIN_ID_DIGITS = 7
 
 
 @dataclass(frozen=True, slots=True)
-class GeneratedDataset:
+class GeneratedDataset(HtmlDisplay):
     """How many records :func:`generate_dataset` wrote to each file.
 
     Parameters
@@ -363,13 +364,6 @@ class GeneratedDataset:
     accounts: int
     memberships: int
     invitations: int
-
-    def _repr_html_(self) -> str:
-        from mfa_sim.report.html import number_cell, table_html, text_cell
-
-        rows = [[text_cell(name), number_cell(f"{getattr(self, name):,}")]
-                for name in ("users", "accounts", "memberships", "invitations")]
-        return f'<div class="mfa-sim">{table_html(["file", "rows"], rows)}</div>'
 
 
 MAX_USERS = 10_000_000

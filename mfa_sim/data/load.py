@@ -15,21 +15,21 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim import known as cached
 from mfa_sim.columns.arrays import pieces
-from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.columns.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
-from mfa_sim.data.parsing import ParsedColumn, RowIssue, casefolded_emails, parse_column
+from mfa_sim.data.parsing import ParsedColumn, RowIssue, parse_column
 from mfa_sim.data.reading import TextTable, read_text_table
+from mfa_sim.errors import InputError, Problem, ProblemReason
+from mfa_sim.model.emails import email_keys
 from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.model.dataset import Dataset
     from mfa_sim.columns.fingerprint_table import FingerprintTable
-    from mfa_sim.model.indexes import Grouping
     from mfa_sim.data.tasks import Schedule
+    from mfa_sim.model.dataset import Dataset
+    from mfa_sim.model.indexes import Grouping
 
 
 @dataclass
@@ -146,7 +146,8 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
                                                                 schedule))
             previous = (_READ + schema.table,)
         # What parsing and checking use is imported while the files are read.
-        for module in ("pyarrow.compute", "mfa_sim.columns.fingerprints", "mfa_sim.columns.text_bytes"):
+        for module in ("pyarrow.compute", "mfa_sim.columns.fingerprints",
+                       "mfa_sim.columns.text_bytes"):
             import_module(module)
         done = schedule.results()
     readings: dict[str, _FileReading | None] = {schema.table: done[_READ + schema.table]
@@ -159,6 +160,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     if problems:
         raise InputError(_in_reading_order(problems, readings))
     from mfa_sim.model.dataset import Dataset
+    from mfa_sim.model.indexes import LoaderIndexes
 
     tables = {name: _typed_table(reading) for name, reading in readings.items()
               if reading is not None}
@@ -168,20 +170,20 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         tables["invitations"] = empty_table(SCHEMAS[3])
     header = {name: (reading.text.header if reading is not None else ())
               for name, reading in readings.items()}
-    # The loader already knows the row every membership names, and holds the ids'
-    # fingerprint tables: the lookups reuse them.
-    known: dict[str, object] = {cached.referenced_rows(table, column): rows
-                                for index in indexes.values()
-                                for (table, column), rows in index.references.items()}
-    known.update({cached.id_table(name): index.table for name, index in indexes.items()
-                  if index.table is not None})
-    if done.get(_BY_USER) is not None:
-        known[cached.MEMBERSHIPS_BY_USER] = done[_BY_USER]
-    # Columns judged by spelling were counted on the way: the summary reuses the counts.
-    known.update({cached.value_counts(name, column): parsed.counts
-                  for name, reading in readings.items() if reading is not None
-                  for column, parsed in reading.parsed.items() if parsed.counts is not None})
-    return Dataset(tables, header, source=str(folder), _cache=known)
+    # The loader already knows the row every membership names, holds the ids'
+    # fingerprint tables and counted the columns judged by spelling: the dataset's
+    # indexes and summaries reuse them.
+    loaded = LoaderIndexes(
+        id_tables={name: index.table for name, index in indexes.items()
+                   if index.table is not None},
+        references={key: rows for index in indexes.values()
+                    for key, rows in index.references.items()},
+        memberships_by_user=done.get(_BY_USER),
+        value_counts={(name, column): parsed.counts
+                      for name, reading in readings.items() if reading is not None
+                      for column, parsed in reading.parsed.items()
+                      if parsed.counts is not None})
+    return Dataset(tables, header, source=str(folder), loaded=loaded)
 
 
 def load_dataset_while(path: str | os.PathLike[str], prepare: Callable[[], object], *,
@@ -448,7 +450,7 @@ def _check_invitations_unique(readings: dict[str, _FileReading | None]) -> None:
     emails = invitations.values("email")
     _report_duplicates(invitations, "email",
                        (invitations.values("account_id"),
-                        None if emails is None else casefolded_emails(emails)),
+                        None if emails is None else email_keys(emails)),
                        ProblemReason.DUPLICATE_INVITATION,
                        "this email is already invited to this account")
     identifiers = invitations.values("invitation_id")
@@ -463,7 +465,7 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> None:
     emails = None if users is None else users.values("email")
     if users is None or emails is None or _ascii_and_distinct(emails):
         return
-    _report_duplicates(users, "email", (casefolded_emails(emails),),
+    _report_duplicates(users, "email", (email_keys(emails),),
                        ProblemReason.DUPLICATE_EMAIL, "the email (ignoring case) is already used")
 
 

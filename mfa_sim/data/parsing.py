@@ -11,16 +11,17 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from mfa_sim.columns.arrays import pieces
-from mfa_sim.errors import ProblemReason
 from mfa_sim.columns.keys import dictionary_codes
+from mfa_sim.columns.text_bytes import trimmed
+from mfa_sim.errors import ProblemReason
 from mfa_sim.model.plans import KNOWN_PLANS, canonical_plan
 from mfa_sim.model.roles import ROLE_SPELLINGS, parse_role
-from mfa_sim.model.schema import Kind
+from mfa_sim.model.schema import TIME_TYPE_UNIT, Kind
 from mfa_sim.model.values import (
     BOOLEAN_HINT,
     UNPARSED,
@@ -33,7 +34,6 @@ from mfa_sim.model.values import (
 if TYPE_CHECKING:
     import pyarrow as pa
 
-T = TypeVar("T", "pa.Array", "pa.ChunkedArray")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,48 +55,6 @@ class ParsedColumn:
     counts: dict[Any, int] | None = None
     """How many rows hold each distinct value, for a column judged by spelling (null
     for a row that is bad): counted from the spellings' codes, not from the values."""
-
-
-def trimmed(text: T) -> T:
-    """The text with surrounding whitespace (any Unicode whitespace) removed, in the
-    same pieces.
-
-    Most exports have nothing to trim: a look at each value's first and last byte
-    spares a piece the copy. A piece of plain ASCII is trimmed byte by byte, three
-    times faster than by decoding it.
-    """
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from mfa_sim.columns.text_bytes import TextBytes
-
-    parts = pieces(text)
-    done = []
-    for piece in parts:
-        spans = TextBytes.of(piece)
-        if not spans.may_have_edge_space():
-            done.append(piece)
-        elif spans.is_plain_ascii():
-            done.append(pc.ascii_trim_whitespace(piece))
-        else:
-            done.append(pc.utf8_trim_whitespace(piece))
-    if all(new is old for new, old in zip(done, parts, strict=True)):
-        return text
-    found: T = (pa.chunked_array(done, text.type) if isinstance(text, pa.ChunkedArray)
-                else done[0])
-    return found
-
-
-def casefolded_emails(emails: T) -> T:
-    """Addresses in the form they are compared in: trimmed and lower-cased."""
-    import pyarrow.compute as pc
-
-    from mfa_sim.columns.text_bytes import all_ascii
-
-    cleaned = trimmed(emails)
-    # Addresses are nearly always ASCII, which lowers a byte at a time, ten times faster.
-    lowered: T = pc.ascii_lower(cleaned) if all_ascii(cleaned) else pc.utf8_lower(cleaned)
-    return lowered
 
 
 def rows_where(mask: pa.Array | np.ndarray) -> np.ndarray:
@@ -239,7 +197,6 @@ def _counts(text: pa.ChunkedArray) -> ParsedColumn:
     return ParsedColumn(numbers, issues if bad.size else ())
 
 
-TIME_TYPE_UNIT = "us"
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EARLIEST = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
 _LATEST = (datetime.max.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)

@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_piece
+from mfa_sim.data.writing import csv_bytes
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
-from mfa_sim.data.writing import csv_bytes
 
 if TYPE_CHECKING:
     import pyarrow as pa

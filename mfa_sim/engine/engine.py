@@ -13,25 +13,17 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
+from mfa_sim.engine.messages import describe
 from mfa_sim.model.actions import ActionName, Method
 from mfa_sim.model.clock import advance_seconds
-from mfa_sim.engine.messages import describe
 from mfa_sim.model.outcome import Event, EventType, Outcome, Reason, Status
 from mfa_sim.model.plans import canonical_plan
-from mfa_sim.policy.base import Attempt, Policy, Refusal
+from mfa_sim.model.records import Invitation, NewUser
 from mfa_sim.model.roles import Role, parse_role
-from mfa_sim.model.state import Invitation, NewUser, State
+from mfa_sim.model.state import State
 from mfa_sim.model.transaction import Transaction
 from mfa_sim.model.values import InvitationStatus
-
-
-@dataclass(frozen=True, slots=True)
-class Scheduled:
-    """An effect a policy scheduled on the simulation clock."""
-
-    at: Any
-    order: int
-    effect: Callable[[Transaction], None]
+from mfa_sim.policy.base import Attempt, Policy, Refusal
 
 
 @dataclass(frozen=True)

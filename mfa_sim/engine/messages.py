@@ -7,9 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from mfa_sim.model.actions import SECONDS_PER_UNIT, ActionName
+from mfa_sim.model.emails import email_key
 from mfa_sim.model.outcome import Event, EventType, Reason, Status, iso
 from mfa_sim.model.plans import canonical_plan
-from mfa_sim.model.state import State, email_key
+from mfa_sim.model.state import State
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:

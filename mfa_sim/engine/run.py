@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.model.outcome import EventType, Outcome, Status
+from mfa_sim.model.ports import HtmlDisplay
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -14,7 +15,7 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
-class RunSummary:
+class RunSummary(HtmlDisplay):
     """Every removal, every blocked step and every warning of a run, with its step."""
 
     removed: tuple[dict[str, Any], ...]
@@ -47,30 +48,9 @@ class RunSummary:
         return (f"<RunSummary: {len(self.removed)} removed, {len(self.blocked)} blocked, "
                 f"{warnings} warning{'' if warnings == 1 else 's'}>")
 
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        from mfa_sim.report.html import number_cell, table_html, text_cell
-
-        sections = [
-            ("Removed memberships", ["step", "account", "user"],
-             [[number_cell(item["step"]), text_cell(item["account"]), text_cell(item["user"])]
-              for item in self.removed]),
-            ("Blocked invitations", ["step", "account", "email"],
-             [[number_cell(item["step"]), text_cell(item["account"]), text_cell(item["email"])]
-              for item in self.blocked]),
-            ("Warnings", ["step", "warning", "account"],
-             [[number_cell(item["step"]), text_cell(item["type"]), text_cell(item["account"])]
-              for item in self.warnings]),
-        ]
-        parts = [f"<p><strong>{escape(title)}</strong> ({len(rows)})</p>"
-                 + (table_html(header, rows) if rows else "")
-                 for title, header, rows in sections]
-        return f'<div class="mfa-sim">{"".join(parts)}</div>'
-
 
 @dataclass(frozen=True)
-class Run:
+class Run(HtmlDisplay):
     """The result of running steps: outcomes in order and the final state."""
 
     policy: str
@@ -105,8 +85,3 @@ class Run:
         counts = {status: sum(o.status is status for o in self.outcomes) for status in Status}
         shown = ", ".join(f"{n} {status.value}" for status, n in counts.items())
         return f"<Run of {len(self.outcomes)} steps under {self.policy}: {shown}>"
-
-    def _repr_html_(self) -> str:
-        from mfa_sim.report.html import run_html_fragment
-
-        return run_html_fragment(self)

@@ -25,6 +25,9 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from mfa_sim.data.input_files import compose_yaml, read_text
+from mfa_sim.data.parsing import parse_time
+from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.model.actions import ACTIONS, ActionName, ActionSpec, ArgKind, Method
 from mfa_sim.model.clock import (
     DEFAULT_START,
@@ -33,11 +36,10 @@ from mfa_sim.model.clock import (
     is_finite_number,
     shifted,
 )
-from mfa_sim.errors import InputError, Problem, ProblemReason
-from mfa_sim.data.input_files import compose_yaml, read_text
+from mfa_sim.model.emails import email_key
 from mfa_sim.model.outcome import iso
-from mfa_sim.data.parsing import parse_time
 from mfa_sim.model.plans import KNOWN_PLANS, canonical_plan
+from mfa_sim.model.ports import HtmlDisplay
 from mfa_sim.model.roles import ROLE_SPELLINGS, parse_role
 
 if TYPE_CHECKING:
@@ -87,7 +89,7 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
-class Scenario:
+class Scenario(HtmlDisplay):
     """A checked scenario, ready to run.
 
     Parameters
@@ -121,22 +123,6 @@ class Scenario:
         start = iso(self.start)
         return (f"<Scenario{name}: {len(self.steps)} steps under {self.policy}, "
                 f"from {start}, seed {self.seed}>")
-
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        from mfa_sim.report.html import number_cell, table_html, text_cell
-
-        rows = [[number_cell(step.number), f"<td><code>{escape(step.action.value)}</code></td>",
-                 text_cell(", ".join(f"{key}={value}" for key, value in step.args.items()))]
-                for step in self.steps]
-        start = iso(self.start)
-        title = escape(self.name or "Scenario")
-        where = f" from <code>{escape(self.source)}</code>" if self.source else ""
-        return (f'<div class="mfa-sim"><p><strong>{title}</strong>{where}: policy '
-                f"<strong>{escape(self.policy)}</strong>, clock from {escape(start)}, "
-                f"seed {self.seed}, {len(self.steps)} steps.</p>"
-                f"{table_html(['step', 'action', 'arguments'], rows)}</div>")
 
 
 def load_scenario(
@@ -653,7 +639,7 @@ class _Checker:
             if "user" in values:
                 self._signed_up[values["user"]] = number
             if "email" in values:
-                self._signed_up_emails[_email_key(values["email"])] = number
+                self._signed_up_emails[email_key(values["email"])] = number
         elif spec.name is ActionName.ADVANCE_TIME and valid and self._clock is not None:
             [unit] = [unit for unit in spec.one_of if unit in values]
             moved = shifted(self._clock, advance_seconds(values))
@@ -698,14 +684,14 @@ class _Checker:
     def account(self, value: str) -> _Verdict:
         if not value.strip():
             return ProblemReason.EMPTY_ID, "the account id is empty"
-        if value not in self.dataset.lookups.account_rows:
+        if value not in self.dataset.indexes.account_rows:
             return ProblemReason.UNKNOWN_ACCOUNT, f"no account has the id {value!r}"
         return None
 
     def user(self, value: str) -> _Verdict:
         if not value.strip():
             return ProblemReason.EMPTY_ID, "the user id is empty"
-        if value not in self.dataset.lookups.user_rows and value not in self._signed_up:
+        if value not in self.dataset.indexes.user_rows and value not in self._signed_up:
             return ProblemReason.UNKNOWN_USER, (
                 f"no user has the id {value!r} (in the dataset or signed up by an earlier step)")
         return None
@@ -713,7 +699,7 @@ class _Checker:
     def new_user(self, value: str) -> _Verdict:
         if not value.strip():
             return ProblemReason.EMPTY_ID, "the user id is empty"
-        if value in self.dataset.lookups.user_rows:
+        if value in self.dataset.indexes.user_rows:
             return ProblemReason.DUPLICATE_ID, (
                 f"the user id {value!r} already exists in the dataset")
         if value in self._signed_up:
@@ -725,11 +711,11 @@ class _Checker:
         verdict = _email(value)
         if verdict is not None:
             return verdict
-        owner = self.dataset.lookups.user_with_email(value)
+        owner = self.dataset.indexes.user_with_email(value)
         if owner is not None:
             return ProblemReason.DUPLICATE_EMAIL, (
                 f"the email {value!r} already belongs to the user {owner!r}")
-        earlier = self._signed_up_emails.get(_email_key(value))
+        earlier = self._signed_up_emails.get(email_key(value))
         if earlier is not None:
             return ProblemReason.DUPLICATE_EMAIL, (
                 f"the email {value!r} is already signed up by step {earlier}")
@@ -863,9 +849,6 @@ def _looks_numeric(text: str) -> bool:
         return False
     return True
 
-
-def _email_key(email: str) -> str:
-    return email.strip().lower()
 
 
 def _listing(words: Collection[str], conjunction: str = "and") -> str:

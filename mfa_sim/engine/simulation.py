@@ -18,6 +18,9 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim.engine.engine import Engine
+from mfa_sim.engine.run import Run
+from mfa_sim.errors import UnknownIdError, UsageError
 from mfa_sim.model.actions import ACTIONS, ActionName, ArgKind, Method
 from mfa_sim.model.clock import (
     DEFAULT_START,
@@ -26,18 +29,16 @@ from mfa_sim.model.clock import (
     is_finite_number,
     shifted,
 )
-from mfa_sim.engine.engine import Engine
-from mfa_sim.errors import UnknownIdError, UsageError
 from mfa_sim.model.outcome import Outcome, iso
-from mfa_sim.policy import POLICIES, Policy
-from mfa_sim.engine.run import Run
+from mfa_sim.model.ports import HtmlDisplay
 from mfa_sim.model.state import State
+from mfa_sim.policy import POLICIES, Policy
 
 if TYPE_CHECKING:
     import pandas as pd
 
-    from mfa_sim.model.dataset import Dataset
     from mfa_sim.engine.scenario import Scenario
+    from mfa_sim.model.dataset import Dataset
 
 
 def resolve_policy(policy: str | Policy) -> Policy:
@@ -57,7 +58,7 @@ def resolve_policy(policy: str | Policy) -> Policy:
         raise UsageError(f"unknown policy {policy!r}; known policies: {known}") from None
 
 
-class Simulation:
+class Simulation(HtmlDisplay):
     """A simulation of one dataset under one policy, stepped by calling its actions.
 
     Every action returns an :class:`~mfa_sim.model.outcome.Outcome` and moves the
@@ -276,7 +277,7 @@ class Simulation:
             if problem is not None:
                 problems.append(problem)
             elif arg.kind is ArgKind.ACCOUNT and value not in \
-                    self.state.dataset.lookups.account_rows:
+                    self.state.dataset.indexes.account_rows:
                 unknown_ids.append(f"no account has the id {value!r}")
             elif arg.kind is ArgKind.USER and not self.state.has_user(value):
                 unknown_ids.append(f"no user has the id {value!r}")
@@ -306,11 +307,6 @@ class Simulation:
     def __repr__(self) -> str:
         return (f"<Simulation under {self.policy.name}: {len(self._outcomes)} steps, "
                 f"clock {self.state.clock.isoformat()}>")
-
-    def _repr_html_(self) -> str:
-        from mfa_sim.report.html import run_html_fragment
-
-        return run_html_fragment(self.run)
 
 
 def what_ifs(dataset: Dataset, questions: Iterable[tuple[str, dict[str, Any]]],

@@ -31,15 +31,16 @@ import hashlib
 import hmac
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal, NoReturn, Self
+from typing import Any, Literal
 
 import pyotp
 
+from mfa_sim.errors import UsageError
 from mfa_sim.model.actions import Method
 from mfa_sim.model.clock import END_OF_TIME
-from mfa_sim.errors import UsageError
+from mfa_sim.model.enrolment import Enrolment
 
 STEP_SECONDS = 30
 """Length of a TOTP time step (RFC 6238's X)."""
@@ -264,62 +265,6 @@ def verify_code(
 
 
 # --- enrolments ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Enrolment:
-    """One user's MFA enrolment, secrets included; its repr and str show none of them.
-
-    Parameters
-    ----------
-    user
-        The user id.
-    number
-        Which enrolment of this user it is (1 for the first).
-    method
-        ``Method.TOTP`` or ``Method.SECURITY_KEY``.
-    enrolled_at
-        When it was made (aware, UTC).
-    secret
-        The base32 TOTP secret; ``None`` for a security key.
-    recovery_code
-        The code that turns MFA off (:func:`recovery_code_matches`).
-
-    Notes
-    -----
-    It cannot be pickled (``TypeError``): secrets never leave the engine. ``copy.copy``
-    and ``copy.deepcopy`` return the object itself, as it is immutable.
-
-    Examples
-    --------
-    >>> from datetime import UTC, datetime
-    >>> enrolment = Authenticator(seed=0).enrol(
-    ...     "u1", 1, Method.SECURITY_KEY, datetime(2026, 1, 1, tzinfo=UTC)).enrolment
-    >>> enrolment
-    Enrolment(user='u1', number=1, method=<Method.SECURITY_KEY: 'security_key'>,
-              enrolled_at=datetime.datetime(2026, 1, 1, 0, 0, tzinfo=datetime.timezone.utc))
-    >>> enrolment.secret is None, recovery_code_matches(enrolment, enrolment.recovery_code)
-    (True, True)
-    """
-
-    user: str
-    number: int
-    method: Method
-    enrolled_at: datetime
-    secret: str | None = field(repr=False)
-    recovery_code: str = field(repr=False)
-
-    def __reduce__(self) -> NoReturn:
-        raise TypeError(
-            "an Enrolment holds MFA secrets, which never leave the engine: "
-            "it cannot be pickled"
-        )
-
-    def __copy__(self) -> Self:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Self:
-        return self
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,14 +32,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, Final
 
+from mfa_sim.engine.simulation import Simulation
+from mfa_sim.errors import MfaSimError, UnknownIdError, UsageError
 from mfa_sim.model.actions import ActionName, Method
 from mfa_sim.model.clock import DEFAULT_START
 from mfa_sim.model.dataset import Dataset
-from mfa_sim.errors import MfaSimError, UnknownIdError, UsageError
 from mfa_sim.model.outcome import Outcome
 from mfa_sim.model.plans import KNOWN_PLANS
 from mfa_sim.policy import Policy
-from mfa_sim.engine.simulation import Simulation
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -222,7 +222,7 @@ class Explorer:
         self._table(kind)
         state = self.simulation.state
         if kind == ACCOUNT:
-            state.dataset.lookups.account_row(subject)
+            state.dataset.indexes.account_row(subject)
         elif not state.has_user(subject):
             raise UnknownIdError(f"no user has the id {subject!r}")
         self.kind, self.subject = kind, subject

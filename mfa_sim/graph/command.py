@@ -123,10 +123,10 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
 
 
 def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGraph:
-    from mfa_sim.graph.impact import impact_graph
-    from mfa_sim.policy import POLICIES
     from mfa_sim.engine.scenario import load_scenario
     from mfa_sim.engine.simulation import Simulation
+    from mfa_sim.graph.impact import impact_graph
+    from mfa_sim.policy import POLICIES
 
     scenario = load_scenario(path, dataset, policies=tuple(POLICIES))
     run = Simulation(dataset, scenario.policy, scenario.start, scenario.seed).play(scenario)

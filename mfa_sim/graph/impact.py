@@ -31,6 +31,7 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
+from mfa_sim.engine.run import Run
 from mfa_sim.errors import UsageError
 from mfa_sim.graph.model import (
     ACCOUNT,
@@ -49,10 +50,10 @@ from mfa_sim.graph.model import (
 )
 from mfa_sim.model.outcome import EventType, Outcome
 from mfa_sim.model.plans import PLAN_TIERS
-from mfa_sim.policy.rules import can_enforce, is_compliant
+from mfa_sim.model.records import MfaState
 from mfa_sim.model.roles import Role
-from mfa_sim.engine.run import Run
-from mfa_sim.model.state import MfaState, State
+from mfa_sim.model.state import State
+from mfa_sim.policy.rules import can_enforce, is_compliant
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -209,7 +210,8 @@ class _Impact:
         self.G = nx.MultiGraph()
         self.users: set[str] = set()
         self.invitees: dict[str, str] = {}
-        self.start = State.start(state.dataset, state.clock)
+        # The loaded state under the same baseline, so its columns are built once.
+        self.start = State(state.baseline, state.clock)
 
     def graph(self, name: str, steps: int) -> nx.MultiGraph:
         record, G = self.record, self.G

@@ -19,7 +19,7 @@ Edge attributes
 
 Compliance and eligibility come from :class:`~mfa_sim.compliance.facts.AuditFacts`,
 the audit's own arrays, so the graph, the audit and the engine agree. A focus graph
-reads the dataset's lookups and builds only the neighbourhood it shows.
+reads the dataset's indexes and builds only the neighbourhood it shows.
 
 Examples
 --------
@@ -42,12 +42,12 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from mfa_sim.columns.keys import per_distinct
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.errors import UnknownIdError, UsageError
-from mfa_sim.columns.keys import per_distinct
+from mfa_sim.model.emails import email_key
 from mfa_sim.model.plans import Tier
 from mfa_sim.model.roles import Role
-from mfa_sim.model.state import email_key
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -116,7 +116,7 @@ def mfa_word(state: bool | None) -> str:
 
 @dataclass(frozen=True)
 class _Source:
-    """A dataset's audit facts and lookups, plus the invitations indexed both ways."""
+    """A dataset's audit facts and indexes, plus the invitations indexed both ways."""
 
     dataset: Dataset
 
@@ -126,15 +126,15 @@ class _Source:
 
     @cached_property
     def user_degree(self) -> np.ndarray:
-        sizes: np.ndarray = self.dataset.lookups.by_user.sizes()
+        sizes: np.ndarray = self.dataset.indexes.by_user.sizes()
         return sizes
 
     @cached_property
     def user_email_keys(self) -> pa.Array:
         """Users' emails as compared (trimmed, lower-cased), in row order."""
-        from mfa_sim.data.parsing import casefolded_emails
+        from mfa_sim.model.emails import email_keys
 
-        return casefolded_emails(self.dataset.tables["users"].column("email"))
+        return email_keys(self.dataset.tables["users"].column("email"))
 
     @cached_property
     def invitations(self) -> pa.Table:
@@ -271,14 +271,14 @@ def membership_graph(dataset: Dataset) -> nx.Graph:
     accounts = range(dataset.tables["accounts"].num_rows)
     G.add_nodes_from(source.user_nodes(users))
     G.add_nodes_from(source.account_nodes(accounts))
-    lookups = dataset.lookups
+    indexes = dataset.indexes
     user_ids = source.facts.user_ids.to_pylist()
     account_ids = source.facts.account_ids.to_pylist()
-    rows = np.arange(len(lookups.membership_user))
+    rows = np.arange(len(indexes.membership_user))
     G.add_edges_from(
         (account_key(account_ids[a]), user_key(user_ids[u]), edge)
-        for a, u, edge in zip(lookups.membership_account.tolist(),
-                              lookups.membership_user.tolist(),
+        for a, u, edge in zip(indexes.membership_account.tolist(),
+                              indexes.membership_user.tolist(),
                               source.membership_edges(rows), strict=True))
     invitees = source.facts.invitee.tolist()
     G.add_nodes_from(source.invitee_nodes(sorted(
@@ -321,7 +321,7 @@ def focus_graph(dataset: Dataset, *, account: str | None = None, user: str | Non
                 hops: int = DEFAULT_HOPS, threshold: int = DEFAULT_THRESHOLD) -> nx.Graph:
     """The neighbourhood of one account or one user, ``hops`` steps deep.
 
-    Built from the dataset's lookups (memberships grouped by user and by account),
+    Built from the dataset's indexes (memberships grouped by user and by account),
     one node at a time: the cost follows the neighbourhood, never the dataset. As
     BloodHound does, a node shows at most ``threshold`` new neighbours; those past it
     collapse into one counted node (``kind="more"``, with ``count``, ``lacking_mfa``
@@ -380,7 +380,7 @@ def focus_graph(dataset: Dataset, *, account: str | None = None, user: str | Non
 def _row(dataset: Dataset, table: str, identifier: str) -> int:
     """The row of one id, by one vectorised scan of the id column.
 
-    For a single id this is cheaper than the lookups' hash index of every id, and
+    For a single id this is cheaper than the indexes' hash index of every id, and
     it needs no pandas.
     """
     import pyarrow.compute as pc
@@ -429,13 +429,13 @@ class _Focus:
 
     def neighbours_of(self, node: Node) -> list[_Candidate]:
         source = self.source
-        lookups = source.dataset.lookups
+        indexes = source.dataset.indexes
         kind, where = node
         found: list[_Candidate] = []
         if kind == ACCOUNT:
-            rows = lookups.by_account.rows(where)
+            rows = indexes.by_account.rows(where)
             found += [_Candidate((USER, user), edge)
-                      for user, edge in zip(lookups.membership_user[rows].tolist(),
+                      for user, edge in zip(indexes.membership_user[rows].tolist(),
                                             source.membership_edges(rows), strict=True)]
             members = {c.node for c in found}
             invitations = source.invitations_by_account.get(where, [])
@@ -445,9 +445,9 @@ class _Focus:
                     found.append(_Candidate(end, source.invitation_edge(row)))
             return found
         if kind == USER:
-            rows = lookups.by_user.rows(where)
+            rows = indexes.by_user.rows(where)
             found += [_Candidate((ACCOUNT, account), edge)
-                      for account, edge in zip(lookups.membership_account[rows].tolist(),
+                      for account, edge in zip(indexes.membership_account[rows].tolist(),
                                                source.membership_edges(rows), strict=True)]
             invitations = source.invitations_by_key.get(
                 source.user_email_keys[where].as_py(), [])

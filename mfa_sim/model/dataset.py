@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim import known as cached
 from mfa_sim.columns.arrays import one_piece
+from mfa_sim.model.indexes import DatasetIndexes, LoaderIndexes
 from mfa_sim.model.plans import canonical_plan, tiers_of_plans
 from mfa_sim.model.roles import Role, parse_role
 from mfa_sim.model.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
@@ -23,7 +24,6 @@ if TYPE_CHECKING:
     import pandas as pd
     import pyarrow as pa
 
-    from mfa_sim.model.indexes import Lookups
 
 TABLES: tuple[str, ...] = tuple(schema.table for schema in SCHEMAS)
 
@@ -46,12 +46,28 @@ class Dataset:
         For each table, the columns in the order they were read (for saving).
     source
         Where the dataset was loaded from, if anywhere.
+    loaded
+        What loading it already worked out (matched references, id tables, counted
+        spellings), reused by its indexes and summaries; empty for a dataset built
+        otherwise.
+
+    Notes
+    -----
+    A dataset never changes. What it derives from its tables (the indexes, the
+    canonical tables, the frames, the value counts) is computed on first use and
+    kept, by the dataset alone: nothing else writes into it.
     """
 
     tables: Mapping[str, pa.Table]
     header: Mapping[str, tuple[str, ...]]
     source: str | None = None
-    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+    loaded: LoaderIndexes = field(default_factory=LoaderIndexes, repr=False, compare=False)
+    _frames: dict[str, pd.DataFrame] = field(default_factory=dict, init=False, repr=False,
+                                             compare=False)
+    _canonical: dict[str, pa.Table] = field(default_factory=dict, init=False, repr=False,
+                                            compare=False)
+    _counts: dict[tuple[str, str], Mapping[Any, int]] = field(
+        default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "tables", MappingProxyType(dict(self.tables)))
@@ -92,13 +108,13 @@ class Dataset:
 
     def _shared_frame(self, schema: FileSchema) -> pd.DataFrame:
         """The cached frame itself: only for reading rows out of it, never returned."""
-        frame = self._cache.get(schema.table)
+        frame = self._frames.get(schema.table)
         if frame is None:
             from mfa_sim.model.frames import table_frame
 
             frame = table_frame(schema, self.canonical_table(schema.table),
                                 self.tables[schema.table])
-            self._cache[schema.table] = frame
+            self._frames[schema.table] = frame
         return frame
 
     def value_counts(self, table: str, column: str) -> dict[Any, int]:
@@ -111,15 +127,14 @@ class Dataset:
         >>> load_dataset("datasets/example").value_counts("memberships", "role")["owner"]
         3
         """
-        key = cached.value_counts(table, column)
-        found = self._cache.get(key)
+        found = self._counts.get((table, column)) or self.loaded.value_counts.get((table, column))
         if found is None:
             import pyarrow.compute as pc
 
             counts = pc.value_counts(self.tables[table].column(column))
             found = dict(zip(counts.field("values").to_pylist(),
                              counts.field("counts").to_pylist(), strict=True))
-            self._cache[key] = found
+            self._counts[(table, column)] = found
         return dict(found)
 
     # -- canonical meaning ------------------------------------------------------------
@@ -127,12 +142,12 @@ class Dataset:
     def canonical_table(self, table: str) -> pa.Table:
         """The table with every value in canonical form: plans and roles normalised,
         default role and status filled in. Used for comparing and for reports."""
-        key = f"canonical:{table}"
-        if key not in self._cache:
-            self._cache[key] = _canonical(table, self.tables[table],
-                                          lambda column: self.value_counts(table, column))
-        result: pa.Table = self._cache[key]
-        return result
+        found = self._canonical.get(table)
+        if found is None:
+            found = _canonical(table, self.tables[table],
+                               lambda column: self.value_counts(table, column))
+            self._canonical[table] = found
+        return found
 
     def tiers(self) -> pa.Array:
         """Each account's tier (a :class:`~mfa_sim.model.plans.Tier` value), in row order."""
@@ -146,18 +161,12 @@ class Dataset:
 
     __hash__ = None  # type: ignore[assignment]
 
-    # -- lookups ----------------------------------------------------------------------
+    # -- indexes ----------------------------------------------------------------------
 
-    @property
-    def lookups(self) -> Lookups:
+    @cached_property
+    def indexes(self) -> DatasetIndexes:
         """Indexes by id: a user's memberships, an account's members (built once)."""
-        found = self._cache.get("lookups")
-        if found is None:
-            from mfa_sim.model.indexes import Lookups
-
-            found = Lookups.build(self)
-            self._cache["lookups"] = found
-        return found
+        return DatasetIndexes(self.tables, self.loaded)
 
     def user_memberships(self, user_id: str) -> pd.DataFrame:
         """The memberships of one user, in the order of memberships.csv.
@@ -167,7 +176,7 @@ class Dataset:
         UnknownIdError
             If no user has that id.
         """
-        rows = self.lookups.memberships_of_user(user_id)
+        rows = self.indexes.memberships_of_user(user_id)
         return self._shared_frame(MEMBERSHIPS).iloc[rows].reset_index(drop=True)
 
     def account_members(self, account_id: str) -> pd.DataFrame:
@@ -178,16 +187,16 @@ class Dataset:
         UnknownIdError
             If no account has that id.
         """
-        rows = self.lookups.members_of_account(account_id)
+        rows = self.indexes.members_of_account(account_id)
         return self._shared_frame(MEMBERSHIPS).iloc[rows].reset_index(drop=True)
 
     def user(self, user_id: str) -> pd.Series:
         """One user's row."""
-        return self._shared_frame(USERS).iloc[self.lookups.user_row(user_id)].copy()
+        return self._shared_frame(USERS).iloc[self.indexes.user_row(user_id)].copy()
 
     def account(self, account_id: str) -> pd.Series:
         """One account's row."""
-        return self._shared_frame(ACCOUNTS).iloc[self.lookups.account_row(account_id)].copy()
+        return self._shared_frame(ACCOUNTS).iloc[self.indexes.account_row(account_id)].copy()
 
     # -- summaries ----------------------------------------------------------------------
 
@@ -210,8 +219,8 @@ class Dataset:
         return f"<table><caption>{title}</caption>{rows}</table>"
 
     def save(self, directory: str) -> None:
-        """Write the four files to a new or empty folder (see :func:`save_dataset`)."""
-        from mfa_sim.data.save import save_dataset
+        """Write the four files to a new or empty folder (see :func:`mfa_sim.save_dataset`)."""
+        from mfa_sim.model.ports import save_dataset
 
         save_dataset(self, directory)
 

@@ -7,20 +7,19 @@ probe and a slice, never a scan of a table.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim import known as cached
-from mfa_sim.errors import UnknownIdError
 from mfa_sim.columns.fingerprints import fingerprint
+from mfa_sim.errors import UnknownIdError
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.model.dataset import Dataset
     from mfa_sim.columns.fingerprint_table import FingerprintTable
 
 
@@ -145,7 +144,38 @@ class Grouping:
         return np.diff(self.offsets)
 
 
-class Lookups:
+@dataclass(frozen=True)
+class LoaderIndexes:
+    """What loading a dataset already worked out, handed to the dataset it built.
+
+    Checking an export matches every reference to its row, builds the ids'
+    fingerprint tables, counts the spellings and (when asked) groups memberships by
+    user; :class:`DatasetIndexes` and the dataset's summaries reuse that work instead
+    of doing it again. A dataset built without loading has none of it.
+
+    Parameters
+    ----------
+    id_tables
+        Table name (``users``, ``accounts``) -> the fingerprint table of its ids.
+    references
+        (table, column) -> for each value of that reference column, the row it names.
+    memberships_by_user
+        The memberships grouped by user row.
+    value_counts
+        (table, column) -> how many rows hold each distinct value, as loaded.
+    """
+
+    id_tables: Mapping[str, FingerprintTable] = field(default_factory=dict)
+    references: Mapping[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    memberships_by_user: Grouping | None = None
+    value_counts: Mapping[tuple[str, str], Mapping[Any, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for name in ("id_tables", "references", "value_counts"):
+            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+
+
+class DatasetIndexes:
     """Positions of users and accounts by id, and their memberships.
 
     Each index is built on first use, so a command pays only for those it reads
@@ -154,31 +184,26 @@ class Lookups:
     Examples
     --------
     >>> from mfa_sim import load_dataset
-    >>> lookups = load_dataset("datasets/example").lookups
-    >>> lookups.user_row("u_ben") >= 0
+    >>> indexes = load_dataset("datasets/example").indexes
+    >>> indexes.user_row("u_ben") >= 0
     True
     """
 
-    def __init__(self, dataset: Dataset) -> None:
-        self._tables = dataset.tables
-        self._known = dataset._cache
-
-    @classmethod
-    def build(cls, dataset: Dataset) -> Lookups:
-        """The lookups of a dataset (every reference is known to be valid)."""
-        return cls(dataset)
+    def __init__(self, tables: Mapping[str, pa.Table], loaded: LoaderIndexes) -> None:
+        self._tables = tables
+        self._loaded = loaded
 
     @cached_property
     def user_rows(self) -> IdIndex:
         """Row of each user id."""
         return IdIndex(self._tables["users"].column("user_id"),
-                       self._known.get(cached.id_table("users")))
+                       self._loaded.id_tables.get("users"))
 
     @cached_property
     def account_rows(self) -> IdIndex:
         """Row of each account id."""
         return IdIndex(self._tables["accounts"].column("account_id"),
-                       self._known.get(cached.id_table("accounts")))
+                       self._loaded.id_tables.get("accounts"))
 
     @cached_property
     def membership_user(self) -> np.ndarray:
@@ -195,7 +220,7 @@ class Lookups:
         when it can be)."""
         from mfa_sim.columns.keys import find_rows
 
-        found = self._known.get(cached.referenced_rows("memberships", column))
+        found = self._loaded.references.get(("memberships", column))
         if found is None:
             found = find_rows(self._tables["memberships"].column(column),
                               self._tables[table].column(column))
@@ -205,8 +230,8 @@ class Lookups:
     @cached_property
     def by_user(self) -> Grouping:
         """Memberships grouped by user row (grouped while loading, when asked)."""
-        found = self._known.get(cached.MEMBERSHIPS_BY_USER)
-        if isinstance(found, Grouping):
+        found = self._loaded.memberships_by_user
+        if found is not None:
             return found
         return Grouping.build(self.membership_user, self._tables["users"].num_rows)
 
@@ -217,9 +242,9 @@ class Lookups:
 
     @cached_property
     def _email_index(self) -> IdIndex:
-        from mfa_sim.data.parsing import casefolded_emails
+        from mfa_sim.model.emails import email_keys
 
-        return IdIndex(casefolded_emails(self._tables["users"].column("email")))
+        return IdIndex(email_keys(self._tables["users"].column("email")))
 
     def user_row(self, user_id: str) -> int:
         """The row of a user in the users table."""

@@ -12,6 +12,8 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from mfa_sim.model.ports import HtmlDisplay
+
 
 class Status(StrEnum):
     """How a step ended."""
@@ -155,7 +157,7 @@ REPR_MESSAGE = 100
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
+class Outcome(HtmlDisplay):
     """The result of one step.
 
     Attributes
@@ -226,8 +228,3 @@ class Outcome:
             self.message[: REPR_MESSAGE - 1] + "\u2026"
         where = f"step {self.step} " if self.step > 0 else ""
         return f"<Outcome {where}{self.action}: {self.status.value}{reason} {message!r}>"
-
-    def _repr_html_(self) -> str:
-        from mfa_sim.report.html_outcome import outcome_html
-
-        return outcome_html(self)

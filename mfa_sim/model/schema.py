@@ -6,6 +6,9 @@ import os
 from dataclasses import dataclass
 from enum import Enum
 
+TIME_TYPE_UNIT = "us"
+"""Times are held as microseconds since 1970, in UTC."""
+
 
 class Kind(Enum):
     """What a column holds, which decides how it is read, checked and saved."""

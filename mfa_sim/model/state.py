@@ -8,222 +8,27 @@ what-if costs nothing: both branches share everything they have not changed.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from immutables import Map
 
+from mfa_sim.columns.arrays import one_piece
+from mfa_sim.model.baseline import Baseline, values_at
+from mfa_sim.model.emails import email_key
 from mfa_sim.model.plans import PLAN_TIERS, Tier
-from mfa_sim.model.roles import Role, parse_role
-from mfa_sim.model.values import InvitationStatus
+from mfa_sim.model.records import Invitation, MfaState, NewUser
+from mfa_sim.model.roles import Role
+from mfa_sim.model.schema import INVITATIONS, MEMBERSHIPS, USERS, FileSchema, Kind
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.model.dataset import Dataset
-    from mfa_sim.engine.totp import Enrolment
-
-MfaState = bool | None
-"""True (enabled), False (disabled) or None (unknown)."""
-
-
-def email_key(email: str) -> str:
-    """The form emails are compared in: trimmed, lower-cased.
-
-    Examples
-    --------
-    >>> email_key("  Ben@Example.COM ")
-    'ben@example.com'
-    """
-    return email.strip().lower()
-
-
-@dataclass(frozen=True, slots=True)
-class NewUser:
-    """A user who signed up during the simulation."""
-
-    user_id: str
-    email: str
-    created_at: datetime
-
-
-@dataclass(frozen=True, slots=True)
-class Invitation:
-    """A pending invitation to an account."""
-
-    account: str
-    email: str
-    role: Role
-    invitation_id: str | None
-    invited_at: datetime | None
-    status: InvitationStatus
-    base_row: int | None = None
-    """The row of invitations.csv it came from, if it did."""
-    role_written: str | None = None
-    """The role as written in the dataset (kept for saving)."""
-
-    @property
-    def awaiting_mfa(self) -> bool:
-        """Whether it was accepted but is blocked until the invitee enables MFA."""
-        return self.status is InvitationStatus.AWAITING_MFA
-
-
-def values_at(column: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> list[Any]:
-    """The Python values of a column at some rows: one by one for up to a few hundred
-    (a step reads a user's two or three accounts; reading a row of a column in pieces
-    costs half a microsecond, where Arrow's ``take`` over one costs a millisecond),
-    with one ``take`` for more."""
-    if len(rows) <= _FEW_ROWS:
-        return [column[int(row)].as_py() for row in rows]
-    found: list[Any] = column.take(rows).to_pylist()
-    return found
-
-
-_FEW_ROWS = 512
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """What the loaded dataset holds, in the forms the steps need.
-
-    Each piece is built on first use, vectorised over its table, and kept: a step
-    pays only for the pieces it reads, and per-row values are read one row at a time.
-    """
-
-    dataset: Dataset
-
-    @classmethod
-    def of(cls, dataset: Dataset) -> Baseline:
-        """The baseline of a dataset (one per dataset)."""
-        found = dataset._cache.get("baseline")
-        if found is None:
-            found = cls(dataset)
-            dataset._cache["baseline"] = found
-        result: Baseline = found
-        return result
-
-    # Columns stay in Arrow: a step reads a handful of their values, and turning a
-    # million of them into Python strings up front would cost more than a whole run.
-    @cached_property
-    def member_users(self) -> pa.ChunkedArray:
-        """memberships.user_id."""
-        return self.dataset.tables["memberships"].column("user_id")
-
-    @cached_property
-    def member_roles(self) -> pa.ChunkedArray:
-        """The canonical role of each membership."""
-        return self.dataset.canonical_table("memberships").column("role")
-
-    @cached_property
-    def managers(self) -> np.ndarray:
-        """Owners and admins per account row."""
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        roles = self.dataset.canonical_table("memberships").column("role")
-        managing = pc.is_in(roles, value_set=pa.array([Role.OWNER.value, Role.ADMIN.value]))
-        rows = self.dataset.lookups.membership_account[
-            managing.to_numpy(zero_copy_only=False)]
-        return np.bincount(rows, minlength=self.dataset.tables["accounts"].num_rows)
-
-    @cached_property
-    def members(self) -> np.ndarray:
-        """Members per account row."""
-        return self.dataset.lookups.by_account.sizes()
-
-    @cached_property
-    def invitations(self) -> np.ndarray:
-        """Pending invitations per account row."""
-        from mfa_sim.columns.keys import find_rows
-
-        accounts = self.dataset.tables["accounts"].column("account_id")
-        invited = find_rows(self.dataset.tables["invitations"].column("account_id"), accounts)
-        return np.bincount(invited[invited >= 0], minlength=len(accounts))
-
-    @cached_property
-    def mfa(self) -> pa.ChunkedArray:
-        """Each user's MFA state (null: unknown)."""
-        return self.dataset.tables["users"].column("mfa_enabled")
-
-    @cached_property
-    def enforced(self) -> pa.ChunkedArray:
-        """Whether each account enforces MFA."""
-        return self.dataset.tables["accounts"].column("mfa_enforced")
-
-    @cached_property
-    def plans(self) -> pa.ChunkedArray:
-        """The canonical plan of each account."""
-        return self.dataset.canonical_table("accounts").column("plan")
-
-    @cached_property
-    def seats(self) -> pa.ChunkedArray:
-        """Each account's seats (null: unlimited)."""
-        return self.dataset.tables["accounts"].column("seats")
-
-    @cached_property
-    def account_emails(self) -> pa.ChunkedArray:
-        """Each account's own email."""
-        return self.dataset.tables["accounts"].column("email")
-
-    @cached_property
-    def account_ids(self) -> pa.ChunkedArray:
-        """Account ids in row order."""
-        return self.dataset.tables["accounts"].column("account_id")
-
-    @cached_property
-    def _invitation_keys(self) -> list[tuple[str, str]]:
-        invitations = self.dataset.tables["invitations"]
-        return [(account, email_key(email)) for account, email in zip(
-            invitations.column("account_id").to_pylist(),
-            invitations.column("email").to_pylist(), strict=True)]
-
-    @cached_property
-    def invitation_rows(self) -> dict[tuple[str, str], int]:
-        """(account, email key) -> row of invitations.csv."""
-        return {key: row for row, key in enumerate(self._invitation_keys)}
-
-    @cached_property
-    def invitations_by_email(self) -> dict[str, tuple[int, ...]]:
-        """email key -> rows of invitations.csv."""
-        return _grouped(key for _, key in self._invitation_keys)
-
-    @cached_property
-    def invitations_by_account(self) -> dict[str, tuple[int, ...]]:
-        """account -> rows of invitations.csv."""
-        return _grouped(account for account, _ in self._invitation_keys)
-
-    @cached_property
-    def invitation_ids(self) -> frozenset[str]:
-        """The invitation ids the dataset uses."""
-        ids = self.dataset.tables["invitations"].column("invitation_id").drop_null()
-        return frozenset(ids.to_pylist())
-
-    def invitation(self, row: int) -> Invitation:
-        """The invitation of one row of invitations.csv."""
-        table = self.dataset.canonical_table("invitations")
-        written = self.dataset.tables["invitations"].column("role")[row].as_py()
-        role = parse_role(written or "") or Role.MEMBER
-        return Invitation(
-            account=table.column("account_id")[row].as_py(),
-            email=table.column("email")[row].as_py(),
-            role=role,
-            invitation_id=table.column("invitation_id")[row].as_py() or None,
-            invited_at=table.column("invited_at")[row].as_py(),
-            status=InvitationStatus(table.column("status")[row].as_py()),
-            base_row=row,
-            role_written=written,
-        )
-
-
-def _grouped(keys: Iterable[str]) -> dict[str, tuple[int, ...]]:
-    groups: dict[str, list[int]] = {}
-    for row, key in enumerate(keys):
-        groups.setdefault(key, []).append(row)
-    return {key: tuple(rows) for key, rows in groups.items()}
+    from mfa_sim.model.enrolment import Enrolment
 
 
 @dataclass(frozen=True, slots=True)
@@ -269,7 +74,7 @@ class State:
     @classmethod
     def start(cls, dataset: Dataset, clock: datetime) -> State:
         """The state of a dataset as loaded, at a given time."""
-        return cls(Baseline.of(dataset), clock)
+        return cls(Baseline(dataset), clock)
 
     def evolve(self, **changes: Any) -> State:
         """A new state with some fields replaced.
@@ -299,7 +104,7 @@ class State:
 
     def has_user(self, user: str) -> bool:
         """Whether a user exists (in the dataset or signed up since)."""
-        return user in self.new_users or user in self.dataset.lookups.user_rows
+        return user in self.new_users or user in self.dataset.indexes.user_rows
 
     def mfa_of(self, user: str) -> MfaState:
         """A user's MFA state: True, False or None (unknown)."""
@@ -307,7 +112,7 @@ class State:
             return self.mfa[user]
         if user in self.new_users:
             return False
-        value: MfaState = self.baseline.mfa[self.dataset.lookups.user_row(user)].as_py()
+        value: MfaState = self.baseline.mfa[self.dataset.indexes.user_row(user)].as_py()
         return value
 
     def has_mfa(self, user: str) -> bool:
@@ -318,20 +123,20 @@ class State:
         """The user whose email matches (ignoring case and spaces), or None."""
         key = email_key(email)
         found = self.new_user_emails.get(key)
-        return found if found is not None else self.dataset.lookups.user_with_email(key)
+        return found if found is not None else self.dataset.indexes.user_with_email(key)
 
     def email_of(self, user: str) -> str:
         """A user's email."""
         if user in self.new_users:
             return self.new_users[user].email
-        row = self.dataset.lookups.user_row(user)
+        row = self.dataset.indexes.user_row(user)
         email: str = self.dataset.tables["users"].column("email")[row].as_py()
         return email
 
     # -- accounts -----------------------------------------------------------------------
 
     def _account_row(self, account: str) -> int:
-        return self.dataset.lookups.account_row(account)
+        return self.dataset.indexes.account_row(account)
 
     def is_enforced(self, account: str) -> bool:
         """Whether an account enforces MFA."""
@@ -383,10 +188,10 @@ class State:
         key = (account, user)
         if key in self.memberships:
             return self.memberships[key]
-        if user not in self.dataset.lookups.user_rows:
+        if user not in self.dataset.indexes.user_rows:
             return None
-        for row in self.dataset.lookups.memberships_of_user(user):
-            if self.dataset.lookups.membership_account[row] == self._account_row(account):
+        for row in self.dataset.indexes.memberships_of_user(user):
+            if self.dataset.indexes.membership_account[row] == self._account_row(account):
                 return Role(self.baseline.member_roles[row].as_py())
         return None
 
@@ -395,9 +200,9 @@ class State:
         # Accounts joined during the simulation, unless left again since.
         found = {account for account in self.joined_accounts.get(user, frozenset())
                  if self.memberships.get((account, user)) is not None}
-        lookups = self.dataset.lookups
-        if user in lookups.user_rows:
-            rows = lookups.membership_account[lookups.memberships_of_user(user)]
+        indexes = self.dataset.indexes
+        if user in indexes.user_rows:
+            rows = indexes.membership_account[indexes.memberships_of_user(user)]
             for account in values_at(self.baseline.account_ids, rows):
                 if self.memberships.get((account, user), True) is not None:
                     found.add(account)
@@ -405,7 +210,7 @@ class State:
 
     def members_of(self, account: str) -> dict[str, Role]:
         """The members of an account with their roles, in id order."""
-        rows = self.dataset.lookups.members_of_account(account)
+        rows = self.dataset.indexes.members_of_account(account)
         found: dict[str, Role] = {}
         for user, role in zip(values_at(self.baseline.member_users, rows),
                               values_at(self.baseline.member_roles, rows), strict=True):
@@ -451,9 +256,160 @@ class State:
 
     def to_dataset(self) -> Dataset:
         """The state as a dataset: the loaded one with every change applied."""
-        from mfa_sim.model.materialise import materialise
-
-        return materialise(self)
+        return _materialise(self)
 
 
 _STATE_FIELDS = tuple(field.name for field in fields(State))
+
+
+# --- the state seen whole, as a dataset -------------------------------------------------
+# Vectorised over the tables: the changes are gathered into index arrays and applied
+# with Arrow kernels, so seeing the state costs one pass, not one lookup per row.
+
+
+def _materialise(state: State) -> Dataset:
+    """The dataset the state amounts to (saved with ``--save-state``)."""
+    from mfa_sim.model.dataset import Dataset
+
+    dataset = state.dataset
+    tables = {
+        "users": _users(state),
+        "accounts": _accounts(state),
+        "memberships": _memberships(state),
+        "invitations": _invitations(state),
+    }
+    return Dataset(tables, dataset.header, source=None)
+
+
+def _replace(column: pa.ChunkedArray, rows: list[int], values: list[Any]) -> pa.Array:
+    """A column with some rows' values replaced."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    array = one_piece(column)
+    if not rows:
+        return array
+    order = np.argsort(rows, kind="stable")
+    mask = np.zeros(len(array), dtype=bool)
+    mask[rows] = True
+    replacements = pa.array([values[i] for i in order.tolist()], type=array.type)
+    return pc.replace_with_mask(array, pa.array(mask), replacements)
+
+
+def _appended(schema: FileSchema, base: pa.Table, header: tuple[str, ...],
+              rows: list[dict[str, Any]]) -> pa.Table:
+    """The table with new rows added; text columns the file has get '' where unset,
+    as they would read back."""
+    import pyarrow as pa
+
+    if not rows:
+        return base
+    columns: dict[str, pa.Array] = {}
+    for name in base.column_names:
+        column = schema.column(name)
+        textual = column is None or column.kind not in (Kind.MFA, Kind.BOOLEAN, Kind.COUNT,
+                                                        Kind.TIME)
+        fill = "" if textual and name in header else None
+        values = [row.get(name, fill) for row in rows]
+        columns[name] = pa.array(values, type=base.schema.field(name).type)
+    return pa.concat_tables([base, pa.table(columns, schema=base.schema)])
+
+
+def _users(state: State) -> pa.Table:
+    dataset = state.dataset
+    base = dataset.tables["users"]
+    rows_of = dataset.indexes.user_rows
+    changed = [(rows_of[user], enabled) for user, enabled in state.mfa.items()
+               if user in rows_of]
+    table = base.set_column(base.column_names.index("mfa_enabled"), "mfa_enabled",
+                            _replace(base.column("mfa_enabled"),
+                                     [row for row, _ in changed],
+                                     [enabled for _, enabled in changed]))
+    added = [{"user_id": user.user_id, "email": user.email,
+              "mfa_enabled": state.mfa.get(user.user_id, False),
+              "created_at": user.created_at}
+             for user in sorted(state.new_users.values(), key=lambda u: u.created_at)]
+    return _appended(USERS, table, dataset.header["users"], added)
+
+
+def _accounts(state: State) -> pa.Table:
+    dataset = state.dataset
+    table = dataset.tables["accounts"]
+    rows_of = dataset.indexes.account_rows
+    enforced = [(rows_of[account], value) for account, value in state.enforced.items()]
+    plans = [(rows_of[account], plan) for account, plan in state.plans.items()]
+    for name, changes in (("mfa_enforced", enforced), ("plan", plans)):
+        position = table.column_names.index(name)
+        table = table.set_column(position, name, _replace(
+            table.column(name), [row for row, _ in changes], [value for _, value in changes]))
+    return table
+
+
+def _memberships(state: State) -> pa.Table:
+    import pyarrow as pa
+
+    dataset = state.dataset
+    base = dataset.tables["memberships"]
+    indexes = dataset.indexes
+    keep = np.ones(base.num_rows, dtype=bool)
+    account_ids = state.baseline.account_ids
+    users = state.baseline.member_users
+    added = []
+    for (account, user), role in state.memberships.items():
+        in_base = False
+        if user in indexes.user_rows:
+            for row in indexes.memberships_of_user(user):
+                if account_ids[int(indexes.membership_account[row])].as_py() == account:
+                    in_base = True
+                    keep[row] = (role is not None
+                                 and role.value == state.baseline.member_roles[row].as_py())
+                    if role is not None and not keep[row]:
+                        added.append({"account_id": account, "user_id": users[row].as_py(),
+                                      "role": role.value})
+        if not in_base and role is not None:
+            added.append({"account_id": account, "user_id": user, "role": role.value})
+    table = base.filter(pa.array(keep)) if not keep.all() else base
+    return _appended(MEMBERSHIPS, table, dataset.header["memberships"], added)
+
+
+def _invitation_row(invitation: Invitation) -> dict[str, Any]:
+    return {
+        "invitation_id": invitation.invitation_id,
+        "account_id": invitation.account,
+        "email": invitation.email,
+        "role": invitation.role_written if invitation.base_row is not None
+        else invitation.role.value,
+        "invited_at": invitation.invited_at,
+        "status": invitation.status.value,
+    }
+
+
+def _invitations(state: State) -> pa.Table:
+    import pyarrow as pa
+
+    dataset = state.dataset
+    base = dataset.tables["invitations"]
+    keep = np.ones(base.num_rows, dtype=bool)
+    status_rows: list[int] = []
+    statuses: list[str] = []
+    added = []
+    for key, invitation in state.invitations.items():
+        row = state.baseline.invitation_rows.get(key)
+        if row is not None and invitation is not None and invitation.base_row == row:
+            status_rows.append(row)
+            statuses.append(invitation.status.value)
+            continue
+        if row is not None:
+            # Withdrawn, or withdrawn and sent again (a new invitation, saved last).
+            keep[row] = False
+        if invitation is not None:
+            added.append(_invitation_row(invitation))
+    position = base.column_names.index("status")
+    table = base.set_column(position, "status",
+                            _replace(base.column("status"), status_rows, statuses))
+    table = table.filter(pa.array(keep)) if not keep.all() else table
+    added.sort(key=lambda row: int(str(row["invitation_id"]).removeprefix("sim-")))
+    return _appended(INVITATIONS, table, dataset.header["invitations"], added)
+
+
+__all__ = ["State"]

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mfa_sim.model.plans import Tier
+from mfa_sim.model.ports import HtmlDisplay
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -24,7 +25,7 @@ class TierSummary:
 
 
 @dataclass(frozen=True, slots=True)
-class DatasetSummary:
+class DatasetSummary(HtmlDisplay):
     """What a dataset holds, at a glance.
 
     Examples
@@ -57,30 +58,6 @@ class DatasetSummary:
         return (f"<DatasetSummary{where}: {self.users:,} users ({self.mfa_adoption:.1%} with "
                 f"MFA{unknown}), {self.accounts:,} accounts, {self.memberships:,} memberships, "
                 f"{self.invitations:,} invitations>")
-
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        from mfa_sim.report.html import number_cell, table_html, text_cell
-
-        unknown = f", {self.users_mfa_unknown:,} unknown" if self.users_mfa_unknown else ""
-        counts = table_html(["", "count", ""], [
-            [text_cell("users"), number_cell(f"{self.users:,}"),
-             text_cell(f"MFA enabled: {self.users_with_mfa:,} ({self.mfa_adoption:.1%})"
-                       f"{unknown}")],
-            [text_cell("accounts"), number_cell(f"{self.accounts:,}"), text_cell("")],
-            [text_cell("memberships"), number_cell(f"{self.memberships:,}"),
-             text_cell(f"owners and admins: {self.owners_and_admins:,}")],
-            [text_cell("invitations"), number_cell(f"{self.invitations:,}"),
-             text_cell(f"awaiting MFA: {self.invitations_awaiting_mfa:,}")],
-        ])
-        tiers = table_html(["tier", "accounts", "enforcing MFA", "enforcement available"], [
-            [text_cell(tier.tier.value), number_cell(f"{tier.accounts:,}"),
-             number_cell(f"{tier.enforcing:,}"),
-             text_cell("yes" if tier.tier.can_enforce_mfa else "no")]
-            for tier in self.tiers])
-        title = escape(f"Dataset {self.source or ''}".rstrip() + ": valid")
-        return f'<div class="mfa-sim"><p><strong>{title}</strong></p>{counts}{tiers}</div>'
 
     def __str__(self) -> str:
         unknown = f", {self.users_mfa_unknown:,} unknown" if self.users_mfa_unknown else ""

@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from mfa_sim.data.parsing import TIME_TYPE_UNIT
-from mfa_sim.model.schema import FileSchema, Kind
+from mfa_sim.model.schema import TIME_TYPE_UNIT, FileSchema, Kind
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -9,16 +9,29 @@ step's events in the contract's order.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim.model.emails import email_key
 from mfa_sim.model.outcome import Event, EventType, Reason
+from mfa_sim.model.records import Invitation, MfaState, NewUser
 from mfa_sim.model.roles import Role
-from mfa_sim.model.state import Invitation, MfaState, NewUser, State, email_key
+from mfa_sim.model.state import State
 from mfa_sim.model.values import InvitationStatus
 
 if TYPE_CHECKING:
-    from mfa_sim.engine.totp import Enrolment
+    from mfa_sim.model.enrolment import Enrolment
+
+
+@dataclass(frozen=True, slots=True)
+class Scheduled:
+    """An effect a policy scheduled on the simulation clock."""
+
+    at: Any
+    order: int
+    effect: Callable[[Transaction], None]
 
 
 class Transaction:
@@ -174,8 +187,6 @@ class Transaction:
 
     def schedule(self, at: datetime, effect: Any) -> None:
         """Run ``effect(transaction)`` in the step that moves the clock to ``at`` or past."""
-        from mfa_sim.engine.engine import Scheduled
-
         order = self._state.scheduled_count
         pending = sorted((*self._state.scheduled, Scheduled(at, order, effect)),
                          key=lambda item: (item.at, item.order))

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from mfa_sim.model.actions import ActionName
 from mfa_sim.model.outcome import Event, EventType, Reason
-from mfa_sim.policy import rules
-from mfa_sim.policy.base import Attempt, Policy
 from mfa_sim.model.transaction import Transaction
 from mfa_sim.model.values import InvitationStatus
+from mfa_sim.policy import rules
+from mfa_sim.policy.base import Attempt, Policy
 
 
 def remove_from_enforcing_accounts(attempt: Attempt, transaction: Transaction) -> None:

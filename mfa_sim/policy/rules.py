@@ -7,10 +7,12 @@ The audit judges compliance and eligibility with the same predicates
 
 from __future__ import annotations
 
+from mfa_sim.model.emails import email_key
 from mfa_sim.model.outcome import Reason, Status
 from mfa_sim.model.plans import Tier
+from mfa_sim.model.records import MfaState
+from mfa_sim.model.state import State
 from mfa_sim.policy.base import Attempt, Refusal
-from mfa_sim.model.state import MfaState, State, email_key
 
 
 def is_compliant(mfa: MfaState) -> bool:

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Final
 
+from mfa_sim.engine.run import Run
 from mfa_sim.errors import UsageError
 from mfa_sim.report.html import run_html
 from mfa_sim.report.json_format import run_json
 from mfa_sim.report.markdown import run_markdown
 from mfa_sim.report.text import run_text
-from mfa_sim.engine.run import Run
 
 RUN_FORMATS: Final[dict[str, Callable[[Run], str]]] = {
     "text": run_text,

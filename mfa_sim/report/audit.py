@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Protocol
 
-from mfa_sim.errors import UsageError
 from mfa_sim.data.writing import Chunk
+from mfa_sim.errors import UsageError
 
 if TYPE_CHECKING:
     from mfa_sim.compliance.result import AuditResult

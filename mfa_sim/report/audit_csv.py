@@ -18,9 +18,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_piece
+from mfa_sim.data.writing import csv_bytes
 from mfa_sim.report.audit_json import FINDING_KEYS, OPTIONAL_FINDING_KEYS
 from mfa_sim.report.audit_summary import shown_array
-from mfa_sim.data.writing import csv_bytes
 
 if TYPE_CHECKING:
     import pyarrow as pa

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.report.json_arrays import json_array_chunks
 from mfa_sim.data.writing import Chunk
+from mfa_sim.report.json_arrays import json_array_chunks
 
 if TYPE_CHECKING:
     from mfa_sim.compliance.result import AuditResult

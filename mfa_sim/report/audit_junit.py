@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.data.writing import Chunk, records_body
 from mfa_sim.report.audit_summary import (
     check_codes,
     muted_mask,
@@ -33,7 +34,6 @@ from mfa_sim.report.audit_summary import (
     shown_array,
     shown_text,
 )
-from mfa_sim.data.writing import Chunk, records_body
 
 if TYPE_CHECKING:
     import pyarrow as pa

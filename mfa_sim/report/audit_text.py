@@ -11,9 +11,9 @@ from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_piece
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.data.writing import records_body
 from mfa_sim.report.audit_summary import shown_array
 from mfa_sim.report.common import visible
-from mfa_sim.data.writing import records_body
 
 if TYPE_CHECKING:
     from collections.abc import Sequence

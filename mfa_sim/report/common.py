@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from mfa_sim.model.outcome import Event, EventType, Status
 from mfa_sim.engine.run import Run
+from mfa_sim.model.outcome import Event, EventType, Status
 
 EVENT_KEYS = ("account", "user", "email", "reason", "role", "plan", "deadline")
 """The keys an event may carry besides its type, in the order reports show them."""

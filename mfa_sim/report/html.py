@@ -13,10 +13,10 @@ import hashlib
 from collections.abc import Sequence
 from html import escape
 
+from mfa_sim.engine.run import Run
 from mfa_sim.model.outcome import Outcome, Status, iso
 from mfa_sim.report.common import counts_phrase
 from mfa_sim.report.html_outcome import STATUS_COLOURS, events_html, status_badge
-from mfa_sim.engine.run import Run
 
 REPORT_CSS = """\
 .mfa-sim { font-family: system-ui, sans-serif; line-height: 1.45; color: #1a1a1a; }

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from mfa_sim.engine.run import Run
 from mfa_sim.model.outcome import Event, Outcome
 from mfa_sim.report.common import counts_phrase, event_details, visible
-from mfa_sim.engine.run import Run
 
 _SIGNIFICANT = re.compile(r"([\\`*_\[\]<>|~&$])")
 

@@ -7,6 +7,7 @@ ids are shown escaped, so a step is always one line.
 
 from __future__ import annotations
 
+from mfa_sim.engine.run import Run
 from mfa_sim.model.outcome import Event, Outcome, Status
 from mfa_sim.report.common import (
     blocked_line,
@@ -16,7 +17,6 @@ from mfa_sim.report.common import (
     visible,
     warning_line,
 )
-from mfa_sim.engine.run import Run
 
 _STATUS_WIDTH = max(len(status.value) for status in Status)
 
