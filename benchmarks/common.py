@@ -1,4 +1,4 @@
-"""Shared pieces of the benchmarks: datasets made once, processes timed side by side.
+"""Shared parts of the benchmarks: datasets made once, processes timed side by side.
 
 Every figure is a median over interleaved repetitions, and every ratio compares two
 processes measured in the same run, so a noisy machine slows both alike.

@@ -19,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class ProblemReason(StrEnum):
-    """Why a piece of input was refused; the values are stable reason codes."""
+    """Why a part of the input was refused; the values are stable reason codes."""
 
     MISSING_FILE = "missing_file"
     EMPTY_FILE = "empty_file"

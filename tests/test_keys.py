@@ -235,11 +235,11 @@ def test_texts_of_one_length_have_the_fingerprints_of_texts_of_mixed_lengths(
 @given(st.lists(st.lists(st.one_of(st.none(), texts), max_size=12), min_size=1, max_size=6),
        st.data())
 @settings(max_examples=100, deadline=None)
-def test_values_at_rows_of_a_column_in_pieces_are_the_values_on_those_rows(
-        pieces: list[list[str | None]], data: st.DataObject) -> None:
+def test_values_at_rows_of_a_column_in_chunks_are_the_values_on_those_rows(
+        chunks: list[list[str | None]], data: st.DataObject) -> None:
     from mfa_sim.model.baseline import values_at
 
-    column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
+    column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
     everything = column.to_pylist()
     if not everything:
         return
@@ -254,9 +254,9 @@ def test_values_at_rows_of_a_column_in_pieces_are_the_values_on_those_rows(
                 min_size=1, max_size=5))
 @settings(max_examples=100, deadline=None)
 def test_a_verdict_per_distinct_value_is_spread_over_every_piece(
-        pieces: list[list[str | None]]) -> None:
+        chunks: list[list[str | None]]) -> None:
     from mfa_sim.columns.keys import per_distinct
 
-    column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
+    column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
     found = per_distinct(column, lambda value: value in (None, "b"))
     assert found.tolist() == [value in (None, "b") for value in column.to_pylist()]

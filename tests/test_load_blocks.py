@@ -2,7 +2,7 @@
 read in a single block, problems and lines included.
 
 Real exports of a million users are read in blocks of megabytes; here a tiny block size
-makes a small generated export come in many pieces.
+makes a small generated export come in many chunks.
 """
 
 from __future__ import annotations
@@ -26,14 +26,14 @@ def test_a_file_read_in_many_blocks_loads_as_if_read_whole(
     generate_dataset(folder, 300, seed=3, messy=messy)
     whole = load_dataset(folder)
     monkeypatch.setattr(reading, "BLOCK_SIZE", TINY_BLOCK)
-    pieces = load_dataset(folder)
-    # The test means something only if the columns really came in pieces.
-    assert pieces.tables["users"].column("name").num_chunks > 10
+    chunks = load_dataset(folder)
+    # The test means something only if the columns really came in chunks.
+    assert chunks.tables["users"].column("name").num_chunks > 10
     for name, table in whole.tables.items():
-        assert pieces.tables[name].equals(table), name
-    assert pieces == whole
-    assert summarise(pieces) == summarise(whole)
-    assert pieces.users.equals(whole.users)
+        assert chunks.tables[name].equals(table), name
+    assert chunks == whole
+    assert summarise(chunks) == summarise(whole)
+    assert chunks.users.equals(whole.users)
 
 
 def test_problems_in_different_blocks_are_all_reported_on_their_lines(
@@ -55,8 +55,8 @@ def test_problems_in_different_blocks_are_all_reported_on_their_lines(
     (folder / "users.csv").write_text("".join(edited), encoding="utf-8")
     whole = problems_of(folder)
     monkeypatch.setattr(reading, "BLOCK_SIZE", TINY_BLOCK)
-    pieces = problems_of(folder)
-    assert pieces == whole
+    chunks = problems_of(folder)
+    assert chunks == whole
     assert [(line, reason) for _, line, _, _, reason in whole] == [
         (3, "invalid_boolean"), (len(users), "empty_email"),
         (len(users) + 1, "duplicate_id"), (len(users) + 1, "duplicate_email")]

@@ -297,16 +297,16 @@ _padded = st.text(alphabet=st.sampled_from([" ", "\t", "\x1c", "\x1f", "\u00a0",
 
 @given(st.lists(st.lists(st.one_of(st.none(), _padded), max_size=6), min_size=1, max_size=4))
 @settings(max_examples=300, deadline=None)
-def test_values_are_trimmed_of_unicode_whitespace_whichever_way_each_piece_is_trimmed(
-        pieces: list[list[str | None]]) -> None:
-    # Plain-ASCII pieces are trimmed byte by byte, others by decoding: both must give
+def test_values_are_trimmed_of_unicode_whitespace_whichever_way_each_chunk_is_trimmed(
+        chunks: list[list[str | None]]) -> None:
+    # Plain-ASCII chunks are trimmed byte by byte, others by decoding: both must give
     # what trimming Unicode whitespace gives.
     import pyarrow as pa
     import pyarrow.compute as pc
 
     from mfa_sim.columns.text_bytes import trimmed
 
-    column = pa.chunked_array([pa.array(piece, pa.string()) for piece in pieces], pa.string())
+    column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
     expected = pc.utf8_trim_whitespace(column).to_pylist()
     assert trimmed(column).to_pylist() == expected
     assert trimmed(column.combine_chunks()).to_pylist() == expected

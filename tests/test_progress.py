@@ -150,12 +150,12 @@ def test_a_real_terminal_on_stderr_gets_progress_and_stdout_does_not(
         written = b""
         while True:
             try:
-                piece = os.read(leader, 4096)
+                chunk = os.read(leader, 4096)
             except OSError:  # the terminal is closed once the child has gone
                 break
-            if not piece:
+            if not chunk:
                 break
-            written += piece
+            written += chunk
     finally:
         if follower >= 0:
             os.close(follower)

@@ -32,8 +32,8 @@ from engines.contract import (
     missing_columns,
     verdicts,
 )
-from mfa_sim.errors import ProblemReason
 from mfa_sim.data.parsing import parse_time
+from mfa_sim.errors import ProblemReason
 from mfa_sim.model.schema import FileSchema, Kind
 from mfa_sim.model.tables import arrow_type
 

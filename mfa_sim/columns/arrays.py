@@ -1,4 +1,4 @@
-"""Arrow columns in one piece, or seen as the pieces they came in."""
+"""Arrow columns in one chunk, or seen as the chunks they came in."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def one_piece(values: pa.Array | pa.ChunkedArray) -> pa.Array:
-    """The values as one contiguous array, copied only if they are in several pieces
+def one_chunk(values: pa.Array | pa.ChunkedArray) -> pa.Array:
+    """The values as one contiguous array, copied only if they are in several chunks
     (``ChunkedArray.combine_chunks`` copies even a column of one chunk: a million ids
     are 12 MB).
 
@@ -17,10 +17,10 @@ def one_piece(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     --------
     >>> import pyarrow as pa
     >>> column = pa.chunked_array([pa.array(["a", "b"])])
-    >>> same = one_piece(column).buffers()[2].address == column.chunk(0).buffers()[2].address
-    >>> same, one_piece(column).to_pylist()
+    >>> same = one_chunk(column).buffers()[2].address == column.chunk(0).buffers()[2].address
+    >>> same, one_chunk(column).to_pylist()
     (True, ['a', 'b'])
-    >>> one_piece(pa.chunked_array([["a"], ["b"]])).to_pylist()
+    >>> one_chunk(pa.chunked_array([["a"], ["b"]])).to_pylist()
     ['a', 'b']
     """
     import pyarrow as pa
@@ -32,15 +32,15 @@ def one_piece(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     return values.combine_chunks()
 
 
-def pieces(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
-    """The pieces of a column: each chunk of a column read in blocks, or the array.
+def chunks_of(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
+    """The chunks of a column: each chunk of a column read in blocks, or the array.
 
     Examples
     --------
     >>> import pyarrow as pa
-    >>> [piece.to_pylist() for piece in pieces(pa.chunked_array([["a"], ["b", "c"]]))]
+    >>> [chunk.to_pylist() for chunk in chunks_of(pa.chunked_array([["a"], ["b", "c"]]))]
     [['a'], ['b', 'c']]
-    >>> len(pieces(pa.array(["a"])))
+    >>> len(chunks_of(pa.array(["a"])))
     1
     """
     import pyarrow as pa
@@ -50,4 +50,4 @@ def pieces(values: pa.Array | pa.ChunkedArray) -> list[pa.Array]:
     return found
 
 
-__all__ = ["one_piece", "pieces"]
+__all__ = ["chunks_of", "one_chunk"]

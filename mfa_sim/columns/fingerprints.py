@@ -42,7 +42,7 @@ def fingerprints(texts: pa.Array | pa.ChunkedArray, *, fold_case: bool = False) 
     >>> bool(folded[0] == fingerprints(pa.array(["ann@example.com"]))[0])
     True
     """
-    from mfa_sim.columns.text_bytes import all_ascii, text_pieces
+    from mfa_sim.columns.text_bytes import all_ascii, text_chunks
 
     found = np.empty(len(texts), dtype=np.uint64)
     if fold_case and not all_ascii(texts):
@@ -50,7 +50,7 @@ def fingerprints(texts: pa.Array | pa.ChunkedArray, *, fold_case: bool = False) 
     # In batches: the temporaries stay small enough to live in the cache and to be
     # reused, where whole-column ones would cost fresh memory at every step.
     done = 0
-    for spans in text_pieces(texts):
+    for spans in text_chunks(texts):
         for begin, starts, lengths in spans.batches():
             at = done + begin
             found[at : at + len(starts)] = _batch_fingerprints(spans.data, starts, lengths,
@@ -224,11 +224,11 @@ def confirm_shared(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray,
     """
     import pyarrow.compute as pc
 
-    from mfa_sim.columns.text_bytes import text_pieces, uniform_length
+    from mfa_sim.columns.text_bytes import text_chunks, uniform_length
 
     if not len(rows):
         return True
-    own, their = text_pieces(texts), text_pieces(others)
+    own, their = text_chunks(texts), text_chunks(others)
     length = uniform_length(own)
     if length is not None and length <= 8 and uniform_length(their) == length:
         return True  # ids of one short length, as exports often have: nothing to compare
@@ -244,8 +244,8 @@ def confirm_shared(texts: pa.Array | pa.ChunkedArray, rows: np.ndarray,
     return bool(pc.all(equal).as_py()) and equal.null_count == 0
 
 
-def _lengths(pieces: list[TextBytes]) -> np.ndarray:
-    return np.concatenate([np.zeros(0, dtype=np.int64), *(piece.lengths() for piece in pieces)])
+def _lengths(chunks: list[TextBytes]) -> np.ndarray:
+    return np.concatenate([np.zeros(0, dtype=np.int64), *(chunk.lengths() for chunk in chunks)])
 
 
 __all__ = ["all_different", "confirm_shared", "fingerprint", "fingerprints"]

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.columns.arrays import one_piece, pieces
+from mfa_sim.columns.arrays import chunks_of, one_chunk
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -113,8 +113,8 @@ def _encode_combined(ids: pa.Array | pa.ChunkedArray,
                      ) -> tuple[KeyCodes, list[np.ndarray]]:
     import pyarrow as pa
 
-    combined = one_piece(pa.chunked_array([*pieces(ids), *(piece for reference in references
-                                                            for piece in pieces(reference))],
+    combined = one_chunk(pa.chunked_array([*chunks_of(ids), *(chunk for reference in references
+                                                            for chunk in chunks_of(reference))],
                                           ids.type))
     codes = combined.dictionary_encode().indices.to_numpy(zero_copy_only=False)
     count = len(ids)
@@ -189,7 +189,7 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
         rows = np.where(found >= 0, candidates[np.maximum(found, 0)], -1)
         if confirm_shared(keys, named, among, rows[named]):
             return rows
-    return _first_rows(one_piece(keys), one_piece(among))
+    return _first_rows(one_chunk(keys), one_chunk(among))
 
 
 def _first_rows(keys: pa.Array, among: pa.Array) -> np.ndarray:
@@ -213,15 +213,15 @@ def _runs(values: pa.Array | pa.ChunkedArray
     sample = min(len(values), _SAMPLE + 1)
     if sample < 2:
         return None
-    head = one_piece(values.slice(0, sample))
+    head = one_chunk(values.slice(0, sample))
     repeats = pc.sum(pc.equal(head.slice(1), head.slice(0, sample - 1))).as_py() or 0
     if repeats * 4 < sample:
         return None
-    # Each piece on its own: a run that crosses two pieces counts as two.
-    encoded = [pc.run_end_encode(piece) for piece in pieces(values) if len(piece)]
-    lengths = [np.diff(piece.run_ends.to_numpy().astype(np.int64), prepend=0)
-               for piece in encoded]
-    return (pa.chunked_array([piece.values for piece in encoded], values.type),
+    # Each chunk on its own: a run that crosses two chunks counts as two.
+    encoded = [pc.run_end_encode(chunk) for chunk in chunks_of(values) if len(chunk)]
+    lengths = [np.diff(chunk.run_ends.to_numpy().astype(np.int64), prepend=0)
+               for chunk in encoded]
+    return (pa.chunked_array([chunk.values for chunk in encoded], values.type),
             np.concatenate([np.zeros(0, dtype=np.int64), *lengths]))
 
 
@@ -264,7 +264,7 @@ def encode_keys(*columns: pa.Array) -> KeyCodes:
     import pyarrow as pa
 
     if len(columns) == 1:
-        column = one_piece(columns[0])
+        column = one_chunk(columns[0])
         if column.null_count:
             column = column.fill_null(-1 if pa.types.is_integer(column.type) else "")
         encoded = column.dictionary_encode()
@@ -279,8 +279,8 @@ def encode_keys(*columns: pa.Array) -> KeyCodes:
 
 def dictionary_codes(values: pa.Array | pa.ChunkedArray, *, encode_nulls: bool = False
                      ) -> tuple[pa.Array, list[pa.Array]]:
-    """The distinct values of a column and, for each of its pieces, each row's code
-    (its value's position among them): the pieces are encoded as they are, never
+    """The distinct values of a column and, for each of its chunks, each row's code
+    (its value's position among them): the chunks are encoded as they are, never
     copied into one. A null is a value of its own with ``encode_nulls``, else a null code.
 
     Examples
@@ -299,11 +299,11 @@ def dictionary_codes(values: pa.Array | pa.ChunkedArray, *, encode_nulls: bool =
     chunks = [chunk for chunk in encoded.chunks if len(chunk)]
     if not chunks:
         return pa.array([], values.type), []
-    # Arrow encodes the pieces of a column with one dictionary; should a version ever
-    # give each its own, the pieces are encoded as one.
+    # Arrow encodes the chunks of a column with one dictionary; should a version ever
+    # give each its own, the chunks are encoded as one.
     dictionary = chunks[-1].dictionary
     if any(not chunk.dictionary.equals(dictionary) for chunk in chunks):
-        whole = one_piece(values).dictionary_encode(null_encoding=nulls)
+        whole = one_chunk(values).dictionary_encode(null_encoding=nulls)
         return whole.dictionary, [whole.indices]
     return dictionary, [chunk.indices for chunk in chunks]
 

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import numpy as np
 
-from mfa_sim.columns.arrays import pieces
+from mfa_sim.columns.arrays import chunks_of
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -138,21 +138,21 @@ def unaligned_words(body: np.ndarray) -> np.ndarray:
     return np.ndarray(shape=(max(len(body) - 7, 0),), dtype="<u8", buffer=body, strides=(1,))
 
 
-def text_pieces(texts: pa.Array | pa.ChunkedArray) -> list[TextBytes]:
-    """The bytes of each piece of a text column: the array itself, or each chunk of a
-    column read in blocks (which is never copied into one piece for this).
+def text_chunks(texts: pa.Array | pa.ChunkedArray) -> list[TextBytes]:
+    """The bytes of each chunk of a text column: the array itself, or each chunk of a
+    column read in blocks (which is never copied into one chunk for this).
 
     Examples
     --------
     >>> import pyarrow as pa
-    >>> [len(piece) for piece in text_pieces(pa.chunked_array([["a", "b"], ["c"]]))]
+    >>> [len(chunk) for chunk in text_chunks(pa.chunked_array([["a", "b"], ["c"]]))]
     [2, 1]
     """
-    return [TextBytes.of(piece) for piece in pieces(texts)]
+    return [TextBytes.of(chunk) for chunk in chunks_of(texts)]
 
 
 def all_ascii(texts: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether every byte of every piece of a text column is ASCII.
+    """Whether every byte of every chunk of a text column is ASCII.
 
     Examples
     --------
@@ -160,13 +160,13 @@ def all_ascii(texts: pa.Array | pa.ChunkedArray) -> bool:
     >>> all_ascii(pa.chunked_array([["ann@x.example"], ["\u00e9mile@x.example"]]))
     False
     """
-    return all(piece.is_ascii() for piece in text_pieces(texts))
+    return all(chunk.is_ascii() for chunk in text_chunks(texts))
 
 
-def uniform_length(pieces: list[TextBytes]) -> int | None:
-    """The byte length every text of every piece has, or ``None`` if lengths differ,
+def uniform_length(chunks: list[TextBytes]) -> int | None:
+    """The byte length every text of every chunk has, or ``None`` if lengths differ,
     a text is null or there is no text."""
-    lengths = {piece.uniform_length() for piece in pieces if len(piece)}
+    lengths = {chunk.uniform_length() for chunk in chunks if len(chunk)}
     return lengths.pop() if len(lengths) == 1 else None
 
 
@@ -175,25 +175,25 @@ def uniform_length(pieces: list[TextBytes]) -> int | None:
 
 def trimmed(text: T) -> T:
     """The text with surrounding whitespace (any Unicode whitespace) removed, in the
-    same pieces.
+    same chunks.
 
     Most exports have nothing to trim: a look at each value's first and last byte
-    spares a piece the copy. A piece of plain ASCII is trimmed byte by byte, three
+    spares a chunk the copy. A chunk of plain ASCII is trimmed byte by byte, three
     times faster than by decoding it.
     """
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = pieces(text)
+    parts = chunks_of(text)
     done = []
-    for piece in parts:
-        spans = TextBytes.of(piece)
+    for chunk in parts:
+        spans = TextBytes.of(chunk)
         if not spans.may_have_edge_space():
-            done.append(piece)
+            done.append(chunk)
         elif spans.is_plain_ascii():
-            done.append(pc.ascii_trim_whitespace(piece))
+            done.append(pc.ascii_trim_whitespace(chunk))
         else:
-            done.append(pc.utf8_trim_whitespace(piece))
+            done.append(pc.utf8_trim_whitespace(chunk))
     if all(new is old for new, old in zip(done, parts, strict=True)):
         return text
     found: T = (pa.chunked_array(done, text.type) if isinstance(text, pa.ChunkedArray)
@@ -205,7 +205,7 @@ __all__ = [
     "BATCH",
     "TextBytes",
     "all_ascii",
-    "text_pieces",
+    "text_chunks",
     "trimmed",
     "unaligned_words",
     "uniform_length",

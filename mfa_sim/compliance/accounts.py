@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.compliance.facts import AuditFacts
 
 if TYPE_CHECKING:
@@ -32,7 +32,7 @@ def accounts_table(facts: AuditFacts) -> pa.Table:
     offsets = np.zeros(len(counts) + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
     lists = pa.LargeListArray.from_arrays(pa.array(offsets),
-                                          one_piece(pairs.column("user")))
+                                          one_chunk(pairs.column("user")))
     table = pa.table({
         "account": facts.account_ids,
         "plan": facts.plans_written,

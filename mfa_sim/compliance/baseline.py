@@ -20,7 +20,7 @@ import os
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.compliance.checks import Severity
 from mfa_sim.data.input_files import decode_text, read_bytes
 from mfa_sim.errors import InputError, Problem, ProblemReason
@@ -253,15 +253,15 @@ def identities(findings: pa.Table) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    pieces = []
+    chunks = []
     for key in IDENTITY:
         column = findings.column(key)
-        values = one_piece(column).cast(pa.string())
+        values = one_chunk(column).cast(pa.string())
         if key == "email":
             values = pc.utf8_lower(values)
         length = pc.binary_length(values).cast(pa.string())
-        pieces.append(pc.fill_null(pc.binary_join_element_wise(length, ":", values, ""), "-"))
-    return pc.binary_join_element_wise(*pieces, "")
+        chunks.append(pc.fill_null(pc.binary_join_element_wise(length, ":", values, ""), "-"))
+    return pc.binary_join_element_wise(*chunks, "")
 
 
 def compare_findings(findings: pa.Table, baseline: pa.Table) -> tuple[pa.Table, pa.Table]:

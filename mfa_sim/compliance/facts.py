@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.columns.keys import per_distinct
 from mfa_sim.model.plans import PLAN_TIERS
 from mfa_sim.model.roles import Role
@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 class AuditFacts:
     """Arrays the checks read: one entry per user, account, membership or invitation.
 
-    The columns the checks and the graph take rows from are put in one piece once:
-    Arrow's ``take`` over a column in pieces pays about a millisecond each time.
+    The columns the checks and the graph take rows from are put in one chunk once:
+    Arrow's ``take`` over a column in chunks pays about a millisecond each time.
     """
 
     dataset: Dataset
@@ -51,7 +51,7 @@ class AuditFacts:
     @cached_property
     def user_ids(self) -> pa.Array:
         """Users' ids in row order."""
-        return one_piece(self.dataset.tables["users"].column("user_id"))
+        return one_chunk(self.dataset.tables["users"].column("user_id"))
 
     @cached_property
     def user_mfa(self) -> pa.ChunkedArray:
@@ -74,17 +74,17 @@ class AuditFacts:
     @cached_property
     def account_ids(self) -> pa.Array:
         """Accounts' ids in row order."""
-        return one_piece(self.dataset.tables["accounts"].column("account_id"))
+        return one_chunk(self.dataset.tables["accounts"].column("account_id"))
 
     @cached_property
     def plans_written(self) -> pa.Array:
         """Plans as written."""
-        return one_piece(self.dataset.tables["accounts"].column("plan"))
+        return one_chunk(self.dataset.tables["accounts"].column("plan"))
 
     @cached_property
     def plans(self) -> pa.Array:
         """Canonical plan names."""
-        return one_piece(self.dataset.canonical_table("accounts").column("plan"))
+        return one_chunk(self.dataset.canonical_table("accounts").column("plan"))
 
     @cached_property
     def tiers(self) -> pa.Array:
@@ -163,7 +163,7 @@ class AuditFacts:
     @cached_property
     def roles(self) -> pa.Array:
         """Each membership's canonical role."""
-        return one_piece(self.dataset.canonical_table("memberships").column("role"))
+        return one_chunk(self.dataset.canonical_table("memberships").column("role"))
 
     @cached_property
     def manages(self) -> np.ndarray:

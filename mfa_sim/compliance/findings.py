@@ -39,10 +39,9 @@ if TYPE_CHECKING:
 
 FINDING_COLUMNS = ("check", "severity", "account", "user", "email", "message", "remediation")
 
-Piece = "str | pa.Array"
 
 
-def sentence(*pieces: str | pa.Array) -> pa.Array:
+def sentence(*words: str | pa.Array) -> pa.Array:
     """Literal text and text columns joined row by row.
 
     Examples
@@ -54,8 +53,8 @@ def sentence(*pieces: str | pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = [pa.scalar(piece, pa.string()) if isinstance(piece, str)
-             else piece.cast(pa.string()) for piece in pieces]
+    parts = [pa.scalar(word, pa.string()) if isinstance(word, str)
+             else word.cast(pa.string()) for word in words]
     return pc.binary_join_element_wise(*parts, pa.scalar("", pa.string()))
 
 

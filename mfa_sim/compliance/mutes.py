@@ -58,7 +58,7 @@ PATTERN_KEYS: Final = ("account", "user", "email")
 
 def _pattern_regex(pattern: str) -> re.Pattern[str]:
     """A ``*`` pattern as an anchored regular expression (everything else literal)."""
-    return re.compile(".*".join(re.escape(piece) for piece in pattern.split("*")), re.DOTALL)
+    return re.compile(".*".join(re.escape(literal) for literal in pattern.split("*")), re.DOTALL)
 
 
 def _like(pattern: str) -> str:

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.columns.arrays import pieces
+from mfa_sim.columns.arrays import chunks_of
 from mfa_sim.columns.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
 from mfa_sim.data.parsing import ParsedColumn, RowIssue, parse_column
 from mfa_sim.data.reading import TextTable, read_text_table
@@ -80,7 +80,7 @@ class _FileReading:
         position = self.positions[column]
         more = [fields[position].strip() for fields in self.text.malformed
                 if len(fields) > position]
-        return pa.chunked_array([*pieces(ids), pa.array(more, pa.string())], pa.string())
+        return pa.chunked_array([*chunks_of(ids), pa.array(more, pa.string())], pa.string())
 
 
 def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False) -> Dataset:
@@ -340,7 +340,7 @@ def _read_text(folder: Path, schema: FileSchema,
 def _parse(reading: _FileReading, name: str) -> ParsedColumn:
     column = reading.schema.column(name)
     assert column is not None
-    # Columns are parsed in the pieces Arrow read them in, never copied into one.
+    # Columns are parsed in the chunks Arrow read them in, never copied into one.
     position = reading.positions[name]
     parsed = parse_column(column.kind, reading.text.column(position))
     reading.parsed[name] = parsed

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.columns.arrays import pieces
+from mfa_sim.columns.arrays import chunks_of
 from mfa_sim.columns.keys import dictionary_codes
 from mfa_sim.columns.text_bytes import trimmed
 from mfa_sim.errors import ProblemReason
@@ -50,7 +50,7 @@ class ParsedColumn:
     """A column's typed values (null where a row is bad) and its bad rows."""
 
     values: pa.Array | pa.ChunkedArray
-    """In the pieces (blocks) the file was read in."""
+    """In the chunks (blocks) the file was read in."""
     issues: tuple[RowIssue, ...]
     counts: dict[Any, int] | None = None
     """How many rows hold each distinct value, for a column judged by spelling (null
@@ -260,8 +260,8 @@ def _zoned(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
     from mfa_sim.columns.text_bytes import TextBytes
 
     found = [np.zeros(0, dtype=bool)]
-    for piece in pieces(times):
-        spans = TextBytes.of(piece)
+    for chunk in chunks_of(times):
+        spans = TextBytes.of(chunk)
         for _, starts, lengths in spans.batches():
             found.append(_zone_at_end(spans.data, starts, lengths))
     return np.concatenate(found)

@@ -35,7 +35,7 @@ outside a quoted value only: a quoted field of spaces is a value."""
 
 BLOCK_SIZE = 1 << 22
 """Bytes of a file Arrow parses at a time, each block on a core of its own; the
-columns of a file read in several blocks come in as many pieces."""
+columns of a file read in several blocks come in as many chunks."""
 
 
 @dataclass(frozen=True, eq=False)
@@ -72,7 +72,7 @@ class TextTable:
     _line_cache: list[np.ndarray] = field(default_factory=list, repr=False)
 
     def column(self, position: int) -> pa.ChunkedArray:
-        """The text of the column at a header position, in the pieces (blocks) Arrow
+        """The text of the column at a header position, in the chunks (blocks) Arrow
         read it in."""
         found = self._columns[position]
         if found is None:
@@ -143,14 +143,14 @@ class SourceFile:
 
     def contains(self, needle: bytes, start: int) -> bool:
         """Whether the bytes from ``start`` on hold ``needle`` (one byte), read in
-        pieces so the file is never held whole."""
+        chunks so the file is never held whole."""
         if self._whole is not None:
             return self._whole.find(needle, start) >= 0
-        piece = bytearray(1 << 20)
+        chunk = bytearray(1 << 20)
         with self.path.open("rb", buffering=0) as handle:
             handle.seek(self.bom + start)
-            while count := handle.readinto(piece):
-                if piece.find(needle, 0, count) >= 0:
+            while count := handle.readinto(chunk):
+                if chunk.find(needle, 0, count) >= 0:
                     return True
         return False
 
@@ -340,7 +340,7 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table 
             if "straddl" not in str(error) or block_size > source.size - start:
                 raise
         else:
-            # Left in Arrow's blocks: only the columns that must be in one piece (ids,
+            # Left in Arrow's blocks: only the columns that must be in one chunk (ids,
             # emails) are copied into one, and the rest of the file never is.
             return table, len(wrong)
     raise AssertionError("unreachable: the last block size covers the whole file")

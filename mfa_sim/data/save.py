@@ -10,7 +10,7 @@ import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.data.writing import csv_bytes
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
@@ -85,7 +85,7 @@ def canonical_text(schema: FileSchema, name: str, values: pa.ChunkedArray) -> pa
     import pyarrow.compute as pc
 
     column = schema.column(name)
-    array = one_piece(values)
+    array = one_chunk(values)
     kind = column.kind if column is not None else Kind.TEXT
     if kind in (Kind.MFA, Kind.BOOLEAN):
         return pc.if_else(array, "true", "false")

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 _NEEDS_QUOTES = r'[",\r\n]'
 
 Chunk = bytes | memoryview
-"""A piece of a file being written: bytes, or a view of an Arrow buffer (no copy)."""
+"""A chunk of a file being written: bytes, or a view of an Arrow buffer (no copy)."""
 
 
 def quoted(text: pa.Array, *, always: bool = False, force: pa.Array | None = None) -> pa.Array:
@@ -90,7 +90,7 @@ def csv_bytes(header: Sequence[str], columns: Mapping[str, pa.Array], *,
 def _contiguous(array: pa.Array | pa.ChunkedArray) -> pa.Array:
     import pyarrow as pa
 
-    combined = one_piece(array)
+    combined = one_chunk(array)
     return combined.cast(pa.large_string())
 
 

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 def values_at(column: pa.Array | pa.ChunkedArray, rows: np.ndarray) -> list[Any]:
     """The Python values of a column at some rows: one by one for up to a few hundred
-    (a step reads a user's two or three accounts; reading a row of a column in pieces
+    (a step reads a user's two or three accounts; reading a row of a column in chunks
     costs half a microsecond, where Arrow's ``take`` over one costs a millisecond),
     with one ``take`` for more."""
     if len(rows) <= _FEW_ROWS:
@@ -43,8 +43,8 @@ _FEW_ROWS = 512
 class Baseline:
     """What the loaded dataset holds, in the forms the steps need.
 
-    Each piece is built on first use, vectorised over its table, and kept: a step
-    pays only for the pieces it reads, and per-row values are read one row at a time.
+    Each chunk is built on first use, vectorised over its table, and kept: a step
+    pays only for the chunks it reads, and per-row values are read one row at a time.
     """
 
     dataset: Dataset

@@ -13,7 +13,7 @@ from functools import cached_property
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.model.indexes import DatasetIndexes, LoaderIndexes
 from mfa_sim.model.plans import canonical_plan, tiers_of_plans
 from mfa_sim.model.roles import Role, parse_role
@@ -151,7 +151,7 @@ class Dataset:
 
     def tiers(self) -> pa.Array:
         """Each account's tier (a :class:`~mfa_sim.model.plans.Tier` value), in row order."""
-        return tiers_of_plans(one_piece(self.canonical_table("accounts").column("plan")))
+        return tiers_of_plans(one_chunk(self.canonical_table("accounts").column("plan")))
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dataset):
@@ -235,7 +235,7 @@ def _canonical(table: str, arrow: pa.Table,
         if all(value is not None and meaning(value) == value for value in value_counts(column)):
             return  # written canonically already (as most exports are): nothing to rewrite
         position = arrow.column_names.index(column)
-        encoded = one_piece(arrow.column(column)).dictionary_encode()
+        encoded = one_chunk(arrow.column(column)).dictionary_encode()
         spellings = encoded.dictionary.to_pylist()
         canonical = [default if s is None else meaning(s) for s in spellings]
         filled = pa.array(canonical, pa.string()).take(encoded.indices)

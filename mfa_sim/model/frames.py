@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.model.plans import Tier, tiers_of_plans
 from mfa_sim.model.roles import Role
 from mfa_sim.model.schema import FileSchema
@@ -43,7 +43,7 @@ def table_frame(schema: FileSchema, canonical: pa.Table, as_written: pa.Table) -
         plan_names = frame["plan"]
         frame["plan"] = as_written.column("plan").to_pandas()
         position = list(frame.columns).index("plan") + 1
-        tier_names = tiers_of_plans(one_piece(canonical.column("plan")))
+        tier_names = tiers_of_plans(one_chunk(canonical.column("plan")))
         tiers = pd.Series(pd.Categorical(tier_names.to_pandas(),
                                          categories=_CATEGORIES["tier"], ordered=True),
                           index=frame.index)

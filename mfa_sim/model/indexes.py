@@ -43,7 +43,7 @@ class IdIndex(Mapping[str, int]):
         from mfa_sim.columns.fingerprint_table import FingerprintTable
         from mfa_sim.columns.fingerprints import fingerprints
 
-        # Read a row at a time: a column in Arrow's pieces is not copied into one.
+        # Read a row at a time: a column in Arrow's chunks is not copied into one.
         self._ids = ids
         if table is None or len(table.keys) != len(self._ids):
             table = FingerprintTable.build(fingerprints(self._ids))

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from immutables import Map
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.model.baseline import Baseline, values_at
 from mfa_sim.model.emails import email_key
 from mfa_sim.model.plans import PLAN_TIERS, Tier
@@ -286,7 +286,7 @@ def _replace(column: pa.ChunkedArray, rows: list[int], values: list[Any]) -> pa.
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = one_piece(column)
+    array = one_chunk(column)
     if not rows:
         return array
     order = np.argsort(rows, kind="stable")

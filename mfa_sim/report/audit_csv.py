@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.data.writing import csv_bytes
 from mfa_sim.report.audit_json import FINDING_KEYS, OPTIONAL_FINDING_KEYS
 from mfa_sim.report.audit_summary import shown_array
@@ -42,7 +42,7 @@ def neutralised(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = one_piece(cells)
+    text = one_chunk(cells)
     text = text.cast(pa.string())
     risky = pc.fill_null(pc.match_substring_regex(text, _FORMULA_START), False)
     prefixed = pc.binary_join_element_wise(pa.scalar("'", pa.string()), text,
@@ -88,7 +88,7 @@ def audit_csv(result: AuditResult) -> bytes:
         if key not in findings.column_names:
             cells = pa.nulls(findings.num_rows, pa.string())
         elif key == "muted":
-            cells = one_piece(pc.if_else(findings.column(key), "true", "false"))
+            cells = one_chunk(pc.if_else(findings.column(key), "true", "false"))
         else:
             cells = cells_of(findings.column(key))
         if resolved is not None and resolved.num_rows:

@@ -1,6 +1,6 @@
 """What the audit's reports for people say, whatever their markup.
 
-The HTML, Markdown and JUnit reports of an audit share these pieces: the findings of
+The HTML, Markdown and JUnit reports of an audit share these chunks: the findings of
 each check in report order, a fair sample of them when there are too many to show,
 compliance by tier and by enforcement, and the accounts and users to act on first.
 Everything here works on whole Arrow columns, so the cost stays small at half a
@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.compliance.checks import CHECKS, Severity
 from mfa_sim.model.plans import Tier
 from mfa_sim.report.common import visible
@@ -75,7 +75,7 @@ def shown_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = one_piece(values)
+    text = one_chunk(values)
     text = text.cast(pa.string())
     risky = pc.fill_null(pc.match_substring_regex(text, _INVISIBLE), False)
     if not pc.any(risky).as_py():
@@ -180,7 +180,7 @@ def check_codes(findings: pa.Table) -> tuple[list[str], np.ndarray[Any, np.dtype
     import pyarrow.compute as pc
 
     known = [check.id for check in CHECKS]
-    column = one_piece(findings.column("check")).cast(pa.string())
+    column = one_chunk(findings.column("check")).cast(pa.string())
     unique = pc.unique(pc.drop_null(column)).to_pylist()
     ids = known + [check for check in unique if check not in known]
     index = pc.index_in(column, value_set=pa.array(ids, pa.string()))
@@ -361,7 +361,7 @@ def compliance_by_tier(accounts: pa.Table) -> list[TierCompliance]:
 
     if not accounts.num_rows:
         return [TierCompliance("all", 0, 0, 0, 0, 0, 0, 0)]
-    tiers = one_piece(accounts.column("tier")).cast(pa.string())
+    tiers = one_chunk(accounts.column("tier")).cast(pa.string())
     names = sorted(pc.unique(tiers.fill_null("unknown")).to_pylist(), key=_tier_rank)
     codes = np.asarray(pc.index_in(tiers.fill_null("unknown"),
                                    value_set=pa.array(names)).to_numpy(), dtype=np.int64)
@@ -415,7 +415,7 @@ def top_ids(findings: pa.Table, column: str, limit: int = TOP) -> list[Ranked]:
 
     keep = ~muted_mask(findings)
     serious = (severity_ranks(findings) >= Severity.HIGH.rank)[keep]
-    ids = one_piece(findings.column(column)).filter(pa.array(keep))
+    ids = one_chunk(findings.column(column)).filter(pa.array(keep))
     table = pa.table({"id": ids, "serious": pa.array(serious.astype(np.int64)),
                       "one": pa.array(np.ones(len(ids), dtype=np.int64))})
     table = table.filter(pc.is_valid(table.column("id")))

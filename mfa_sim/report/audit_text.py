@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.data.writing import records_body
 from mfa_sim.report.audit_summary import shown_array
@@ -109,7 +109,7 @@ def _rows(findings: pa.Table) -> pa.Array:
     severity = pc.utf8_rpad(shown("severity"), 8)
     check = pc.utf8_rpad(shown("check"), max(len(c) for c in CHECKS_BY_ID))
     columns = findings.column_names
-    new = (pc.if_else(pc.equal(one_piece(findings.column("change")), "new"),
+    new = (pc.if_else(pc.equal(one_chunk(findings.column("change")), "new"),
                       "  (new)", "") if "change" in columns else "")
     rows = pc.binary_join_element_wise(
         "  ", severity, "  ", check, "  account=", shown("account"), " user=", shown("user"),
@@ -117,7 +117,7 @@ def _rows(findings: pa.Table) -> pa.Array:
     if "muted" in columns:
         reason = pc.binary_join_element_wise("\n      muted: ", shown("mute_reason"), "")
         rows = pc.binary_join_element_wise(
-            rows, pc.if_else(one_piece(findings.column("muted")), reason, ""), "")
+            rows, pc.if_else(one_chunk(findings.column("muted")), reason, ""), "")
     return rows
 
 

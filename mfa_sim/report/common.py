@@ -2,7 +2,7 @@
 
 The formats differ in how they mark things up, not in what they say; the words live
 here once. Nothing here escapes for a markup language: each format does that to the
-pieces it receives.
+parts it receives.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""HTML for one outcome: the pieces the run report shares, and the notebook view of a step.
+"""HTML for one outcome: the parts the run report shares, and the notebook view of a step.
 
 Statuses are shown by colour and by a text label, so nobody needs to tell colours
 apart: the palette is Okabe and Ito's (blue, yellow, vermillion), chosen to stay

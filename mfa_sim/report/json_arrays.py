@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.columns.arrays import one_piece
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.data.writing import Chunk, concatenated
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def json_strings(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) -> 
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    text = one_piece(values)
+    text = one_chunk(values)
     text = text.cast(pa.string())
     quote = pa.scalar('"', pa.string())
     special = None if plain else pc.fill_null(pc.match_substring_regex(text, _SPECIAL), False)
@@ -67,7 +67,7 @@ def json_literals(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) ->
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    array = one_piece(values)
+    array = one_chunk(values)
     kind = array.type
     if pa.types.is_boolean(kind):
         return pc.fill_null(pc.if_else(array, "true", "false"), "null")
@@ -105,18 +105,18 @@ def json_objects(columns: Mapping[str, pa.Array | pa.ChunkedArray],
     with ThreadPoolExecutor(max_workers=workers) as pool:
         encoded = list(pool.map(lambda item: json_literals(item[1], plain=item[0] in plain),
                                 columns.items()))
-        pieces: list[pa.Array | pa.Scalar] = []
+        chunks: list[pa.Array | pa.Scalar] = []
         for position, (name, literals) in enumerate(zip(columns, encoded, strict=True)):
             key = (before + "{" if position == 0 else ", ") + json.dumps(name) + ": "
-            pieces.extend([pa.scalar(key, pa.string()), literals])
-        pieces.append(pa.scalar("}" + after, pa.string()))
+            chunks.extend([pa.scalar(key, pa.string()), literals])
+        chunks.append(pa.scalar("}" + after, pa.string()))
         rows = len(encoded[0]) if encoded else 0
         size = max(1, -(-rows // workers))
 
         def joined(start: int) -> pa.Array:
             return pc.binary_join_element_wise(
-                *[piece.slice(start, size) if isinstance(piece, pa.Array) else piece
-                  for piece in pieces], empty)
+                *[chunk.slice(start, size) if isinstance(chunk, pa.Array) else chunk
+                  for chunk in chunks], empty)
 
         parts = list(pool.map(joined, range(0, rows, size)))
     return pa.chunked_array(parts, pa.string())
