@@ -48,8 +48,14 @@ def avoid_huge_pages() -> bool:
 
     Examples
     --------
-    >>> avoid_huge_pages() in (True, False)
-    True
+    In a child process, so that the caller's own stays as it is (Linux):
+
+    >>> import subprocess, sys
+    >>> child = ("from mfa_sim.cli.process import avoid_huge_pages as avoid; took = avoid(); "
+    ...          "print(took, 'THP_enabled:\\t0' in open('/proc/self/status').read())")
+    >>> subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+    ...                check=True).stdout.split()
+    ['True', 'True']
     """
     if not sys.platform.startswith("linux"):
         return False
@@ -77,8 +83,13 @@ def keep_freed_memory() -> bool:
 
     Examples
     --------
-    >>> keep_freed_memory() in (True, False)
-    True
+    In a child process, so that the caller's allocator stays as it is (glibc):
+
+    >>> import subprocess, sys
+    >>> child = "from mfa_sim.cli.process import keep_freed_memory as keep; print(keep())"
+    >>> subprocess.run([sys.executable, "-c", child], capture_output=True, text=True,
+    ...                check=True).stdout.split()
+    ['True']
     """
     try:
         os.confstr("CS_GNU_LIBC_VERSION")

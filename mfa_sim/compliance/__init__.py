@@ -1,6 +1,8 @@
 """Compliance: the batch audit, every check over a whole export in one pass, and the
 what-if analytics behind it.
 
+May import the engine and everything below; never a report, a graph or the command line.
+
 Examples
 --------
 >>> from datetime import UTC, datetime

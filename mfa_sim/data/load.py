@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.columns.fingerprint_table import FingerprintTable
-    from mfa_sim.data.tasks import Schedule
+    from mfa_sim.data.tasks import TaskGraph
     from mfa_sim.model.dataset import Dataset
     from mfa_sim.model.indexes import Grouping
 
@@ -124,7 +124,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
                                   f"the dataset folder {reason}")])
     from importlib import import_module
 
-    from mfa_sim.data.tasks import Schedule
+    from mfa_sim.data.tasks import TaskGraph
 
     # Modules the threads use are imported here, not in the threads, where an import
     # holds a lock that its twin in the other thread waits on.
@@ -135,21 +135,21 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     # side by side, each the moment what it needs is ready (see _plan_checks).
     workers = os.cpu_count() or 1
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        schedule = Schedule(pool, workers)
-        _plan_checks(schedule, group_memberships)
+        tasks = TaskGraph(pool, workers)
+        _plan_checks(tasks, group_memberships)
         # One file at a time: Arrow already reads each one on every core, and two
         # files read at once hold twice the reader's buffers.
         previous: tuple[str, ...] = ()
         for schema in sorted(SCHEMAS, key=_reading_order):
-            schedule.after(previous, _READ + schema.table,
+            tasks.after(previous, _READ + schema.table,
                            lambda *_, schema=schema: _read_file(folder, schema, problems,
-                                                                schedule))
+                                                                tasks))
             previous = (_READ + schema.table,)
         # What parsing and checking use is imported while the files are read.
         for module in ("pyarrow.compute", "mfa_sim.columns.fingerprints",
                        "mfa_sim.columns.text_bytes"):
             import_module(module)
-        done = schedule.results()
+        done = tasks.results()
     readings: dict[str, _FileReading | None] = {schema.table: done[_READ + schema.table]
                                                 for schema in SCHEMAS}
     indexes = {table: index for table in _REFERENCES
@@ -229,10 +229,10 @@ def importing(*modules: str) -> Callable[[], None]:
 
 
 _READ, _PARSED, _INDEX = "read:", "parsed:", "index:"
-"""Names of the results in the loader's schedule: a file's reading, a column's parsed
+"""Names of the results in the loader's tasks: a file's reading, a column's parsed
 values (``parsed:users.email``) and a table's id index."""
 _BY_USER = "by user"
-"""The schedule's result that groups memberships by user, when asked for."""
+"""The tasks's result that groups memberships by user, when asked for."""
 
 
 _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
@@ -243,7 +243,7 @@ def _parsed(table: str, column: str) -> str:
     return f"{_PARSED}{table}.{column}"
 
 
-def _plan_checks(schedule: Schedule, group_memberships: bool) -> None:
+def _plan_checks(tasks: TaskGraph, group_memberships: bool) -> None:
     """The checks across files, each waiting for the files and columns it reads (and
     the grouping of memberships by user, if asked for)."""
 
@@ -262,7 +262,7 @@ def _plan_checks(schedule: Schedule, group_memberships: bool) -> None:
             return check(readings, {table: index for table, index in built.items()
                                     if index is not None})
 
-        schedule.after(needs, name, run, priority)
+        tasks.after(needs, name, run, priority)
 
     # The users' index is the longest task: it goes first, the others fill in beside it.
     for priority, (table, (column, referring)) in enumerate(_REFERENCES.items()):
@@ -284,7 +284,7 @@ def _plan_checks(schedule: Schedule, group_memberships: bool) -> None:
         check_after(check.__name__, tuple(schema.table for schema in SCHEMAS), every_column,
                     check, with_indexes=True)
     if group_memberships:
-        schedule.after((_READ + "users", _INDEX + "users"), _BY_USER, _group_by_user,
+        tasks.after((_READ + "users", _INDEX + "users"), _BY_USER, _group_by_user,
                        priority=3)
 
 
@@ -295,17 +295,17 @@ def _reading_order(schema: FileSchema) -> int:
 
 
 def _read_file(folder: Path, schema: FileSchema, problems: list[Problem],
-               schedule: Schedule) -> _FileReading | None:
+               tasks: TaskGraph) -> _FileReading | None:
     """Read one file and start parsing each of its columns; a column the file lacks
     (or a file that is missing) gives ``None`` in its place."""
     reading = _read_text(folder, schema, problems)
     for column in schema.columns:
         name = _parsed(schema.table, column.name)
         if reading is None or column.name not in reading.positions:
-            schedule.provide(name, None)
+            tasks.provide(name, None)
         else:
             # Ids and references first: the longest checks wait for them.
-            schedule.start(name, _parse, reading, column.name,
+            tasks.start(name, _parse, reading, column.name,
                            priority=0 if column.kind in _KEYS else 1)
     return reading
 

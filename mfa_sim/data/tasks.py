@@ -17,7 +17,7 @@ from concurrent.futures import Executor, Future
 from typing import Any
 
 
-class Schedule:
+class TaskGraph:
     """Named results and the tasks waiting for them.
 
     A task is started with :meth:`start` (as soon as a worker is free) or
@@ -29,11 +29,11 @@ class Schedule:
     --------
     >>> from concurrent.futures import ThreadPoolExecutor
     >>> with ThreadPoolExecutor(2) as pool:
-    ...     schedule = Schedule(pool, workers=2)
-    ...     schedule.after(("a", "b"), "sum", lambda a, b: a + b)
-    ...     schedule.start("a", lambda: 1)
-    ...     schedule.provide("b", 2)
-    ...     schedule.results()["sum"]
+    ...     tasks = TaskGraph(pool, workers=2)
+    ...     tasks.after(("a", "b"), "sum", lambda a, b: a + b)
+    ...     tasks.start("a", lambda: 1)
+    ...     tasks.provide("b", 2)
+    ...     tasks.results()["sum"]
     3
     """
 
@@ -111,7 +111,7 @@ class Schedule:
             with self._changed:
                 self._results[name] = done.result()
             # Queued while this task still counts as running, so that nobody waiting
-            # for the results sees an idle schedule with work left.
+            # for the results sees an idle tasks with work left.
             self._queue_ready()
         with self._changed:
             if failure is not None and self._failure is None:
@@ -121,4 +121,4 @@ class Schedule:
         self._dispatch()
 
 
-__all__ = ["Schedule"]
+__all__ = ["TaskGraph"]

@@ -1,5 +1,8 @@
 """Membership graphs: who belongs where, and what a change breaks.
 
+May import ``compliance``, the engine and everything below; never ``report``,
+``explorer`` or the command line.
+
 The model (:mod:`~mfa_sim.graph.model`, :mod:`~mfa_sim.graph.impact`) builds networkx
 graphs; the metrics (:mod:`~mfa_sim.graph.metrics`) are plain functions of a graph; the
 views (:mod:`~mfa_sim.graph.views`) draw them with matplotlib; the exports

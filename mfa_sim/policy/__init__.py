@@ -1,4 +1,8 @@
-"""The policies: DNSimple's rules by default, and the means to write others."""
+"""The policies: DNSimple's rules by default, and the means to write others.
+
+May import ``model``, ``columns`` and ``errors``; never the engine: a policy judges a
+state and says what follows, the engine applies it.
+"""
 
 from mfa_sim.policy.base import Attempt, Consequence, Policy, Refusal, Rule
 from mfa_sim.policy.dnsimple import DNSIMPLE

@@ -1,5 +1,8 @@
 """Reports: one module per output format.
 
+May import ``compliance``, the engine and everything below; never ``graph``, ``explorer``
+or the command line.
+
 Runs (``mfa-sim simulate`` and ``mfa-sim what-if``) come out as text, JSON, Markdown
 or HTML through :func:`render_run`; :data:`RUN_FORMATS` names them.
 """
