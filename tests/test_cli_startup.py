@@ -9,8 +9,19 @@ from pathlib import Path
 
 import pytest
 
-PROBE = """
-import sys
+PANDAS_REFUSED = """
+import importlib.abc, sys
+class PandasRefused(importlib.abc.MetaPathFinder):
+    def find_spec(self, fullname, path=None, target=None):
+        if fullname.split(".")[0] == "pandas":
+            raise ModuleNotFoundError(fullname, name=fullname)
+sys.meta_path.insert(0, PandasRefused())
+"""
+"""Makes pandas unimportable in a probe: pyarrow imports pandas, when it is installed,
+at its first conversion of Python values, whether the caller needs it or not; with it
+refused, a command that needed pandas would fail, so its absence proves it unneeded."""
+
+PROBE = PANDAS_REFUSED + """
 sys.argv = ["mfa-sim", *{argv!r}]
 from mfa_sim.cli import run_console
 code = run_console()
@@ -155,32 +166,6 @@ def test_what_if_and_a_graph_of_a_scenario_never_import_pandas(tmp_path: Path) -
     assert "pandas" not in modules
 
 
-def test_the_command_line_has_glibc_keep_freed_memory_for_reuse() -> None:
-    import os
-
-    from mfa_sim.cli.process import keep_freed_memory
-
-    try:
-        os.confstr("CS_GNU_LIBC_VERSION")
-    except (ValueError, OSError):
-        pytest.skip("the C library is not glibc")
-    # mallopt answers 0 for a value it refuses (a threshold beyond its limit).
-    assert keep_freed_memory() is True
-
-
-def test_without_glibc_the_allocator_keeps_its_defaults(
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    import os
-
-    from mfa_sim.cli.process import keep_freed_memory
-
-    def not_glibc(name: str) -> str:
-        raise ValueError(name)
-
-    monkeypatch.setattr(os, "confstr", not_glibc)
-    assert keep_freed_memory() is False
-
-
 @pytest.mark.parametrize(("command", "code"), [
     (["audit", "datasets/example", "--format", "json"], 1),
     (["simulate", "datasets/example", "datasets/example/scenario.yaml", "--format", "json"], 0),
@@ -198,25 +183,3 @@ def test_the_console_script_ends_the_process_with_all_its_output_written(
         assert not done.stdout
     else:
         assert json.loads(done.stdout)  # the whole document, to its last byte
-
-
-HUGE_PAGES_PROBE = """
-import ctypes, sys
-sys.argv = ["mfa-sim", "--help"]
-from mfa_sim.cli import run_console
-run_console()
-print()
-print(ctypes.CDLL(None).prctl(42, 0, 0, 0, 0))
-"""
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a Linux process setting")
-def test_the_command_line_asks_linux_for_ordinary_pages() -> None:
-    # PR_GET_THP_DISABLE (42) answers 1 once transparent huge pages are disabled.
-    done = subprocess.run([sys.executable, "-c", HUGE_PAGES_PROBE], capture_output=True,
-                          text=True, check=True)
-    assert done.stdout.strip().splitlines()[-1] == "1"
-    plain = subprocess.run([sys.executable, "-c", "import ctypes; print(ctypes.CDLL(None)"
-                            ".prctl(42, 0, 0, 0, 0))"], capture_output=True, text=True,
-                           check=True)
-    assert plain.stdout.strip() == "0"

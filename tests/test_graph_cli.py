@@ -19,6 +19,7 @@ from mfa_sim.cli import main
 from mfa_sim.graph import model, views
 from mfa_sim.graph.command import write_view
 from tests.conftest import EXAMPLE, MakeDataset
+from tests.test_cli_startup import PANDAS_REFUSED
 
 matplotlib.use("Agg")
 
@@ -153,10 +154,8 @@ def test_a_bad_dataset_exits_2(make_dataset: MakeDataset, tmp_path: Path) -> Non
     assert not (tmp_path / "g.png").exists()
 
 
-NO_PANDAS = """
-import sys
-from mfa_sim.cli.main import _PandasNotNeeded, main
-sys.meta_path.insert(0, _PandasNotNeeded())
+NO_PANDAS = PANDAS_REFUSED + """
+from mfa_sim.cli.main import main
 runs = [["--account", "a_team", "--output", "{out}/a.png"],
         ["--user", "u_dana", "--output", "{out}/u.gexf"],
         ["--output", "{out}/all.svg"]]

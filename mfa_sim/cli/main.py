@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import importlib.abc
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -399,40 +398,14 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
     return files
 
 
-PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",
-                                  "graph"})
-"""Commands that work on Arrow tables and their indexes alone: every one of them."""
-
-
-def _pandas_free(argv: Sequence[str]) -> bool:
-    """Whether a command line never needs pandas."""
-    return bool(argv) and argv[0] in PANDAS_FREE_COMMANDS
-
-
-class _PandasNotNeeded(importlib.abc.MetaPathFinder):
-    """Answers an import of pandas with "not installed".
-
-    pyarrow imports pandas the first time it turns Python values into Arrow values,
-    only to ask whether they are pandas objects: 0.3 s of a run that never uses
-    pandas. Installed only in the console script, only for such commands (pandas
-    serves the notebook API's DataFrames).
-    """
-
-    def find_spec(self, fullname: str, path: object = None,
-                  target: object = None) -> None:
-        if fullname == "pandas" or fullname.startswith("pandas."):
-            raise ModuleNotFoundError(f"{fullname} is not needed by this command",
-                                      name=fullname)
-
-
 def run_console(argv: Sequence[str] | None = None) -> int:
-    """What the console script does, short of ending the process: tune the process,
-    run the command, flush its output; the exit code."""
-    from mfa_sim.cli.process import prepare_command_process
+    """What the console script does: run the command, flush its output; the exit code.
 
-    prepare_command_process()
-    if _pandas_free(sys.argv[1:] if argv is None else argv) and "pandas" not in sys.modules:
-        sys.meta_path.insert(0, _PandasNotNeeded())
+    OpenBLAS is kept to one thread unless the user set ``OPENBLAS_NUM_THREADS``: the
+    commands do no linear algebra, and its idle threads would only compete with
+    Arrow's for the cores. That thread count is the one setting the command line makes.
+    """
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         code = main(argv)
         sys.stdout.flush()
@@ -445,13 +418,5 @@ def run_console(argv: Sequence[str] | None = None) -> int:
 
 
 def entry_point() -> NoReturn:
-    """The console script: run the command, then end the process at once.
-
-    Every file the command wrote is closed and its output flushed by then. What is
-    left is memory, which the kernel takes back whole: freeing a loaded million-user
-    export object by object would cost the interpreter's exit some 40 ms.
-    """
-    code = run_console()
-    with contextlib.suppress(OSError):
-        sys.stderr.flush()
-    os._exit(code)
+    """The console script: run the command and exit with its code."""
+    raise SystemExit(run_console())
