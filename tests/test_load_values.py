@@ -304,7 +304,7 @@ def test_values_are_trimmed_of_unicode_whitespace_whichever_way_each_chunk_is_tr
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    from mfa_sim.columns.text_bytes import trimmed
+    from mfa_sim.columns.text import trimmed
 
     column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
     expected = pc.utf8_trim_whitespace(column).to_pylist()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mfa_sim.columns.arrays import chunks_of
-from mfa_sim.columns.keys import KeyCodes, all_distinct, encode_keys, encode_with_references
+from mfa_sim.columns.keys import KeyCodes, all_distinct, encode_keys, find_rows
 from mfa_sim.data.parsing import ParsedColumn, RowIssue, parse_column
 from mfa_sim.data.reading import TextTable, read_text_table
 from mfa_sim.errors import InputError, Problem, ProblemReason
@@ -26,10 +26,7 @@ from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.columns.fingerprint_table import FingerprintTable
-    from mfa_sim.data.tasks import TaskGraph
     from mfa_sim.model.dataset import Dataset
-    from mfa_sim.model.indexes import Grouping
 
 
 @dataclass
@@ -122,45 +119,25 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     if reason is not None:
         raise InputError([Problem(str(folder), None, None, None, ProblemReason.NOT_A_DIRECTORY,
                                   f"the dataset folder {reason}")])
-    from importlib import import_module
-
-    from mfa_sim.data.tasks import TaskGraph
-
-    # Modules the threads use are imported here, not in the threads, where an import
-    # holds a lock that its twin in the other thread waits on.
-    import_module("pyarrow.csv")
-
     problems: list[Problem] = []
-    # Arrow's kernels release the GIL: files are read, columns parsed and checks run
-    # side by side, each the moment what it needs is ready (see _plan_checks).
-    workers = os.cpu_count() or 1
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        tasks = TaskGraph(pool, workers)
-        _plan_checks(tasks, group_memberships)
-        # One file at a time: Arrow already reads each one on every core, and two
-        # files read at once hold twice the reader's buffers.
-        previous: tuple[str, ...] = ()
-        for schema in sorted(SCHEMAS, key=_reading_order):
-            tasks.after(previous, _READ + schema.table,
-                           lambda *_, schema=schema: _read_file(folder, schema, problems,
-                                                                tasks))
-            previous = (_READ + schema.table,)
-        # What parsing and checking use is imported while the files are read.
-        for module in ("pyarrow.compute", "mfa_sim.columns.fingerprints",
-                       "mfa_sim.columns.text_bytes"):
-            import_module(module)
-        done = tasks.results()
-    readings: dict[str, _FileReading | None] = {schema.table: done[_READ + schema.table]
-                                                for schema in SCHEMAS}
-    indexes = {table: index for table in _REFERENCES
-               if (index := done[_INDEX + table]) is not None}
+    # Arrow reads each file on every core; parsing one file's columns (Arrow's kernels,
+    # outside Python's lock) overlaps reading the next.
+    with ThreadPoolExecutor(2) as pool:
+        read = pool.map(lambda schema: _read_file(folder, schema, problems), SCHEMAS)
+        readings = {schema.table: reading for schema, reading in zip(SCHEMAS, read, strict=True)}
+        # The users' and the accounts' ids with the references to them, side by side.
+        accounts = pool.submit(_check_ids, readings, "accounts")
+        rows = _check_ids(readings, "users") | accounts.result()
+        _check_emails(readings)
+        _check_invitations_unique(readings)
+        _check_memberships_unique(readings, rows)
     for reading in readings.values():
         if reading is not None:
             problems.extend(reading.problems)
     if problems:
         raise InputError(_in_reading_order(problems, readings))
     from mfa_sim.model.dataset import Dataset
-    from mfa_sim.model.indexes import LoaderIndexes
+    from mfa_sim.model.indexes import Grouping, LoaderIndexes
 
     tables = {name: _typed_table(reading) for name, reading in readings.items()
               if reading is not None}
@@ -170,15 +147,13 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         tables["invitations"] = empty_table(SCHEMAS[3])
     header = {name: (reading.text.header if reading is not None else ())
               for name, reading in readings.items()}
-    # The loader already knows the row every membership names, holds the ids'
-    # fingerprint tables and counted the columns judged by spelling: the dataset's
-    # indexes and summaries reuse them.
+    # The loader already knows the row every membership names and counted the columns
+    # judged by spelling: the dataset's indexes and summaries reuse them.
+    users = rows[("memberships", "user_id")]
     loaded = LoaderIndexes(
-        id_tables={name: index.table for name, index in indexes.items()
-                   if index.table is not None},
-        references={key: rows for index in indexes.values()
-                    for key, rows in index.references.items()},
-        memberships_by_user=done.get(_BY_USER),
+        membership_users=users, membership_accounts=rows[("memberships", "account_id")],
+        memberships_by_user=(Grouping.build(users, tables["users"].num_rows)
+                             if group_memberships else None),
         value_counts={(name, column): parsed.counts
                       for name, reading in readings.items() if reading is not None
                       for column, parsed in reading.parsed.items()
@@ -228,85 +203,19 @@ def importing(*modules: str) -> Callable[[], None]:
     return run
 
 
-_READ, _PARSED, _INDEX = "read:", "parsed:", "index:"
-"""Names of the results in the loader's tasks: a file's reading, a column's parsed
-values (``parsed:users.email``) and a table's id index."""
-_BY_USER = "by user"
-"""The tasks's result that groups memberships by user, when asked for."""
-
-
 _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
 _CHECKED_ACROSS_FILES = _KEYS | {Kind.OPTIONAL_ID}
 
 
-def _parsed(table: str, column: str) -> str:
-    return f"{_PARSED}{table}.{column}"
-
-
-def _plan_checks(tasks: TaskGraph, group_memberships: bool) -> None:
-    """The checks across files, each waiting for the files and columns it reads (and
-    the grouping of memberships by user, if asked for)."""
-
-    def check_after(name: str, files: tuple[str, ...], columns: tuple[str, ...],
-                    check: Callable[..., object], *, with_indexes: bool = False,
-                    priority: int = 0) -> None:
-        indexes = tuple(_REFERENCES) if with_indexes else ()
-        needs = (*(_READ + table for table in files),
-                 *(_INDEX + table for table in indexes), *columns)
-
-        def run(*found: object) -> object:
-            readings = dict(zip(files, found, strict=False))
-            if not with_indexes:
-                return check(readings)
-            built = dict(zip(indexes, found[len(files):], strict=False))
-            return check(readings, {table: index for table, index in built.items()
-                                    if index is not None})
-
-        tasks.after(needs, name, run, priority)
-
-    # The users' index is the longest task: it goes first, the others fill in beside it.
-    for priority, (table, (column, referring)) in enumerate(_REFERENCES.items()):
-        check_after(_INDEX + table, (table, *(source for source, _ in referring)),
-                    (_parsed(table, column), *(_parsed(*key) for key in referring)),
-                    lambda readings, table=table: _index_ids(readings, table),
-                    priority=priority)
-    check_after("emails", ("users",), (_parsed("users", "email"),), _check_emails,
-                priority=1)
-    check_after("invitations unique", ("invitations",),
-                tuple(_parsed("invitations", column.name) for column in SCHEMAS[3].columns),
-                _check_invitations_unique, priority=2)
-    check_after("memberships unique", ("memberships",),
-                tuple(_parsed("memberships", column.name) for column in SCHEMAS[2].columns),
-                _check_memberships_unique, with_indexes=True)
-    every_column = tuple(_parsed(schema.table, column.name) for schema in SCHEMAS
-                         for column in schema.columns)
-    for check in (_check_references, _check_ids_unique):
-        check_after(check.__name__, tuple(schema.table for schema in SCHEMAS), every_column,
-                    check, with_indexes=True)
-    if group_memberships:
-        tasks.after((_READ + "users", _INDEX + "users"), _BY_USER, _group_by_user,
-                       priority=3)
-
-
-def _reading_order(schema: FileSchema) -> int:
-    """Users, then memberships: the longest check (users' ids against the memberships
-    naming them) can start while the accounts and invitations are read."""
-    return ("users", "memberships", "accounts", "invitations").index(schema.table)
-
-
-def _read_file(folder: Path, schema: FileSchema, problems: list[Problem],
-               tasks: TaskGraph) -> _FileReading | None:
-    """Read one file and start parsing each of its columns; a column the file lacks
-    (or a file that is missing) gives ``None`` in its place."""
+def _read_file(folder: Path, schema: FileSchema,
+               problems: list[Problem]) -> _FileReading | None:
+    """Read one file and parse each of its columns; ``None`` for an optional file that
+    is missing or a file that cannot be read at all (its problem joins ``problems``)."""
     reading = _read_text(folder, schema, problems)
-    for column in schema.columns:
-        name = _parsed(schema.table, column.name)
-        if reading is None or column.name not in reading.positions:
-            tasks.provide(name, None)
-        else:
-            # Ids and references first: the longest checks wait for them.
-            tasks.start(name, _parse, reading, column.name,
-                           priority=0 if column.kind in _KEYS else 1)
+    if reading is not None:
+        for column in schema.columns:
+            if column.name in reading.positions:
+                _parse(reading, column.name)
     return reading
 
 
@@ -352,94 +261,71 @@ def _parse(reading: _FileReading, name: str) -> ParsedColumn:
     return parsed
 
 
-@dataclass(frozen=True)
-class _IdIndex:
-    """The ids of users (or accounts) encoded once, with every reference to them."""
-
-    codes: KeyCodes
-    references: dict[tuple[str, str], np.ndarray]
-    """(table, column) -> row each reference names, -1 for none."""
-    table: FingerprintTable | None
-
-
 _REFERENCES = {
-    "users": ("user_id", (("memberships", "user_id"),)),
-    "accounts": ("account_id", (("memberships", "account_id"), ("invitations", "account_id"))),
+    "users": ("user_id", (("memberships", "user_id"),), "user", ProblemReason.UNKNOWN_USER),
+    "accounts": ("account_id", (("memberships", "account_id"), ("invitations", "account_id")),
+                 "account", ProblemReason.UNKNOWN_ACCOUNT),
 }
+"""Each table whose ids other files name: its id column, the columns naming it, and
+what an unknown one is called."""
 
 
-def _index_ids(readings: dict[str, _FileReading | None], table: str) -> _IdIndex | None:
-    """Encode the ids of users (or accounts) with the columns referring to them."""
-    column, referring = _REFERENCES[table]
-    reading = readings[table]
-    ids = None if reading is None else reading.known_ids(column)
-    if ids is None:
-        return None
-    present = [(key, values) for key in referring
-               if (source := readings[key[0]]) is not None
-               and (values := source.values(key[1])) is not None]
-    found = encode_with_references(ids, [values for _, values in present])
-    return _IdIndex(found.codes, {key: positions for (key, _), positions
-                                  in zip(present, found.rows, strict=True)}, found.table)
-
-
-def _group_by_user(users: _FileReading | None, index: _IdIndex | None) -> Grouping | None:
-    """The memberships grouped by the row of their user, when every one names a user
-    of a well-formed users file.
-
-    A record left out for a wrong field count still lends its id to the index (so that
-    a reference to it is not a second problem), but it has no row: the load will fail
-    with that problem, and nothing is grouped.
-    """
-    from mfa_sim.model.indexes import Grouping
-
-    rows = None if index is None else index.references.get(("memberships", "user_id"))
-    if users is None or users.text.malformed or rows is None or (rows < 0).any():
-        return None
-    return Grouping.build(rows, users.text.num_records)
-
-
-def _check_references(readings: dict[str, _FileReading | None],
-                      indexes: dict[str, _IdIndex]) -> None:
-    """Memberships name known accounts and users; invitations name known accounts."""
+def _check_ids(readings: dict[str, _FileReading | None],
+               table: str) -> dict[tuple[str, str], np.ndarray]:
+    """Ids unique in users.csv (accounts.csv), and every reference to one known; for
+    each column naming them, the row each value names (-1 for none)."""
     import pyarrow.compute as pc
 
-    nouns = {"users": ("user", ProblemReason.UNKNOWN_USER),
-             "accounts": ("account", ProblemReason.UNKNOWN_ACCOUNT)}
-    for table, index in indexes.items():
-        what, reason = nouns[table]
-        for (source, column), rows in index.references.items():
-            reading = readings[source]
-            values = None if reading is None else reading.values(column)
-            if reading is None or values is None:
-                continue
-            unknown = rows < 0
-            if unknown.any():
-                # An empty reference is reported as empty, not as unknown.
-                named = pc.not_equal(values, "").to_numpy(zero_copy_only=False)
-                reading.report(column, RowIssue(np.flatnonzero(unknown & named), reason,
-                                                f"no {what} has this id in {table}.csv"))
-
-
-def _check_ids_unique(readings: dict[str, _FileReading | None],
-                      indexes: dict[str, _IdIndex]) -> None:
-    """Ids unique in users.csv and accounts.csv (their indexes already know)."""
-    for table in ("users", "accounts"):
-        reading = readings[table]
-        if reading is not None and table in indexes:
-            column = _REFERENCES[table][0]
-            values = reading.values(column)
-            assert values is not None
-            _report_twins(reading, column, _leading(indexes[table].codes, len(values)),
-                          (values,), ProblemReason.DUPLICATE_ID, "the id is already used")
+    column, referring, what, reason = _REFERENCES[table]
+    reading = readings[table]
+    ids = None if reading is None else reading.values(column)
+    if reading is None or ids is None:
+        return {}
+    _report_duplicates(reading, column, (ids,), ProblemReason.DUPLICATE_ID,
+                       "the id is already used")
+    known = reading.known_ids(column)
+    assert known is not None
+    found = {}
+    for source, name in referring:
+        naming = readings[source]
+        values = None if naming is None else naming.values(name)
+        if naming is None or values is None:
+            continue
+        found[(source, name)] = rows = find_rows(values, known)
+        unknown = rows < 0
+        if unknown.any():
+            # An empty reference is reported as empty, not as unknown.
+            named = pc.not_equal(values, "").to_numpy(zero_copy_only=False)
+            naming.report(name, RowIssue(np.flatnonzero(unknown & named), reason,
+                                         f"no {what} has this id in {table}.csv"))
+    return found
 
 
 def _check_memberships_unique(readings: dict[str, _FileReading | None],
-                              indexes: dict[str, _IdIndex]) -> None:
-    """No user twice in one account."""
+                              rows: dict[tuple[str, str], np.ndarray]) -> None:
+    """No user twice in one account, judged on the rows the references name."""
+    import pyarrow as pa
+
     memberships = readings["memberships"]
-    if memberships is not None:
-        _report_duplicate_memberships(memberships, indexes)
+    if memberships is None:
+        return
+    accounts = rows.get(("memberships", "account_id"))
+    users = rows.get(("memberships", "user_id"))
+    message = "the user is already a member of this account"
+    if accounts is None or users is None:
+        _report_duplicates(memberships, "user_id", (memberships.values("account_id"),
+                                                    memberships.values("user_id")),
+                           ProblemReason.DUPLICATE_MEMBERSHIP, message)
+        return
+    pair = accounts * (int(users.max(initial=0)) + 1) + users
+    # Unknown references (-1) are reported as unknown; they never make a twin.
+    unknown = np.flatnonzero((accounts < 0) | (users < 0))
+    pair[unknown] = -1 - unknown
+    # Exports list an account's members together, often in order: pairs that already
+    # increase are distinct without hashing them.
+    if not (pair[1:] > pair[:-1]).all():
+        _report_duplicates(memberships, "user_id", (pa.array(pair),),
+                           ProblemReason.DUPLICATE_MEMBERSHIP, message, texts=False)
 
 
 def _check_invitations_unique(readings: dict[str, _FileReading | None]) -> None:
@@ -463,74 +349,22 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> None:
     """Users' emails are unique, ignoring case and surrounding spaces."""
     users = readings["users"]
     emails = None if users is None else users.values("email")
-    if users is None or emails is None or _ascii_and_distinct(emails):
-        return
-    _report_duplicates(users, "email", (email_keys(emails),),
-                       ProblemReason.DUPLICATE_EMAIL, "the email (ignoring case) is already used")
+    if users is not None and emails is not None:
+        _report_duplicates(users, "email", (email_keys(emails),),
+                           ProblemReason.DUPLICATE_EMAIL,
+                           "the email (ignoring case) is already used")
 
 
-def _ascii_and_distinct(emails: pa.Array | pa.ChunkedArray) -> bool:
-    """Whether the (trimmed) emails are ASCII and distinct ignoring case: told from
-    their case-folded fingerprints, without a lower-cased copy of them."""
-    from mfa_sim.columns.fingerprints import all_different, fingerprints
-    from mfa_sim.columns.text_bytes import all_ascii
-
-    if emails.null_count or not all_ascii(emails):
-        return False
-    return all_different(fingerprints(emails, fold_case=True))
-
-
-def _leading(codes: KeyCodes, count: int) -> KeyCodes:
-    """The codes of the first ``count`` rows: the file's own records, without the ids
-    of malformed records that :meth:`_FileReading.known_ids` appends."""
-    if len(codes.codes) == count:
-        return codes
-    own = codes.codes[:count]
-    return KeyCodes(own, int(own.max()) + 1 if count else 0)
-
-
-def _report_duplicate_memberships(memberships: _FileReading,
-                                  indexes: dict[str, _IdIndex]) -> None:
-    """The same user twice in an account, judged on the rows the references name."""
-    import pyarrow as pa
-
-    accounts = indexes.get("accounts")
-    users = indexes.get("users")
-    account_rows = None if accounts is None else accounts.references.get(
-        ("memberships", "account_id"))
-    user_rows = None if users is None else users.references.get(("memberships", "user_id"))
-    if account_rows is None or user_rows is None:
-        _report_duplicates(memberships, "user_id",
-                           (memberships.values("account_id"), memberships.values("user_id")),
-                           ProblemReason.DUPLICATE_MEMBERSHIP,
-                           "the user is already a member of this account")
-        return
-    pair = account_rows * (int(user_rows.max(initial=0)) + 1)
-    pair += user_rows
-    # Unknown references (-1) are reported as unknown; they never make a twin.
-    unknown = np.flatnonzero((account_rows < 0) | (user_rows < 0))
-    pair[unknown] = -1 - unknown
-    # Exports list an account's members together, often in order: pairs that already
-    # increase are distinct without a sort.
-    if (pair[1:] > pair[:-1]).all():
-        return
-    # A sort tells integers apart faster than a hash table of them; a merge sort finds
-    # the pairs of grouped members nearly in order.
-    grouped = bool((account_rows[1:] >= account_rows[:-1]).all())
-    ordered = np.sort(pair, kind="stable" if grouped else "quicksort")
-    if not (ordered[1:] == ordered[:-1]).any():
-        return
-    _report_twins(memberships, "user_id", encode_keys(pa.array(pair)), (),
-                  ProblemReason.DUPLICATE_MEMBERSHIP,
-                  "the user is already a member of this account")
-
-
-def _report_duplicates(reading: _FileReading, column: str, keys: tuple[pa.Array | None, ...],
-                       reason: ProblemReason, message: str) -> None:
+def _report_duplicates(reading: _FileReading, column: str,
+                       keys: tuple[pa.Array | pa.ChunkedArray | None, ...],
+                       reason: ProblemReason, message: str, *, texts: bool = True) -> None:
+    """Report every row whose key (one column, or several together) appeared on an
+    earlier row; an empty text key is never a twin."""
     present = [key for key in keys if key is not None]
     if len(present) < len(keys) or all_distinct(*present):
         return
-    _report_twins(reading, column, encode_keys(*present), tuple(present), reason, message)
+    _report_twins(reading, column, encode_keys(*present),
+                  tuple(present) if texts else (), reason, message)
 
 
 def _report_twins(reading: _FileReading, column: str, codes: KeyCodes,

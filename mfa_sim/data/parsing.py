@@ -15,9 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.columns.arrays import chunks_of
 from mfa_sim.columns.keys import dictionary_codes
-from mfa_sim.columns.text_bytes import trimmed
+from mfa_sim.columns.text import trimmed
 from mfa_sim.errors import ProblemReason
 from mfa_sim.model.plans import KNOWN_PLANS, canonical_plan
 from mfa_sim.model.roles import ROLE_SPELLINGS, parse_role
@@ -255,52 +254,13 @@ _SAMPLE = 1024
 
 def _zoned(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Which times end with a zone (``Z``, ``+01``, ``+0100`` or ``+01:00``; a missing
-    time has none). A date alone (10 characters, ``2026-01-31``) ends with what looks
-    like a zone, and has none. Read from the last six bytes of each text."""
-    from mfa_sim.columns.text_bytes import TextBytes
+    time has none). A date alone (``2026-01-31``) ends with what looks like a zone,
+    and has none."""
+    import pyarrow.compute as pc
 
-    found = [np.zeros(0, dtype=bool)]
-    for chunk in chunks_of(times):
-        spans = TextBytes.of(chunk)
-        for _, starts, lengths in spans.batches():
-            found.append(_zone_at_end(spans.data, starts, lengths))
-    return np.concatenate(found)
-
-
-def _zone_at_end(data: np.ndarray, starts: np.ndarray, lengths: np.ndarray) -> np.ndarray:
-    from mfa_sim.columns.text_bytes import unaligned_words
-
-    first = int(starts[0])
-    last = int(starts[-1] + lengths[-1])
-    # Eight zero bytes in front: the word ending a text is read whole, however short.
-    body = np.zeros(last - first + 8, dtype=np.uint8)
-    body[8:] = data[first:last]
-    ending = unaligned_words(body)[starts + lengths - first]
-
-    def back(places: int) -> np.ndarray:
-        """The byte ``places`` from the end of each text (0 where it is shorter)."""
-        found: np.ndarray = (ending >> np.uint64(64 - 8 * places)) & np.uint64(0xFF)
-        found[lengths < places] = 0
-        return found
-
-    def digit(places: int) -> np.ndarray:
-        found = back(places)
-        is_digit: np.ndarray = (found >= ord("0")) & (found <= ord("9"))
-        return is_digit
-
-    def sign(places: int) -> np.ndarray:
-        found = back(places)
-        is_sign: np.ndarray = (found == ord("+")) | (found == ord("-"))
-        return is_sign
-
-    last_byte = back(1)
-    two_digits = digit(1) & digit(2)
-    zone = (last_byte == ord("Z")) | (last_byte == ord("z"))
-    zone |= two_digits & sign(3)  # +01
-    zone |= two_digits & digit(3) & digit(4) & sign(5)  # +0100
-    zone |= two_digits & (back(3) == ord(":")) & digit(4) & digit(5) & sign(6)  # +01:00
-    zoned: np.ndarray = zone & (lengths > 10)
-    return zoned
+    zone = pc.and_(pc.greater(pc.binary_length(times), 10),
+                   pc.match_substring_regex(times, r"([Zz]|[+-]\d\d(:?\d\d)?)$"))
+    return np.asarray(zone.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _present(times: pa.Array | pa.ChunkedArray) -> np.ndarray:

@@ -1,20 +1,19 @@
 """Reading one CSV file into text columns, with every structural problem located.
 
-The fast path hands the file to Arrow's multi-threaded CSV reader with every column
-typed as text, so nothing is coerced. Arrow reads it block by block, so the file's
-bytes are never held whole in memory. Locating problems needs line numbers, which
-Arrow does not keep; they are recovered by a second, pure-Python pass over the bytes
-only when a problem has to be reported and the file is not one-record-per-line.
+Arrow's multi-threaded CSV reader reads the records, block by block, with every column
+typed as text, so nothing is coerced and the file is never held whole. Arrow keeps no
+line numbers: when a problem must be located and the file is not one record per line,
+the lines records start on are computed with Arrow's string kernels
+(:func:`record_starts`). Records with a wrong number of fields are found and split into
+their fields by the same means, and by Arrow's reader.
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import io
-import sys
-import threading
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -37,6 +36,9 @@ BLOCK_SIZE = 1 << 22
 """Bytes of a file Arrow parses at a time, each block on a core of its own; the
 columns of a file read in several blocks come in as many chunks."""
 
+MAX_COLUMNS = 16_384
+"""The most columns a dataset file may have: a spreadsheet's limit, far past any export."""
+
 
 @dataclass(frozen=True, eq=False)
 class TextTable:
@@ -51,9 +53,9 @@ class TextTable:
     num_records
         The number of records read (header not counted).
     problems
-        Structural problems: encoding, empty file, wrong field counts.
+        Structural problems: wrong field counts.
     malformed
-        The fields of each record left out for a wrong field count, as written.
+        The fields of each record left out for a wrong field count.
     header_line
         The line the header starts on (1 unless blank lines come first).
     """
@@ -69,6 +71,9 @@ class TextTable:
     the wrong number of fields are left out and reported."""
     _source: SourceFile = field(repr=False)
     _header_lines: int = field(repr=False)
+    """Lines up to the end of the header, blank lines before it included."""
+    _layout: list[Layout] = field(repr=False)
+    """Where the records start, once known (computed when first needed)."""
     _line_cache: list[np.ndarray] = field(default_factory=list, repr=False)
 
     def column(self, position: int) -> pa.ChunkedArray:
@@ -80,27 +85,24 @@ class TextTable:
         return found
 
     def release(self, position: int) -> None:
-        """Let go of a column's text once nothing will report its values as written
-        (it was parsed and its problems reported): the checks that follow reuse the
-        memory."""
+        """Let go of a column's text once nothing will report its values as written."""
         self._columns[position] = None
 
     def lines(self, records: np.ndarray) -> np.ndarray:
         """The 1-based line numbers on which the given records (0-based) start."""
         if not self._line_cache:
-            self._line_cache.append(self._record_lines())
+            body = self._source.whole()
+            lines = body.count(b"\n") + (0 if body.endswith(b"\n") else 1)
+            if (body.count(b"\r") == body.count(b"\r\n")
+                    and lines == self._header_lines + self.num_records):
+                # One record per line and no blank line: the line is the record's place.
+                found = np.arange(self.num_records, dtype=np.int64) + self._header_lines + 1
+            else:
+                if not self._layout:
+                    self._layout.append(_layout(body, len(self.header), self.num_records, 0))
+                found = np.delete(self._layout[0].starts, self._layout[0].wrong)
+            self._line_cache.append(found)
         return self._line_cache[0][np.asarray(records, dtype=np.int64)]
-
-    def _record_lines(self) -> np.ndarray:
-        body = self._source.whole()
-        newlines = body.count(b"\n")
-        trailing = 0 if body.endswith(b"\n") else 1
-        lone_returns = body.count(b"\r") != body.count(b"\r\n")
-        if not lone_returns and newlines + trailing == self._header_lines + self.num_records:
-            # One record per line and no blank line: the line is the record's position.
-            return np.arange(self.num_records, dtype=np.int64) + self._header_lines + 1
-        starts, _ = _scan_records(_decode(body), len(self.header))
-        return np.asarray(starts, dtype=np.int64)
 
 
 class SourceFile:
@@ -155,25 +157,14 @@ class SourceFile:
         return False
 
 
-MAX_COLUMNS = 16_384
-"""The most columns a dataset file may have: a spreadsheet's limit, far past any export."""
-
-
 def read_text_table(path: Path, file: str) -> TextTable | Problem:
     """Read one CSV file as text columns, or say why the whole file cannot be read.
-
-    Parameters
-    ----------
-    path
-        Where the file is.
-    file
-        The name to report problems under.
 
     Returns
     -------
     TextTable or Problem
         The table (which may still carry row-level problems), or the one problem that
-        makes the whole file unreadable: missing, empty, not UTF-8.
+        makes the whole file unreadable: missing, empty, not UTF-8, too wide.
     """
     try:
         source = SourceFile(path)
@@ -186,33 +177,40 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
         return Problem(file, None, None, None, ProblemReason.MISSING_FILE,
                        f"the file cannot be read: {error.strerror}")
     try:
-        text_head = _decode_prefix(source.head)
-        header_end, header_lines, header, header_line = _header_extent(source, text_head)
-    except UnicodeDecodeError as error:
-        return _not_utf8(file, source.whole(), error)
-    if header_end is None:
+        found = _header(source.head, complete=len(source.head) == source.size)
+        if found is None and len(source.head) < source.size:
+            found = _header(source.whole(), complete=True)
+    except UnicodeDecodeError:
+        return _not_utf8(file, source.whole())
+    if found is None:
         return Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                        "the file is empty: it has no header line")
-    if len(header) > MAX_COLUMNS:
+    start, end, header_line, header_lines = found
+    written = (source.head if end <= len(source.head) else source.whole())[start:end]
+    written = written.removesuffix(b"\n").removesuffix(b"\r")
+    fields = _field_count(written)
+    if fields > MAX_COLUMNS:
         # Arrow would build a column per name before any record is judged: refused
         # here, a million-column header costs a second, not a minute.
-        return Problem(file, header_line, None, ",".join(header),
+        return Problem(file, header_line, None, written.decode(),
                        ProblemReason.TOO_MANY_COLUMNS,
-                       f"the header has {len(header):,} columns; a file may have at most "
+                       f"the header has {fields:,} columns; a file may have at most "
                        f"{MAX_COLUMNS:,}, as many as a spreadsheet holds")
-    table, wrong_counts = _read_records(source, header_end, len(header))
+    (names,) = split_records([written], fields)
+    header = tuple(name.strip() for name in names)
+    table = _read_records(source, end, len(header))
     if table is None:
-        try:
-            _decode(source.whole())
-        except UnicodeDecodeError as error:
-            return _not_utf8(file, source.whole(), error)
-        raise AssertionError("Arrow refused text that Python decodes as UTF-8")
+        return _not_utf8(file, source.whole())
+    records, wrong = table
     problems: list[Problem] = []
     malformed: list[tuple[str, ...]] = []
-    if wrong_counts:
-        problems.extend(_field_count_problems(file, source.whole(), header, malformed))
-    return TextTable(file, header, table.num_rows, tuple(problems), tuple(malformed),
-                     header_line, table.columns, source, header_lines)
+    layout = []
+    if wrong:
+        layout.append(_layout(source.whole(), len(header), records.num_rows, wrong))
+        problems.extend(_field_count_problems(file, layout[0], len(header)))
+        malformed.extend(layout[0].fields)
+    return TextTable(file, header, records.num_rows, tuple(problems), tuple(malformed),
+                     header_line, records.columns, source, header_lines, layout)
 
 
 def is_blank_line(line: str) -> bool:
@@ -227,8 +225,45 @@ def is_blank_line(line: str) -> bool:
     return not line.strip(BLANK_CHARACTERS)
 
 
-def _decode(source: bytes) -> str:
-    return source.decode("utf-8")
+_LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n|$)")
+_QUOTED = r'"[^"]*("|$)'
+"""A quoted part of a record, which holds no field separator; a quote left open runs
+to the end."""
+
+
+def _field_count(record: bytes) -> int:
+    return 1 + re.sub(_QUOTED.encode(), b"", record).count(b",")
+
+
+def _header(data: bytes, *, complete: bool) -> tuple[int, int, int, int] | None:
+    """Where the header record starts and ends (byte offsets, its line end included),
+    the line it starts on and the lines up to its end; ``None`` if ``data`` holds no
+    header record (or, when not ``complete``, perhaps not all of it).
+
+    Lines end at LF, CRLF or a lone CR, as Arrow sees them.
+    """
+    if complete:
+        data.decode("utf-8")
+    else:
+        _decode_prefix(data)
+    quotes = line = 0
+    start: int | None = None
+    first = 0
+    for match in _LINE.finditer(data):
+        text = match.group()
+        if not text:
+            break
+        line += 1
+        if start is None:
+            if not text.strip(b" \t\r\n"):
+                continue  # a blank line before the header
+            start, first = match.start(), line
+        quotes += text.count(b'"')
+        if quotes % 2 == 0 and (text.endswith((b"\n", b"\r")) or complete):
+            return start, match.end(), first, line
+    if complete and start is not None:
+        return start, len(data), first, line  # a quote left open to the end
+    return None
 
 
 def _decode_prefix(source: bytes) -> str:
@@ -238,69 +273,28 @@ def _decode_prefix(source: bytes) -> str:
     return codecs.getincrementaldecoder("utf-8")().decode(source, final=False)
 
 
-def _not_utf8(file: str, source: bytes, error: UnicodeDecodeError) -> Problem:
-    position = error.start
+def _not_utf8(file: str, source: bytes) -> Problem:
+    try:
+        source.decode("utf-8")
+    except UnicodeDecodeError as error:
+        position = error.start
+    else:
+        raise AssertionError("Arrow refused text that Python decodes as UTF-8")
     line = source.count(b"\n", 0, position) + 1
     bad = source[position : position + 4]
     return Problem(file, line, None, bad.hex(" "), ProblemReason.NOT_UTF8,
                    f"the file is not UTF-8 (bad byte at offset {position})")
 
 
-def _header_extent(source: SourceFile,
-                   text_head: str) -> tuple[int | None, int, tuple[str, ...], int]:
-    """Where the header record ends (byte offset), how many lines it and any blank
-    lines before it take, its names (trimmed) and the line it starts on; the offset
-    is ``None`` if the file holds no record at all.
-
-    Lines end at LF, CRLF or a lone CR, as the csv module and Arrow both see them.
-    """
-    consumed: list[str] = []
-
-    def lines() -> Iterator[str]:
-        for line in io.StringIO(text_head, newline=""):
-            consumed.append(line)
-            yield line
-
-    with _unlimited_fields():
-        reader = csv.reader(lines())
-        previous = 0
-        for row in reader:
-            if row and not _blank_record(row, reader.line_num - previous, consumed[-1]):
-                offset = len("".join(consumed[: reader.line_num]).encode("utf-8"))
-                if offset == len(text_head.encode("utf-8")) < source.size:
-                    break  # the header may go on past the head
-                return (offset, reader.line_num, tuple(name.strip() for name in row),
-                        previous + 1)
-            previous = reader.line_num
-    if source.size > len(text_head.encode("utf-8")):
-        # The head was cut short (a long header, or a bad byte): judge the whole file;
-        # a bad byte raises UnicodeDecodeError with its real position.
-        whole = _decode(source.whole())
-        if len(whole) > len(text_head):
-            return _header_extent(source, whole)
-    return None, 0, (), 0
-
-
-@contextmanager
-def _unlimited_fields() -> Iterator[None]:
-    """Lift the csv module's field size limit: a stray quote can make one field of
-    the rest of a file, which must be reported, not crash the reader. The limit is
-    process-wide, and files are read in parallel: one scan at a time."""
-    with _PROCESS_SETTINGS:
-        previous = csv.field_size_limit(sys.maxsize)
-        try:
-            yield
-        finally:
-            csv.field_size_limit(previous)
-
-
-def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table | None, int]:
+def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table, int] | None:
     """The records after ``start`` as text columns and how many had the wrong number
-    of fields; no table when they are not valid UTF-8."""
+    of fields; ``None`` when they are not valid UTF-8."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     names = [f"c{i}" for i in range(width)]
+    if start >= source.size:
+        return pa.table({name: pa.array([], pa.string()) for name in names}), 0
     wrong: list[int] = []
 
     def skip(row: pacsv.InvalidRow) -> str:
@@ -309,137 +303,198 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table 
             wrong.append(1)
         return "skip"
 
-    if start >= source.size:
-        empty = pa.table({name: pa.array([], pa.string()) for name in names})
-        return empty, 0
-    # Quoted newlines need the slower chunker: use it only where quotes are.
-    quoted = source.contains(b'"', start)
-    # A stray quote can make one field longer than a block: then read in one block.
-    for block_size in (BLOCK_SIZE, source.size - start + 1):
-        wrong.clear()
-        try:
-            with _quiet_handler_failures(skip), source.opened_at(start) as opened:
-                table = pacsv.read_csv(
-                    opened,
-                    read_options=pacsv.ReadOptions(column_names=names,
-                                                   block_size=block_size),
-                    parse_options=pacsv.ParseOptions(
-                        newlines_in_values=quoted,
-                        invalid_row_handler=skip),
-                    convert_options=pacsv.ConvertOptions(
-                        column_types=dict.fromkeys(names, pa.string()),
-                        strings_can_be_null=False,
-                        quoted_strings_can_be_null=False,
-                    ),
-                )
-        except pa.ArrowInvalid as error:
-            # A record with a bad byte and a wrong field count fails in the row
-            # handler, which Arrow then reports as a parse error: the bytes are to blame.
-            if "utf8" in str(error).lower() or not _is_utf8(source.whole(), start):
-                return None, 0
-            if "straddl" not in str(error) or block_size > source.size - start:
-                raise
-        else:
-            # Left in Arrow's blocks: only the columns that must be in one chunk (ids,
-            # emails) are copied into one, and the rest of the file never is.
-            return table, len(wrong)
-    raise AssertionError("unreachable: the last block size covers the whole file")
+    def read(block_size: int, handler: object) -> pa.Table:
+        with source.opened_at(start) as opened:
+            return pacsv.read_csv(
+                opened,
+                read_options=pacsv.ReadOptions(column_names=names, block_size=block_size),
+                parse_options=pacsv.ParseOptions(
+                    # Quoted newlines need the slower chunker: only where quotes are.
+                    newlines_in_values=source.contains(b'"', start),
+                    invalid_row_handler=handler),
+                convert_options=pacsv.ConvertOptions(
+                    column_types=dict.fromkeys(names, pa.string()),
+                    strings_can_be_null=False, quoted_strings_can_be_null=False))
 
-
-@contextmanager
-def _quiet_handler_failures(handler: object) -> Iterator[None]:
-    """Keep the error pyarrow meets decoding a bad record for ``handler`` off stderr
-    (it prints it as an ignored exception, traceback and all); the read then fails,
-    and the caller reports the file as not UTF-8."""
-    # The hook is process-wide and files are read in parallel: one hook serves every
-    # read under way, installed by the first and removed by the last.
-    with _PROCESS_SETTINGS:
-        if not _QUIET_HANDLERS:
-            _SAVED_HOOKS.append(sys.unraisablehook)
-            sys.unraisablehook = _ignore_quiet_handler_failures
-        _QUIET_HANDLERS.append(handler)
     try:
-        yield
-    finally:
-        with _PROCESS_SETTINGS:
-            _QUIET_HANDLERS.remove(handler)
-            if not _QUIET_HANDLERS:
-                sys.unraisablehook = _SAVED_HOOKS.pop()
-
-
-_PROCESS_SETTINGS = threading.RLock()
-_QUIET_HANDLERS: list[object] = []
-_SAVED_HOOKS: list[Callable[[sys.UnraisableHookArgs], object]] = []
-
-
-def _ignore_quiet_handler_failures(unraisable: sys.UnraisableHookArgs) -> None:
-    if any(unraisable.object is handler for handler in _QUIET_HANDLERS) and isinstance(
-            unraisable.exc_value, UnicodeDecodeError):
-        return
-    _SAVED_HOOKS[-1](unraisable)
-
-
-def _is_utf8(source: bytes, start: int) -> bool:
+        return read(BLOCK_SIZE, None), 0
+    except pa.ArrowInvalid as error:
+        if "utf8" in str(error).lower():
+            return None
+    # A wrong field count, a blank line of spaces or a stray quote's field longer
+    # than a block: read again in one block, with the records of the wrong width
+    # skipped. The bytes are checked first, so the handler never meets a bad one.
     try:
-        source[start:].decode("utf-8")
+        source.whole()[start:].decode("utf-8")
     except UnicodeDecodeError:
-        return False
-    return True
+        return None
+    return read(source.size - start + 1, skip), len(wrong)
 
 
-def _scan_records(text: str, width: int) -> tuple[list[int], list[tuple[int, list[str]]]]:
-    """Walk the file as Python's csv module sees it.
+def record_starts(body: bytes) -> np.ndarray:
+    """The (1-based) line on which each record of a CSV file starts, the header first.
 
-    Returns the start line of every well-formed record after the header, and
-    (line, fields) for every record with the wrong number of fields.
+    Computed with Arrow's string kernels: the file is split into lines, and a line
+    starts a record when the quotes before it are even and it is not blank. A quote
+    opens a quoted field only at a field's start, so this holds wherever quotes in the
+    middle of a field come in pairs (Arrow and the csv module read such a quote as
+    text).
+
+    Examples
+    --------
+    >>> record_starts(b'a,b\\n\\n"x\\ny",1\\r\\n  \\n2,3').tolist()
+    [1, 3, 6]
     """
+    import pyarrow.compute as pc
+
+    lines = _lines(body)
+    quotes = pc.count_substring(lines, '"').to_numpy()
+    before = np.cumsum(quotes) - quotes
+    blank = pc.equal(pc.utf8_trim(lines, " \t\r"), "").to_numpy(zero_copy_only=False)
+    starts: np.ndarray = np.flatnonzero((before % 2 == 0) & ~blank) + 1
+    return starts
+
+
+def _lines(body: bytes) -> pa.Array:
+    """The lines of a file (ended by LF, CRLF or a lone CR) as an Arrow text array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if body.count(b"\r") != body.count(b"\r\n"):
+        # Each line end becomes one LF: the lines keep their numbers.
+        body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    whole = pa.Array.from_buffers(pa.large_string(), 1, [
+        None, pa.py_buffer(np.array([0, len(body)], dtype=np.int64)), pa.py_buffer(body)])
+    return pc.split_pattern(whole, "\n").flatten()
+
+
+def split_records(records: list[bytes], fields: int) -> list[tuple[str, ...]]:
+    """The fields of records that each have ``fields`` fields, as Arrow's reader splits
+    them; a quote left open runs to the end of its record.
+
+    Examples
+    --------
+    >>> split_records([b'a,"b, c"', b'"d ""e"" g",f'], 2)
+    [('a', 'b, c'), ('d "e" g', 'f')]
+    """
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    closed = [record + b'"' if record.count(b'"') % 2 else record for record in records]
+    names = [f"c{i}" for i in range(fields)]
+    try:
+        table = pacsv.read_csv(
+            pa.BufferReader(b"\n".join(closed) + b"\n"),
+            read_options=pacsv.ReadOptions(column_names=names,
+                                           block_size=sum(map(len, closed)) + len(closed) + 1),
+            parse_options=pacsv.ParseOptions(newlines_in_values=True, ignore_empty_lines=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid:
+        table = None
+    if table is None or table.num_rows != len(records):
+        # A quote in the middle of a field, in an odd number: each record as written.
+        return [(record.decode(),) for record in records]
+    return list(zip(*(column.to_pylist() for column in table.columns), strict=True))
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where the records after the header start, which have a wrong field count, and
+    the fields of those."""
+
+    starts: np.ndarray
+    """The line each record after the header starts on, left-out ones included."""
+    wrong: np.ndarray
+    """Positions (among those records) of the ones with a wrong field count."""
+    fields: list[tuple[str, ...]]
+    """The fields of each of those."""
+
+
+def _layout(body: bytes, width: int, kept: int, left_out: int) -> Layout:
+    """The records of a file, as Arrow read ``kept`` of them and left out ``left_out``.
+
+    Computed with Arrow's kernels (:func:`record_starts`); where a quote in the middle of
+    a field makes that disagree with what Arrow read, with Python's csv module, which
+    reads quotes as Arrow does.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    lines = _lines(body)
+    starts = record_starts(body) - 1
+    offsets = pa.array(np.append(starts, len(lines)), pa.int64())
+    texts = pc.binary_join(pa.LargeListArray.from_arrays(offsets, lines),
+                           pa.scalar("\n", pa.large_string())).slice(1)
+    counts = pc.count_substring(pc.replace_substring_regex(texts, _QUOTED, ""), ",")
+    counts = counts.to_numpy() + 1
+    wrong = np.flatnonzero(counts != width)
+    if len(wrong) != left_out or len(counts) != kept + left_out:
+        return _layout_by_csv(body, width, kept)
+    records = [_without_blank_lines(text) for text in texts.take(wrong).to_pylist()]
+    fields: list[tuple[str, ...]] = [()] * len(records)
+    for count in np.unique(counts[wrong]).tolist():
+        chosen = np.flatnonzero(counts[wrong] == count).tolist()
+        for at, split in zip(chosen, split_records([records[i] for i in chosen], count),
+                             strict=True):
+            fields[at] = split
+    return Layout(starts[1:] + 1, wrong, fields)
+
+
+def _layout_by_csv(body: bytes, width: int, records: int) -> Layout:
+    """:func:`_layout` by Python's csv module, for ``records`` records after the header.
+
+    A field longer than the module allows (only a quote left open makes one) ends the
+    reading: the records after it are given the last line read.
+    """
+    import csv
+
     starts: list[int] = []
-    wrong: list[tuple[int, list[str]]] = []
-    last_line = [""]
+    wrong: list[int] = []
+    fields: list[tuple[str, ...]] = []
+    last = [""]
 
     def lines() -> Iterator[str]:
-        for line in io.StringIO(text, newline=""):
-            last_line[0] = line
+        for line in io.StringIO(body.decode("utf-8"), newline=""):
+            last[0] = line
             yield line
 
-    with _unlimited_fields():
-        reader = csv.reader(lines())
-        previous_end = 0
-        seen_header = False
+    reader = csv.reader(lines())
+    end = 0
+    with contextlib.suppress(csv.Error):
         for row in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if not row or _blank_record(row, previous_end - start + 1, last_line[0]):
+            start, end = end + 1, reader.line_num
+            if not row or (len(row) == 1 and start == end and is_blank_line(last[0])):
                 continue
-            if not seen_header:
-                seen_header = True
-                continue
-            if len(row) == width:
-                starts.append(start)
-            else:
-                wrong.append((start, row))
-    return starts, wrong
+            if len(row) != width and starts:
+                wrong.append(len(starts) - 1)
+                fields.append(tuple(row))
+            starts.append(start)
+    starts += [end] * (len(wrong) + records + 1 - len(starts))
+    return Layout(np.asarray(starts[1:], dtype=np.int64),
+                  np.asarray(wrong, dtype=np.int64), fields)
 
 
-def _blank_record(row: Sequence[str], lines: int, last_line: str) -> bool:
-    """Whether a record the csv module read is a blank line: one field from one line
-    of nothing but spaces and tabs (the line as written tells a quoted field of spaces
-    from a blank line)."""
-    return len(row) == 1 and lines == 1 and is_blank_line(last_line)
-
-
-def _field_count_problems(file: str, source: bytes, header: Sequence[str],
-                          malformed: list[tuple[str, ...]]) -> list[Problem]:
-    """Problems for the records with a wrong field count; their fields go to
-    ``malformed``."""
-    _, wrong = _scan_records(_decode(source), len(header))
+def _field_count_problems(file: str, layout: Layout, width: int) -> list[Problem]:
+    """Problems for the records with a wrong field count."""
     problems = []
-    for line, fields in wrong:
-        count = len(fields)
-        reason = (ProblemReason.TOO_MANY_FIELDS if count > len(header)
+    for at, found in zip(layout.wrong.tolist(), layout.fields, strict=True):
+        count = len(found)
+        reason = (ProblemReason.TOO_MANY_FIELDS if count > width
                   else ProblemReason.TOO_FEW_FIELDS)
-        malformed.append(tuple(fields))
-        problems.append(Problem(file, line, None, ",".join(fields), reason,
+        problems.append(Problem(file, int(layout.starts[at]), None, ",".join(found), reason,
                                 f"the record has {count} field{'' if count == 1 else 's'}, "
-                                f"the header {len(header)}"))
+                                f"the header {width}"))
     return problems
+
+
+def _without_blank_lines(record: str) -> bytes:
+    """A record as written, without the blank lines that follow it and its line end
+    (a record whose quote is left open keeps everything)."""
+    if record.count('"') % 2:
+        return record.encode()
+    lines = record.split("\n")
+    while len(lines) > 1 and is_blank_line(lines[-1]):
+        lines.pop()
+    return "\n".join(lines).removesuffix("\r").encode()

@@ -47,7 +47,7 @@ class Dataset:
     source
         Where the dataset was loaded from, if anywhere.
     loaded
-        What loading it already worked out (matched references, id tables, counted
+        What loading it already worked out (matched references, counted
         spellings), reused by its indexes and summaries; empty for a dataset built
         otherwise.
 

@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from mfa_sim.columns.text_bytes import T, all_ascii, trimmed
+from mfa_sim.columns.text import T, trimmed
 
 
 def email_key(email: str) -> str:
@@ -29,7 +29,8 @@ def email_keys(emails: T) -> T:
 
     cleaned = trimmed(emails)
     # Addresses are nearly always ASCII, which lowers a byte at a time, ten times faster.
-    lowered: T = pc.ascii_lower(cleaned) if all_ascii(cleaned) else pc.utf8_lower(cleaned)
+    ascii_only = pc.all(pc.string_is_ascii(cleaned)).as_py() is not False
+    lowered: T = pc.ascii_lower(cleaned) if ascii_only else pc.utf8_lower(cleaned)
     return lowered
 
 

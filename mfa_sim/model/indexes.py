@@ -1,11 +1,12 @@
 """Indexes over a dataset: rows by id and memberships grouped by user and by account.
 
-Built once per dataset in vectorised passes; each lookup afterwards costs a hash
-probe and a slice, never a scan of a table.
+Built once per dataset by Arrow's kernels and numpy's sorts; each lookup afterwards
+costs a binary search and a slice, never a scan of a table.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -14,21 +15,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.columns.fingerprints import fingerprint
+from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.errors import UnknownIdError
 
 if TYPE_CHECKING:
     import pyarrow as pa
 
-    from mfa_sim.columns.fingerprint_table import FingerprintTable
-
 
 class IdIndex(Mapping[str, int]):
-    """Rows of a table by id: a read-only mapping over a hash table of the ids'
-    fingerprints (the loader's own, when it has one).
+    """Rows of a table by id: a read-only mapping that searches the ids in sorted order.
 
-    A lookup is a probe or two and one comparison of text; building the table for a
-    million ids takes a fraction of what a Python dict would.
+    Ids already in order (as exports and generated datasets list them) are searched as
+    they are; others are put in order once by Arrow's sort. A lookup is a binary search,
+    some twenty comparisons for a million ids; the first row of a repeated id is found.
 
     Examples
     --------
@@ -38,22 +37,17 @@ class IdIndex(Mapping[str, int]):
     (1, True, None, ['u1', '007', 'NA'])
     """
 
-    def __init__(self, ids: pa.Array | pa.ChunkedArray,
-                 table: FingerprintTable | None = None) -> None:
-        from mfa_sim.columns.fingerprint_table import FingerprintTable
-        from mfa_sim.columns.fingerprints import fingerprints
+    def __init__(self, ids: pa.Array | pa.ChunkedArray) -> None:
+        import pyarrow.compute as pc
 
-        # Read a row at a time: a column in Arrow's chunks is not copied into one.
-        self._ids = ids
-        if table is None or len(table.keys) != len(self._ids):
-            table = FingerprintTable.build(fingerprints(self._ids))
-        self._table = table
-        # Twin ids (or, once in a blue moon, twin fingerprints): a plain dict instead.
-        self._by_id: dict[str, int] | None = None
-        if table is None:
-            self._by_id = {}
-            for row, identifier in enumerate(self._ids.to_pylist()):
-                self._by_id.setdefault(identifier, row)
+        self._ids = one_chunk(ids)
+        count = len(self._ids)
+        in_order = count < 2 or (not self._ids.null_count and pc.all(pc.less(
+            self._ids.slice(0, count - 1), self._ids.slice(1))).as_py())
+        # A stable sort: among repeated ids, the first row comes first.
+        self._order: np.ndarray | None = None if in_order else pc.sort_indices(
+            self._ids).to_numpy()
+        self._sorted = self._ids if self._order is None else self._ids.take(self._order)
         # A simulation asks for the same few ids again and again: answers are kept.
         self._known: dict[str, int] = {}
 
@@ -68,13 +62,12 @@ class IdIndex(Mapping[str, int]):
         known = self._known.get(identifier)
         if known is not None:
             return known
-        if self._by_id is not None:
-            return self._by_id[identifier]
-        assert self._table is not None
-        row = self._table.row_of(fingerprint(identifier))
-        # Fingerprints are distinct here: the one row found is the only candidate.
-        if row < 0 or self._ids[row].as_py() != identifier:
+        ids = self._sorted
+        count = len(ids) - ids.null_count
+        place = bisect_left(range(count), identifier, key=lambda at: ids[at].as_py())
+        if place == count or ids[place].as_py() != identifier:
             raise KeyError(identifier)
+        row = place if self._order is None else int(self._order[place])
         if len(self._known) >= _KEPT_ANSWERS:
             self._known.clear()
         self._known[identifier] = row
@@ -94,31 +87,6 @@ _KEPT_ANSWERS = 1 << 16
 """How many answers an index keeps before it starts afresh (a bound on its memory)."""
 
 
-def sorted_rows(keys: np.ndarray) -> np.ndarray:
-    """The rows in the order that sorts their non-negative integer keys, ties kept in
-    row order.
-
-    The keys are sorted 16 bits at a time, lowest first (a radix sort, several times
-    faster than a comparison sort of 64-bit values); keys already in order cost one
-    pass.
-
-    Examples
-    --------
-    >>> sorted_rows(np.array([3, 1, 70000, 1])).tolist()
-    [1, 3, 0, 2]
-    """
-    if not len(keys) or bool((keys[1:] >= keys[:-1]).all()):
-        return np.arange(len(keys), dtype=np.int64)
-    if keys.dtype.kind == "i" and int(keys.min()) < 0:
-        raise ValueError("sorted_rows sorts non-negative keys")
-    digits = max(1, -(-int(keys.max()).bit_length() // 16))
-    order: np.ndarray = np.argsort((keys & 0xFFFF).astype(np.uint16), kind="stable")
-    for digit in range(1, digits):
-        part = ((keys >> (16 * digit)) & 0xFFFF).astype(np.uint16)
-        order = order[np.argsort(part[order], kind="stable")]
-    return order.astype(np.int64, copy=False)
-
-
 @dataclass(frozen=True)
 class Grouping:
     """Rows of one table grouped by a position in another (compressed sparse rows)."""
@@ -129,7 +97,7 @@ class Grouping:
     @classmethod
     def build(cls, positions: np.ndarray, groups: int) -> Grouping:
         """Group rows by ``positions`` (one group number per row, ``groups`` in all)."""
-        order = sorted_rows(positions)
+        order = np.argsort(positions, kind="stable")
         counts = np.bincount(positions, minlength=groups)
         offsets = np.zeros(groups + 1, dtype=np.int64)
         np.cumsum(counts, out=offsets[1:])
@@ -148,31 +116,29 @@ class Grouping:
 class LoaderIndexes:
     """What loading a dataset already worked out, handed to the dataset it built.
 
-    Checking an export matches every reference to its row, builds the ids'
-    fingerprint tables, counts the spellings and (when asked) groups memberships by
-    user; :class:`DatasetIndexes` and the dataset's summaries reuse that work instead
-    of doing it again. A dataset built without loading has none of it.
+    Checking an export matches every reference to its row, counts the spellings and
+    (when asked) groups memberships by user; :class:`DatasetIndexes` and the
+    dataset's summaries reuse that work instead of doing it again. A dataset built
+    without loading has none of it.
 
     Parameters
     ----------
-    id_tables
-        Table name (``users``, ``accounts``) -> the fingerprint table of its ids.
-    references
-        (table, column) -> for each value of that reference column, the row it names.
+    membership_users, membership_accounts
+        For each membership, the row of its user (account) in the users (accounts)
+        table.
     memberships_by_user
         The memberships grouped by user row.
     value_counts
         (table, column) -> how many rows hold each distinct value, as loaded.
     """
 
-    id_tables: Mapping[str, FingerprintTable] = field(default_factory=dict)
-    references: Mapping[tuple[str, str], np.ndarray] = field(default_factory=dict)
+    membership_users: np.ndarray | None = None
+    membership_accounts: np.ndarray | None = None
     memberships_by_user: Grouping | None = None
     value_counts: Mapping[tuple[str, str], Mapping[Any, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for name in ("id_tables", "references", "value_counts"):
-            object.__setattr__(self, name, MappingProxyType(dict(getattr(self, name))))
+        object.__setattr__(self, "value_counts", MappingProxyType(dict(self.value_counts)))
 
 
 class DatasetIndexes:
@@ -196,36 +162,31 @@ class DatasetIndexes:
     @cached_property
     def user_rows(self) -> IdIndex:
         """Row of each user id."""
-        return IdIndex(self._tables["users"].column("user_id"),
-                       self._loaded.id_tables.get("users"))
+        return IdIndex(self._tables["users"].column("user_id"))
 
     @cached_property
     def account_rows(self) -> IdIndex:
         """Row of each account id."""
-        return IdIndex(self._tables["accounts"].column("account_id"),
-                       self._loaded.id_tables.get("accounts"))
+        return IdIndex(self._tables["accounts"].column("account_id"))
 
     @cached_property
     def membership_user(self) -> np.ndarray:
-        """For each membership, the row of its user."""
-        return self._rows_named("user_id", "users")
+        """For each membership, the row of its user (known from loading when it can be)."""
+        found = self._loaded.membership_users
+        return self._rows_named("user_id", "users") if found is None else found
 
     @cached_property
     def membership_account(self) -> np.ndarray:
         """For each membership, the row of its account."""
-        return self._rows_named("account_id", "accounts")
+        found = self._loaded.membership_accounts
+        return self._rows_named("account_id", "accounts") if found is None else found
 
     def _rows_named(self, column: str, table: str) -> np.ndarray:
-        """The row of ``table`` each membership's ``column`` names (known from loading
-        when it can be)."""
+        """The row of ``table`` each membership's ``column`` names."""
         from mfa_sim.columns.keys import find_rows
 
-        found = self._loaded.references.get(("memberships", column))
-        if found is None:
-            found = find_rows(self._tables["memberships"].column(column),
-                              self._tables[table].column(column))
-        rows: np.ndarray = found
-        return rows
+        return find_rows(self._tables["memberships"].column(column),
+                         self._tables[table].column(column))
 
     @cached_property
     def by_user(self) -> Grouping:
