@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.arrays import chunks_of, one_chunk
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -89,7 +89,9 @@ def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
     if any(column.null_count for column in columns):
         return False  # a null is left to the full encoding to judge
     if len(columns) == 1:
-        return len(pc.unique(columns[0])) == len(columns[0])
+        key = columns[0]
+        # Exports often list ids in order: keys that increase are distinct unhashed.
+        return increasing(key) or len(pc.unique(one_chunk(key))) == len(key)
     table = pa.table({f"k{i}": column for i, column in enumerate(columns)})
     groups = table.group_by([f"k{i}" for i in range(len(columns))], use_threads=False)
     return bool(groups.aggregate([]).num_rows == table.num_rows)
@@ -105,11 +107,43 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
     >>> find_rows(pa.array(["b", "x", "a", "b"]), pa.array(["a", "b", "a"])).tolist()
     [1, -1, 0, 1]
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
+    # Exports list an account's memberships together: each run of one key is looked
+    # up once, when a sample shows runs are common.
+    head = one_chunk(keys.slice(0, _SAMPLE))
+    repeats = pc.sum(pc.equal(head.slice(1), head.slice(0, max(len(head) - 1, 0)))).as_py()
+    runs = None
+    if (repeats or 0) * 4 >= len(head) > 1:
+        runs = [pc.run_end_encode(chunk) for chunk in chunks_of(keys) if len(chunk)]
+        keys = pa.chunked_array([run.values for run in runs], keys.type)
     found = pc.index_in(keys, value_set=one_chunk(among)).fill_null(-1)
     rows: np.ndarray = found.to_numpy().astype(np.int64)
-    return rows
+    if runs is None:
+        return rows
+    # Run ends count from each chunk's start.
+    lengths = [np.diff(run.run_ends.to_numpy().astype(np.int64), prepend=0) for run in runs]
+    return np.repeat(rows, np.concatenate(lengths))
+
+
+_SAMPLE = 10_000
+
+
+def increasing(values: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether every value is greater than the one before (so no two are equal).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> increasing(pa.array(["u1", "u2"])), increasing(pa.array(["u2", "u1", "u3"]))
+    (True, False)
+    """
+    import pyarrow.compute as pc
+
+    count = len(values)
+    return count < 2 or (not values.null_count and pc.all(
+        pc.less(values.slice(0, count - 1), values.slice(1))).as_py() is True)
 
 
 def dictionary_codes(values: pa.Array | pa.ChunkedArray, *, encode_nulls: bool = False
@@ -165,4 +199,4 @@ def per_distinct(values: pa.Array | pa.ChunkedArray, judge: Callable[[Any], Any]
 
 
 __all__ = ["KeyCodes", "all_distinct", "dictionary_codes", "encode_keys", "find_rows",
-           "per_distinct"]
+           "increasing", "per_distinct"]

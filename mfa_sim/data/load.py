@@ -125,11 +125,12 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     with ThreadPoolExecutor(2) as pool:
         read = pool.map(lambda schema: _read_file(folder, schema, problems), SCHEMAS)
         readings = {schema.table: reading for schema, reading in zip(SCHEMAS, read, strict=True)}
-        # The users' and the accounts' ids with the references to them, side by side.
-        accounts = pool.submit(_check_ids, readings, "accounts")
-        rows = _check_ids(readings, "users") | accounts.result()
+        # The users' ids and the references to them, the longest check, beside the rest.
+        user_ids = pool.submit(_check_ids, readings, "users")
+        rows = _check_ids(readings, "accounts")
         _check_emails(readings)
         _check_invitations_unique(readings)
+        rows |= user_ids.result()
         _check_memberships_unique(readings, rows)
     for reading in readings.values():
         if reading is not None:

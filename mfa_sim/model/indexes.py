@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.keys import increasing
 from mfa_sim.errors import UnknownIdError
 
 if TYPE_CHECKING:
@@ -41,11 +42,8 @@ class IdIndex(Mapping[str, int]):
         import pyarrow.compute as pc
 
         self._ids = one_chunk(ids)
-        count = len(self._ids)
-        in_order = count < 2 or (not self._ids.null_count and pc.all(pc.less(
-            self._ids.slice(0, count - 1), self._ids.slice(1))).as_py())
         # A stable sort: among repeated ids, the first row comes first.
-        self._order: np.ndarray | None = None if in_order else pc.sort_indices(
+        self._order: np.ndarray | None = None if increasing(self._ids) else pc.sort_indices(
             self._ids).to_numpy()
         self._sorted = self._ids if self._order is None else self._ids.take(self._order)
         # A simulation asks for the same few ids again and again: answers are kept.
