@@ -89,9 +89,8 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         A folder holding ``users.csv``, ``accounts.csv``, ``memberships.csv`` and
         optionally ``invitations.csv``.
     group_memberships
-        Also group the memberships by user while the last checks run, for a
-        simulation whose first step will ask for a user's accounts: a core would
-        otherwise sit idle then.
+        Also group the memberships by user, from the rows the checks matched, for a
+        simulation whose first step will ask for a user's accounts.
 
     Returns
     -------
@@ -119,12 +118,19 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     if reason is not None:
         raise InputError([Problem(str(folder), None, None, None, ProblemReason.NOT_A_DIRECTORY,
                                   f"the dataset folder {reason}")])
+    from importlib import import_module
+
+    # Imported here, not in the threads, where an import holds a lock its twin waits on.
+    for module in ("pyarrow.csv", "pyarrow.compute"):
+        import_module(module)
     problems: list[Problem] = []
-    # Arrow reads each file on every core; parsing one file's columns (Arrow's kernels,
-    # outside Python's lock) overlaps reading the next.
     with ThreadPoolExecutor(2) as pool:
-        read = pool.map(lambda schema: _read_file(folder, schema, problems), SCHEMAS)
-        readings = {schema.table: reading for schema, reading in zip(SCHEMAS, read, strict=True)}
+        # One file at a time, as Arrow reads each on every core; parsing one file's
+        # columns (Arrow's kernels, outside Python's lock) overlaps reading the next.
+        parsing = [pool.submit(_parse_columns, _read_text(folder, schema, problems))
+                   for schema in SCHEMAS]
+        readings = {schema.table: done.result() for schema, done in
+                    zip(SCHEMAS, parsing, strict=True)}
         # The users' ids and the references to them, the longest check, beside the rest.
         user_ids = pool.submit(_check_ids, readings, "users")
         rows = _check_ids(readings, "accounts")
@@ -208,13 +214,10 @@ _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
 _CHECKED_ACROSS_FILES = _KEYS | {Kind.OPTIONAL_ID}
 
 
-def _read_file(folder: Path, schema: FileSchema,
-               problems: list[Problem]) -> _FileReading | None:
-    """Read one file and parse each of its columns; ``None`` for an optional file that
-    is missing or a file that cannot be read at all (its problem joins ``problems``)."""
-    reading = _read_text(folder, schema, problems)
+def _parse_columns(reading: _FileReading | None) -> _FileReading | None:
+    """Parse each column of a file read (``None`` for a file that could not be)."""
     if reading is not None:
-        for column in schema.columns:
+        for column in reading.schema.columns:
             if column.name in reading.positions:
                 _parse(reading, column.name)
     return reading
