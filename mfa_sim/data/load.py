@@ -340,7 +340,7 @@ def _check_invitations_unique(readings: dict[str, _FileReading | None]) -> None:
     emails = invitations.values("email")
     _report_duplicates(invitations, "email",
                        (invitations.values("account_id"),
-                        None if emails is None else email_keys(emails)),
+                        None if emails is None else email_keys(emails, trim=False)),
                        ProblemReason.DUPLICATE_INVITATION,
                        "this email is already invited to this account")
     identifiers = invitations.values("invitation_id")
@@ -354,7 +354,7 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> None:
     users = readings["users"]
     emails = None if users is None else users.values("email")
     if users is not None and emails is not None:
-        _report_duplicates(users, "email", (email_keys(emails),),
+        _report_duplicates(users, "email", (email_keys(emails, trim=False),),
                            ProblemReason.DUPLICATE_EMAIL,
                            "the email (ignoring case) is already used")
 

@@ -2,6 +2,11 @@
 
 Each record is assembled by Arrow kernels into one string array whose data buffer,
 once every record ends with its line end, is the body of the file itself.
+
+This is the one CSV writer of the package, kept because no library writer gives the
+same bytes: ``pyarrow.csv.write_csv`` quotes every text value (``quoting_style=
+"needed"`` still quotes them all, ``"none"`` refuses a comma or a quote in a value),
+where saved datasets and generated exports quote only the fields that need it.
 """
 
 from __future__ import annotations

@@ -23,11 +23,12 @@ def email_key(email: str) -> str:
     return email.strip().lower()
 
 
-def email_keys(emails: T) -> T:
-    """:func:`email_key` of every address in an Arrow text column."""
+def email_keys(emails: T, *, trim: bool = True) -> T:
+    """:func:`email_key` of every address in an Arrow text column (already trimmed,
+    without ``trim``)."""
     import pyarrow.compute as pc
 
-    cleaned = trimmed(emails)
+    cleaned = trimmed(emails) if trim else emails
     # Addresses are nearly always ASCII, which lowers a byte at a time, ten times faster.
     ascii_only = pc.all(pc.string_is_ascii(cleaned)).as_py() is not False
     lowered: T = pc.ascii_lower(cleaned) if ascii_only else pc.utf8_lower(cleaned)
