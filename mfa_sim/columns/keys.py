@@ -118,8 +118,17 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
     if (repeats or 0) * 4 >= len(head) > 1:
         runs = [pc.run_end_encode(chunk) for chunk in chunks_of(keys) if len(chunk)]
         keys = pa.chunked_array([run.values for run in runs], keys.type)
-    found = pc.index_in(keys, value_set=one_chunk(among)).fill_null(-1)
-    rows: np.ndarray = found.to_numpy().astype(np.int64)
+    if len(keys) * 4 < len(among):
+        # A few keys among many rows: hash the few, and only the rows holding one of
+        # them are looked at again.
+        held = pc.is_in(among, value_set=one_chunk(keys)).fill_null(False)
+        candidates = np.flatnonzero(held.to_numpy(zero_copy_only=False))
+        found = pc.index_in(keys, value_set=one_chunk(among).take(candidates)).fill_null(-1)
+        at = found.to_numpy().astype(np.int64)
+        rows = np.where(at >= 0, candidates[np.maximum(at, 0)] if candidates.size else -1, -1)
+    else:
+        rows = pc.index_in(keys, value_set=one_chunk(among)).fill_null(-1).to_numpy()
+    rows = rows.astype(np.int64)
     if runs is None:
         return rows
     # Run ends count from each chunk's start.
