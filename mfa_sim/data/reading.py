@@ -322,13 +322,21 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table,
         if "utf8" in str(error).lower():
             return None
     # A wrong field count, a blank line of spaces or a stray quote's field longer
-    # than a block: read again in one block, with the records of the wrong width
-    # skipped. The bytes are checked first, so the handler never meets a bad one.
+    # than a block: read again with the records of the wrong width skipped (in one
+    # block, if a field straddles two). The bytes are checked first, so the handler
+    # never meets a bad one.
     try:
-        source.whole()[start:].decode("utf-8")
-    except UnicodeDecodeError:
+        _text(memoryview(source.whole())[start:])
+    except pa.ArrowInvalid:
         return None
-    return read(source.size - start + 1, skip), len(wrong)
+    for block_size in (BLOCK_SIZE, source.size - start + 1):
+        wrong.clear()
+        try:
+            return read(block_size, skip), len(wrong)
+        except pa.ArrowInvalid:
+            if block_size > source.size - start:
+                raise
+    raise AssertionError("unreachable: the last block size covers the whole file")
 
 
 def record_starts(body: bytes) -> np.ndarray:
@@ -357,15 +365,22 @@ def record_starts(body: bytes) -> np.ndarray:
 
 def _lines(body: bytes) -> pa.Array:
     """The lines of a file (ended by LF, CRLF or a lone CR) as an Arrow text array."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if body.count(b"\r") != body.count(b"\r\n"):
         # Each line end becomes one LF: the lines keep their numbers.
         body = body.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
-    whole = pa.Array.from_buffers(pa.large_string(), 1, [
+    return pc.split_pattern(_text(body), "\n").flatten()
+
+
+def _text(body: bytes | memoryview) -> pa.Array:
+    """The bytes as one Arrow text value, without a copy; Arrow's cast checks that they
+    are UTF-8 (``ArrowInvalid`` if not)."""
+    import pyarrow as pa
+
+    whole = pa.Array.from_buffers(pa.large_binary(), 1, [
         None, pa.py_buffer(np.array([0, len(body)], dtype=np.int64)), pa.py_buffer(body)])
-    return pc.split_pattern(whole, "\n").flatten()
+    return whole.cast(pa.large_string())
 
 
 def split_records(records: list[bytes], fields: int) -> list[tuple[str, ...]]:
