@@ -1,8 +1,10 @@
 """JSON written column by column: values encoded by Arrow kernels, objects joined
 row by row, the document assembled from the data buffer.
 
-Writing half a million findings through ``json.dumps`` costs seconds; here the cost
-is a few passes of string kernels. Values holding control characters (rare in any
+Writing half a million findings through ``json.dumps`` costs seconds (3.8 s for the
+1M-user audit report, against 2.3 s for the whole audit), and its ``indent`` cannot give
+this layout, one object per line inside indented arrays; here the cost is a few passes
+of string kernels. Values holding control characters (rare in any
 export) are encoded by the standard library, one by one, so escaping is always exact.
 """
 
