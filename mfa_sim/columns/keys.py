@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.columns.arrays import chunks_of, one_chunk
+from mfa_sim.columns.buffers import arrow_of, flags_of, numpy_of, scalar_of
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -58,17 +59,15 @@ class KeyCodes:
 def encode_keys(*columns: pa.Array | pa.ChunkedArray) -> KeyCodes:
     """Encode one key column, or several forming one composite key (a null is a key
     of its own)."""
-    import pyarrow as pa
-
     if len(columns) == 1:
         encoded = one_chunk(columns[0]).dictionary_encode(null_encoding="encode")
-        codes = encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)
+        codes = numpy_of(encoded.indices).astype(np.int64)
         return KeyCodes(codes, len(encoded.dictionary))
     parts = [encode_keys(column) for column in columns]
     combined = parts[0].codes
     for part in parts[1:]:
         combined = combined * part.distinct + part.codes
-    return encode_keys(pa.array(combined))
+    return encode_keys(arrow_of(combined))
 
 
 def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
@@ -83,7 +82,6 @@ def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
     >>> all_distinct(pa.array(["a", "a"]))
     False
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if any(column.null_count for column in columns):
@@ -92,9 +90,9 @@ def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
         key = columns[0]
         # Exports often list ids in order: keys that increase are distinct unhashed.
         return increasing(key) or len(pc.unique(one_chunk(key))) == len(key)
-    table = pa.table({f"k{i}": column for i, column in enumerate(columns)})
-    groups = table.group_by([f"k{i}" for i in range(len(columns))], use_threads=False)
-    return bool(groups.aggregate([]).num_rows == table.num_rows)
+    # Acero's group_by would import pyarrow.dataset, and with it pandas (0.4 s).
+    keys = encode_keys(*columns)
+    return keys.distinct == len(keys.codes)
 
 
 def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArray
@@ -121,18 +119,19 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
     if len(keys) * 4 < len(among):
         # A few keys among many rows: hash the few, and only the rows holding one of
         # them are looked at again.
-        held = pc.is_in(among, value_set=one_chunk(keys)).fill_null(False)
-        candidates = np.flatnonzero(held.to_numpy(zero_copy_only=False))
-        found = pc.index_in(keys, value_set=one_chunk(among).take(candidates)).fill_null(-1)
-        at = found.to_numpy().astype(np.int64)
+        held = flags_of(pc.is_in(among, value_set=one_chunk(keys)))
+        candidates = np.flatnonzero(held)
+        found = pc.index_in(keys, value_set=one_chunk(among).take(arrow_of(candidates)))
+        at = numpy_of(found.fill_null(scalar_of(-1).cast(found.type))).astype(np.int64)
         rows = np.where(at >= 0, candidates[np.maximum(at, 0)] if candidates.size else -1, -1)
     else:
-        rows = pc.index_in(keys, value_set=one_chunk(among)).fill_null(-1).to_numpy()
+        found = pc.index_in(keys, value_set=one_chunk(among))
+        rows = numpy_of(found.fill_null(scalar_of(-1).cast(found.type)))
     rows = rows.astype(np.int64)
     if runs is None:
         return rows
     # Run ends count from each chunk's start.
-    lengths = [np.diff(run.run_ends.to_numpy().astype(np.int64), prepend=0) for run in runs]
+    lengths = [np.diff(numpy_of(run.run_ends).astype(np.int64), prepend=0) for run in runs]
     return np.repeat(rows, np.concatenate(lengths))
 
 
@@ -176,7 +175,7 @@ def dictionary_codes(values: pa.Array | pa.ChunkedArray, *, encode_nulls: bool =
     encoded = values.dictionary_encode(null_encoding=nulls)
     chunks = [chunk for chunk in encoded.chunks if len(chunk)]
     if not chunks:
-        return pa.array([], values.type), []
+        return pa.nulls(0, values.type), []
     # Arrow encodes the chunks of a column with one dictionary; should a version ever
     # give each its own, the chunks are encoded as one.
     dictionary = chunks[-1].dictionary
@@ -202,7 +201,7 @@ def per_distinct(values: pa.Array | pa.ChunkedArray, judge: Callable[[Any], Any]
     verdicts = np.array([judge(value) for value in dictionary.to_pylist()], dtype=dtype)
     if not verdicts.size:
         return np.zeros(len(values), dtype=dtype)
-    spread: np.ndarray = np.concatenate([verdicts[code.to_numpy(zero_copy_only=False)]
+    spread: np.ndarray = np.concatenate([verdicts[numpy_of(code)]
                                          for code in codes])
     return spread
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mfa_sim.columns.arrays import chunks_of
+from mfa_sim.columns.buffers import arrow_of, flags_of, scalar_of, text_array
 from mfa_sim.columns.keys import KeyCodes, all_distinct, encode_keys, find_rows
 from mfa_sim.data.parsing import ParsedColumn, RowIssue, parse_column
 from mfa_sim.data.reading import TextTable, read_text_table
@@ -45,7 +46,7 @@ class _FileReading:
         if not issue.rows.size:
             return
         lines = self.text.lines(issue.rows).tolist()
-        raw = self.text.column(self.positions[column]).take(issue.rows).to_pylist()
+        raw = self.text.column(self.positions[column]).take(arrow_of(issue.rows)).to_pylist()
         self.problems.extend(
             Problem(self.schema.file, line, column, value, issue.reason, issue.message)
             for line, value in zip(lines, raw, strict=True)
@@ -55,7 +56,7 @@ class _FileReading:
                     messages: list[str]) -> None:
         """Like :meth:`report`, with a message of its own for each row."""
         lines = self.text.lines(rows).tolist()
-        raw = self.text.column(self.positions[column]).take(rows).to_pylist()
+        raw = self.text.column(self.positions[column]).take(arrow_of(rows)).to_pylist()
         self.problems.extend(
             Problem(self.schema.file, line, column, value, reason, message)
             for line, value, message in zip(lines, raw, messages, strict=True)
@@ -77,7 +78,7 @@ class _FileReading:
         position = self.positions[column]
         more = [fields[position].strip() for fields in self.text.malformed
                 if len(fields) > position]
-        return pa.chunked_array([*chunks_of(ids), pa.array(more, pa.string())], pa.string())
+        return pa.chunked_array([*chunks_of(ids), text_array(more)], pa.string())
 
 
 def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False) -> Dataset:
@@ -299,7 +300,7 @@ def _check_ids(readings: dict[str, _FileReading | None],
         unknown = rows < 0
         if unknown.any():
             # An empty reference is reported as empty, not as unknown.
-            named = pc.not_equal(values, "").to_numpy(zero_copy_only=False)
+            named = flags_of(pc.not_equal(values, scalar_of("")))
             naming.report(name, RowIssue(np.flatnonzero(unknown & named), reason,
                                          f"no {what} has this id in {table}.csv"))
     return found
@@ -308,8 +309,6 @@ def _check_ids(readings: dict[str, _FileReading | None],
 def _check_memberships_unique(readings: dict[str, _FileReading | None],
                               rows: dict[tuple[str, str], np.ndarray]) -> None:
     """No user twice in one account, judged on the rows the references name."""
-    import pyarrow as pa
-
     memberships = readings["memberships"]
     if memberships is None:
         return
@@ -328,7 +327,7 @@ def _check_memberships_unique(readings: dict[str, _FileReading | None],
     # Exports list an account's members together, often in order: pairs that already
     # increase are distinct without hashing them.
     if not (pair[1:] > pair[:-1]).all():
-        _report_duplicates(memberships, "user_id", (pa.array(pair),),
+        _report_duplicates(memberships, "user_id", (arrow_of(pair),),
                            ProblemReason.DUPLICATE_MEMBERSHIP, message, texts=False)
 
 
@@ -383,7 +382,7 @@ def _report_twins(reading: _FileReading, column: str, codes: KeyCodes,
     for text in texts:
         # An empty key is reported as empty (or allowed, for invitation ids): never a twin.
         if rows.size and text is not None:
-            rows = rows[pc.not_equal(text.take(rows), "").to_numpy(zero_copy_only=False)]
+            rows = rows[flags_of(pc.not_equal(text.take(arrow_of(rows)), scalar_of("")))]
     if not rows.size:
         return
     first_lines = reading.text.lines(codes.first_row_of(rows)).tolist()

@@ -15,6 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.columns.buffers import (
+    arrow_of,
+    flags_of,
+    null_of,
+    numpy_of,
+    rows_of,
+    scalar_of,
+    text_array,
+)
 from mfa_sim.columns.keys import dictionary_codes
 from mfa_sim.columns.text import trimmed
 from mfa_sim.errors import ProblemReason
@@ -61,7 +70,7 @@ def rows_where(mask: pa.Array | np.ndarray) -> np.ndarray:
     import pyarrow as pa
 
     if isinstance(mask, pa.Array | pa.ChunkedArray):
-        mask = mask.to_numpy(zero_copy_only=False)
+        return rows_of(mask)
     return np.flatnonzero(np.asarray(mask, dtype=bool))
 
 
@@ -80,7 +89,7 @@ def _ids(text: pa.ChunkedArray, *, optional: bool = False) -> ParsedColumn:
     values = trimmed(text)
     issues = []
     if not optional:
-        empty = rows_where(pc.equal(values, ""))
+        empty = rows_where(pc.equal(values, scalar_of("")))
         if empty.size:
             issues.append(RowIssue(empty, ProblemReason.EMPTY_ID, "the id is empty"))
     return ParsedColumn(values, tuple(issues))
@@ -90,7 +99,7 @@ def _emails(text: pa.ChunkedArray) -> ParsedColumn:
     import pyarrow.compute as pc
 
     values = trimmed(text)
-    empty = rows_where(pc.equal(values, ""))
+    empty = rows_where(pc.equal(values, scalar_of("")))
     issues = (RowIssue(empty, ProblemReason.EMPTY_EMAIL, "the email is empty"),)
     return ParsedColumn(values, issues if empty.size else ())
 
@@ -109,7 +118,7 @@ def _by_spelling(
     spellings = dictionary.to_pylist()
     meanings = [meaning(spelling) for spelling in spellings]
     indices = np.concatenate([np.zeros(0, dtype=np.int32),
-                              *(code.to_numpy(zero_copy_only=False) for code in codes)])
+                              *(numpy_of(code) for code in codes)])
     counts: dict[Any, int] = {}
     for value, count in zip(meanings, np.bincount(indices, minlength=len(spellings)).tolist(),
                             strict=True):
@@ -119,11 +128,25 @@ def _by_spelling(
         # Every spelling is kept as written: the column is its own value.
         return ParsedColumn(text, (), counts)
     bad_codes = np.array([m is UNPARSED for m in meanings], dtype=bool)
-    typed = pa.array([None if m is UNPARSED else m for m in meanings], type=arrow_type)
+    typed = _typed(meanings, arrow_type)
     values = typed.take(pa.chunked_array(codes, pa.int32()))
     bad_rows = np.flatnonzero(bad_codes[indices]) if bad_codes.any() else np.empty(0, np.int64)
     issues = (RowIssue(bad_rows, reason, message),) if bad_rows.size else ()
     return ParsedColumn(values, issues, counts)
+
+
+def _typed(meanings: list[Any], arrow_type: pa.DataType) -> pa.Array:
+    """The meanings of the distinct spellings (strings or booleans) as an Arrow array,
+    null for nonsense."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    known = [None if meaning is UNPARSED else meaning for meaning in meanings]
+    if arrow_type != pa.bool_():
+        return text_array(known).cast(arrow_type)
+    return pc.if_else(arrow_of(np.array([meaning is not None for meaning in known], bool)),
+                      arrow_of(np.array([bool(meaning) for meaning in known], bool)),
+                      null_of(arrow_type))
 
 
 def _mfa(text: pa.ChunkedArray) -> ParsedColumn:
@@ -182,15 +205,15 @@ def _counts(text: pa.ChunkedArray) -> ParsedColumn:
     import pyarrow.compute as pc
 
     values = trimmed(text)
-    empty = pc.equal(values, "")
+    empty = pc.equal(values, scalar_of(""))
     well_formed = pc.ascii_is_decimal(values)  # ASCII digits, at least one
     bad = rows_where(pc.invert(pc.or_(empty, well_formed)))
     # Digits too many for 64 bits are as unusable as letters.
-    usable = pc.and_(well_formed, pc.less_equal(pc.utf8_length(values), 18))
+    usable = pc.and_(well_formed, pc.less_equal(pc.utf8_length(values), scalar_of(18)))
     too_long = rows_where(pc.and_(well_formed, pc.invert(usable)))
     # Disjoint from the malformed ones: merged by a sort (np.union1d would import np.ma).
     bad = np.sort(np.concatenate((bad, too_long)))
-    numbers = pc.cast(pc.if_else(usable, values, pa.scalar(None, pa.string())), pa.int64())
+    numbers = pc.cast(pc.if_else(usable, values, null_of(pa.string())), pa.int64())
     issues = (RowIssue(bad, ProblemReason.INVALID_INTEGER,
                        "not a non-negative integer (leave it empty for unlimited)"),)
     return ParsedColumn(numbers, issues if bad.size else ())
@@ -223,8 +246,8 @@ def _times(text: pa.ChunkedArray) -> ParsedColumn:
 
     time_type = pa.timestamp(TIME_TYPE_UNIT, tz="UTC")
     values = trimmed(text)
-    empty = pc.equal(values, "")
-    present = (pc.if_else(empty, pa.scalar(None, pa.string()), values)
+    empty = pc.equal(values, scalar_of(""))
+    present = (pc.if_else(empty, null_of(pa.string()), values)
                if pc.any(empty).as_py() else values)
     # Most exports write every time with its zone: one cast reads them all. A look at
     # the first values spares a cast bound to fail.
@@ -258,14 +281,14 @@ def _zoned(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
     and has none."""
     import pyarrow.compute as pc
 
-    zone = pc.and_(pc.greater(pc.binary_length(times), 10),
+    zone = pc.and_(pc.greater(pc.binary_length(times), scalar_of(10)),
                    pc.match_substring_regex(times, r"([Zz]|[+-]\d\d(:?\d\d)?)$"))
-    return np.asarray(zone.fill_null(False).to_numpy(zero_copy_only=False), dtype=bool)
+    return flags_of(zone)
 
 
 def _present(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Which times are not missing."""
-    return np.asarray(times.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    return numpy_of(times.is_valid())
 
 
 def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa.Array | None:
@@ -273,6 +296,7 @@ def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa
     without a zone only into a type without one, and such a time is UTC), then put
     back in place. ``None`` if some time is not one Arrow reads."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     zoned = _zoned(times)
     valid = _present(times)
@@ -281,11 +305,11 @@ def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa
                        (np.flatnonzero(valid & ~zoned), pa.timestamp(TIME_TYPE_UNIT))):
         if not rows.size:
             continue
-        cast = _cast_within_calendar(times.take(rows), kind)
+        cast = _cast_within_calendar(times.take(arrow_of(rows)), kind)
         if cast is None:
             return None
-        moments[rows] = cast.cast(pa.int64()).to_numpy(zero_copy_only=False)
-    return pa.array(moments, pa.int64(), mask=~valid).cast(time_type)
+        moments[rows] = numpy_of(cast.cast(pa.int64()))
+    return pc.if_else(arrow_of(valid), arrow_of(moments), null_of(pa.int64())).cast(time_type)
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")

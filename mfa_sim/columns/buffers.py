@@ -1,0 +1,178 @@
+"""Arrow columns to and from numpy, and Arrow scalars, through their buffers.
+
+pyarrow imports pandas, when it is installed, the first time it converts anything it
+did not make itself: ``pa.array`` of a numpy array or a list, ``pa.scalar``, a Python
+value passed to a compute function, ``Array.to_numpy``. That import costs a command
+about 0.4 s and no command needs pandas. Numbers and times share their memory layout
+between numpy and Arrow, so they cross as buffers (``pa.py_buffer``,
+``pa.Array.from_buffers``, ``np.frombuffer``), which pyarrow takes as they are.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import numpy as np
+    import pyarrow as pa
+
+
+def arrow_of(values: np.ndarray[Any, Any]) -> pa.Array:
+    """A numpy array of numbers, booleans or times as an Arrow array without nulls.
+
+    Numbers and times share the numpy array's memory; booleans are packed into bits.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> arrow_of(np.array([3, 1], dtype=np.int32)).to_pylist()
+    [3, 1]
+    >>> arrow_of(np.array([True, False, True])).to_pylist()
+    [True, False, True]
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    values = np.ascontiguousarray(values)
+    if values.dtype == np.bool_:
+        bits = np.packbits(values, bitorder="little")
+        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+    kind = pa.from_numpy_dtype(values.dtype)
+    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+
+
+def numpy_of(values: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    """An Arrow column of numbers, booleans or times without nulls as a numpy array.
+
+    A column in one chunk of numbers or times is seen without a copy (read-only);
+    booleans are unpacked and several chunks joined.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> numpy_of(pa.chunked_array([[1, 2], [3]])).tolist()
+    [1, 2, 3]
+    >>> numpy_of(pa.array([True, False, True, True]).slice(1)).tolist()
+    [False, True, True]
+    >>> numpy_of(pa.array([1, None]))
+    Traceback (most recent call last):
+    ValueError: a column with nulls has no numpy array of its type
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        chunks = [numpy_of(chunk) for chunk in values.chunks]
+        if len(chunks) == 1:
+            return chunks[0]
+        if not chunks:
+            return np.empty(0, dtype=values.type.to_pandas_dtype())
+        return np.concatenate(chunks)
+    if values.null_count:
+        raise ValueError("a column with nulls has no numpy array of its type")
+    data = values.buffers()[1]
+    if pa.types.is_boolean(values.type):
+        if data is None:
+            return np.zeros(0, dtype=bool)
+        bits = np.unpackbits(np.frombuffer(data, dtype=np.uint8), bitorder="little",
+                             count=values.offset + len(values))
+        return bits[values.offset:].view(bool)
+    if pa.types.is_timestamp(values.type):
+        dtype = np.dtype(f"datetime64[{values.type.unit}]")
+    elif pa.types.is_duration(values.type):
+        dtype = np.dtype(f"timedelta64[{values.type.unit}]")
+    else:
+        dtype = np.dtype(values.type.to_pandas_dtype())
+    if data is None:
+        return np.empty(0, dtype=dtype)
+    return np.frombuffer(data, dtype=dtype, count=len(values),
+                         offset=values.offset * dtype.itemsize)
+
+
+def text_array(values: Sequence[str | None]) -> pa.Array:
+    """Python strings (or None for a null) as an Arrow string array.
+
+    Examples
+    --------
+    >>> text_array(["owner", None, "é"]).to_pylist()
+    ['owner', None, 'é']
+    """
+    import numpy as np
+    import pyarrow as pa
+
+    encoded = [b"" if value is None else value.encode() for value in values]
+    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+    np.cumsum([len(value) for value in encoded], out=offsets[1:])
+    valid = None
+    if any(value is None for value in values):
+        present = np.array([value is not None for value in values])
+        valid = pa.py_buffer(np.packbits(present, bitorder="little"))
+    return pa.Array.from_buffers(pa.large_string(), len(encoded),
+                                 [valid, pa.py_buffer(offsets),
+                                  pa.py_buffer(b"".join(encoded))]).cast(pa.string())
+
+
+@functools.lru_cache(maxsize=None, typed=True)
+def scalar_of(value: str | bool | int) -> pa.Scalar:
+    """An Arrow scalar (string, boolean or 64-bit integer), for the compute functions.
+
+    Examples
+    --------
+    >>> scalar_of("owner"), scalar_of(True), scalar_of(1)
+    (<pyarrow.StringScalar: 'owner'>, <pyarrow.BooleanScalar: True>, <pyarrow.Int64Scalar: 1>)
+    """
+    import numpy as np
+
+    if isinstance(value, str):
+        return text_array([value])[0]
+    if isinstance(value, bool):
+        return arrow_of(np.array([value]))[0]
+    return arrow_of(np.array([value], dtype=np.int64))[0]
+
+
+def null_of(kind: pa.DataType) -> pa.Scalar:
+    """A null Arrow scalar of a type.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> null_of(pa.string())
+    <pyarrow.StringScalar: None>
+    """
+    import pyarrow as pa
+
+    return pa.nulls(1, kind)[0]
+
+
+def flags_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    """An Arrow boolean column as a numpy one, a null counting as false.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> flags_of(pa.array([True, None, False])).tolist()
+    [True, False, False]
+    """
+    return numpy_of(mask.fill_null(scalar_of(False)))
+
+
+def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
+    """The positions (64-bit) where an Arrow boolean column is true; nulls are false.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> rows_of(pa.chunked_array([[True, None], [False, True]])).tolist()
+    [0, 3]
+    """
+    import numpy as np
+    import pyarrow.compute as pc
+
+    return numpy_of(pc.indices_nonzero(mask)).astype(np.int64)
+
+
+__all__ = ["arrow_of", "flags_of", "null_of", "numpy_of", "rows_of", "scalar_of",
+           "text_array"]
