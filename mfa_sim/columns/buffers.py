@@ -11,6 +11,7 @@ between numpy and Arrow, so they cross as buffers (``pa.py_buffer``,
 from __future__ import annotations
 
 import functools
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -133,6 +134,25 @@ def scalar_of(value: str | bool | int) -> pa.Scalar:
     return arrow_of(np.array([value], dtype=np.int64))[0]
 
 
+def moment_of(value: datetime, kind: pa.DataType) -> pa.Scalar:
+    """A time as an Arrow timestamp scalar of a type (a naive time counts as UTC).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from datetime import datetime, timezone
+    >>> moment_of(datetime(2026, 1, 31, 9, 30, tzinfo=timezone.utc), pa.timestamp("us", "UTC"))
+    <pyarrow.TimestampScalar: '2026-01-31T09:30:00.000000+0000'>
+    """
+    import numpy as np
+
+    epoch = datetime(1970, 1, 1, tzinfo=None if value.tzinfo is None else UTC)
+    micros = (value - epoch) // timedelta(microseconds=1)
+    ticks = {"s": micros // 1_000_000, "ms": micros // 1_000, "us": micros,
+             "ns": micros * 1_000}[kind.unit]
+    return arrow_of(np.array([ticks], dtype=np.int64)).cast(kind)[0]
+
+
 def null_of(kind: pa.DataType) -> pa.Scalar:
     """A null Arrow scalar of a type.
 
@@ -174,5 +194,5 @@ def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-__all__ = ["arrow_of", "flags_of", "null_of", "numpy_of", "rows_of", "scalar_of",
+__all__ = ["arrow_of", "flags_of", "moment_of", "null_of", "numpy_of", "rows_of", "scalar_of",
            "text_array"]

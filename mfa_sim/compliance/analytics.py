@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of, numpy_of, scalar_of
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.model.ports import HtmlDisplay
 
@@ -55,16 +56,16 @@ def blast_radius(facts: AuditFacts) -> pa.Table:
     account = facts.membership_account
     user = facts.membership_user
     # disable_mfa applies unless MFA is known to be off (contract §3).
-    applies = ~(facts.user_mfa.fill_null(True).to_numpy(zero_copy_only=False) == False)  # noqa: E712
+    applies = numpy_of(facts.user_mfa.fill_null(scalar_of(True)))
     removed = facts.enforced[account] & applies[user]
     sole_manager = removed & facts.manages & (facts.managers[account] == 1)
     sole_member = removed & (facts.members[account] == 1)
     table = pa.table({
         "user": facts.user_ids,
-        "removed_from": pa.array(np.bincount(user[removed], minlength=user_count)),
-        "left_unmanaged": pa.array(np.bincount(user[sole_manager], minlength=user_count)),
-        "left_empty": pa.array(np.bincount(user[sole_member], minlength=user_count)),
-    }).filter(pa.array(applies))
+        "removed_from": arrow_of(np.bincount(user[removed], minlength=user_count)),
+        "left_unmanaged": arrow_of(np.bincount(user[sole_manager], minlength=user_count)),
+        "left_empty": arrow_of(np.bincount(user[sole_member], minlength=user_count)),
+    }).filter(arrow_of(applies))
     return table.sort_by([("left_unmanaged", "descending"), ("removed_from", "descending"),
                           ("left_empty", "descending"), ("user", "ascending")])
 
@@ -75,7 +76,7 @@ def enforcement_blockers(facts: AuditFacts, accounts: pa.Table) -> pa.Table:
     import pyarrow.compute as pc
 
     order = pc.sort_indices(facts.account_ids)
-    wanted = pa.array((facts.eligible & ~facts.enforced)[order.to_numpy()])
+    wanted = arrow_of((facts.eligible & ~facts.enforced)[numpy_of(order)])
     chosen = accounts.filter(wanted)
     count = pc.list_value_length(chosen.column("noncompliant"))
     table = pa.table({

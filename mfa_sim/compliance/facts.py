@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import flags_of, numpy_of, scalar_of
 from mfa_sim.columns.keys import per_distinct
 from mfa_sim.model.plans import PLAN_TIERS
 from mfa_sim.model.roles import Role
@@ -66,7 +67,7 @@ class AuditFacts:
     @cached_property
     def unknown(self) -> np.ndarray:
         """Whether each user's MFA state is unknown."""
-        found: np.ndarray = self.user_mfa.is_null().to_numpy(zero_copy_only=False)
+        found: np.ndarray = numpy_of(self.user_mfa.is_null())
         return found
 
     # -- accounts ---------------------------------------------------------------------
@@ -100,7 +101,7 @@ class AuditFacts:
     def enforced(self) -> np.ndarray:
         """Whether each account enforces MFA."""
         column = self.dataset.tables["accounts"].column("mfa_enforced")
-        found: np.ndarray = column.to_numpy().astype(bool)
+        found: np.ndarray = flags_of(column)
         return found
 
     @cached_property
@@ -113,8 +114,9 @@ class AuditFacts:
         """Each account's seats, -1 where unlimited."""
         import pyarrow.compute as pc
 
-        column = pc.fill_null(self.dataset.tables["accounts"].column("seats"), -1)
-        found: np.ndarray = column.to_numpy().astype(np.int64)
+        column = pc.fill_null(self.dataset.tables["accounts"].column("seats"),
+                              scalar_of(-1))
+        found: np.ndarray = numpy_of(column).astype(np.int64)
         return found
 
     @cached_property

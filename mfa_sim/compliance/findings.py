@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of, moment_of, rows_of, scalar_of
 from mfa_sim.compliance.checks import (
     ACCOUNT_WITHOUT_ADMIN,
     ADMIN_WITHOUT_MFA,
@@ -53,23 +54,22 @@ def sentence(*words: str | pa.Array) -> pa.Array:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    parts = [pa.scalar(word, pa.string()) if isinstance(word, str)
+    parts = [scalar_of(word) if isinstance(word, str)
              else word.cast(pa.string()) for word in words]
-    return pc.binary_join_element_wise(*parts, pa.scalar("", pa.string()))
+    return pc.binary_join_element_wise(*parts, scalar_of(""))
 
 
 def _either(condition: np.ndarray, when: pa.Array, otherwise: pa.Array) -> pa.Array:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.if_else(pa.array(condition, pa.bool_()), when, otherwise)
+    return pc.if_else(arrow_of(np.asarray(condition, dtype=bool)), when, otherwise)
 
 
 def _numerals(numbers: np.ndarray) -> pa.Array:
     """Integers as text, one per row."""
     import pyarrow as pa
 
-    return pa.array(numbers.astype(np.int64)).cast(pa.string())
+    return arrow_of(numbers.astype(np.int64)).cast(pa.string())
 
 
 def _counted(counts: np.ndarray, one: str, many: str) -> pa.Array:
@@ -83,8 +83,8 @@ def _counted(counts: np.ndarray, one: str, many: str) -> pa.Array:
     """
     import pyarrow as pa
 
-    nouns = _either(counts == 1, pa.array([" " + one] * len(counts), pa.string()),
-                    pa.array([" " + many] * len(counts), pa.string()))
+    nouns = _either(counts == 1, pa.repeat(scalar_of(" " + one), len(counts)),
+                    pa.repeat(scalar_of(" " + many), len(counts)))
     return sentence(_numerals(counts), nouns)
 
 
@@ -98,8 +98,8 @@ def _table(check: Check, account: pa.Array | None, user: pa.Array | None,
         return pa.nulls(rows, pa.string()) if values is None else values.cast(pa.string())
 
     table = pa.table({
-        "check": pa.array([check.id] * rows, pa.string()) if rows else pa.array([], pa.string()),
-        "severity": pa.array([check.severity.value] * rows, pa.string()),
+        "check": pa.repeat(scalar_of(check.id), rows) if rows else pa.nulls(0, pa.string()),
+        "severity": pa.repeat(scalar_of(check.severity.value), rows),
         "account": column(account),
         "user": column(user),
         "email": column(email),
@@ -119,14 +119,14 @@ def _lacking(facts: AuditFacts, users: np.ndarray) -> pa.Array:
 
     unknown = facts.unknown[users]
     count = len(users)
-    return _either(unknown, pa.array(["their MFA state is unknown"] * count, pa.string()),
-                   pa.array(["they have no MFA"] * count, pa.string()))
+    return _either(unknown, pa.repeat(scalar_of("their MFA state is unknown"), count),
+                   pa.repeat(scalar_of("they have no MFA"), count))
 
 
 def _memberships(facts: AuditFacts, mask: np.ndarray) -> tuple[np.ndarray, pa.Array, pa.Array]:
     rows = np.flatnonzero(mask)
-    accounts = facts.account_ids.take(facts.membership_account[rows])
-    users = facts.user_ids.take(facts.membership_user[rows])
+    accounts = facts.account_ids.take(arrow_of(facts.membership_account[rows]))
+    users = facts.user_ids.take(arrow_of(facts.membership_user[rows]))
     return rows, accounts, users
 
 
@@ -146,7 +146,7 @@ def member_without_mfa_in_enforcing_account(facts: AuditFacts) -> pa.Table:
 def admin_without_mfa(facts: AuditFacts) -> pa.Table:
     """Owners and admins lacking MFA."""
     rows, accounts, users = _memberships(facts, facts.manages & ~facts.member_compliant)
-    roles = facts.roles.take(rows)
+    roles = facts.roles.take(arrow_of(rows))
     why = _lacking(facts, facts.membership_user[rows])
     return _table(
         ADMIN_WITHOUT_MFA, accounts, users, None,
@@ -157,13 +157,13 @@ def admin_without_mfa(facts: AuditFacts) -> pa.Table:
 
 def _accounts(facts: AuditFacts, mask: np.ndarray) -> tuple[np.ndarray, pa.Array]:
     rows = np.flatnonzero(mask)
-    return rows, facts.account_ids.take(rows)
+    return rows, facts.account_ids.take(arrow_of(rows))
 
 
 def enforcing_on_ineligible_plan(facts: AuditFacts) -> pa.Table:
     """Accounts enforcing MFA on a plan that does not offer it."""
     rows, accounts = _accounts(facts, facts.enforced & ~facts.eligible)
-    plans = facts.plans_written.take(rows)
+    plans = facts.plans_written.take(arrow_of(rows))
     return _table(
         ENFORCING_ON_INELIGIBLE_PLAN, accounts, None, None,
         sentence(accounts, " enforces MFA on the ", plans, " plan, which does not offer "
@@ -201,8 +201,8 @@ def account_without_admin(facts: AuditFacts) -> pa.Table:
     rows, accounts = _accounts(facts, facts.managers == 0)
     empty = facts.members[rows] == 0
     count = len(rows)
-    why = _either(empty, pa.array(["it has no members at all"] * count, pa.string()),
-                  pa.array(["none of its members is an owner or admin"] * count, pa.string()))
+    why = _either(empty, pa.repeat(scalar_of("it has no members at all"), count),
+                  pa.repeat(scalar_of("none of its members is an owner or admin"), count))
     return _table(
         ACCOUNT_WITHOUT_ADMIN, accounts, None, None,
         sentence("Nobody can manage ", accounts, ": ", why, "."),
@@ -216,10 +216,10 @@ def _invitations(facts: AuditFacts, mask: np.ndarray
     import pyarrow as pa
 
     rows = np.flatnonzero(mask)
-    accounts = facts.invitations.column("account_id").take(rows)
-    emails = facts.invitations.column("email").take(rows)
+    accounts = facts.invitations.column("account_id").take(arrow_of(rows))
+    emails = facts.invitations.column("email").take(arrow_of(rows))
     found = facts.invitee[rows]
-    users = pa.array(np.where(found >= 0, found, 0)).cast(pa.int64())
+    users = arrow_of(np.where(found >= 0, found, 0).astype(np.int64))
     user_ids = facts.user_ids.take(users) if len(facts.user_ids) else pa.nulls(len(rows),
                                                                              pa.string())
     return rows, accounts, emails, _either(found >= 0, user_ids, pa.nulls(len(rows),
@@ -247,19 +247,19 @@ def invitation_blocked(facts: AuditFacts) -> pa.Table:
     # An unknown state is reported as unknown, never as off (contract §1).
     unknown = np.zeros(len(rows), dtype=bool)
     unknown[~nobody] = facts.unknown[found[~nobody]]
-    state = _either(unknown, pa.array(["'s MFA state is unknown."] * len(rows), pa.string()),
-                    pa.array([" has not enabled MFA."] * len(rows), pa.string()))
+    state = _either(unknown, pa.repeat(scalar_of("'s MFA state is unknown."), len(rows)),
+                    pa.repeat(scalar_of(" has not enabled MFA."), len(rows)))
     return _table(
         INVITATION_BLOCKED, accounts, user_ids, emails,
         _either(nobody,
                 sentence(emails, " is invited to ", accounts, ", which enforces MFA, but has "
                          "no user profile yet."),
                 sentence(emails, " is invited to ", accounts, ", which enforces MFA, but ",
-                         user_ids.fill_null(""), state)),
+                         user_ids.fill_null(scalar_of("")), state)),
         _either(nobody,
                 sentence(emails, " must sign up and enable MFA before joining ", accounts,
                          "."),
-                sentence("Ask ", user_ids.fill_null(""), " to enable MFA; they join ",
+                sentence("Ask ", user_ids.fill_null(scalar_of("")), " to enable MFA; they join ",
                          accounts, " as soon as they do.")))
 
 
@@ -306,14 +306,13 @@ def invitation_stale(facts: AuditFacts, as_of: datetime,
     except OverflowError:
         # Judged in the calendar's first days: nothing was invited before it began.
         cutoff = datetime.min.replace(tzinfo=as_of.tzinfo)
-    limit = pa.scalar(cutoff, invited.type)
-    mask = pc.fill_null(pc.less(invited, limit), False)
-    rows = np.flatnonzero(mask.to_numpy(zero_copy_only=False))
-    accounts = facts.invitations.column("account_id").take(rows)
-    emails = facts.invitations.column("email").take(rows)
-    days = pc.cast(pc.divide(pc.subtract(pa.scalar(as_of, invited.type),
-                                         invited.take(rows)).cast(pa.int64()),
-                             86_400_000_000), pa.int64()).cast(pa.string())
+    limit = moment_of(cutoff, invited.type)
+    rows = rows_of(pc.less(invited, limit))
+    accounts = facts.invitations.column("account_id").take(arrow_of(rows))
+    emails = facts.invitations.column("email").take(arrow_of(rows))
+    days = pc.cast(pc.divide(pc.subtract(moment_of(as_of, invited.type),
+                                         invited.take(arrow_of(rows))).cast(pa.int64()),
+                             scalar_of(86_400_000_000)), pa.int64()).cast(pa.string())
     return _table(
         INVITATION_STALE, accounts, None, emails,
         sentence("The invitation of ", emails, " to ", accounts, " has been pending for ",

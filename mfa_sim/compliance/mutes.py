@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of, flags_of, null_of, scalar_of, text_array
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.data.input_files import compose_yaml, read_text
 from mfa_sim.errors import InputError, Problem, ProblemReason
@@ -192,20 +193,19 @@ class Mute:
         >>> Mute("admin_*", "known", account="a*").mask(table).tolist()
         [True, True, False]
         """
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         checks = matching_checks(self.check)
         matched = pc.is_in(findings.column("check"),
-                           value_set=pa.array(checks, pa.string()))
+                           value_set=text_array(checks))
         for key in PATTERN_KEYS:
             pattern = getattr(self, key)
             if pattern is None:
                 continue
             field = pc.match_like(findings.column(key), _like(pattern),
                                   ignore_case=key == "email")
-            matched = pc.and_(matched, pc.fill_null(field, False))
-        return np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
+            matched = pc.and_(matched, pc.fill_null(field, scalar_of(False)))
+        return flags_of(matched)
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,6 +272,7 @@ def apply_mutes(findings: pa.Table, mutes: Iterable[Mute],
     (['nothing to match'], ['too old'])
     """
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     entries = tuple(mutes)
     rows = findings.num_rows
@@ -289,11 +290,11 @@ def apply_mutes(findings: pa.Table, mutes: Iterable[Mute],
             continue
         reason_of[mask & ~muted] = position
         muted |= mask
-    reasons = pa.array([mute.reason for mute in entries], pa.string()).take(
-        pa.array(reason_of, mask=reason_of < 0))
+    reasons = text_array([mute.reason for mute in entries]).take(
+        pc.if_else(arrow_of(reason_of >= 0), arrow_of(reason_of), null_of(pa.int64())))
     table = findings.drop_columns([name for name in ("muted", "mute_reason")
                                    if name in findings.column_names])
-    table = table.append_column("muted", pa.array(muted, pa.bool_()))
+    table = table.append_column("muted", arrow_of(muted))
     table = table.append_column("mute_reason", reasons)
     return table, MuteReport(entries, int(muted.sum()), tuple(expired), tuple(unmatched))
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim.columns.buffers import text_array
 from mfa_sim.compliance.checks import Severity
 from mfa_sim.compliance.mutes import Mute, MuteReport, apply_mutes
 
@@ -67,12 +68,11 @@ class AuditResult:
 
     def failing(self, fail_on: Severity | str = Severity.HIGH) -> int:
         """How many findings are at or above a severity (muted ones excluded)."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         threshold = Severity(fail_on)
         serious = [s.value for s in Severity if s.rank >= threshold.rank]
-        mask = pc.is_in(self.findings.column("severity"), value_set=pa.array(serious))
+        mask = pc.is_in(self.findings.column("severity"), value_set=text_array(serious))
         if "muted" in self.findings.column_names:
             mask = pc.and_(mask, pc.invert(self.findings.column("muted")))
         return int(pc.sum(mask).as_py() or 0)

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.columns.buffers import flags_of, text_array
 from mfa_sim.model.emails import email_key
 from mfa_sim.model.records import Invitation
 from mfa_sim.model.roles import Role, parse_role
@@ -64,13 +65,11 @@ class Baseline:
     @cached_property
     def managers(self) -> np.ndarray:
         """Owners and admins per account row."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
         roles = self.dataset.canonical_table("memberships").column("role")
-        managing = pc.is_in(roles, value_set=pa.array([Role.OWNER.value, Role.ADMIN.value]))
-        rows = self.dataset.indexes.membership_account[
-            managing.to_numpy(zero_copy_only=False)]
+        managing = pc.is_in(roles, value_set=text_array([Role.OWNER.value, Role.ADMIN.value]))
+        rows = self.dataset.indexes.membership_account[flags_of(managing)]
         return np.bincount(rows, minlength=self.dataset.tables["accounts"].num_rows)
 
     @cached_property

@@ -14,6 +14,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import null_of, scalar_of, text_array
 from mfa_sim.model.indexes import DatasetIndexes, LoaderIndexes
 from mfa_sim.model.plans import canonical_plan, tiers_of_plans
 from mfa_sim.model.roles import Role, parse_role
@@ -227,7 +228,6 @@ class Dataset:
 
 def _canonical(table: str, arrow: pa.Table,
                value_counts: Callable[[str], dict[Any, int]]) -> pa.Table:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     def normalise(column: str, meaning: Any, default: str) -> None:
@@ -238,8 +238,8 @@ def _canonical(table: str, arrow: pa.Table,
         encoded = one_chunk(arrow.column(column)).dictionary_encode()
         spellings = encoded.dictionary.to_pylist()
         canonical = [default if s is None else meaning(s) for s in spellings]
-        filled = pa.array(canonical, pa.string()).take(encoded.indices)
-        filled = filled.fill_null(default)
+        filled = text_array(canonical).take(encoded.indices)
+        filled = filled.fill_null(scalar_of(default))
         arrow = arrow.set_column(position, column, filled)
 
     if table == "accounts":
@@ -252,7 +252,7 @@ def _canonical(table: str, arrow: pa.Table,
         ids = arrow.column("invitation_id")
         position = arrow.column_names.index("invitation_id")
         arrow = arrow.set_column(position, "invitation_id",
-                                 pc.if_else(pc.equal(ids, ""), None, ids))
+                                 pc.if_else(pc.equal(ids, scalar_of("")), null_of(ids.type), ids))
     return arrow
 
 

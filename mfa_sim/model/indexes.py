@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import numpy_of
 from mfa_sim.columns.keys import increasing
 from mfa_sim.errors import UnknownIdError
 
@@ -43,8 +44,8 @@ class IdIndex(Mapping[str, int]):
 
         self._ids = one_chunk(ids)
         # A stable sort: among repeated ids, the first row comes first.
-        self._order: np.ndarray | None = None if increasing(self._ids) else pc.sort_indices(
-            self._ids).to_numpy()
+        self._order: np.ndarray | None = None if increasing(self._ids) else numpy_of(
+            pc.sort_indices(self._ids))
         self._sorted = self._ids if self._order is None else self._ids.take(self._order)
         # A simulation asks for the same few ids again and again: answers are kept.
         self._known: dict[str, int] = {}

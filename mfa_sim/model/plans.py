@@ -10,6 +10,8 @@ import re
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from mfa_sim.columns.buffers import text_array
+
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -101,9 +103,8 @@ def tiers_of_plans(plans: pa.Array) -> pa.Array:
     >>> tiers_of_plans(pa.array(["teams", "solo", "teams"])).to_pylist()
     ['teams', 'individual', 'teams']
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    known = pa.array(KNOWN_PLANS, pa.string())
-    names = pa.array([PLAN_TIERS[plan].value for plan in KNOWN_PLANS], pa.string())
+    known = text_array(KNOWN_PLANS)
+    names = text_array([PLAN_TIERS[plan].value for plan in KNOWN_PLANS])
     return names.take(pc.index_in(plans, value_set=known))

@@ -16,9 +16,8 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
-import numpy as np
-
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import arrow_of, rows_of, scalar_of, text_array
 from mfa_sim.data.writing import Chunk, concatenated
 
 if TYPE_CHECKING:
@@ -43,23 +42,24 @@ def json_strings(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) -> 
 
     text = one_chunk(values)
     text = text.cast(pa.string())
-    quote = pa.scalar('"', pa.string())
-    special = None if plain else pc.fill_null(pc.match_substring_regex(text, _SPECIAL), False)
+    quote = scalar_of('"')
+    special = None if plain else pc.match_substring_regex(text, _SPECIAL)
     if special is None or not pc.any(special).as_py():
         # Nothing to escape (the common case, and always for our own vocabulary).
-        encoded = pc.binary_join_element_wise(quote, text, quote, pa.scalar("", pa.string()))
-        return pc.fill_null(encoded, "null")
+        encoded = pc.binary_join_element_wise(quote, text, quote, scalar_of(""))
+        return pc.fill_null(encoded, scalar_of("null"))
     escaped = pc.replace_substring(pc.replace_substring(text, "\\", "\\\\"), '"', '\\"')
-    encoded = pc.binary_join_element_wise(quote, escaped, quote, pa.scalar("", pa.string()))
-    controls = pc.fill_null(pc.match_substring_regex(text, _CONTROL), False)
+    encoded = pc.binary_join_element_wise(quote, escaped, quote, scalar_of(""))
+    controls = pc.match_substring_regex(text, _CONTROL)
     if pc.any(controls).as_py():
-        rows = np.flatnonzero(controls.to_numpy(zero_copy_only=False))
-        exact = [json.dumps(value, ensure_ascii=False) for value in text.take(rows).to_pylist()]
+        rows = rows_of(controls)
+        exact = [json.dumps(value, ensure_ascii=False)
+                 for value in text.take(arrow_of(rows)).to_pylist()]
         python = encoded.to_pylist()
         for row, literal in zip(rows.tolist(), exact, strict=True):
             python[row] = literal
-        encoded = pa.array(python, pa.string())
-    return pc.fill_null(encoded, "null")
+        encoded = text_array(python)
+    return pc.fill_null(encoded, scalar_of("null"))
 
 
 def json_literals(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) -> pa.Array:
@@ -72,15 +72,16 @@ def json_literals(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) ->
     array = one_chunk(values)
     kind = array.type
     if pa.types.is_boolean(kind):
-        return pc.fill_null(pc.if_else(array, "true", "false"), "null")
+        return pc.fill_null(pc.if_else(array, scalar_of("true"), scalar_of("false")),
+                            scalar_of("null"))
     if pa.types.is_integer(kind) or pa.types.is_floating(kind):
-        return pc.fill_null(array.cast(pa.string()), "null")
+        return pc.fill_null(array.cast(pa.string()), scalar_of("null"))
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         inner = json_strings(pc.list_flatten(array))
         offsets = array.offsets
         rebuilt = type(array).from_arrays(offsets, inner)
-        joined = pc.binary_join(rebuilt, ", ")
-        return pc.binary_join_element_wise("[", joined, "]", "")
+        joined = pc.binary_join(rebuilt, scalar_of(", "))
+        return pc.binary_join_element_wise(scalar_of("["), joined, scalar_of("]"), scalar_of(""))
     return json_strings(array, plain=plain)
 
 
@@ -101,7 +102,7 @@ def json_objects(columns: Mapping[str, pa.Array | pa.ChunkedArray],
     import pyarrow.compute as pc
 
     workers = os.cpu_count() or 1
-    empty = pa.scalar("", pa.string())
+    empty = scalar_of("")
     # Arrow's kernels release the GIL: columns are encoded side by side, then the rows
     # are joined in as many slices as there are cores.
     with ThreadPoolExecutor(max_workers=workers) as pool:
@@ -110,8 +111,8 @@ def json_objects(columns: Mapping[str, pa.Array | pa.ChunkedArray],
         chunks: list[pa.Array | pa.Scalar] = []
         for position, (name, literals) in enumerate(zip(columns, encoded, strict=True)):
             key = (before + "{" if position == 0 else ", ") + json.dumps(name) + ": "
-            chunks.extend([pa.scalar(key, pa.string()), literals])
-        chunks.append(pa.scalar("}" + after, pa.string()))
+            chunks.extend([scalar_of(key), literals])
+        chunks.append(scalar_of("}" + after))
         rows = len(encoded[0]) if encoded else 0
         size = max(1, -(-rows // workers))
 
