@@ -21,7 +21,8 @@ sys.meta_path.insert(0, PandasRefused())
 at its first conversion of Python values, whether the caller needs it or not; with it
 refused, a command that needed pandas would fail, so its absence proves it unneeded."""
 
-PROBE = PANDAS_REFUSED + """
+PROBE = """
+import sys
 sys.argv = ["mfa-sim", *{argv!r}]
 from mfa_sim.cli import run_console
 code = run_console()
@@ -31,8 +32,9 @@ print(code, sorted(name for name in ("pandas", "pyarrow", "yaml", "pyotp", "netw
 """
 
 
-def loaded_after(*argv: str) -> tuple[int, list[str]]:
-    done = subprocess.run([sys.executable, "-c", PROBE.format(argv=list(argv))],
+def loaded_after(*argv: str, refuse_pandas: bool = True) -> tuple[int, list[str]]:
+    probe = (PANDAS_REFUSED if refuse_pandas else "") + PROBE.format(argv=list(argv))
+    done = subprocess.run([sys.executable, "-c", probe],
                           capture_output=True, text=True, check=True)
     code, modules = done.stdout.strip().splitlines()[-1].split(" ", 1)
     return int(code), ast.literal_eval(modules)
@@ -59,6 +61,24 @@ def test_audit_never_imports_pandas() -> None:
     code, modules = loaded_after("audit", "datasets/example", "--format", "json",
                                  "--as-of", "2026-01-10")
     assert code == 1
+    assert "pandas" not in modules
+
+
+@pytest.mark.parametrize(("command", "code"), [
+    (["validate", "datasets/example"], 0),
+    (["audit", "datasets/example", "--format", "json", "--as-of", "2026-01-10"], 1),
+    (["simulate", "datasets/example", "datasets/example/scenario.yaml", "--format", "json"], 0),
+])
+def test_commands_leave_pandas_unimported_though_it_is_installed(command: list[str],
+                                                                 code: int) -> None:
+    # pyarrow imports pandas at its first conversion of a Python value or a numpy array
+    # when pandas can be imported: these commands hand it only Arrow values and buffers.
+    import importlib.util
+
+    assert importlib.util.find_spec("pandas") is not None
+    found, modules = loaded_after(*command, refuse_pandas=False)
+    assert found == code
+    assert "pyarrow" in modules
     assert "pandas" not in modules
 
 

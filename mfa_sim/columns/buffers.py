@@ -153,6 +153,27 @@ def moment_of(value: datetime, kind: pa.DataType) -> pa.Scalar:
     return arrow_of(np.array([ticks], dtype=np.int64)).cast(kind)[0]
 
 
+def moment_at(times: pa.Array | pa.ChunkedArray, row: int) -> datetime | None:
+    """One time of a timestamp column in microseconds (zoned or UTC) as a Python time
+    (``Scalar.as_py`` of a zoned time would import pandas).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from datetime import datetime, timezone
+    >>> times = pa.array([datetime(2026, 1, 31, 9, 30), None], pa.timestamp("us", "UTC"))
+    >>> moment_at(times, 0), moment_at(times, 1)
+    (datetime.datetime(2026, 1, 31, 9, 30, tzinfo=datetime.timezone.utc), None)
+    """
+    import pyarrow as pa
+
+    micros = times[row].cast(pa.int64()).as_py()
+    if micros is None:
+        return None
+    zone = None if times.type.tz is None else UTC
+    return datetime(1970, 1, 1, tzinfo=zone) + timedelta(microseconds=micros)
+
+
 def null_of(kind: pa.DataType) -> pa.Scalar:
     """A null Arrow scalar of a type.
 
@@ -194,5 +215,5 @@ def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-__all__ = ["arrow_of", "flags_of", "moment_of", "null_of", "numpy_of", "rows_of", "scalar_of",
+__all__ = ["arrow_of", "flags_of", "moment_at", "moment_of", "null_of", "numpy_of", "rows_of", "scalar_of",
            "text_array"]

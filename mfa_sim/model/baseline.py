@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from mfa_sim.columns.buffers import flags_of, text_array
+from mfa_sim.columns.buffers import flags_of, moment_at, text_array
 from mfa_sim.model.emails import email_key
 from mfa_sim.model.records import Invitation
 from mfa_sim.model.roles import Role, parse_role
@@ -154,7 +154,7 @@ class Baseline:
             email=table.column("email")[row].as_py(),
             role=role,
             invitation_id=table.column("invitation_id")[row].as_py() or None,
-            invited_at=table.column("invited_at")[row].as_py(),
+            invited_at=moment_at(table.column("invited_at"), row),
             status=InvitationStatus(table.column("status")[row].as_py()),
             base_row=row,
             role_written=written,

@@ -44,9 +44,9 @@ class IdIndex(Mapping[str, int]):
 
         self._ids = one_chunk(ids)
         # A stable sort: among repeated ids, the first row comes first.
-        self._order: np.ndarray | None = None if increasing(self._ids) else numpy_of(
-            pc.sort_indices(self._ids))
-        self._sorted = self._ids if self._order is None else self._ids.take(self._order)
+        order = None if increasing(self._ids) else pc.sort_indices(self._ids)
+        self._order: np.ndarray | None = None if order is None else numpy_of(order)
+        self._sorted = self._ids if order is None else self._ids.take(order)
         # A simulation asks for the same few ids again and again: answers are kept.
         self._known: dict[str, int] = {}
 
