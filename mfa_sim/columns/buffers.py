@@ -215,5 +215,5 @@ def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-__all__ = ["arrow_of", "flags_of", "moment_at", "moment_of", "null_of", "numpy_of", "rows_of", "scalar_of",
-           "text_array"]
+__all__ = ["arrow_of", "flags_of", "moment_at", "moment_of", "null_of", "numpy_of", "rows_of",
+           "scalar_of", "text_array"]
