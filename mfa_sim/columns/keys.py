@@ -89,7 +89,8 @@ def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
     if len(columns) == 1:
         key = columns[0]
         # Exports often list ids in order: keys that increase are distinct unhashed.
-        return increasing(key) or len(pc.unique(one_chunk(key))) == len(key)
+        # Counted in the chunks as read: no copy of the column, no array of its values.
+        return increasing(key) or pc.count_distinct(key).as_py() == len(key)
     # Acero's group_by would import pyarrow.dataset, and with it pandas (0.4 s).
     keys = encode_keys(*columns)
     return keys.distinct == len(keys.codes)
@@ -119,13 +120,14 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
     if len(keys) * 4 < len(among):
         # A few keys among many rows: hash the few, and only the rows holding one of
         # them are looked at again.
-        held = flags_of(pc.is_in(among, value_set=one_chunk(keys)))
+        held = flags_of(pc.is_in(among, value_set=keys))
         candidates = np.flatnonzero(held)
-        found = pc.index_in(keys, value_set=one_chunk(among).take(arrow_of(candidates)))
+        found = pc.index_in(keys, value_set=among.take(arrow_of(candidates)))
         at = numpy_of(found.fill_null(scalar_of(-1).cast(found.type))).astype(np.int64)
         rows = np.where(at >= 0, candidates[np.maximum(at, 0)] if candidates.size else -1, -1)
     else:
-        found = pc.index_in(keys, value_set=one_chunk(among))
+        # The ids are hashed in the chunks they were read in, never copied into one.
+        found = pc.index_in(keys, value_set=among)
         rows = numpy_of(found.fill_null(scalar_of(-1).cast(found.type)))
     rows = rows.astype(np.int64)
     if runs is None:
