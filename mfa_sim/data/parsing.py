@@ -298,18 +298,16 @@ def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    zoned = _zoned(times)
-    valid = _present(times)
-    moments = np.zeros(len(times), dtype=np.int64)
-    for rows, kind in ((np.flatnonzero(zoned), time_type),
-                       (np.flatnonzero(valid & ~zoned), pa.timestamp(TIME_TYPE_UNIT))):
-        if not rows.size:
-            continue
-        cast = _cast_within_calendar(times.take(arrow_of(rows)), kind)
+    # Each kind is cast where it stands, the other rows null: no gather of the text.
+    zoned = arrow_of(_zoned(times))
+    plain = pc.and_(pc.invert(zoned), times.is_valid())
+    moments = []
+    for chosen, kind in ((zoned, time_type), (plain, pa.timestamp(TIME_TYPE_UNIT))):
+        cast = _cast_within_calendar(pc.if_else(chosen, times, null_of(times.type)), kind)
         if cast is None:
             return None
-        moments[rows] = numpy_of(cast.cast(pa.int64()))
-    return pc.if_else(arrow_of(valid), arrow_of(moments), null_of(pa.int64())).cast(time_type)
+        moments.append(cast.cast(pa.int64()))
+    return pc.if_else(zoned, *moments).cast(time_type)
 
 
 _FRACTION = re.compile(r"(\.\d{6})\d+")
