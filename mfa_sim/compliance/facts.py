@@ -188,9 +188,7 @@ class AuditFacts:
     @cached_property
     def invitation_account(self) -> np.ndarray:
         """For each invitation, its account's row."""
-        from mfa_sim.columns.keys import find_rows
-
-        return find_rows(self.invitations.column("account_id"), self.account_ids)
+        return self.dataset.indexes.invitation_account
 
     @cached_property
     def invitee(self) -> np.ndarray:
@@ -199,7 +197,7 @@ class AuditFacts:
         from mfa_sim.model.emails import email_keys
 
         return find_rows(email_keys(self.invitations.column("email")),
-                         email_keys(self.dataset.tables["users"].column("email")))
+                         self.dataset.indexes.user_email_keys)
 
     @cached_property
     def invitee_is_member(self) -> np.ndarray:

@@ -135,7 +135,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         # The users' ids and the references to them, the longest check, beside the rest.
         user_ids = pool.submit(_check_ids, readings, "users")
         rows = _check_ids(readings, "accounts")
-        _check_emails(readings)
+        user_email_keys = _check_emails(readings)
         _check_invitations_unique(readings)
         rows |= user_ids.result()
         _check_memberships_unique(readings, rows)
@@ -160,6 +160,8 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     users = rows[("memberships", "user_id")]
     loaded = LoaderIndexes(
         membership_users=users, membership_accounts=rows[("memberships", "account_id")],
+        invitation_accounts=rows.get(("invitations", "account_id")),
+        user_email_keys=user_email_keys,
         memberships_by_user=(Grouping.build(users, tables["users"].num_rows)
                              if group_memberships else None),
         value_counts={(name, column): parsed.counts
@@ -348,14 +350,17 @@ def _check_invitations_unique(readings: dict[str, _FileReading | None]) -> None:
                            ProblemReason.DUPLICATE_ID, "the id is already used")
 
 
-def _check_emails(readings: dict[str, _FileReading | None]) -> None:
-    """Users' emails are unique, ignoring case and surrounding spaces."""
+def _check_emails(readings: dict[str, _FileReading | None]) -> pa.ChunkedArray | None:
+    """Users' emails are unique, ignoring case and surrounding spaces; the emails as
+    compared (the dataset's indexes reuse them)."""
     users = readings["users"]
     emails = None if users is None else users.values("email")
-    if users is not None and emails is not None:
-        _report_duplicates(users, "email", (email_keys(emails, trim=False),),
-                           ProblemReason.DUPLICATE_EMAIL,
-                           "the email (ignoring case) is already used")
+    if users is None or emails is None:
+        return None
+    keys = email_keys(emails, trim=False)
+    _report_duplicates(users, "email", (keys,), ProblemReason.DUPLICATE_EMAIL,
+                       "the email (ignoring case) is already used")
+    return keys
 
 
 def _report_duplicates(reading: _FileReading, column: str,

@@ -127,6 +127,10 @@ class LoaderIndexes:
         table.
     memberships_by_user
         The memberships grouped by user row.
+    invitation_accounts
+        For each invitation, the row of its account.
+    user_email_keys
+        The users' emails as compared: trimmed and lower-cased.
     value_counts
         (table, column) -> how many rows hold each distinct value, as loaded.
     """
@@ -134,6 +138,8 @@ class LoaderIndexes:
     membership_users: np.ndarray | None = None
     membership_accounts: np.ndarray | None = None
     memberships_by_user: Grouping | None = None
+    invitation_accounts: np.ndarray | None = None
+    user_email_keys: pa.Array | pa.ChunkedArray | None = None
     value_counts: Mapping[tuple[str, str], Mapping[Any, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -180,11 +186,29 @@ class DatasetIndexes:
         found = self._loaded.membership_accounts
         return self._rows_named("account_id", "accounts") if found is None else found
 
-    def _rows_named(self, column: str, table: str) -> np.ndarray:
-        """The row of ``table`` each membership's ``column`` names."""
+    @cached_property
+    def invitation_account(self) -> np.ndarray:
+        """For each invitation, the row of its account (known from loading when it can
+        be)."""
+        found = self._loaded.invitation_accounts
+        return self._rows_named("account_id", "accounts", "invitations") if found is None else found
+
+    @cached_property
+    def user_email_keys(self) -> pa.Array | pa.ChunkedArray:
+        """The users' emails as compared, trimmed and lower-cased (from loading when it
+        can be)."""
+        found = self._loaded.user_email_keys
+        if found is not None:
+            return found
+        from mfa_sim.model.emails import email_keys
+
+        return email_keys(self._tables["users"].column("email"))
+
+    def _rows_named(self, column: str, table: str, source: str = "memberships") -> np.ndarray:
+        """The row of ``table`` each row of ``source`` names in ``column``."""
         from mfa_sim.columns.keys import find_rows
 
-        return find_rows(self._tables["memberships"].column(column),
+        return find_rows(self._tables[source].column(column),
                          self._tables[table].column(column))
 
     @cached_property
@@ -202,9 +226,7 @@ class DatasetIndexes:
 
     @cached_property
     def _email_index(self) -> IdIndex:
-        from mfa_sim.model.emails import email_keys
-
-        return IdIndex(email_keys(self._tables["users"].column("email")))
+        return IdIndex(self.user_email_keys)
 
     def user_row(self, user_id: str) -> int:
         """The row of a user in the users table."""
