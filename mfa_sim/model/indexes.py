@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.columns.arrays import one_chunk
-from mfa_sim.columns.buffers import numpy_of
+from mfa_sim.columns.buffers import arrow_of, numpy_of
 from mfa_sim.columns.keys import increasing
 from mfa_sim.errors import UnknownIdError
 
@@ -49,6 +49,7 @@ class IdIndex(Mapping[str, int]):
         self._sorted = self._ids if order is None else self._ids.take(order)
         # A simulation asks for the same few ids again and again: answers are kept.
         self._known: dict[str, int] = {}
+        self._marks: list[str] | None = None
 
     def id_at(self, row: int) -> str:
         """The id on a row."""
@@ -63,7 +64,7 @@ class IdIndex(Mapping[str, int]):
             return known
         ids = self._sorted
         count = len(ids) - ids.null_count
-        place = bisect_left(range(count), identifier, key=lambda at: ids[at].as_py())
+        place = self._place(identifier, count)
         if place == count or ids[place].as_py() != identifier:
             raise KeyError(identifier)
         row = place if self._order is None else int(self._order[place])
@@ -71,6 +72,22 @@ class IdIndex(Mapping[str, int]):
             self._known.clear()
         self._known[identifier] = row
         return row
+
+    def _place(self, identifier: str, count: int) -> int:
+        """Where the identifier is, or would go, among the ids in order.
+
+        Every ``_STRIDE``-th id, as Python text, narrows the search to a few dozen ids
+        first; only those are read from Arrow, one at a time.
+        """
+        ids = self._sorted
+        if self._marks is None:
+            self._marks = ids.take(arrow_of(np.arange(0, count, _STRIDE))).to_pylist()
+        block = bisect_left(self._marks, identifier)
+        # Above the mark before, at most the mark found.
+        low = 0 if block == 0 else (block - 1) * _STRIDE + 1
+        high = min(block * _STRIDE, count)
+        return low + bisect_left(range(low, high), identifier,
+                                 key=lambda at: ids[at].as_py())
 
     def __contains__(self, identifier: object) -> bool:
         return isinstance(identifier, str) and self.get(identifier) is not None
@@ -81,6 +98,10 @@ class IdIndex(Mapping[str, int]):
     def __len__(self) -> int:
         return len(self._ids)
 
+
+_STRIDE = 64
+"""One id in this many is kept as Python text to start each search (16,000 for a
+million ids)."""
 
 _KEPT_ANSWERS = 1 << 16
 """How many answers an index keeps before it starts afresh (a bound on its memory)."""
