@@ -17,7 +17,7 @@ from mfa_sim.arrays import one_piece
 from mfa_sim.plans import canonical_plan, tiers_of_plans
 from mfa_sim.roles import Role, parse_role
 from mfa_sim.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
-from mfa_sim.values import InvitationStatus
+from mfa_sim.values import InvitationStatus, MembershipStatus
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -237,6 +237,8 @@ def _canonical(table: str, arrow: pa.Table,
         normalise("plan", canonical_plan, "")
     if table in ("memberships", "invitations"):
         normalise("role", lambda s: _role_value(parse_role(s)), Role.MEMBER.value)
+    if table == "memberships":
+        normalise("status", str, MembershipStatus.ACTIVE.value)
     if table == "invitations":
         normalise("status", str, InvitationStatus.PENDING.value)
         # An empty invitation id is no id, whether the column is absent or blank.

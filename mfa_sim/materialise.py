@@ -121,8 +121,42 @@ def _memberships(state: State) -> pa.Table:
                                       "role": role.value})
         if not in_base and role is not None:
             added.append({"account_id": account, "user_id": user, "role": role.value})
+    if _statuses_written(state):
+        for row in added:
+            row["status"] = _status(state, row["account_id"], row["user_id"])
+        base = _with_statuses(state, base)
     table = base.filter(pa.array(keep)) if not keep.all() else base
     return _appended(MEMBERSHIPS, table, dataset.header["memberships"], added)
+
+
+def _status(state: State, account: str, user: str) -> str:
+    from mfa_sim.values import MembershipStatus
+
+    suspended = state.is_suspended(account, user)
+    return (MembershipStatus.SUSPENDED if suspended else MembershipStatus.ACTIVE).value
+
+
+def _statuses_written(state: State) -> bool:
+    """Whether memberships are saved with their status: when the dataset or the state
+    suspends any (a state without suspension is saved as it was read)."""
+    return state.baseline.any_suspended or any(state.suspended.values())
+
+
+def _with_statuses(state: State, base: pa.Table) -> pa.Table:
+    """The memberships of the dataset with their statuses as they stand, every row in
+    canonical form."""
+    lookups = state.dataset.lookups
+    rows, values = [], []
+    for (account, user), suspended in state.suspended.items():
+        if user not in lookups.user_rows:
+            continue
+        for row in lookups.memberships_of_user(user):
+            if lookups.membership_account[row] == lookups.account_row(account):
+                rows.append(int(row))
+                values.append("suspended" if suspended else "active")
+    position = base.column_names.index("status")
+    canonical = state.baseline.member_statuses
+    return base.set_column(position, "status", _replace(canonical, rows, values))
 
 
 def _invitation_row(invitation: Invitation) -> dict[str, Any]:

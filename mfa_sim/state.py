@@ -19,7 +19,7 @@ from immutables import Map
 
 from mfa_sim.plans import PLAN_TIERS, Tier
 from mfa_sim.roles import Role, parse_role
-from mfa_sim.values import InvitationStatus
+from mfa_sim.values import InvitationStatus, MembershipStatus
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -129,6 +129,19 @@ class Baseline:
         rows = self.dataset.lookups.membership_account[
             managing.to_numpy(zero_copy_only=False)]
         return np.bincount(rows, minlength=self.dataset.tables["accounts"].num_rows)
+
+    @cached_property
+    def member_statuses(self) -> pa.ChunkedArray:
+        """The canonical status of each membership (active or suspended)."""
+        return self.dataset.canonical_table("memberships").column("status")
+
+    @cached_property
+    def any_suspended(self) -> bool:
+        """Whether the dataset suspends any membership (most exports know no such thing)."""
+        import pyarrow.compute as pc
+
+        found = pc.any(pc.equal(self.member_statuses, MembershipStatus.SUSPENDED.value))
+        return bool(found.as_py())
 
     @cached_property
     def members(self) -> np.ndarray:
@@ -264,7 +277,11 @@ class State:
     """Effects a policy scheduled on the clock, in (time, order) order."""
     scheduled_count: int = 0
     policy_state: Map[str, Any] = field(default_factory=Map)
-    """Per-policy bookkeeping (grace deadlines, suspended members, ...)."""
+    """Per-policy bookkeeping (grace deadlines, ...)."""
+    suspended: Map[tuple[str, str], bool] = field(default_factory=Map)
+    """(account, user) -> whether the membership is suspended, where that changed."""
+    departed: Map[tuple[str, str], tuple[Role, datetime]] = field(default_factory=Map)
+    """(account, user) -> the role a removed member had and when they left."""
 
     @classmethod
     def start(cls, dataset: Dataset, clock: datetime) -> State:
@@ -389,6 +406,31 @@ class State:
             if self.dataset.lookups.membership_account[row] == self._account_row(account):
                 return Role(self.baseline.member_roles[row].as_py())
         return None
+
+    def is_suspended(self, account: str, user: str) -> bool:
+        """Whether a membership is kept but its access cut (contract §5); False for
+        someone who is not a member."""
+        key = (account, user)
+        if key in self.suspended:
+            return self.suspended[key]
+        if not self.baseline.any_suspended or key in self.memberships \
+                or user not in self.dataset.lookups.user_rows:
+            return False
+        for row in self.dataset.lookups.memberships_of_user(user):
+            if self.dataset.lookups.membership_account[row] == self._account_row(account):
+                status = self.baseline.member_statuses[row].as_py()
+                return bool(status == MembershipStatus.SUSPENDED.value)
+        return False
+
+    def has_access(self, account: str, user: str) -> bool:
+        """Whether a user is a member of an account whose access is not cut."""
+        return self.role_of(account, user) is not None and not self.is_suspended(account,
+                                                                                  user)
+
+    def departure(self, account: str, user: str) -> tuple[Role, datetime] | None:
+        """The role a user had in an account they were removed from during the
+        simulation, and when they left; None if they never left it."""
+        return self.departed.get((account, user))
 
     def accounts_of(self, user: str) -> list[str]:
         """The accounts a user is a member of, sorted by id."""
