@@ -26,12 +26,16 @@ GRACE_KEY = "grace"
 
 
 def grace_deadline(state: State, account: str, user: str) -> datetime | None:
-    """The end of a member's grace period in an account, if they are in one.
+    """The end of a member's grace period in an account, if they are in one: a member
+    who still lacks MFA and has access.
 
-    A deadline in the past means the step that reaches it has not run yet: grace ends
-    in the step that moves the clock to it or past.
+    A deadline is kept until it is reached or its member enables MFA; one kept for
+    someone who has since left, and perhaps rejoined with MFA, is no grace period.
     """
     deadline: datetime | None = _graces(state).get((account, user))
+    if deadline is None or state.role_of(account, user) is None \
+            or not lacks_mfa(state, user) or state.is_suspended(account, user):
+        return None
     return deadline
 
 
