@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mfa_sim.actions import ActionName, Method
+    from mfa_sim.comparison import Comparison, compare
     from mfa_sim.compliance import AuditResult, Severity, audit
     from mfa_sim.dataset import Dataset
     from mfa_sim.engine import Engine
@@ -30,7 +31,8 @@ if TYPE_CHECKING:
     from mfa_sim.load import load_dataset
     from mfa_sim.outcome import Event, EventType, Outcome, Reason, Status
     from mfa_sim.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
-    from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
+    from mfa_sim.policy import DNSIMPLE, POLICIES, Knobs, Policy
+    from mfa_sim.policy.files import load_policy
     from mfa_sim.roles import Role
     from mfa_sim.run import Run, RunSummary
     from mfa_sim.save import save_dataset
@@ -44,6 +46,7 @@ if TYPE_CHECKING:
 _HOMES = {
     "ActionName": "mfa_sim.actions",
     "AuditResult": "mfa_sim.compliance",
+    "Comparison": "mfa_sim.comparison",
     "DNSIMPLE": "mfa_sim.policy",
     "Dataset": "mfa_sim.dataset",
     "DatasetSummary": "mfa_sim.summary",
@@ -54,6 +57,7 @@ _HOMES = {
     "InputError": "mfa_sim.errors",
     "InvitationStatus": "mfa_sim.values",
     "KNOWN_PLANS": "mfa_sim.plans",
+    "Knobs": "mfa_sim.policy",
     "Method": "mfa_sim.actions",
     "MfaSimError": "mfa_sim.errors",
     "Outcome": "mfa_sim.outcome",
@@ -74,8 +78,10 @@ _HOMES = {
     "UsageError": "mfa_sim.errors",
     "audit": "mfa_sim.compliance",
     "canonical_plan": "mfa_sim.plans",
+    "compare": "mfa_sim.comparison",
     "generate_dataset": "mfa_sim.generate",
     "load_dataset": "mfa_sim.load",
+    "load_policy": "mfa_sim.policy.files",
     "save_dataset": "mfa_sim.save",
     "summarise": "mfa_sim.summary",
     "tier_of": "mfa_sim.plans",
@@ -89,6 +95,7 @@ __all__ = [
     "POLICIES",
     "ActionName",
     "AuditResult",
+    "Comparison",
     "Dataset",
     "DatasetSummary",
     "Engine",
@@ -97,6 +104,7 @@ __all__ = [
     "GeneratedDataset",
     "InputError",
     "InvitationStatus",
+    "Knobs",
     "Method",
     "MfaSimError",
     "Outcome",
@@ -116,8 +124,10 @@ __all__ = [
     "UsageError",
     "audit",
     "canonical_plan",
+    "compare",
     "generate_dataset",
     "load_dataset",
+    "load_policy",
     "save_dataset",
     "summarise",
     "tier_of",
