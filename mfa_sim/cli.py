@@ -109,6 +109,12 @@ def _read_policies(values: Sequence[str], problems: list[Problem]) -> list[Polic
     return found
 
 
+def _read_one_policy(value: str) -> Policy:
+    from mfa_sim.policy.files import policy_option
+
+    return policy_option(value)
+
+
 def _load_with_policies(arguments: argparse.Namespace, values: Sequence[str],
                         modules: Callable[[], object], **options: bool) -> tuple[
                             Dataset, list[Policy]]:
@@ -260,6 +266,8 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
 
     mutes = None if arguments.mute is None else read(
         "reading mutes", lambda: load_mutes(arguments.mute))
+    arguments.chosen_policy = None if arguments.policy is None else read(
+        "reading policy", lambda: _read_one_policy(arguments.policy))
     baseline = None if arguments.baseline is None else read(
         "reading baseline", lambda: load_baseline(arguments.baseline))
     checks_and_report = importing(
@@ -283,7 +291,8 @@ def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
                         enabled=False if arguments.no_progress else None)
     dataset, mutes, baseline = _audit_inputs(arguments, progress)
     with progress.stage("checking"):
-        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline)
+        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline,
+                       policy=arguments.chosen_policy)
     with progress.stage("writing report"):
         _write_audit(render_audit(result, arguments.format, fail_on=arguments.fail_on),
                      arguments.output, out)
@@ -369,6 +378,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--baseline", metavar="OLD.json",
                        help="an earlier `audit --format json`: mark findings new or "
                             "unchanged and list the resolved ones")
+    audit.add_argument("--policy", metavar="NAME|FILE",
+                       help=POLICY_HELP + ": judge under it, run only the checks that can "
+                       "arise under it, and say what it would do to each member")
     audit.add_argument("--no-progress", action="store_true",
                        help="no progress lines on standard error (shown only on a terminal)")
     audit.set_defaults(run=_audit)

@@ -212,7 +212,7 @@ def duration_words(seconds: float) -> str:
     """
     if seconds <= 0:
         return "none"
-    whole = int(round(seconds))
+    whole = round(seconds)
     parts = []
     for unit, size in (("d", 86_400), ("h", 3_600), ("min", 60), ("s", 1)):
         amount, whole = divmod(whole, size)

@@ -131,13 +131,15 @@ def test_policy_means_policies_of_one(tmp_path: Path) -> None:
     one = run_cli("compare", str(EXAMPLE), str(SCENARIO), "--policy", "npm")
     same = run_cli("compare", str(EXAMPLE), str(SCENARIO), "--policies", "npm")
     assert one == same
-    assert one[0] == 0 and "under 1 policy" in one[1]
+    assert one[0] == 0
+    assert "under 1 policy" in one[1]
 
 
 @pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
 def test_every_format_shows_the_table_for_people(fmt: str, comparison: object) -> None:
     report = render_comparison(comparison, fmt)  # type: ignore[arg-type]
-    assert "refused steps" in report and "github_legacy" in report.replace("\\_", "_")
+    assert "refused steps" in report
+    assert "github_legacy" in report.replace("\\_", "_")
     assert "u_eli" in report.replace("\\_", "_")
 
 
@@ -147,7 +149,8 @@ def test_the_html_page_is_self_contained_and_escaped(tmp_path: Path) -> None:
                         "  - enforce_mfa: {account: a_team}\n", encoding="utf-8")
     code, out, _ = run_cli("compare", str(EXAMPLE), str(scenario), "--format", "html")
     assert code == 0
-    assert "<script>alert" not in out and "&lt;script&gt;" in out
+    assert "<script>alert" not in out
+    assert "&lt;script&gt;" in out
     assert "http" not in out.split("</head>")[1]
 
 
@@ -163,7 +166,7 @@ def test_a_bad_policy_file_is_located_by_line_with_exit_2(tmp_path: Path) -> Non
     assert "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv, words", [
+@pytest.mark.parametrize(("argv", "words"), [
     (["--policies", "npm,npm"], "given twice: npm"),
     (["--policies", "npm,"], "without empty items"),
     (["--policies", "bitbucket"], "unknown policy 'bitbucket'"),

@@ -429,7 +429,8 @@ class EngineMachine(RuleBasedStateMachine):
             reinstated = any(e.type is EventType.MEMBER_REINSTATED for e in outcome.events)
             if applied and reinstated:
                 departure = before.departure(account, invitee)
-                assert departure is not None and knobs.reinstate_window is not None
+                assert departure is not None
+                assert knobs.reinstate_window is not None
                 assert before.clock - departure[1] <= knobs.reinstate_window
                 assert after.role_of(account, invitee) is departure[0]
             elif applied:
@@ -690,7 +691,7 @@ def gitlab_without_grace() -> Policy:
                               "gitlab without grace"])
 def test_preset_machines_catch_a_policy_that_drops_a_rule(mutant: Any) -> None:
     broken = mutant()
-    with pytest.raises(AssertionError, match="drift grew|left access|while an account"):
+    with pytest.raises(AssertionError, match=r"drift grew|left access|while an account"):
         run_state_machine_as_test(machine_for(broken), settings=settings(
             max_examples=200, stateful_step_count=25, deadline=None, database=None,
             derandomize=True, phases=[Phase.generate],

@@ -52,12 +52,13 @@ OVERRIDES = [
 ]
 
 
-@pytest.mark.parametrize("preset, knob, written, value", OVERRIDES)
+@pytest.mark.parametrize(("preset", "knob", "written", "value"), OVERRIDES)
 def test_a_named_knob_changes_the_outcome_and_nothing_else_does(
         preset: str, knob: str, written: str, value: object) -> None:
     custom = parse_policy(f"preset: {preset}\n{knob}: {written}\n", default_name="custom")
     base = POLICIES[preset]
-    assert base.knobs is not None and custom.knobs is not None
+    assert base.knobs is not None
+    assert custom.knobs is not None
     assert custom.knobs == replace(base.knobs, **{knob: value})
     expected = build_policy("custom", replace(base.knobs, **{knob: value}),
                             wording=base.wording)
@@ -110,7 +111,7 @@ def test_every_bad_key_and_value_is_reported_at_once_by_line() -> None:
     assert all(p.file == "mine.yaml" for p in caught.value.problems)
 
 
-@pytest.mark.parametrize("text, words", [
+@pytest.mark.parametrize(("text", "words"), [
     ("", "empty"),
     ("- preset: npm\n", "a mapping"),
     ("grace_hours: 3\n", "names no preset"),
@@ -161,11 +162,13 @@ def test_the_scenario_key_chooses_a_preset_and_the_flag_wins(tmp_path: Path) -> 
     scenario.write_text("policy: npm\nsteps:\n  - enforce_mfa: {account: a_team}\n",
                         encoding="utf-8")
     code, out, _ = run_cli("simulate", str(EXAMPLE), str(scenario), "--format", "json")
-    assert code == 0 and json.loads(out)["policy"] == "npm"
+    assert code == 0
+    assert json.loads(out)["policy"] == "npm"
     assert json.loads(out)["steps"][0]["events"][1]["reason"] == "noncompliant"
     code, out, _ = run_cli("simulate", str(EXAMPLE), str(scenario), "--format", "json",
                            "--policy", "github")
-    assert code == 0 and json.loads(out)["policy"] == "github"
+    assert code == 0
+    assert json.loads(out)["policy"] == "github"
     assert json.loads(out)["steps"][0]["events"][1]["type"] == "member_suspended"
 
 
@@ -195,7 +198,8 @@ def test_an_output_may_not_overwrite_the_policy_file(tmp_path: Path) -> None:
     policy.write_text("preset: github\n", encoding="utf-8")
     code, _, err = run_cli("simulate", str(EXAMPLE), str(SCENARIO), "--policy", str(policy),
                            "--output", str(policy))
-    assert code == 2 and "input" in err
+    assert code == 2
+    assert "input" in err
     assert policy.read_text(encoding="utf-8") == "preset: github\n"
 
 

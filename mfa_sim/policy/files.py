@@ -81,7 +81,7 @@ def policy_option(value: str) -> Policy:
     >>> policy_option("bitbucket")
     Traceback (most recent call last):
     ...
-    mfa_sim.errors.UsageError: unknown policy 'bitbucket'; give a preset (dnsimple, ...) or a YAML policy file
+    mfa_sim.errors.UsageError: unknown policy 'bitbucket'; give a preset (dnsimple, ...
     """
     found = PRESETS.get(value)
     if found is not None:
@@ -166,7 +166,7 @@ class _Reader:
             return _NOTHING
         try:
             return SafeConstructor().construct_object(node)
-        except Exception:  # noqa: BLE001 - any value YAML cannot build is bad input
+        except Exception:
             self.problem(node, key, ProblemReason.INVALID_VALUE,
                          f"YAML cannot read {node.value!r}; quote it if it is text")
             return _NOTHING

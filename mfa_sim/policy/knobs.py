@@ -128,14 +128,12 @@ def knob_problem(name: str, value: object) -> str | None:
     >>> knob_problem("grace_hours", 24), knob_problem("reinstate_days", -1)
     (None, 'reinstate_days must be 0 or more days, not -1')
     """
-    if name == "grace_hours":
-        if isinstance(value, bool) or not isinstance(value, int | float) \
-                or not math.isfinite(value) or not 0 < value <= MAX_HOURS:
-            return f"grace_hours must be a positive number of hours, not {value!r}"
-    if name == "reinstate_days":
-        if isinstance(value, bool) or not isinstance(value, int | float) \
-                or not math.isfinite(value) or not 0 <= value <= MAX_HOURS / 24:
-            return f"reinstate_days must be 0 or more days, not {value!r}"
+    number = not isinstance(value, bool) and isinstance(value, int | float) \
+        and math.isfinite(value)
+    if name == "grace_hours" and not (number and 0 < value <= MAX_HOURS):  # type: ignore[operator]
+        return f"grace_hours must be a positive number of hours, not {value!r}"
+    if name == "reinstate_days" and not (number and 0 <= value <= MAX_HOURS / 24):  # type: ignore[operator]
+        return f"reinstate_days must be 0 or more days, not {value!r}"
     return None
 
 
