@@ -140,6 +140,9 @@ class Baseline:
         """Whether the dataset suspends any membership (most exports know no such thing)."""
         import pyarrow.compute as pc
 
+        written = self.dataset.tables["memberships"].column("status")
+        if written.null_count == len(written):
+            return False  # no status column: nothing to normalise or look at
         found = pc.any(pc.equal(self.member_statuses, MembershipStatus.SUSPENDED.value))
         return bool(found.as_py())
 

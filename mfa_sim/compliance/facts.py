@@ -184,6 +184,9 @@ class AuditFacts:
         """Whether each membership's access is cut (``status`` suspended)."""
         import pyarrow.compute as pc
 
+        written = self.dataset.tables["memberships"].column("status")
+        if written.null_count == len(written):
+            return np.zeros(len(written), dtype=bool)
         statuses = self.dataset.canonical_table("memberships").column("status")
         found: np.ndarray = pc.equal(statuses, "suspended").to_numpy(zero_copy_only=False)
         return found
