@@ -31,7 +31,7 @@ def checks_found(dataset: Dataset, policy: str) -> set[str]:
 
 
 def test_the_policies_name_the_audits_own_checks() -> None:
-    assert AUDIT_CHECK_IDS == tuple(check.id for check in CHECKS)
+    assert tuple(check.id for check in CHECKS) == AUDIT_CHECK_IDS
     for policy in POLICIES.values():
         assert policy.checks is not None
         assert policy.checks <= set(AUDIT_CHECK_IDS)
