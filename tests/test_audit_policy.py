@@ -179,3 +179,29 @@ def test_enforcing_table_agrees_with_the_engine(generated: Dataset, name: str) -
             found = {str(event.user): word[event.type] for event in outcome.events
                      if event.type in word}
         assert found == expected.get(account, {}), account
+
+
+@pytest.mark.parametrize("fmt, heading", [("markdown", "## What hexpm would do if a user "
+                                                      "disabled MFA"),
+                                          ("html", "What hexpm would do if a user disabled "
+                                                   "MFA</h3>")])
+def test_markdown_and_html_say_what_the_policy_would_do(fmt: str, heading: str) -> None:
+    code, out, _ = run_cli("audit", str(EXAMPLE), "--as-of", "2026-01-10", "--policy",
+                           "hexpm", "--format", fmt)
+    assert code == 1
+    assert heading in out
+    assert "u\\_eli: refused" in out or "u_eli: refused" in out
+
+
+def test_the_policy_section_names_ten_members_an_account_and_counts_the_rest(
+        tmp_path: Path) -> None:
+    members = "\n".join(f"big,u{n:02d},member" for n in range(12))
+    users = "\n".join(f"u{n:02d},u{n:02d}@x.example,false" for n in range(12))
+    dataset = dataset_in(tmp_path, users=f"user_id,email,mfa_enabled\n{users}",
+                         accounts="account_id,plan,mfa_enforced\nbig,teams,false",
+                         memberships=f"account_id,user_id,role\n{members}")
+    from mfa_sim.report.audit_policy import policy_sections
+
+    [(_, accounts), _] = policy_sections(audit(dataset, as_of=AS_OF, policy="npm"))
+    assert accounts == ["big: " + ", ".join(f"u{n:02d} removed" for n in range(10))
+                        + " and 2 more"]

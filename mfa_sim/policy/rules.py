@@ -38,7 +38,8 @@ def can_enforce(tier: Tier, plan_gate: bool = True) -> bool:
     >>> can_enforce(Tier.INDIVIDUAL), can_enforce(Tier.INDIVIDUAL, plan_gate=False)
     (False, True)
     """
-    return tier.can_enforce_mfa or not plan_gate
+    # The gate is the policy's: DNSimple offers enforcement from the Teams plan up.
+    return not plan_gate or tier.rank >= Tier.TEAMS.rank
 
 
 def noncompliant_members(state: State, account: str) -> tuple[str, ...]:

@@ -27,7 +27,9 @@ def _accounts(result: AuditResult) -> list[str]:
     for row in result.what_ifs.enforcing.to_pylist():
         by_account.setdefault(row["account"], []).append(
             f"{row['user']} {_OUTCOME_WORDS[row['outcome']]}")
-    return [f"{account}: {', '.join(members)}" for account, members in by_account.items()]
+    return [f"{account}: {', '.join(members[:SHOWN])}"
+            + (f" and {len(members) - SHOWN:,} more" if len(members) > SHOWN else "")
+            for account, members in by_account.items()]
 
 
 def _users(result: AuditResult) -> list[str]:
