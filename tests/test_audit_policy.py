@@ -181,7 +181,7 @@ def test_enforcing_table_agrees_with_the_engine(generated: Dataset, name: str) -
         assert found == expected.get(account, {}), account
 
 
-@pytest.mark.parametrize("fmt, heading", [("markdown", "## What hexpm would do if a user "
+@pytest.mark.parametrize(("fmt", "heading"), [("markdown", "## What hexpm would do if a user "
                                                       "disabled MFA"),
                                           ("html", "What hexpm would do if a user disabled "
                                                    "MFA</h3>")])
