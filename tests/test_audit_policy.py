@@ -181,10 +181,10 @@ def test_enforcing_table_agrees_with_the_engine(generated: Dataset, name: str) -
         assert found == expected.get(account, {}), account
 
 
-@pytest.mark.parametrize(("fmt", "heading"), [("markdown", "## What hexpm would do if a user "
-                                                      "disabled MFA"),
-                                          ("html", "What hexpm would do if a user disabled "
-                                                   "MFA</h3>")])
+@pytest.mark.parametrize(("fmt", "heading"), [
+    ("markdown", "## What hexpm would do if a user disabled MFA"),
+    ("html", "What hexpm would do if a user disabled MFA</h3>"),
+])
 def test_markdown_and_html_say_what_the_policy_would_do(fmt: str, heading: str) -> None:
     code, out, _ = run_cli("audit", str(EXAMPLE), "--as-of", "2026-01-10", "--policy",
                            "hexpm", "--format", fmt)
