@@ -205,3 +205,55 @@ def test_the_policy_section_names_ten_members_an_account_and_counts_the_rest(
     [(_, accounts), _] = policy_sections(audit(dataset, as_of=AS_OF, policy="npm"))
     assert accounts == ["big: " + ", ".join(f"u{n:02d} removed" for n in range(10))
                         + " and 2 more"]
+
+
+@pytest.mark.parametrize("name", ["github", "gitlab", "npm"])
+def test_tables_agree_with_the_engine_on_collaborators_and_suspensions(
+        drifted_org: Dataset, name: str) -> None:
+    """Outside collaborators (removed under github), exempt roles (gitlab) and suspended
+    rows: the what-if tables still say what the engine does."""
+    result = audit(drifted_org, as_of=AS_OF, policy=name)
+    simulation = Simulation(drifted_org, name)
+    for row in result.what_ifs.blast_radius.to_pylist():  # type: ignore[union-attr]
+        outcome = simulation.what_if("disable_mfa", user=row["user"])
+        events = Counter(event.type for event in outcome.events)
+        assert (row["removed_from"], row.get("suspended_in", 0)) == (
+            events[EventType.MEMBER_REMOVED], events[EventType.MEMBER_SUSPENDED]), row
+    outcome = simulation.what_if("enforce_mfa", account="org")
+    word = {EventType.MEMBER_REMOVED: "removed", EventType.MEMBER_SUSPENDED: "suspended",
+            EventType.GRACE_STARTED: "grace"}
+    enforcing = result.what_ifs.enforcing  # type: ignore[union-attr]
+    assert enforcing is not None
+    assert {row["user"]: row["outcome"] for row in enforcing.to_pylist()} == {
+        str(event.user): word[event.type] for event in outcome.events if event.type in word}
+
+
+@pytest.fixture
+def drifted_org(tmp_path: Path) -> Dataset:
+    return dataset_in(
+        tmp_path,
+        users="""
+            user_id,email,mfa_enabled
+            u_own,own@x.example,true
+            u_mem,mem@x.example,false
+            u_out,out@x.example,false
+            u_cut,cut@x.example,false
+            u_on,on@x.example,true
+            u_col,col@x.example,true
+        """,
+        accounts="""
+            account_id,plan,mfa_enforced
+            org,solo,false
+            sec,teams,true
+        """,
+        memberships="""
+            account_id,user_id,role,status
+            org,u_own,owner,
+            org,u_mem,member,
+            org,u_out,collaborator,
+            org,u_cut,member,suspended
+            sec,u_own,owner,
+            sec,u_on,member,
+            sec,u_col,collaborator,
+        """,
+    )

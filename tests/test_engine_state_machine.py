@@ -141,17 +141,18 @@ def varied(email: str, how: int) -> str:
 JOINING_EVENTS = (EventType.MEMBER_JOINED, EventType.MEMBER_REINSTATED)
 
 
-def excused(state: State, account: str, user: str) -> bool:
+def excused(state: State, account: str, user: str, knobs: Knobs) -> bool:
     """Whether a member may lack MFA in an enforcing account under the policy: their
-    access is cut, or they are in a grace period."""
+    access is cut, they are in a grace period, or their role is exempt."""
     return state.is_suspended(account, user) or \
-        grace_deadline(state, account, user) is not None
+        grace_deadline(state, account, user) is not None or \
+        not knobs.covers(state.role_of(account, user))
 
 
-def drift(state: State) -> set[tuple[str, str]]:
+def drift(state: State, knobs: Knobs) -> set[tuple[str, str]]:
     """Members lacking MFA in enforcing accounts who have access and no grace."""
     return {(account, user) for account, user in violations(state)
-            if not excused(state, account, user)}
+            if not excused(state, account, user, knobs)}
 
 
 class EngineMachine(RuleBasedStateMachine):
@@ -360,7 +361,7 @@ class EngineMachine(RuleBasedStateMachine):
 
         # Drift only ever shrinks. A suspended member, or one in a grace period, lacks
         # MFA as the policy says they may (never under dnsimple).
-        assert drift(after) <= drift(before), \
+        assert drift(after, self.knobs) <= drift(before, self.knobs), \
             "drift grew: a member lacks MFA in an enforcing account"
         if self.policy.plan_gate:
             assert ineligible_enforcing(after) <= ineligible_enforcing(before), \
@@ -369,7 +370,7 @@ class EngineMachine(RuleBasedStateMachine):
             if after.is_enforced(account) and not before.is_enforced(account):
                 if self.policy.plan_gate:
                     assert after.tier_of(account).can_enforce_mfa
-                assert all(after.has_mfa(user) or excused(after, account, user)
+                assert all(after.has_mfa(user) or excused(after, account, user, self.knobs)
                            for user in after.members_of(account)), \
                     "drift grew: enforcement switched on with a member lacking MFA"
 
@@ -413,7 +414,8 @@ class EngineMachine(RuleBasedStateMachine):
             user = args["user"]
             ended = set(memberships(before)) - set(memberships(after))
             removing = {(a, u) for (a, u) in memberships(before)
-                        if u == user and before.is_enforced(a)}
+                        if u == user and before.is_enforced(a)
+                        and knobs.covers(before.role_of(a, u))}
             if knobs.disabling is Disabling.SUSPEND:
                 removing = {(a, u) for (a, u) in removing
                             if before.role_of(a, u) in knobs.outside_collaborators}
@@ -545,7 +547,8 @@ class EngineMachine(RuleBasedStateMachine):
                 assert not any(before.members_of(a)[user].manages for a in enforcing)
             if knobs.disabling is Disabling.SUSPEND:
                 for a in enforcing:
-                    assert after.role_of(a, user) is None or after.is_suspended(a, user), \
+                    assert after.role_of(a, user) is None or after.is_suspended(a, user) \
+                        or not knobs.covers(after.role_of(a, user)), \
                         "disabling MFA left access to an enforcing account"
         if action is ActionName.REMOVE_MEMBER and applied and knobs.last_admin_guard:
             def enrolled_admins(state: State) -> set[str]:

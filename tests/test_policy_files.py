@@ -118,6 +118,9 @@ def test_every_bad_key_and_value_is_reported_at_once_by_line() -> None:
     ("preset: dnsimple\njoining: admit\n", "enforcement: refuse never allows"),
     ("preset: npm\ngrace_hours: 3\n", "only with enforcement: grace"),
     ("preset: npm\noutside_collaborators: [collaborator]\n", "removes everyone"),
+    ("preset: dnsimple\nexempt_roles: [collaborator]\n", "judges every member alike"),
+    ("preset: gitlab\nexempt_roles: [admin]\n", "members and collaborators only"),
+    ("preset: github\nexempt_roles: [collaborator]\n", "both exempt and an outside"),
     ("preset: [npm]\n", "single value"),
     ("preset: npm\ngrace_hours: .nan\n", "positive number"),
     ("preset: npm\nreinstate_days: 1e400\n", "0 or more days"),
@@ -132,7 +135,7 @@ def test_every_knob_can_be_named() -> None:
     assert set(KNOB_NAMES) == {
         "enforcement", "disabling", "joining", "enabler_needs_mfa", "sole_owner_keeps_mfa",
         "managers_keep_mfa", "last_admin_guard", "grace_hours", "reinstate_days",
-        "outside_collaborators", "plan_gate"}
+        "outside_collaborators", "exempt_roles", "plan_gate"}
     custom = parse_policy("preset: dnsimple\nenforcement: suspend\ndisabling: suspend\n"
                           "joining: admit\nenabler_needs_mfa: true\n"
                           "sole_owner_keeps_mfa: true\nmanagers_keep_mfa: true\n"

@@ -309,6 +309,20 @@ def test_gitlab_grace_counts_from_joining_when_later() -> None:
                                      "user": "u_gina", "deadline": "2026-01-03T05:00:00Z"}
 
 
+def test_gitlab_does_not_cover_project_level_members(org: Simulation) -> None:
+    """rules.md, "exemptions", GitLab group: project-level members are not covered (an
+    outside collaborator here): no grace, no confinement, whatever their MFA."""
+    sim = under(org, "gitlab")
+    assert [e["user"] for e in events_of(sim.enforce_mfa("org"))
+            if e["type"] == "grace_started"] == ["u_mem"]
+    assert [e["user"] for e in events_of(sim.advance_time(days=3))
+            if e["type"] == "member_suspended"] == ["u_mem"]
+    assert sim.state.has_access("org", "u_out")
+    sim.enable_mfa("u_out")
+    assert types(sim.disable_mfa("u_out")) == ["mfa_disabled"]
+    assert sim.state.has_access("org", "u_out")
+
+
 def test_gitlab_disabling_mfa_blocks_at_once() -> None:
     """rules.md, "a member disables MFA later", GitLab group: blocked again at next
     request (no new grace)."""

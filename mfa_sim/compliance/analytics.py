@@ -118,7 +118,7 @@ def blast_radius(facts: AuditFacts) -> pa.Table:
     applies = ~(facts.user_mfa.fill_null(True).to_numpy(zero_copy_only=False) == False)  # noqa: E712
     refused = _refused_disabling(facts)
     allowed = applies if refused is None else applies & ~refused
-    hit = facts.enforced[account] & allowed[user]
+    hit = facts.enforced[account] & allowed[user] & facts.covered
     suspending = knobs is not None and knobs.disabling is Disabling.SUSPEND
     if suspending and knobs is not None:
         outside = facts.roles_are(*knobs.outside_collaborators)
@@ -174,7 +174,7 @@ def _enforcing_would(facts: AuditFacts) -> dict[str, np.ndarray]:
     knobs = facts.policy.knobs
     if knobs is None or knobs.enforcement is Enforcement.REFUSE:
         return {}
-    lacking = ~facts.member_compliant & ~facts.suspended
+    lacking = ~facts.member_compliant & ~facts.suspended & facts.covered
     outside = facts.roles_are(*knobs.outside_collaborators)
     removing = lacking if knobs.enforcement is Enforcement.REMOVE else lacking & outside
     rest = lacking & ~removing
@@ -202,7 +202,7 @@ def enforcing_members(facts: AuditFacts) -> pa.Table:
     enforcement = Enforcement.REFUSE if knobs is None else knobs.enforcement
     account = facts.membership_account
     lacking = (facts.eligible[account] & ~facts.enforced[account] & ~facts.member_compliant
-               & ~facts.suspended)
+               & ~facts.suspended & facts.covered)
     rows = np.flatnonzero(lacking)
     outside = facts.roles_are(*(() if knobs is None else knobs.outside_collaborators))[rows]
     treated = {Enforcement.REFUSE: "blocks_enforcement", Enforcement.REMOVE: "removed",

@@ -45,7 +45,8 @@ class AuditFacts:
                      "enforced", "members", "managers", "managers_with_mfa",
                      "noncompliant_members", "ready", "roles", "manages",
                      "member_compliant", "invitations", "invitation_account", "invitee",
-                     "invitee_is_member", "seats", "pending_invitations", "suspended"):
+                     "invitee_is_member", "seats", "pending_invitations", "suspended",
+                     "covered"):
             getattr(self, name)
         return self
 
@@ -178,6 +179,16 @@ class AuditFacts:
         """Whether each membership's role is one of ``roles``."""
         wanted = {role.value for role in roles}
         return per_distinct(self.roles, lambda role: role in wanted)
+
+    @cached_property
+    def covered(self) -> np.ndarray:
+        """Whether the policy requires MFA of each membership's role (GitLab exempts
+        project-level members)."""
+        knobs = self.policy.knobs
+        if knobs is None or not knobs.exempt_roles:
+            return np.ones(len(self.membership_account), dtype=bool)
+        found: np.ndarray = ~self.roles_are(*knobs.exempt_roles)
+        return found
 
     @cached_property
     def suspended(self) -> np.ndarray:

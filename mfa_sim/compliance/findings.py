@@ -136,7 +136,7 @@ def _memberships(facts: AuditFacts, mask: np.ndarray) -> tuple[np.ndarray, pa.Ar
 def member_without_mfa_in_enforcing_account(facts: AuditFacts) -> pa.Table:
     """Members of enforcing accounts who lack MFA."""
     enforcing = facts.enforced[facts.membership_account]
-    lacking = enforcing & ~facts.member_compliant
+    lacking = enforcing & ~facts.member_compliant & facts.covered
     knobs = facts.policy.knobs
     if knobs is not None and knobs.suspends:
         # Under a policy that suspends, a suspended member lacks MFA as the rules say.

@@ -23,6 +23,7 @@ from mfa_sim.policy.knobs import Disabling, Enforcement, Joining, Knobs, possibl
 from mfa_sim.policy.treatments import (
     AdmitIntoEnforcement,
     MeetEnforcement,
+    RemoveOnDisabling,
     SuspendOnDisabling,
     Treatment,
     restore_on_enabling,
@@ -104,7 +105,8 @@ def policy_consequences(knobs: Knobs) -> dict[ActionName, tuple[Consequence, ...
         ActionName.DISABLE_ENFORCEMENT: (clear_blocked_marks, restore_where_not_enforced),
     }
     if knobs.disabling is Disabling.REMOVE:
-        found[ActionName.DISABLE_MFA] = (remove_from_enforcing_accounts,)
+        found[ActionName.DISABLE_MFA] = (RemoveOnDisabling(knobs),) if knobs.exempt_roles \
+            else (remove_from_enforcing_accounts,)
     elif knobs.disabling is Disabling.SUSPEND:
         found[ActionName.DISABLE_MFA] = (SuspendOnDisabling(knobs),)
     if knobs.plan_gate:

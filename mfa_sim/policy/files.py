@@ -253,8 +253,8 @@ class _Reader:
         return value
 
     def knob(self, key: str, node: Any) -> Any:
-        if key == "outside_collaborators":
-            return self.roles(node)
+        if key in ("outside_collaborators", "exempt_roles"):
+            return self.roles(node, key)
         value = self.scalar(node, key)
         if value is _NOTHING:
             return _NOTHING
@@ -277,10 +277,9 @@ class _Reader:
             return _NOTHING
         return float(value)
 
-    def roles(self, node: Any) -> Any:
+    def roles(self, node: Any, key: str) -> Any:
         from yaml.nodes import SequenceNode
 
-        key = "outside_collaborators"
         if not isinstance(node, SequenceNode) or node.tag != f"{_TAG}seq":
             self.problem(node, key, ProblemReason.INVALID_VALUE,
                          f"{key} is a list of roles, such as [collaborator] (or [])")
@@ -294,13 +293,14 @@ class _Reader:
                              f"unknown role {value!r}; roles: {', '.join(ROLE_SPELLINGS)}")
             elif role is not None and role.manages:
                 self.problem(item, key, ProblemReason.INVALID_VALUE,
-                             f"{role.value} manages the account and cannot be an outside "
-                             "collaborator")
+                             f"{role.value} manages the account: {key} takes members and "
+                             "collaborators only")
             elif role is not None:
                 roles.append(role)
         return tuple(roles)
 
     def check_together(self, knobs: Knobs, values: Mapping[str, tuple[Any, Any]]) -> None:
+        self.check_exemptions(knobs, values)
         """Knobs that contradict each other: a knob named but without effect is a
         problem too, so that every knob a file names changes something."""
         if knobs.enforcement is Enforcement.REFUSE and knobs.joining is Joining.ADMIT:
@@ -320,6 +320,23 @@ class _Reader:
                          ProblemReason.INVALID_VALUE,
                          "outside collaborators are treated apart only where members are "
                          "suspended or given grace; this policy removes everyone")
+
+
+    def check_exemptions(self, knobs: Knobs, values: Mapping[str, tuple[Any, Any]]) -> None:
+        """Exempt roles need a policy that treats members one by one: one that refuses
+        enforcement, or refuses disabling MFA, judges every member alike."""
+        if "exempt_roles" not in values or not knobs.exempt_roles:
+            return
+        node = values["exempt_roles"][1]
+        if knobs.enforcement is Enforcement.REFUSE or knobs.disabling is Disabling.REFUSE:
+            self.problem(node, "exempt_roles", ProblemReason.INVALID_VALUE,
+                         "exempt roles need enforcement and disabling that remove, suspend "
+                         "or give grace; refusing judges every member alike")
+        both = set(knobs.exempt_roles) & set(knobs.outside_collaborators)
+        if both:
+            self.problem(node, "exempt_roles", ProblemReason.INVALID_VALUE,
+                         f"{', '.join(sorted(role.value for role in both))} cannot be both "
+                         "exempt and an outside collaborator")
 
 
 class _Nothing:

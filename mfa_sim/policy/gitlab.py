@@ -8,12 +8,16 @@ from __future__ import annotations
 from mfa_sim.policy.build import build_policy
 from mfa_sim.policy.knobs import Disabling, Enforcement, Joining, Knobs
 from mfa_sim.policy.wording import Wording
+from mfa_sim.roles import Role
 
 GITLAB_KNOBS = Knobs(
     enforcement=Enforcement.GRACE,   # row "enforcement switched on ...": grace, then confined
     grace_hours=48.0,                # same row: "hours, default 48"
     disabling=Disabling.SUSPEND,     # row "a member disables MFA later": blocked again
     joining=Joining.ADMIT,           # row "invitations": same redirect on join
+    # Row "exemptions": project-level members are not covered; an outside collaborator
+    # is this model's member of part of the organisation only.
+    exempt_roles=(Role.COLLABORATOR,),
     plan_gate=False,                 # contract §5
 )
 

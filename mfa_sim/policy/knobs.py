@@ -82,6 +82,9 @@ class Knobs:
     (``member_reinstated``); 0 means never."""
     outside_collaborators: tuple[Role, ...] = ()
     """Roles removed, rather than suspended or given grace, where members are."""
+    exempt_roles: tuple[Role, ...] = ()
+    """Roles enforcement does not cover: their MFA is never required (GitLab: project-level
+    members are not covered by a group's requirement)."""
     plan_gate: bool = True
     """Enforcement needs the teams tier or above (``plan_not_eligible``)."""
 
@@ -89,8 +92,8 @@ class Knobs:
         for name, kind in (("enforcement", Enforcement), ("disabling", Disabling),
                            ("joining", Joining)):
             object.__setattr__(self, name, kind(getattr(self, name)))
-        object.__setattr__(self, "outside_collaborators",
-                           tuple(Role(role) for role in self.outside_collaborators))
+        for name in ("outside_collaborators", "exempt_roles"):
+            object.__setattr__(self, name, tuple(Role(role) for role in getattr(self, name)))
         problem = knob_problem("grace_hours", self.grace_hours) or knob_problem(
             "reinstate_days", self.reinstate_days)
         if problem is not None:
@@ -105,6 +108,10 @@ class Knobs:
     def reinstate_window(self) -> timedelta | None:
         """How long after leaving a member may be reinstated, or None."""
         return timedelta(days=self.reinstate_days) if self.reinstate_days else None
+
+    def covers(self, role: Role | None) -> bool:
+        """Whether enforcement requires MFA of a member with this role."""
+        return role not in self.exempt_roles
 
     @property
     def suspends(self) -> bool:

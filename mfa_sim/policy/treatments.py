@@ -109,8 +109,9 @@ class MeetEnforcement:
     def __call__(self, attempt: Attempt, transaction: Transaction) -> None:
         account = attempt.arg("account")
         state = transaction.state
-        for user in state.members_of(account):
-            if lacks_mfa(state, user) and not state.is_suspended(account, user):
+        for user, role in state.members_of(account).items():
+            if lacks_mfa(state, user) and not state.is_suspended(account, user) \
+                    and self.treatment.knobs.covers(role):
                 self.treatment.apply(transaction, account, user, Reason.NONCOMPLIANT)
 
 
@@ -125,8 +126,9 @@ class AdmitIntoEnforcement:
         account = attempt.arg("account")
         state = transaction.state
         user = state.user_with_email(attempt.arg("email"))
+        role = None if user is None else state.role_of(account, user)
         if user is not None and state.is_enforced(account) and lacks_mfa(state, user) \
-                and state.role_of(account, user) is not None:
+                and role is not None and self.treatment.knobs.covers(role):
             self.treatment.apply(transaction, account, user, Reason.NONCOMPLIANT)
 
 
@@ -141,13 +143,29 @@ class SuspendOnDisabling:
         user = attempt.arg("user")
         state = attempt.state
         for account in state.accounts_of(user):
-            if not state.is_enforced(account):
+            role = state.role_of(account, user)
+            if not state.is_enforced(account) or not self.knobs.covers(role):
                 continue
-            if state.role_of(account, user) in self.knobs.outside_collaborators:
+            if role in self.knobs.outside_collaborators:
                 transaction.remove_member(account, user, Reason.MFA_DISABLED, own=False)
             elif not state.is_suspended(account, user):
                 transaction.suspend(account, user, Reason.MFA_DISABLED)
         _end_grace(transaction, [(account, user) for account in state.accounts_of(user)])
+
+
+@dataclass(frozen=True, slots=True)
+class RemoveOnDisabling:
+    """Disabling MFA removes the user from every enforcing account that covers their
+    role (DNSimple's removal, with exempt roles left alone)."""
+
+    knobs: Knobs
+
+    def __call__(self, attempt: Attempt, transaction: Transaction) -> None:
+        user = attempt.arg("user")
+        state = attempt.state
+        for account in state.accounts_of(user):
+            if state.is_enforced(account) and self.knobs.covers(state.role_of(account, user)):
+                transaction.remove_member(account, user, Reason.MFA_DISABLED, own=False)
 
 
 def _may_suspend(state: State) -> bool:
