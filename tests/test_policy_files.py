@@ -150,6 +150,9 @@ def test_policy_option_takes_a_preset_or_a_file(tmp_path: Path) -> None:
     policy.write_text("preset: npm\nenabler_needs_mfa: false\n", encoding="utf-8")
     assert policy_option("npm") is POLICIES["npm"]
     assert policy_option(str(policy)).name == "strict"
+    named_like_a_preset = tmp_path / "npm.yaml"
+    named_like_a_preset.write_text("preset: npm\nenabler_needs_mfa: false\n", encoding="utf-8")
+    assert policy_option(str(named_like_a_preset)).name == "npm-custom"
     with pytest.raises(UsageError, match="unknown policy 'nmp'"):
         policy_option("nmp")
     with pytest.raises(InputError, match="the policy file is missing"):

@@ -102,6 +102,8 @@ def load_policy(path: str | os.PathLike[str]) -> Policy:
     """
     source = os.fspath(path)
     name = os.path.splitext(os.path.basename(source))[0] or "custom"
+    if name in PRESETS:
+        name += "-custom"  # a file named after a preset is not that preset
     return parse_policy(read_text(path, "policy file"), source=source, default_name=name)
 
 
