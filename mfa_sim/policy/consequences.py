@@ -8,14 +8,19 @@ other products need are in :mod:`mfa_sim.policy.treatments`.
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 from mfa_sim.outcome import Event, EventType, Reason
 from mfa_sim.policy import rules
 from mfa_sim.policy.base import Attempt
 from mfa_sim.roles import Role
 from mfa_sim.state import State
-from mfa_sim.transaction import Transaction
 from mfa_sim.values import InvitationStatus
+
+if TYPE_CHECKING:
+    # Only for annotations: a policy writes into the step's transaction, it never
+    # imports the engine.
+    from mfa_sim.transaction import Transaction
 
 
 def remove_from_enforcing_accounts(attempt: Attempt, transaction: Transaction) -> None:

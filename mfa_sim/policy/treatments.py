@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from immutables import Map
 
@@ -19,7 +20,11 @@ from mfa_sim.policy.base import Attempt
 from mfa_sim.policy.knobs import Enforcement, Knobs
 from mfa_sim.policy.rules import lacks_mfa
 from mfa_sim.state import State
-from mfa_sim.transaction import Transaction
+
+if TYPE_CHECKING:
+    # Only for annotations: a policy writes into the step's transaction, it never
+    # imports the engine.
+    from mfa_sim.transaction import Transaction
 
 GRACE_KEY = "grace"
 """Where a state keeps the grace deadlines: (account, user) -> deadline."""
