@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from mfa_sim.data.generate import GeneratedDataset, generate_dataset
     from mfa_sim.data.load import load_dataset
     from mfa_sim.data.save import save_dataset
+    from mfa_sim.engine.comparison import Comparison, compare
     from mfa_sim.engine.engine import Engine
     from mfa_sim.engine.run import Run, RunSummary
     from mfa_sim.engine.simulation import Simulation
@@ -32,20 +33,21 @@ if TYPE_CHECKING:
         UsageError,
     )
     from mfa_sim.model.actions import ActionName, Method
-    from mfa_sim.model.dataset import Dataset
     from mfa_sim.model.outcome import Event, EventType, Outcome, Reason, Status
     from mfa_sim.model.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
     from mfa_sim.model.roles import Role
     from mfa_sim.model.state import State
     from mfa_sim.model.summary import DatasetSummary, summarise
     from mfa_sim.model.values import InvitationStatus
-    from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
+    from mfa_sim.policy import DNSIMPLE, POLICIES, Knobs, Policy
+    from mfa_sim.policy.files import load_policy
 
 # The command line needs only a few of these: each is imported when first used, so
 # `mfa-sim validate` does not pay for the engine, the audit or the graphs.
 _HOMES = {
     "ActionName": "mfa_sim.model.actions",
     "AuditResult": "mfa_sim.compliance",
+    "Comparison": "mfa_sim.engine.comparison",
     "DNSIMPLE": "mfa_sim.policy",
     "Dataset": "mfa_sim.model.dataset",
     "DatasetSummary": "mfa_sim.model.summary",
@@ -56,6 +58,7 @@ _HOMES = {
     "InputError": "mfa_sim.errors",
     "InvitationStatus": "mfa_sim.model.values",
     "KNOWN_PLANS": "mfa_sim.model.plans",
+    "Knobs": "mfa_sim.policy",
     "Method": "mfa_sim.model.actions",
     "MfaSimError": "mfa_sim.errors",
     "Outcome": "mfa_sim.model.outcome",
@@ -76,8 +79,10 @@ _HOMES = {
     "UsageError": "mfa_sim.errors",
     "audit": "mfa_sim.compliance",
     "canonical_plan": "mfa_sim.model.plans",
+    "compare": "mfa_sim.engine.comparison",
     "generate_dataset": "mfa_sim.data.generate",
     "load_dataset": "mfa_sim.data.load",
+    "load_policy": "mfa_sim.policy.files",
     "save_dataset": "mfa_sim.data.save",
     "summarise": "mfa_sim.model.summary",
     "tier_of": "mfa_sim.model.plans",
@@ -108,6 +113,7 @@ __all__ = [
     "POLICIES",
     "ActionName",
     "AuditResult",
+    "Comparison",
     "Dataset",
     "DatasetSummary",
     "Engine",
@@ -116,6 +122,7 @@ __all__ = [
     "GeneratedDataset",
     "InputError",
     "InvitationStatus",
+    "Knobs",
     "Method",
     "MfaSimError",
     "Outcome",
@@ -135,8 +142,10 @@ __all__ = [
     "UsageError",
     "audit",
     "canonical_plan",
+    "compare",
     "generate_dataset",
     "load_dataset",
+    "load_policy",
     "save_dataset",
     "summarise",
     "tier_of",

@@ -57,6 +57,7 @@ class ProblemReason(StrEnum):
     MISSING_KEY = "missing_key"
     DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_POLICY = "unknown_policy"
+    INVALID_POLICY = "invalid_policy"
     UNKNOWN_ACTION = "unknown_action"
     UNKNOWN_ARGUMENT = "unknown_argument"
     MISSING_ARGUMENT = "missing_argument"

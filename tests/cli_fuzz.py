@@ -65,6 +65,7 @@ DATASET = "dataset"
 DATASET_FILES = ("users.csv", "accounts.csv", "memberships.csv", "invitations.csv")
 SCENARIO = "scenario.yaml"
 MUTES = "mutes.yaml"
+POLICY = "policy.yaml"
 BASELINE = "baseline.json"
 OUT = "out"
 """An empty folder in every case, where well-formed command lines write."""
@@ -91,6 +92,17 @@ MUTES_TEXT = """\
   reason: invitations are reviewed quarterly
 """
 """A mute file per contract §4: a wildcard, an email pattern, with and without expiry."""
+
+POLICY_TEXT = """\
+# GitHub's rules with a month of grace instead of an immediate block (contract §5).
+name: github-grace
+preset: github
+enforcement: grace
+grace_hours: 720
+reinstate_days: 30
+outside_collaborators: [collaborator]
+"""
+"""A policy file per contract §5: a preset and the knobs it overrides."""
 
 
 class Stand(Enum):
@@ -620,7 +632,7 @@ DATASET_PATHS = ("nowhere", SCENARIO, OUT, "", ".", "/proc", f"{DATASET}/users.c
 """Dataset arguments that are no dataset: missing, a file, an empty or odd folder."""
 
 INPUT_FILE_PATHS = ("nowhere.yaml", DATASET, OUT, "", "/dev/null", "/proc/version",
-                    f"{DATASET}/users.csv", SCENARIO, MUTES, BASELINE, "n" * 300)
+                    f"{DATASET}/users.csv", SCENARIO, MUTES, BASELINE, POLICY, "n" * 300)
 """Input-file arguments that name the wrong thing: missing, a folder, another input."""
 
 PROC_FOLDER = "/proc/mfa-sim-fuzz"
@@ -629,7 +641,8 @@ PROC_FOLDER = "/proc/mfa-sim-fuzz"
 OUTPUT_FILE_PATHS = (
     "nowhere/report.txt", OUT, DATASET, "/proc", f"{PROC_FOLDER}/report.txt",
     "/proc/mfa-sim-fuzz.txt", f"{DATASET}/users.csv", f"{DATASET}/accounts.csv",
-    f"{DATASET}/invitations.csv", SCENARIO, MUTES, BASELINE, "", f"{OUT}/{'n' * 300}",
+    f"{DATASET}/invitations.csv", SCENARIO, MUTES, BASELINE, POLICY, "",
+    f"{OUT}/{'n' * 300}",
     f"{OUT}/link-to-users.csv", f"{OUT}/\udcff.txt", "./",
 )
 """Output files that cannot or must not be written: missing folders, folders, /proc
@@ -664,6 +677,16 @@ INTEGERS_BAD = ("", "abc", "1.5", "-0", "1e3", "9" * 30, " 7", "0x10", "\u0663",
                 "9" * 5_000)
 HOPS = ("1", "2", "3", "10")
 HOPS_BAD = ("0", "-1", "abc", "", "9" * 25, "1.5")
+
+PRESETS = ("dnsimple", "github", "github_legacy", "gitlab", "npm", "slack", "hexpm")
+POLICIES_GOOD = (*PRESETS, POLICY)
+POLICIES_BAD = (*INPUT_FILE_PATHS, "bitbucket", "GitHub", " npm", "npm,github", "-",
+                "x" * 5_000)
+"""--policy values: a preset or the policy file; else no policy at all."""
+POLICY_LISTS = (",".join(PRESETS), "npm", "github,gitlab", POLICY, f"npm,{POLICY}",
+                f"{POLICY},dnsimple")
+POLICY_LISTS_BAD = ("", ",", "npm,,github", "npm,npm", "bitbucket", "npm,nowhere.yaml",
+                    f"{POLICY},{POLICY}", SCENARIO, f"npm,{DATASET}", "dnsimple," * 2_000)
 
 UNKNOWN_OPTIONS = ("--frobnicate", "-x", "--formats", "--output-dir", "--fail", "--",
                    "--help", "-h", "--format=", "--=x", "---format", "--seed=--1")
@@ -726,6 +749,10 @@ def _output(chance: float) -> Slot:
                 path=PathRole.OUTPUT)
 
 
+def _policy(chance: float) -> Slot:
+    return Slot("--policy", POLICIES_GOOD, POLICIES_BAD, chance, path=PathRole.INPUT)
+
+
 COMMANDS: tuple[CommandFuzz, ...] = (
     CommandFuzz("validate", (DATASET_SLOT,)),
     CommandFuzz("audit", (
@@ -737,6 +764,7 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--mute", (MUTES,), INPUT_FILE_PATHS, 0.5, path=PathRole.INPUT),
         Slot("--baseline", (BASELINE,), INPUT_FILE_PATHS, 0.5, path=PathRole.INPUT),
         Slot("--no-progress", chance=0.5),
+        _policy(0.3),
     ), exits=frozenset({0, 1, 2})),
     CommandFuzz("simulate", (
         DATASET_SLOT,
@@ -746,6 +774,16 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--save-state", (f"{OUT}/state", OUT), OUTPUT_FOLDER_PATHS, 0.3,
              path=PathRole.OUTPUT),
         Slot("--seed", INTEGERS, INTEGERS_BAD, 0.3),
+        _policy(0.4),
+    )),
+    CommandFuzz("compare", (
+        DATASET_SLOT,
+        Slot(None, (SCENARIO,), INPUT_FILE_PATHS, path=PathRole.INPUT, name="scenario"),
+        Slot("--policies", POLICY_LISTS, POLICY_LISTS_BAD, 0.6),
+        _policy(0.15),
+        Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
+        _output(0.3),
+        Slot("--seed", INTEGERS, INTEGERS_BAD, 0.3),
     )),
     CommandFuzz("what-if", (
         DATASET_SLOT,
@@ -753,6 +791,7 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--enforce", ACCOUNTS, UNKNOWN_ACCOUNTS, 0.6, many=True),
         Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
         _output(0.2),
+        _policy(0.3),
     )),
     CommandFuzz("graph", (
         DATASET_SLOT,
@@ -895,6 +934,7 @@ def pristine_files() -> dict[str, bytes]:
     files = {f"{DATASET}/{name}": (EXAMPLE / name).read_bytes() for name in DATASET_FILES}
     files[SCENARIO] = (EXAMPLE / "scenario.yaml").read_bytes()
     files[MUTES] = MUTES_TEXT.encode()
+    files[POLICY] = POLICY_TEXT.encode()
     report = io.StringIO()
     code = main(["audit", str(EXAMPLE), "--format", "json"], out=report, err=io.StringIO())
     if code not in (0, 1):
@@ -970,7 +1010,8 @@ SCENARIO_ACTIONS: dict[str, tuple[str, ...]] = {
 
 PLANS = ("personal", "solo", "professional", "teams", "business", "enterprise",
          "dnsimple-teams-v2-monthly", "Teams", "dnsimple-personal-yearly")
-ROLES = ("owner", "admin", "member", "full", "full_access", "limited", "limited_access")
+ROLES = ("owner", "admin", "member", "full", "full_access", "limited", "limited_access",
+         "collaborator")
 BOOLEANS = ("true", "false", "yes", "no", "Y", "n", "T", "f", "1", "0", " TRUE ")
 TIME_UNITS = ("seconds", "minutes", "hours", "days")
 
@@ -1086,6 +1127,8 @@ def random_scenario(rng: random.Random) -> tuple[bytes, list[str]]:
                                         "2030-12-31T23:59:59+05:00"))
     if rng.random() < 0.1:
         document["policy"] = "dnsimple"
+    elif rng.random() < 0.4:
+        document["policy"] = rng.choice(PRESETS)
     document["steps"] = [writer.step() for _ in range(rng.randint(1, 25))]
     flaws = [_flaw(rng, document) for _ in range(rng.choice((0, 0, 0, 1, 2)))]
     return yaml.safe_dump(document, sort_keys=False).encode(), flaws

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from mfa_sim.compliance import Baseline, Mute
     from mfa_sim.data.writing import Chunk
     from mfa_sim.model.dataset import Dataset
+    from mfa_sim.policy import Policy
 
 T = TypeVar("T")
 
@@ -94,12 +95,52 @@ def _emit(report: str, output: str | None, out: TextIO) -> None:
     Path(output).write_text(report, encoding="utf-8")
 
 
-def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.data.load import importing, load_dataset_while
+def _read_policies(values: Sequence[str], problems: list[Problem]) -> list[Policy]:
+    """The policies ``--policy`` or ``--policies`` name: presets, or policy files whose
+    problems join ``problems`` (so that they are reported with the dataset's)."""
+    from mfa_sim.policy.files import policy_option
 
-    dataset = load_dataset_while(arguments.dataset, importing(
-        "mfa_sim.policy", "mfa_sim.report", "mfa_sim.data.save", "mfa_sim.engine.scenario",
-        "mfa_sim.engine.simulation"), group_memberships=True)
+    found = []
+    for value in values:
+        try:
+            found.append(policy_option(value))
+        except InputError as error:
+            problems.extend(error.problems)
+    return found
+
+
+def _read_one_policy(value: str) -> Policy:
+    from mfa_sim.policy.files import policy_option
+
+    return policy_option(value)
+
+
+def _load_with_policies(arguments: argparse.Namespace, values: Sequence[str],
+                        modules: Callable[[], object], **options: bool) -> tuple[
+                            Dataset, list[Policy]]:
+    """The dataset and the policies named on the command line, the problems of both
+    reported together."""
+    from mfa_sim.data.load import load_dataset_while
+
+    problems: list[Problem] = []
+    policies = _read_policies(values, problems)
+    try:
+        dataset = load_dataset_while(arguments.dataset, modules, **options)
+    except InputError as error:
+        raise InputError([*problems, *error.problems]) from None
+    if problems:
+        raise InputError(problems)
+    return dataset, policies
+
+
+def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.data.load import importing
+
+    dataset, chosen = _load_with_policies(
+        arguments, [arguments.policy] if arguments.policy is not None else [],
+        importing("mfa_sim.policy", "mfa_sim.report", "mfa_sim.data.save",
+                  "mfa_sim.engine.scenario", "mfa_sim.engine.simulation"),
+        group_memberships=True)
     from mfa_sim.data.save import require_empty_folder, save_dataset
     from mfa_sim.engine.scenario import load_scenario
     from mfa_sim.engine.simulation import Simulation
@@ -110,13 +151,50 @@ def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
                              policies=tuple(POLICIES))
     if arguments.save_state is not None:
         require_empty_folder(arguments.save_state)
-    simulation = Simulation(dataset, scenario.policy, scenario.start, scenario.seed)
+    # The flag wins over the scenario's key (contract §5).
+    policy = chosen[0] if chosen else scenario.policy
+    simulation = Simulation(dataset, policy, scenario.start, scenario.seed)
     run = simulation.play(scenario)
     run = type(run)(run.policy, run.outcomes, run.final, scenario.name)
     _emit(render_run(run, arguments.format), arguments.output, out)
     if arguments.save_state is not None:
         save_dataset(run.final.to_dataset(), arguments.save_state)
     return EXIT_OK
+
+
+def _compare(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.errors import UsageError
+
+    if arguments.policy is not None and arguments.policies is not None:
+        raise UsageError("give --policy or --policies, not both (--policy X means "
+                         "--policies X)")
+    from mfa_sim.data.load import importing
+
+    dataset, chosen = _load_with_policies(
+        arguments, arguments.policies or ([arguments.policy] if arguments.policy else []),
+        importing("mfa_sim.engine.comparison", "mfa_sim.report.comparison",
+                  "mfa_sim.engine.scenario"),
+        group_memberships=True)
+    from mfa_sim.engine.comparison import compare
+    from mfa_sim.engine.scenario import load_scenario
+    from mfa_sim.policy import POLICIES
+    from mfa_sim.report.comparison import render_comparison
+
+    scenario = load_scenario(arguments.scenario, dataset, seed=arguments.seed,
+                             policies=tuple(POLICIES))
+    comparison = compare(dataset, scenario, chosen or None)
+    _emit(render_comparison(comparison, arguments.format), arguments.output, out)
+    return EXIT_OK
+
+
+def _policy_list(text: str) -> list[str]:
+    from mfa_sim.engine.comparison import parse_policy_list
+    from mfa_sim.errors import UsageError
+
+    try:
+        return list(parse_policy_list(text))
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
 
 
 def _graph(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -136,11 +214,11 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     questions += [("enforce_mfa", {"account": account}) for account in arguments.enforce or ()]
     if not questions:
         raise UsageError("what-if needs at least one --disable-mfa USER or --enforce ACCOUNT")
-    from mfa_sim.data.load import importing, load_dataset_while
+    from mfa_sim.data.load import importing
 
-    dataset = load_dataset_while(arguments.dataset,
-                                 importing("mfa_sim.report", "mfa_sim.engine.simulation"),
-                                 group_memberships=True)
+    dataset, chosen = _load_with_policies(
+        arguments, [arguments.policy] if arguments.policy is not None else [],
+        importing("mfa_sim.report", "mfa_sim.engine.simulation"), group_memberships=True)
     from mfa_sim.engine.simulation import what_ifs
     from mfa_sim.report import render_run
 
@@ -153,7 +231,8 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
                for value in values if value not in known]
     if unknown:
         raise InputError(unknown)
-    _emit(render_run(what_ifs(dataset, questions), arguments.format), arguments.output, out)
+    run = what_ifs(dataset, questions, chosen[0] if chosen else "dnsimple")
+    _emit(render_run(run, arguments.format), arguments.output, out)
     return EXIT_OK
 
 
@@ -189,6 +268,8 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
 
     mutes = None if arguments.mute is None else read(
         "reading mutes", lambda: load_mutes(arguments.mute))
+    arguments.chosen_policy = None if arguments.policy is None else read(
+        "reading policy", lambda: _read_one_policy(arguments.policy))
     baseline = None if arguments.baseline is None else read(
         "reading baseline", lambda: load_baseline(arguments.baseline))
     checks_and_report = importing(
@@ -212,7 +293,8 @@ def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
                         enabled=False if arguments.no_progress else None)
     dataset, mutes, baseline = _audit_inputs(arguments, progress)
     with progress.stage("checking"):
-        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline)
+        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline,
+                       policy=arguments.chosen_policy)
     with progress.stage("writing report"):
         _write_audit(render_audit(result, arguments.format, fail_on=arguments.fail_on),
                      arguments.output, out)
@@ -257,6 +339,10 @@ def _integer(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
+POLICY_HELP = ("the policy: a preset (dnsimple, the default, github, github_legacy, gitlab, "
+               "npm, slack, hexpm) or a YAML policy file")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mfa-sim``."""
     parser = _Parser(
@@ -294,6 +380,9 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--baseline", metavar="OLD.json",
                        help="an earlier `audit --format json`: mark findings new or "
                             "unchanged and list the resolved ones")
+    audit.add_argument("--policy", metavar="NAME|FILE",
+                       help=POLICY_HELP + ": judge under it, run only the checks that can "
+                       "arise under it, and say what it would do to each member")
     audit.add_argument("--no-progress", action="store_true",
                        help="no progress lines on standard error (shown only on a terminal)")
     audit.set_defaults(run=_audit)
@@ -306,7 +395,24 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--save-state", metavar="DIR",
                           help="write the final state as a dataset folder (new or empty)")
     simulate.add_argument("--seed", type=_integer, help="override the scenario's seed")
+    simulate.add_argument("--policy", metavar="NAME|FILE", help=POLICY_HELP
+                          + "; wins over the scenario's policy key")
     simulate.set_defaults(run=_simulate)
+
+    comparing = add_command(
+        "compare", help="one scenario under several policies, side by side")
+    comparing.add_argument("dataset", help="the dataset folder")
+    comparing.add_argument("scenario", help="the scenario file (YAML); its policy key is "
+                                            "not used")
+    comparing.add_argument("--policies", type=_policy_list, metavar="NAME|FILE,...",
+                           help="the policies to compare, separated by commas (default: "
+                                "every preset)")
+    comparing.add_argument("--policy", metavar="NAME|FILE",
+                           help="one policy: the same as --policies NAME|FILE")
+    comparing.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
+    comparing.add_argument("--output", help="write the report to this file")
+    comparing.add_argument("--seed", type=_integer, help="override the scenario's seed")
+    comparing.set_defaults(run=_compare)
 
     graph = add_command(
         "graph", help="membership graph views (png, svg) and exports (graphml, gexf)")
@@ -331,6 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
                          help="what if this account switched enforcement on (repeatable)")
     what_if.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
     what_if.add_argument("--output", help="write the report to this file")
+    what_if.add_argument("--policy", metavar="NAME|FILE", help=POLICY_HELP)
     what_if.set_defaults(run=_what_if)
 
     generate = add_command("generate", help="write a synthetic dataset")
@@ -396,11 +503,19 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
     files = [] if dataset is None else dataset_files(dataset)
     files += [path for option in ("scenario", "mute", "baseline")
               if (path := getattr(arguments, option, None)) is not None]
+    named = [value for value in (getattr(arguments, "policy", None),
+                                 *(getattr(arguments, "policies", None) or []))
+             if value is not None]
+    if named:
+        from mfa_sim.policy.files import looks_like_file
+
+        # Policy files are inputs too (a preset's name is no file).
+        files += [value for value in named if looks_like_file(value)]
     return files
 
 
 PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",
-                                  "graph"})
+                                  "graph", "compare"})
 """Commands that work on Arrow tables and their indexes alone: every one of them."""
 
 

@@ -32,10 +32,12 @@ from mfa_sim.compliance.result import AuditResult, mute
 
 if TYPE_CHECKING:
     from mfa_sim.model.dataset import Dataset
+    from mfa_sim.policy import Policy
 
 
 def audit(dataset: Dataset, *, as_of: datetime | None = None,
-          mutes: Iterable[Mute] | None = None, baseline: Baseline | None = None) -> AuditResult:
+          mutes: Iterable[Mute] | None = None, baseline: Baseline | None = None,
+          policy: Policy | str | None = None) -> AuditResult:
     """Run every check over a dataset.
 
     Parameters
@@ -51,6 +53,10 @@ def audit(dataset: Dataset, *, as_of: datetime | None = None,
     baseline
         An earlier audit (:func:`load_baseline`): findings are marked ``new`` or
         ``unchanged`` and the gone ones listed in ``resolved``.
+    policy
+        The policy to judge under (a preset's name, a policy file or a policy; default
+        DNSimple's): its plan gate decides eligibility, the checks that cannot arise under
+        it do not run, and the what-if tables say what it would do to each member.
 
     Returns
     -------
@@ -68,16 +74,27 @@ def audit(dataset: Dataset, *, as_of: datetime | None = None,
     (0, 2)
     """
     moment = as_of or datetime.now(UTC)
-    facts = AuditFacts(dataset)
+    chosen = _chosen(policy)
+    facts = AuditFacts(dataset) if chosen is None else AuditFacts(dataset, chosen)
     counts = {name: dataset.counts[name] for name in ("users", "accounts", "memberships")}
     accounts = accounts_table(facts)
     result = AuditResult(all_findings(facts, moment), accounts, counts, moment,
-                         what_if_tables(facts, accounts))
+                         what_if_tables(facts, accounts),
+                         policy=None if chosen is None else chosen.name)
     if mutes is not None:
         result = mute(result, mutes)
     if baseline is not None:
         result = compare(result, baseline)
     return result
+
+
+def _chosen(policy: Policy | str | None) -> Policy | None:
+    """The policy an audit judges under: as given, or a preset's or a file's."""
+    if policy is None or not isinstance(policy, str):
+        return policy
+    from mfa_sim.policy.files import policy_option
+
+    return policy_option(policy)
 
 
 __all__ = ["CHECKS", "CHECKS_BY_ID", "AuditFacts", "AuditResult", "Baseline", "Check", "Mute",

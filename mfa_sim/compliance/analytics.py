@@ -16,6 +16,7 @@ import numpy as np
 
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.model.ports import HtmlDisplay
+from mfa_sim.model.roles import Role
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -40,6 +41,11 @@ class WhatIfTables(HtmlDisplay):
 
     blast_radius: pa.Table
     blockers: pa.Table
+    enforcing: pa.Table | None = None
+    """One row per member lacking MFA (with access) of an eligible account that does not
+    enforce: ``account``, ``user``, ``role``, and ``outcome``, what switching
+    enforcement on would do to them under the policy: ``blocks_enforcement`` (DNSimple
+    refuses), ``removed``, ``suspended`` or ``grace``."""
 
     def __repr__(self) -> str:
         users, accounts = self.blast_radius.num_rows, self.blockers.num_rows
@@ -47,30 +53,80 @@ class WhatIfTables(HtmlDisplay):
                 f"blockers of {accounts:,} account{'' if accounts == 1 else 's'}>")
 
 
+def _per_user(facts: AuditFacts, memberships: np.ndarray) -> np.ndarray:
+    """How many of the selected memberships each user has."""
+    return np.bincount(facts.membership_user[memberships], minlength=len(facts.user_ids))
+
+
+def _refused_disabling(facts: AuditFacts) -> np.ndarray | None:
+    """Per user, whether the policy refuses their ``disable_mfa`` (npm, Hex.pm: any member
+    of an enforcing account; GitHub: the only owner of one; Slack: an owner or admin of
+    one); None under a policy that refuses nobody."""
+    from mfa_sim.policy.knobs import Disabling
+
+    knobs = facts.policy.knobs
+    if knobs is None or not (knobs.disabling is Disabling.REFUSE or knobs.sole_owner_keeps_mfa
+                             or knobs.managers_keep_mfa):
+        return None
+    account = facts.membership_account
+    enforcing = facts.enforced[account]
+    refusing = np.zeros(len(account), dtype=bool)
+    if knobs.disabling is Disabling.REFUSE:
+        refusing |= enforcing
+    if knobs.managers_keep_mfa:
+        refusing |= enforcing & facts.manages
+    if knobs.sole_owner_keeps_mfa:
+        owner = facts.roles_are(Role.OWNER)
+        owners = np.bincount(account[owner], minlength=len(facts.account_ids))
+        refusing |= enforcing & owner & (owners[account] == 1)
+    return _per_user(facts, refusing) > 0
+
+
 def blast_radius(facts: AuditFacts) -> pa.Table:
-    """What disabling MFA would cost, for every user it would apply to."""
+    """What disabling MFA would cost, for every user it would apply to, under the
+    audit's policy: removals (``removed_from``), and where the policy has them,
+    suspensions (``suspended_in``) and refusals (``refused``: the policy would not let
+    them disable MFA)."""
     import pyarrow as pa
 
-    user_count = len(facts.user_ids)
+    from mfa_sim.policy.knobs import Disabling
+
     account = facts.membership_account
     user = facts.membership_user
+    knobs = facts.policy.knobs
     # disable_mfa applies unless MFA is known to be off (contract §3).
     applies = ~(facts.user_mfa.fill_null(True).to_numpy(zero_copy_only=False) == False)  # noqa: E712
-    removed = facts.enforced[account] & applies[user]
-    sole_manager = removed & facts.manages & (facts.managers[account] == 1)
+    refused = _refused_disabling(facts)
+    allowed = applies if refused is None else applies & ~refused
+    hit = facts.enforced[account] & allowed[user] & facts.covered
+    suspending = knobs is not None and knobs.disabling is Disabling.SUSPEND
+    if suspending and knobs is not None:
+        outside = facts.roles_are(*knobs.outside_collaborators)
+        removed, suspended = hit & outside, hit & ~outside & ~facts.suspended
+    else:
+        removed, suspended = hit, np.zeros(len(hit), dtype=bool)
+    losing = removed | suspended
+    sole_manager = losing & facts.manages & (facts.managers[account] == 1)
     sole_member = removed & (facts.members[account] == 1)
-    table = pa.table({
+    columns = {
         "user": facts.user_ids,
-        "removed_from": pa.array(np.bincount(user[removed], minlength=user_count)),
-        "left_unmanaged": pa.array(np.bincount(user[sole_manager], minlength=user_count)),
-        "left_empty": pa.array(np.bincount(user[sole_member], minlength=user_count)),
-    }).filter(pa.array(applies))
+        "removed_from": pa.array(_per_user(facts, removed)),
+        "left_unmanaged": pa.array(_per_user(facts, sole_manager)),
+        "left_empty": pa.array(_per_user(facts, sole_member)),
+    }
+    if suspending:
+        columns["suspended_in"] = pa.array(_per_user(facts, suspended))
+    if refused is not None:
+        columns["refused"] = pa.array(refused)
+    table = pa.table(columns).filter(pa.array(applies))
     return table.sort_by([("left_unmanaged", "descending"), ("removed_from", "descending"),
                           ("left_empty", "descending"), ("user", "ascending")])
 
 
 def enforcement_blockers(facts: AuditFacts, accounts: pa.Table) -> pa.Table:
-    """The members keeping each eligible, non-enforcing account from enforcing."""
+    """The members keeping each eligible, non-enforcing account from enforcing; under a
+    policy that enforces anyway, the members enforcing would cost access, and what it
+    would do to them (``would_remove``, ``would_suspend``, ``would_grace``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -78,15 +134,71 @@ def enforcement_blockers(facts: AuditFacts, accounts: pa.Table) -> pa.Table:
     wanted = pa.array((facts.eligible & ~facts.enforced)[order.to_numpy()])
     chosen = accounts.filter(wanted)
     count = pc.list_value_length(chosen.column("noncompliant"))
-    table = pa.table({
+    columns = {
         "account": chosen.column("account"),
         "blockers": chosen.column("noncompliant"),
         "blocker_count": count,
         "ready_to_enforce": chosen.column("ready_to_enforce"),
-    })
+    }
+    for name, counts in _enforcing_would(facts).items():
+        columns[name] = pa.array(counts[order.to_numpy()]).filter(wanted)
+    table = pa.table(columns)
     return table.sort_by([("blocker_count", "ascending"), ("account", "ascending")])
 
 
+def _enforcing_would(facts: AuditFacts) -> dict[str, np.ndarray]:
+    """Per account (in row order): how many members switching enforcement on would
+    remove, suspend or give grace to under the policy; nothing under one that refuses."""
+    from mfa_sim.policy.knobs import Enforcement
+
+    knobs = facts.policy.knobs
+    if knobs is None or knobs.enforcement is Enforcement.REFUSE:
+        return {}
+    lacking = ~facts.member_compliant & ~facts.suspended & facts.covered
+    outside = facts.roles_are(*knobs.outside_collaborators)
+    removing = lacking if knobs.enforcement is Enforcement.REMOVE else lacking & outside
+    rest = lacking & ~removing
+    accounts = len(facts.account_ids)
+
+    def per_account(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(facts.membership_account[mask], minlength=accounts)
+
+    found = {"would_remove": per_account(removing)}
+    if knobs.enforcement is Enforcement.SUSPEND:
+        found["would_suspend"] = per_account(rest)
+    if knobs.enforcement is Enforcement.GRACE:
+        found["would_grace"] = per_account(rest)
+    return found
+
+
+def enforcing_members(facts: AuditFacts) -> pa.Table:
+    """What switching enforcement on would do to each member lacking MFA, under the
+    audit's policy (see :attr:`WhatIfTables.enforcing`)."""
+    import pyarrow as pa
+
+    from mfa_sim.policy.knobs import Enforcement
+
+    knobs = facts.policy.knobs
+    enforcement = Enforcement.REFUSE if knobs is None else knobs.enforcement
+    account = facts.membership_account
+    lacking = (facts.eligible[account] & ~facts.enforced[account] & ~facts.member_compliant
+               & ~facts.suspended & facts.covered)
+    rows = np.flatnonzero(lacking)
+    outside = facts.roles_are(*(() if knobs is None else knobs.outside_collaborators))[rows]
+    treated = {Enforcement.REFUSE: "blocks_enforcement", Enforcement.REMOVE: "removed",
+               Enforcement.SUSPEND: "suspended", Enforcement.GRACE: "grace"}[enforcement]
+    removed = "removed" if enforcement is not Enforcement.REFUSE else treated
+    outcome = pa.array(np.where(outside, removed, treated).astype(object), pa.string())
+    table = pa.table({
+        "account": facts.account_ids.take(account[rows]),
+        "user": facts.user_ids.take(facts.membership_user[rows]),
+        "role": facts.roles.take(rows),
+        "outcome": outcome,
+    })
+    return table.sort_by([("account", "ascending"), ("user", "ascending")])
+
+
 def what_if_tables(facts: AuditFacts, accounts: pa.Table) -> WhatIfTables:
-    """Both tables (``accounts`` is the audit's accounts table, ordered by id)."""
-    return WhatIfTables(blast_radius(facts), enforcement_blockers(facts, accounts))
+    """Every table (``accounts`` is the audit's accounts table, ordered by id)."""
+    return WhatIfTables(blast_radius(facts), enforcement_blockers(facts, accounts),
+                        enforcing_members(facts))

@@ -8,7 +8,7 @@ spread over the rows, so the audit and the engine cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -18,6 +18,7 @@ from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.columns.keys import per_distinct
 from mfa_sim.model.plans import PLAN_TIERS
 from mfa_sim.model.roles import Role
+from mfa_sim.policy import DNSIMPLE, Policy
 from mfa_sim.policy.rules import can_enforce, is_compliant
 
 if TYPE_CHECKING:
@@ -35,6 +36,8 @@ class AuditFacts:
     """
 
     dataset: Dataset
+    policy: Policy = field(default=DNSIMPLE)
+    """The policy the audit judges under: its plan gate decides eligibility."""
 
     def prepare(self) -> AuditFacts:
         """Work out every fact now (before checks read them from several threads)."""
@@ -42,7 +45,8 @@ class AuditFacts:
                      "enforced", "members", "managers", "managers_with_mfa",
                      "noncompliant_members", "ready", "roles", "manages",
                      "member_compliant", "invitations", "invitation_account", "invitee",
-                     "invitee_is_member", "seats", "pending_invitations"):
+                     "invitee_is_member", "seats", "pending_invitations", "suspended",
+                     "covered"):
             getattr(self, name)
         return self
 
@@ -94,7 +98,8 @@ class AuditFacts:
     @cached_property
     def eligible(self) -> np.ndarray:
         """Whether each account's plan offers MFA enforcement."""
-        return per_distinct(self.plans, lambda plan: can_enforce(PLAN_TIERS[plan]))
+        gate = self.policy.plan_gate
+        return per_distinct(self.plans, lambda plan: can_enforce(PLAN_TIERS[plan], gate))
 
     @cached_property
     def enforced(self) -> np.ndarray:
@@ -169,6 +174,33 @@ class AuditFacts:
     def manages(self) -> np.ndarray:
         """Whether each membership is an owner's or an admin's."""
         return per_distinct(self.roles, lambda role: Role(role).manages)
+
+    def roles_are(self, *roles: Role) -> np.ndarray:
+        """Whether each membership's role is one of ``roles``."""
+        wanted = {role.value for role in roles}
+        return per_distinct(self.roles, lambda role: role in wanted)
+
+    @cached_property
+    def covered(self) -> np.ndarray:
+        """Whether the policy requires MFA of each membership's role (GitLab exempts
+        project-level members)."""
+        knobs = self.policy.knobs
+        if knobs is None or not knobs.exempt_roles:
+            return np.ones(len(self.membership_account), dtype=bool)
+        found: np.ndarray = ~self.roles_are(*knobs.exempt_roles)
+        return found
+
+    @cached_property
+    def suspended(self) -> np.ndarray:
+        """Whether each membership's access is cut (``status`` suspended)."""
+        import pyarrow.compute as pc
+
+        written = self.dataset.tables["memberships"].column("status")
+        if written.null_count == len(written):
+            return np.zeros(len(written), dtype=bool)
+        statuses = self.dataset.canonical_table("memberships").column("status")
+        found: np.ndarray = pc.equal(statuses, "suspended").to_numpy(zero_copy_only=False)
+        return found
 
     @cached_property
     def member_compliant(self) -> np.ndarray:

@@ -37,6 +37,8 @@ from mfa_sim.compliance.facts import AuditFacts
 if TYPE_CHECKING:
     import pyarrow as pa
 
+    from mfa_sim.policy import Policy
+
 FINDING_COLUMNS = ("check", "severity", "account", "user", "email", "message", "remediation")
 
 
@@ -133,7 +135,12 @@ def _memberships(facts: AuditFacts, mask: np.ndarray) -> tuple[np.ndarray, pa.Ar
 def member_without_mfa_in_enforcing_account(facts: AuditFacts) -> pa.Table:
     """Members of enforcing accounts who lack MFA."""
     enforcing = facts.enforced[facts.membership_account]
-    rows, accounts, users = _memberships(facts, enforcing & ~facts.member_compliant)
+    lacking = enforcing & ~facts.member_compliant & facts.covered
+    knobs = facts.policy.knobs
+    if knobs is not None and knobs.suspends:
+        # Under a policy that suspends, a suspended member lacks MFA as the rules say.
+        lacking &= ~facts.suspended
+    rows, accounts, users = _memberships(facts, lacking)
     why = _lacking(facts, facts.membership_user[rows])
     return _table(
         MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT, accounts, users, None,
@@ -366,6 +373,21 @@ FINDERS: dict[str, Finder] = {
 }
 
 
+def checks_under(policy: Policy) -> tuple[Check, ...]:
+    """The checks whose findings can arise under a policy (every one under DNSimple's),
+    in report order: the others do not run.
+
+    Examples
+    --------
+    >>> from mfa_sim.policy import DNSIMPLE, GITLAB
+    >>> len(checks_under(DNSIMPLE)), "invitation_blocked" in {c.id for c in checks_under(GITLAB)}
+    (12, False)
+    """
+    if policy.checks is None:
+        return CHECKS
+    return tuple(check for check in CHECKS if check.id in policy.checks)
+
+
 def all_findings(facts: AuditFacts, as_of: datetime) -> pa.Table:
     """Every finding of every check, in report order."""
     import pyarrow as pa
@@ -374,7 +396,7 @@ def all_findings(facts: AuditFacts, as_of: datetime) -> pa.Table:
     # kernels release the GIL, run side by side.
     facts.prepare()
     finders = [(lambda f: invitation_stale(f, as_of)) if check is INVITATION_STALE
-               else FINDERS[check.id] for check in CHECKS]
+               else FINDERS[check.id] for check in checks_under(facts.policy)]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         tables = list(pool.map(lambda finder: finder(facts), finders))
     return pa.concat_tables(tables)

@@ -54,6 +54,9 @@ class AuditResult:
     """With a baseline: the baseline's findings that are gone."""
     mute_report: MuteReport | None = None
     """With mutes: what they did."""
+    policy: str | None = None
+    """The policy the audit judged under, when one was chosen (None: DNSimple's, the
+    default)."""
 
     @cached_property
     def by_severity(self) -> dict[str, int]:

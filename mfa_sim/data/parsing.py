@@ -178,6 +178,20 @@ def _statuses(text: pa.ChunkedArray) -> ParsedColumn:
                         + ", ".join(status.value for status in InvitationStatus))
 
 
+def _membership_statuses(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+
+    from mfa_sim.model.values import MembershipStatus, parse_membership_status
+
+    def meaning(spelling: str) -> object:
+        status = parse_membership_status(spelling)
+        return UNPARSED if status is None else status.value
+
+    return _by_spelling(text, meaning, pa.string(), ProblemReason.UNKNOWN_STATUS,
+                        "unknown membership status; known statuses: "
+                        + ", ".join(status.value for status in MembershipStatus))
+
+
 def _counts(text: pa.ChunkedArray) -> ParsedColumn:
     import pyarrow as pa
     import pyarrow.compute as pc
@@ -371,6 +385,7 @@ _PARSERS: dict[Kind, Callable[[pa.ChunkedArray], ParsedColumn]] = {
     Kind.PLAN: _plans,
     Kind.ROLE: _roles,
     Kind.STATUS: _statuses,
+    Kind.MEMBERSHIP_STATUS: _membership_statuses,
     Kind.COUNT: _counts,
     Kind.TIME: _times,
     Kind.TEXT: _text,

@@ -109,7 +109,8 @@ class _Record:
         if kind is EventType.MEMBER_REMOVED and user is not None:
             self.removed.append((account, user, step, reason or ""))
             self.member[(account, user)] = None
-        elif kind is EventType.MEMBER_JOINED and user is not None:
+        elif kind in (EventType.MEMBER_JOINED, EventType.MEMBER_REINSTATED) \
+                and user is not None:
             self.joined[(account, user)] = (step, role or Role.MEMBER.value)
             self.member[(account, user)] = role or Role.MEMBER.value
         elif kind is EventType.INVITATION_BLOCKED:

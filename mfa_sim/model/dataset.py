@@ -18,7 +18,7 @@ from mfa_sim.model.indexes import DatasetIndexes, LoaderIndexes
 from mfa_sim.model.plans import canonical_plan, tiers_of_plans
 from mfa_sim.model.roles import Role, parse_role
 from mfa_sim.model.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
-from mfa_sim.model.values import InvitationStatus
+from mfa_sim.model.values import InvitationStatus, MembershipStatus
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -246,6 +246,8 @@ def _canonical(table: str, arrow: pa.Table,
         normalise("plan", canonical_plan, "")
     if table in ("memberships", "invitations"):
         normalise("role", lambda s: _role_value(parse_role(s)), Role.MEMBER.value)
+    if table == "memberships":
+        normalise("status", str, MembershipStatus.ACTIVE.value)
     if table == "invitations":
         normalise("status", str, InvitationStatus.PENDING.value)
         # An empty invitation id is no id, whether the column is absent or blank.

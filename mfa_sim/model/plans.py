@@ -29,7 +29,9 @@ class Tier(StrEnum):
 
     @property
     def can_enforce_mfa(self) -> bool:
-        """Whether accounts on this tier may enforce MFA (teams and above).
+        """Whether accounts on this tier may enforce MFA under DNSimple's plans (teams and
+        above). The policy decides whether a plan gate applies at all
+        (:func:`mfa_sim.policy.rules.can_enforce`); this says where DNSimple's sits.
 
         Examples
         --------

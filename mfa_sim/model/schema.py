@@ -32,6 +32,8 @@ class Kind(Enum):
     """A role as written (empty means member); it must be known."""
     STATUS = "status"
     """An invitation status, saved in canonical form."""
+    MEMBERSHIP_STATUS = "membership_status"
+    """A membership's status (active or suspended), saved in canonical form."""
     COUNT = "count"
     """A non-negative integer; empty means none (unlimited)."""
     TIME = "time"
@@ -93,6 +95,7 @@ MEMBERSHIPS = FileSchema("memberships", True, (
     Column("account_id", Kind.ACCOUNT_REF, True),
     Column("user_id", Kind.USER_REF, True),
     Column("role", Kind.ROLE, False),
+    Column("status", Kind.MEMBERSHIP_STATUS, False),
 ))
 INVITATIONS = FileSchema("invitations", False, (
     Column("account_id", Kind.ACCOUNT_REF, True),

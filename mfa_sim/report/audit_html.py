@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import (
     TierCompliance,
     check_counts,
@@ -391,6 +392,9 @@ def _act_first_section(result: AuditResult, h2: str, h3: str) -> list[str]:
                                 "removed_from", "left_unmanaged", "left_empty"))]
                              for row in protect]) if protect else "<p>None.</p>")
     parts.append("</div></div>")
+    for title, items in policy_sections(result):
+        parts.append(f"<{h3}>{escape(title)}</{h3}><ul>"
+                     + "".join(f"<li>{_text(item)}</li>" for item in items) + "</ul>")
     return parts
 
 

@@ -40,6 +40,8 @@ def audit_json_chunks(result: AuditResult) -> list[Chunk]:
                                        for key in FINDING_KEYS}, "  ", VOCABULARY)]
     if result.mute_report is not None:
         chunks += [b',\n  "mutes": ', _mutes(result.mute_report.to_dict())]
+    if result.policy is not None:
+        chunks += [b',\n  "policy": ', json.dumps(result.policy, ensure_ascii=False).encode()]
     chunks.append(b"\n}\n")
     return chunks
 

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import (
     CheckGroup,
     compliance_by_tier,
@@ -210,6 +211,10 @@ def audit_markdown(result: AuditResult) -> str:
     | a\\_solo | u\\_finn | u\\_finn is an owner of a\\_solo and they have no MFA. | ... |
     """
     lines = ["# MFA compliance audit", "", escape_markdown(overview(result))]
-    lines += _severity_table(result) + _tier_table(result) + _findings(result)
+    lines += _severity_table(result) + _tier_table(result)
+    for title, items in policy_sections(result):
+        lines += ["", f"## {escape_markdown(title)}", "",
+                  *(f"- {escape_markdown(item)}" for item in items)]
+    lines += _findings(result)
     lines += _resolved(result)
     return "\n".join(lines) + "\n"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.data.writing import records_body
+from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import shown_array
 from mfa_sim.report.common import visible
 
@@ -82,6 +83,8 @@ def audit_text(result: AuditResult) -> bytes:
             lines += ["", f"{title} (findings, of which high or worse):"]
             lines += [f"  {visible(str(identifier)):<24} {count:>6,} {serious:>6,}"
                       for identifier, count, serious in top]
+    for title, items in policy_sections(result):
+        lines += ["", f"{visible(title)}:", *(f"  {visible(item)}" for item in items)]
     lines += ["", "Findings:" if total else "No findings."]
     parts: list[bytes | memoryview] = [("\n".join(lines) + "\n").encode()]
     if total:
