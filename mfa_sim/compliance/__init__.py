@@ -27,14 +27,16 @@ from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.compliance.findings import all_findings
 from mfa_sim.compliance.mutes import Mute, MuteReport, load_mutes, mute, parse_mutes
 from mfa_sim.compliance.result import AuditResult
+from mfa_sim.compliance.selection import CheckSelection, select_checks, within, within_selection
 
 if TYPE_CHECKING:
     from mfa_sim.dataset import Dataset
 
 
 def audit(dataset: Dataset, *, as_of: datetime | None = None,
-          mutes: Iterable[Mute] | None = None, baseline: Baseline | None = None) -> AuditResult:
-    """Run every check over a dataset.
+          mutes: Iterable[Mute] | None = None, baseline: Baseline | None = None,
+          checks: CheckSelection | None = None) -> AuditResult:
+    """Run every check, or the selected ones, over a dataset.
 
     Parameters
     ----------
@@ -49,6 +51,11 @@ def audit(dataset: Dataset, *, as_of: datetime | None = None,
     baseline
         An earlier audit (:func:`load_baseline`): findings are marked ``new`` or
         ``unchanged`` and the gone ones listed in ``resolved``.
+    checks
+        The checks to run (:func:`select_checks`; default: every check). Only their
+        work is done; the mutes and the baseline are judged against them alone (a
+        baseline's finding of a check that did not run is not ``resolved``; a mute
+        for such a check is not "matching nothing").
 
     Returns
     -------
@@ -64,20 +71,26 @@ def audit(dataset: Dataset, *, as_of: datetime | None = None,
     ...                            account="a_solo")])
     >>> result.failing("high"), result.muted
     (0, 2)
+    >>> admins = audit(mfa_sim.load_dataset("datasets/example"),
+    ...                checks=select_checks(["admin_*"]))
+    >>> admins.checks, admins.findings.column("check").unique().to_pylist()
+    (('admin_without_mfa',), ['admin_without_mfa'])
     """
     moment = as_of or datetime.now(UTC)
+    selection = checks or CheckSelection.every()
     facts = AuditFacts(dataset)
     counts = {name: dataset.counts[name] for name in ("users", "accounts", "memberships")}
     accounts = accounts_table(facts)
-    result = AuditResult(all_findings(facts, moment), accounts, counts, moment,
-                         what_if_tables(facts, accounts))
+    result = AuditResult(all_findings(facts, moment, selection.ids), accounts, counts, moment,
+                         what_if_tables(facts, accounts), checks=selection.ids)
     if mutes is not None:
-        result = mute(result, mutes)
+        result = within_selection(mute(result, mutes), selection)
     if baseline is not None:
-        result = compare(result, baseline)
+        result = compare(result, within(baseline, selection))
     return result
 
 
-__all__ = ["CHECKS", "CHECKS_BY_ID", "AuditFacts", "AuditResult", "Baseline", "Check", "Mute",
-           "MuteReport", "Severity", "WhatIfTables", "audit", "compare", "load_baseline",
-           "load_mutes", "mute", "parse_baseline", "parse_mutes"]
+__all__ = ["CHECKS", "CHECKS_BY_ID", "AuditFacts", "AuditResult", "Baseline", "Check",
+           "CheckSelection", "Mute", "MuteReport", "Severity", "WhatIfTables", "audit",
+           "compare", "load_baseline", "load_mutes", "mute", "parse_baseline", "parse_mutes",
+           "select_checks"]

@@ -7,7 +7,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.compliance.checks import Severity
+from mfa_sim.compliance.checks import CHECKS, Severity
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,6 +42,8 @@ class AuditResult:
     mute_report
         With mutes: what they did (expired entries, entries matching nothing); the
         findings then carry ``muted`` (bool) and ``mute_reason`` columns.
+    checks
+        The ids of the checks that ran.
     """
 
     findings: pa.Table
@@ -53,6 +55,9 @@ class AuditResult:
     """With a baseline: the baseline's findings that are gone."""
     mute_report: MuteReport | None = None
     """With mutes: what they did."""
+    checks: tuple[str, ...] = tuple(check.id for check in CHECKS)
+    """The checks that ran, in report order (every one unless the audit was given a
+    selection)."""
 
     @cached_property
     def by_severity(self) -> dict[str, int]:
