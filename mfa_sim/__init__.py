@@ -15,7 +15,15 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from mfa_sim.actions import ActionName, Method
-    from mfa_sim.compliance import AuditResult, Severity, audit
+    from mfa_sim.compliance import (
+        CHECKS,
+        AuditResult,
+        Check,
+        CheckSelection,
+        Severity,
+        audit,
+        select_checks,
+    )
     from mfa_sim.dataset import Dataset
     from mfa_sim.engine import Engine
     from mfa_sim.errors import (
@@ -44,6 +52,9 @@ if TYPE_CHECKING:
 _HOMES = {
     "ActionName": "mfa_sim.actions",
     "AuditResult": "mfa_sim.compliance",
+    "CHECKS": "mfa_sim.compliance",
+    "Check": "mfa_sim.compliance",
+    "CheckSelection": "mfa_sim.compliance",
     "DNSIMPLE": "mfa_sim.policy",
     "Dataset": "mfa_sim.dataset",
     "DatasetSummary": "mfa_sim.summary",
@@ -77,6 +88,7 @@ _HOMES = {
     "generate_dataset": "mfa_sim.generate",
     "load_dataset": "mfa_sim.load",
     "save_dataset": "mfa_sim.save",
+    "select_checks": "mfa_sim.compliance",
     "summarise": "mfa_sim.summary",
     "tier_of": "mfa_sim.plans",
 }
@@ -84,11 +96,14 @@ _HOMES = {
 __version__ = "0.1.0"
 
 __all__ = [
+    "CHECKS",
     "DNSIMPLE",
     "KNOWN_PLANS",
     "POLICIES",
     "ActionName",
     "AuditResult",
+    "Check",
+    "CheckSelection",
     "Dataset",
     "DatasetSummary",
     "Engine",
@@ -119,6 +134,7 @@ __all__ = [
     "generate_dataset",
     "load_dataset",
     "save_dataset",
+    "select_checks",
     "summarise",
     "tier_of",
 ]

@@ -89,7 +89,7 @@ def test_json_marks_each_finding_and_lists_the_resolved(folders: tuple[str, str,
                              "--baseline", baseline)
     assert err == ""
     document = json.loads(out)
-    assert list(document) == ["summary", "findings", "accounts", "resolved"]
+    assert list(document) == ["summary", "findings", "accounts", "resolved", "checks"]
     assert [(*identity(f), f["change"]) for f in document["findings"]] == AFTER_FINDINGS
     assert all(list(f) == [*FINDING_KEYS, "change"] for f in document["findings"])
     # Resolved findings are the baseline's own entries, as the old file had them.

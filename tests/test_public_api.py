@@ -15,11 +15,14 @@ from mfa_sim import (
 )
 
 PUBLIC_API = [
+    "CHECKS",
     "DNSIMPLE",
     "KNOWN_PLANS",
     "POLICIES",
     "ActionName",
     "AuditResult",
+    "Check",
+    "CheckSelection",
     "Dataset",
     "DatasetSummary",
     "Engine",
@@ -50,6 +53,7 @@ PUBLIC_API = [
     "generate_dataset",
     "load_dataset",
     "save_dataset",
+    "select_checks",
     "summarise",
     "tier_of",
 ]
