@@ -20,7 +20,7 @@ from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, c
 from mfa_sim.output_paths import Output, check_outputs
 
 if TYPE_CHECKING:
-    from mfa_sim.compliance import Baseline, Mute
+    from mfa_sim.compliance import Baseline, CheckSelection, Mute
     from mfa_sim.dataset import Dataset
     from mfa_sim.progress import Progress
     from mfa_sim.writing import Chunk
@@ -157,7 +157,9 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
-AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit")
+AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit", "ocsf")
+CHECKS_FORMATS = ("text", "json")
+SELECTION_OPTIONS = ("--checks", "--exclude-checks", "--severity")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
@@ -170,14 +172,36 @@ def _date(text: str) -> datetime:
     return moment
 
 
+def _selection(arguments: argparse.Namespace) -> CheckSelection:
+    """The checks ``--checks``, ``--exclude-checks`` and ``--severity`` choose."""
+    from mfa_sim.compliance.selection import select_checks, split_list
+
+    return select_checks(split_list(arguments.checks or ()),
+                         split_list(arguments.exclude_checks or ()),
+                         split_list(arguments.severity or ()), options=SELECTION_OPTIONS)
+
+
+def _checks(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.report.check_list import check_json, check_text
+
+    checks = _selection(arguments).checks
+    render = check_json if arguments.format == "json" else check_text
+    _emit(render(checks), arguments.output, out)
+    return EXIT_OK
+
+
 def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
-        Dataset, tuple[Mute, ...] | None, Baseline | None]:
-    """The dataset, mutes and baseline an audit reads; the problems of all three
+        Dataset, tuple[Mute, ...] | None, Baseline | None, CheckSelection]:
+    """The dataset, mutes, baseline and checks an audit reads; the problems of all four
     reported together."""
     from mfa_sim.compliance import load_baseline, load_mutes
     from mfa_sim.load import importing, load_dataset_while
 
     problems: list[Problem] = []
+    try:
+        selection = _selection(arguments)
+    except InputError as error:
+        problems.extend(error.problems)
 
     def read(label: str, reader: Callable[[], T]) -> T | None:
         try:
@@ -199,7 +223,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
                    lambda: load_dataset_while(arguments.dataset, checks_and_report))
     if problems or dataset is None:
         raise InputError(problems)
-    return dataset, mutes, baseline
+    return dataset, mutes, baseline, selection
 
 
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -210,9 +234,10 @@ def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
     # Progress goes to standard error, and only when it is a terminal.
     progress = Progress(getattr(arguments, "err", None) or sys.stderr, name="audit",
                         enabled=False if arguments.no_progress else None)
-    dataset, mutes, baseline = _audit_inputs(arguments, progress)
+    dataset, mutes, baseline, selection = _audit_inputs(arguments, progress)
     with progress.stage("checking"):
-        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline)
+        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline,
+                       checks=selection)
     with progress.stage("writing report"):
         _write_audit(render_audit(result, arguments.format, fail_on=arguments.fail_on),
                      arguments.output, out)
@@ -275,6 +300,20 @@ def build_parser() -> argparse.ArgumentParser:
     def add_command(name: str, help: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[reporting], help=help)
 
+    def add_selection(command: argparse.ArgumentParser, verb: str) -> None:
+        # Lists add up when repeated, as --disable-mfa does; patterns as in mute files.
+        command.add_argument(
+            "--checks", action="append", metavar="ID,...",
+            help=f"{verb} only these checks: ids or patterns (`admin_*`), comma-separated, "
+                 "repeatable")
+        command.add_argument(
+            "--exclude-checks", action="append", metavar="ID,...",
+            help=f"do not {verb} these checks (ids or patterns, comma-separated, repeatable)")
+        command.add_argument(
+            "--severity", action="append", metavar="LEVEL,...",
+            help=f"{verb} only checks of these severities: "
+                 f"{', '.join(SEVERITIES)} (comma-separated, repeatable)")
+
     validate = add_command("validate", help="load and check a dataset folder")
     validate.add_argument("dataset", help="folder with users.csv, accounts.csv, ...")
     validate.set_defaults(run=_validate)
@@ -294,9 +333,17 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--baseline", metavar="OLD.json",
                        help="an earlier `audit --format json`: mark findings new or "
                             "unchanged and list the resolved ones")
+    add_selection(audit, "run")
     audit.add_argument("--no-progress", action="store_true",
                        help="no progress lines on standard error (shown only on a terminal)")
     audit.set_defaults(run=_audit)
+
+    checks = add_command("checks", help="list the audit's checks: severity, granularity, "
+                                        "what each finds and what to do")
+    checks.add_argument("--format", choices=CHECKS_FORMATS, default="text")
+    checks.add_argument("--output", help="write the list to this file")
+    add_selection(checks, "list")
+    checks.set_defaults(run=_checks)
 
     simulate = add_command("simulate", help="run a scenario step by step")
     simulate.add_argument("dataset", help="the dataset folder")
@@ -400,7 +447,7 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
 
 
 PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",
-                                  "graph"})
+                                  "graph", "checks"})
 """Commands that work on Arrow tables and their indexes alone: every one of them."""
 
 

@@ -136,12 +136,17 @@ def select_checks(checks: Sequence[str] = (), exclude: Sequence[str] = (),
     ('enforcing_on_ineligible_plan', 'enforcement_blocked_by_member', \
 'account_without_admin', 'invitation_blocked', 'enforcement_ready', 'seats_exceeded', \
 'invitation_for_member')
-    >>> select_checks(["admin_*"], severities=["low", "urgent"])
+    >>> select_checks(["admin_*", "nothing_*"], severities=["urgent"])
     Traceback (most recent call last):
     ...
     mfa_sim.errors.InputError: 2 problems in the input:
+      checks: 'nothing_*': names no check; `mfa-sim checks` lists them
       severity: 'urgent': not a severity; severities: critical, high, medium, low, info
-      checks: the options select no check: ...
+    >>> select_checks(["admin_*"], severities=["low"])
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.InputError: 1 problem in the input:
+      checks: the options select no check: checks admin_*; severity low
     """
     check_option, exclude_option, severity_option = options
     problems: list[Problem] = []
@@ -168,7 +173,7 @@ def select_checks(checks: Sequence[str] = (), exclude: Sequence[str] = (),
                 "not a severity; severities: " + ", ".join(s.value for s in Severity)))
     if severities:
         chosen = {check for check in chosen if CHECKS_BY_ID[check].severity in severities}
-    if not chosen:
+    if not chosen and not problems:
         given = [f"{option} {', '.join(values)}" for option, values in (
             (check_option, checks), (exclude_option, exclude),
             (severity_option, severities)) if values]
