@@ -87,7 +87,7 @@ def test_without_mute_the_findings_keep_the_contract_keys(folder: str) -> None:
     findings = document["findings"]
     assert isinstance(findings, list)
     assert all(list(finding) == FINDING_KEYS for finding in findings)
-    assert list(document) == ["summary", "findings", "accounts"]
+    assert list(document) == ["summary", "findings", "accounts", "checks"]
 
 
 def test_a_mute_marks_its_finding_and_only_it(folder: str, tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_a_mute_marks_its_finding_and_only_it(folder: str, tmp_path: Path) -> No
     assert [(f["muted"], f["mute_reason"]) for f in findings] == [
         (False, None), (True, "b1 closes at the end of the month"), (False, None),
         (False, None), (False, None), (False, None), (False, None)]
-    assert list(document) == ["summary", "findings", "accounts", "mutes"]
+    assert list(document) == ["summary", "findings", "accounts", "mutes", "checks"]
     assert document["mutes"] == {"muted": 1, "expired": [], "unmatched": []}
     # Muted findings are still findings: the summary counts every one.
     summary = document["summary"]

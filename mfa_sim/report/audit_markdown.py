@@ -6,9 +6,10 @@ what the check finds, and a table (account | user / email | message | remediatio
 and a status column when findings are muted or compared with a baseline). Each check
 shows at most :data:`PER_CHECK` findings, the first ones in report order, with a note
 of how many more there are and how to get them. Checks that found nothing are named
-in one line. Every value from the data is escaped with
-:func:`~mfa_sim.report.markdown.escape_markdown` (Markdown and HTML alike) and cut to
-:data:`CELL_LIMIT` characters.
+in one line. Ids (accounts, users, emails) are code spans
+(:func:`~mfa_sim.report.code_spans.code_span`), so they stay greppable; every other value
+from the data is escaped with :func:`~mfa_sim.report.markdown.escape_markdown` (Markdown
+and HTML alike); both are cut to :data:`CELL_LIMIT` characters.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from mfa_sim.report.audit_summary import (
     plural,
     shorten,
 )
+from mfa_sim.report.code_spans import code_span
 from mfa_sim.report.markdown import code, escape_markdown
 
 if TYPE_CHECKING:
@@ -49,6 +51,11 @@ def _value(value: object) -> str:
     return escape_markdown(shorten(str(value), CELL_LIMIT))
 
 
+def _id(value: object) -> str:
+    """An id (account, user, email) as a code span, cut to CELL_LIMIT characters."""
+    return "" if value is None else code_span(shorten(str(value), CELL_LIMIT))
+
+
 def _code_span(command: str) -> str:
     return f"`{command}`"
 
@@ -65,8 +72,8 @@ def _table(header: Sequence[str], align: Sequence[str], rows: Sequence[Sequence[
 def _who(row: dict[str, Any]) -> str:
     user, email = row.get("user"), row.get("email")
     if user is not None and email is not None:
-        return f"{_value(user)} ({_value(email)})"
-    return _value(user if user is not None else email)
+        return f"{_id(user)} ({_id(email)})"
+    return _id(user if user is not None else email)
 
 
 def _status(row: dict[str, Any]) -> str:
@@ -127,7 +134,7 @@ def _check_section(group: CheckGroup, with_status: bool) -> list[str]:
         header.append("status")
     rows = []
     for row in group.rows:
-        cells = [_value(row.get("account")), _who(row), _value(row.get("message")),
+        cells = [_id(row.get("account")), _who(row), _value(row.get("message")),
                  _value(row.get("remediation"))]
         if with_status:
             cells.append(_status(row))
@@ -165,7 +172,7 @@ def _resolved(result: AuditResult) -> list[str]:
         return [*lines, "None."]
     shown = resolved.slice(0, MAX_RESOLVED).to_pylist()
     rows = [[code(str(row.get("check") or "")), _value(row.get("severity")),
-             _value(row.get("account")), _who(row), _value(row.get("message"))]
+             _id(row.get("account")), _who(row), _value(row.get("message"))]
             for row in shown]
     lines += _table(("check", "severity", "account", "user / email", "message"),
                     ["---"] * 5, rows)
@@ -207,7 +214,7 @@ def audit_markdown(result: AuditResult) -> str:
     | --- | ---: |
     | critical | 0 |
     >>> print(text.split("### ")[1].splitlines()[6])
-    | a\\_solo | u\\_finn | u\\_finn is an owner of a\\_solo and they have no MFA. | ... |
+    | `a_solo` | `u_finn` | u\\_finn is an owner of a\\_solo and they have no MFA. | ... |
     """
     lines = ["# MFA compliance audit", "", escape_markdown(overview(result))]
     lines += _severity_table(result) + _tier_table(result) + _findings(result)
