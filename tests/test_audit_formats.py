@@ -364,9 +364,10 @@ def test_markdown_example_groups_findings_by_check(example: AuditResult) -> None
     text = render(example, "markdown")
     assert "| high | 2 |" in text
     sections = text.split("\n### ")[1:]
+    # Worst first, then in the check table's order.
     assert [section.split(" ")[0] for section in sections] == [
-        "`admin_without_mfa`", "`enforcement_blocked_by_member`", "`invitation_blocked`",
-        "`managers_all_without_mfa`"]
+        "`admin_without_mfa`", "`managers_all_without_mfa`",
+        "`enforcement_blocked_by_member`", "`invitation_blocked`"]
     for section in sections:
         check = section.split("`")[1]
         description = next(c.finds for c in CHECKS if c.id == check)

@@ -257,6 +257,9 @@ def test_text_lists_muted_findings_with_their_reason(folder: str, tmp_path: Path
         "  high      admin_without_mfa                        account=b1 user=u2\n"
         "      u2 is an owner of b1 and they have no MFA.\n"
         f"{reason}"
+        "  high      managers_all_without_mfa                 account=b1 user=-\n"
+        "      None of the owners and admins of b1 has MFA.\n"
+        f"{reason}"
         "  medium    enforcement_blocked_by_member            account=a2 user=u3\n"
         "      a2 cannot enforce MFA while u3 is a member: their MFA state is unknown.\n"
         "  medium    enforcement_blocked_by_member            account=b1 user=u2\n"
@@ -266,10 +269,7 @@ def test_text_lists_muted_findings_with_their_reason(folder: str, tmp_path: Path
         "      u3's MFA state is unknown; it counts as not enabled.\n"
         "  low       invitation_blocked                       account=a1 user=-\n"
         "      Dan@Contractor.example is invited to a1, which enforces MFA, but has no user "
-        "profile yet.\n"
-        "  high      managers_all_without_mfa                 account=b1 user=-\n"
-        "      None of the owners and admins of b1 has MFA.\n"
-        f"{reason}")
+        "profile yet.\n")
     # Accepted findings do not push their account up the list of what to act on first.
     ranked = out.split("Accounts to act on first", 1)[1].split("\n\n", 1)[0]
     assert "b1" not in ranked

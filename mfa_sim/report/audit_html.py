@@ -50,6 +50,7 @@ from mfa_sim.report.audit_summary import (
 )
 from mfa_sim.report.html import html_page, number_cell, table_html
 from mfa_sim.report.html_outcome import OKABE_ITO, badge_style
+from mfa_sim.report.severity_order import checks_worst_first, findings_worst_first
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -246,7 +247,9 @@ def _severity_section(result: AuditResult, h2: str) -> list[str]:
 
 def _check_section(result: AuditResult, h2: str) -> list[str]:
     rows = []
-    for check, total in check_counts(result.findings):
+    counts = dict(check_counts(result.findings))
+    for check in checks_worst_first(counts):
+        total = counts[check]
         known = CHECKS_BY_ID.get(check)
         severity = known.severity.value if known is not None else ""
         rows.append([_code_cell(check),
@@ -428,16 +431,16 @@ def _findings_section(result: AuditResult, h2: str) -> list[str]:
     parts = [f"<{h2}>Findings</{h2}>"]
     if not total:
         return [*parts, "<p>No findings.</p>"]
-    shown = sample(findings, MAX_FINDINGS)
+    shown = findings_worst_first(sample(findings, MAX_FINDINGS))
     columns = findings.column_names
     if shown.num_rows < total:
         parts.append(f'<p class="mfa-sim-note"><strong>Showing {shown.num_rows:,} of '
-                     f"{total:,} findings</strong>: the first ones of each check, in report "
-                     f"order, at most {MAX_FINDINGS:,} in all. For every finding, "
+                     f"{total:,} findings</strong>: the first ones of each check, worst "
+                     f"first, at most {MAX_FINDINGS:,} in all. For every finding, "
                      f"{full_list_hint(_code)}.</p>")
     else:
-        parts.append(f'<p class="mfa-sim-note">All {plural(total, "finding")}, in report '
-                     "order. Click a column heading to sort.</p>")
+        parts.append(f'<p class="mfa-sim-note">All {plural(total, "finding")}, worst '
+                     "first. Click a column heading to sort.</p>")
     checks = list(dict.fromkeys(shown.column("check").to_pylist()))
     options = "".join(f'<option value="{_text(check)}">{_text(check)}</option>'
                       for check in checks)
@@ -470,7 +473,7 @@ def _resolved_section(result: AuditResult, h2: str) -> list[str]:
     parts = [f"<{h2}>Resolved since the baseline</{h2}>"]
     if not resolved.num_rows:
         return [*parts, "<p>None.</p>"]
-    shown = resolved.slice(0, MAX_RESOLVED).to_pylist()
+    shown = findings_worst_first(resolved).slice(0, MAX_RESOLVED).to_pylist()
     if len(shown) < resolved.num_rows:
         parts.append(f'<p class="mfa-sim-note">The first {len(shown):,} of '
                      f"{resolved.num_rows:,}; the JSON report lists them all.</p>")

@@ -1,7 +1,8 @@
 """``audit --format markdown``: the audit for a code-review page or an issue.
 
 A title and one sentence of counts, a table of findings by severity, compliance by
-tier, then the findings grouped by check: a heading per check that found something,
+tier, then the findings grouped by check, worst severity first: a heading per check
+that found something,
 what the check finds, and a table (account | user / email | message | remediation,
 and a status column when findings are muted or compared with a baseline). Each check
 shows at most :data:`PER_CHECK` findings, the first ones in report order, with a note
@@ -31,6 +32,7 @@ from mfa_sim.report.audit_summary import (
 )
 from mfa_sim.report.code_spans import code_span
 from mfa_sim.report.markdown import code, escape_markdown
+from mfa_sim.report.severity_order import checks_worst_first, findings_worst_first
 
 if TYPE_CHECKING:
     from mfa_sim.compliance.result import AuditResult
@@ -152,7 +154,9 @@ def _findings(result: AuditResult) -> list[str]:
     columns = result.findings.column_names
     with_status = "muted" in columns or "change" in columns
     lines = ["", "## Findings by check"]
-    found = [group for group in groups if group.total]
+    order = checks_worst_first(group.check for group in groups)
+    found = sorted((group for group in groups if group.total),
+                   key=lambda group: order.index(group.check))
     if not found:
         lines += ["", "No findings."]
     for group in found:
@@ -170,7 +174,7 @@ def _resolved(result: AuditResult) -> list[str]:
     lines = ["", "## Resolved since the baseline", ""]
     if not resolved.num_rows:
         return [*lines, "None."]
-    shown = resolved.slice(0, MAX_RESOLVED).to_pylist()
+    shown = findings_worst_first(resolved).slice(0, MAX_RESOLVED).to_pylist()
     rows = [[code(str(row.get("check") or "")), _value(row.get("severity")),
              _id(row.get("account")), _who(row), _value(row.get("message"))]
             for row in shown]

@@ -139,7 +139,7 @@ def ocsf_findings(result: AuditResult) -> pa.Array | pa.ChunkedArray:
     message = json_strings(findings.column("message"))
     pieces: list[pa.Array | pa.ChunkedArray | pa.Scalar | str] = [
         '{"message": ', message,
-        f', "metadata": {{"event_code": ', check_literal,
+        ', "metadata": {"event_code": ', check_literal,
         f', "product": {product}, "profiles": ["datetime"], "version": '
         f'"{OCSF_VERSION}"}}, "severity_id": ', severity_ids,
         ', "status_code": "FAIL", ', status, ", ", activity,

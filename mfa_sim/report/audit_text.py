@@ -1,4 +1,5 @@
-"""``audit --format text``: a terminal summary, then every finding with its ids.
+"""``audit --format text``: a terminal summary, then every finding with its ids, worst
+severity first (:mod:`~mfa_sim.report.severity_order`).
 
 With mutes, a muted finding stays listed with its reason under it, and the entries
 that expired or match nothing are listed at the end; with a baseline, new findings are
@@ -13,6 +14,7 @@ from mfa_sim.arrays import one_piece
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.report.audit_summary import shown_array
 from mfa_sim.report.common import visible
+from mfa_sim.report.severity_order import findings_worst_first
 from mfa_sim.writing import records_body
 
 if TYPE_CHECKING:
@@ -85,10 +87,10 @@ def audit_text(result: AuditResult) -> bytes:
     lines += ["", "Findings:" if total else "No findings."]
     parts: list[bytes | memoryview] = [("\n".join(lines) + "\n").encode()]
     if total:
-        parts += [records_body(_rows(result.findings)), b"\n"]
+        parts += [records_body(_rows(findings_worst_first(result.findings))), b"\n"]
     if result.resolved is not None and result.resolved.num_rows:
-        parts += [b"\nResolved since the baseline:\n", records_body(_rows(result.resolved)),
-                  b"\n"]
+        parts += [b"\nResolved since the baseline:\n",
+                  records_body(_rows(findings_worst_first(result.resolved))), b"\n"]
     report = result.mute_report
     if report is not None:
         for title, mutes in (("Expired mutes, no longer applied", report.expired),

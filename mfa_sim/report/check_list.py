@@ -11,7 +11,8 @@ import json
 import textwrap
 from collections.abc import Sequence
 
-from mfa_sim.compliance.checks import CHECKS, Check
+from mfa_sim.compliance.checks import Check
+from mfa_sim.report.severity_order import checks_worst_first
 
 WIDTH = 88
 """The text listing's line width."""
@@ -22,12 +23,12 @@ def worst_first(checks: Sequence[Check]) -> list[Check]:
 
     Examples
     --------
+    >>> from mfa_sim.compliance.checks import CHECKS
     >>> [check.id for check in worst_first(CHECKS)][:2]
     ['enforcing_managers_without_mfa', 'member_without_mfa_in_enforcing_account']
     """
-    order = {check.id: position for position, check in enumerate(CHECKS)}
-    return sorted(checks, key=lambda check: (-check.severity.rank,
-                                             order.get(check.id, len(order))))
+    by_id = {check.id: check for check in checks}
+    return [by_id[check] for check in checks_worst_first(by_id)]
 
 
 def check_json(checks: Sequence[Check]) -> str:
@@ -36,6 +37,7 @@ def check_json(checks: Sequence[Check]) -> str:
 
     Examples
     --------
+    >>> from mfa_sim.compliance.checks import CHECKS
     >>> json.loads(check_json(CHECKS))[0]["severity"]
     'critical'
     """
@@ -52,6 +54,7 @@ def check_text(checks: Sequence[Check]) -> str:
 
     Examples
     --------
+    >>> from mfa_sim.compliance.checks import CHECKS
     >>> print(check_text([CHECKS[1]]))
     admin_without_mfa  high  one finding per membership
         Owner or admin without MFA. An owner or admin of an account lacks MFA.
