@@ -22,7 +22,7 @@ from mfa_sim.output_paths import Output, check_outputs
 if TYPE_CHECKING:
     from mfa_sim.compliance import Baseline, CheckSelection, Mute
     from mfa_sim.dataset import Dataset
-    from mfa_sim.progress import Progress
+    from mfa_sim.progress import Bar, Progress
     from mfa_sim.writing import Chunk
 
 T = TypeVar("T")
@@ -63,19 +63,42 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {cut_quoted(message)}\n")
 
 
+def _progress(arguments: argparse.Namespace) -> Progress:
+    """Bars on standard error for this command (only on a terminal, not in CI, not with
+    --no-progress)."""
+    from mfa_sim.progress import Progress
+
+    return Progress(getattr(arguments, "err", None) or sys.stderr, name=arguments.command,
+                    enabled=False if arguments.no_progress else None)
+
+
+def _load(arguments: argparse.Namespace, progress: Progress,
+          prepare: Callable[[], object] = lambda: None, *,
+          group_memberships: bool = False) -> Dataset:
+    """The command's dataset, loaded while ``prepare`` runs, with a bar advancing file
+    by file."""
+    from mfa_sim.load import LOADING_STEPS, load_dataset_while
+
+    with progress.stage("loading dataset", total=LOADING_STEPS) as bar:
+        dataset = load_dataset_while(arguments.dataset, prepare, on_file=bar,
+                                     group_memberships=group_memberships)
+        bar("checked")
+    return dataset
+
+
 def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.load import load_dataset
     from mfa_sim.summary import summarise
 
-    print(summarise(load_dataset(arguments.dataset)), file=out)
+    print(summarise(_load(arguments, _progress(arguments))), file=out)
     return EXIT_OK
 
 
 def _generate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.generate import generate_dataset
+    from mfa_sim.generate import GENERATE_STEPS, generate_dataset
 
-    made = generate_dataset(arguments.output, arguments.users, seed=arguments.seed,
-                            messy=arguments.messy)
+    with _progress(arguments).stage("generating", total=GENERATE_STEPS) as bar:
+        made = generate_dataset(arguments.output, arguments.users, seed=arguments.seed,
+                                messy=arguments.messy, on_step=bar)
     print(f"Wrote {made.users:,} users, {made.accounts:,} accounts, {made.memberships:,} "
           f"memberships and {made.invitations:,} invitations to {arguments.output}", file=out)
     return EXIT_OK
@@ -95,9 +118,9 @@ def _emit(report: str, output: str | None, out: TextIO) -> None:
 
 
 def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.load import importing, load_dataset_while
+    from mfa_sim.load import importing
 
-    dataset = load_dataset_while(arguments.dataset, importing(
+    dataset = _load(arguments, _progress(arguments), importing(
         "mfa_sim.policy", "mfa_sim.report", "mfa_sim.save", "mfa_sim.scenario",
         "mfa_sim.simulation"), group_memberships=True)
     from mfa_sim.policy import POLICIES
@@ -123,7 +146,8 @@ def _graph(arguments: argparse.Namespace, out: TextIO) -> int:
     from mfa_sim.graph.command import write_view
 
     notice = write_view(arguments.dataset, arguments.output, account=arguments.account,
-                        user=arguments.user, hops=arguments.hops, scenario=arguments.scenario)
+                        user=arguments.user, hops=arguments.hops, scenario=arguments.scenario,
+                        progress=_progress(arguments))
     if notice is not None:
         print(f"mfa-sim graph: {notice}", file=arguments.err)
     return EXIT_OK
@@ -136,11 +160,10 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     questions += [("enforce_mfa", {"account": account}) for account in arguments.enforce or ()]
     if not questions:
         raise UsageError("what-if needs at least one --disable-mfa USER or --enforce ACCOUNT")
-    from mfa_sim.load import importing, load_dataset_while
+    from mfa_sim.load import importing
 
-    dataset = load_dataset_while(arguments.dataset,
-                                 importing("mfa_sim.report", "mfa_sim.simulation"),
-                                 group_memberships=True)
+    dataset = _load(arguments, _progress(arguments),
+                    importing("mfa_sim.report", "mfa_sim.simulation"), group_memberships=True)
     from mfa_sim.report import render_run
     from mfa_sim.simulation import what_ifs
 
@@ -195,7 +218,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
     """The dataset, mutes, baseline and checks an audit reads; the problems of all four
     reported together."""
     from mfa_sim.compliance import load_baseline, load_mutes
-    from mfa_sim.load import importing, load_dataset_while
+    from mfa_sim.load import importing
 
     problems: list[Problem] = []
     try:
@@ -203,8 +226,10 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
     except InputError as error:
         problems.extend(error.problems)
 
-    def read(label: str, reader: Callable[[], T]) -> T | None:
+    def read(label: str | None, reader: Callable[[], T]) -> T | None:
         try:
+            if label is None:
+                return reader()
             with progress.stage(label):
                 return reader()
         except InputError as error:
@@ -219,8 +244,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
         "mfa_sim.compliance.findings", "mfa_sim.compliance.accounts",
         "mfa_sim.compliance.analytics", "mfa_sim.report.audit",
         f"mfa_sim.report.audit_{arguments.format}")
-    dataset = read("loading dataset",
-                   lambda: load_dataset_while(arguments.dataset, checks_and_report))
+    dataset = read(None, lambda: _load(arguments, progress, checks_and_report))
     if problems or dataset is None:
         raise InputError(problems)
     return dataset, mutes, baseline, selection
@@ -228,23 +252,24 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
 
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
     from mfa_sim.compliance import audit
-    from mfa_sim.progress import Progress
     from mfa_sim.report.audit import render_audit
 
     # Progress goes to standard error, and only when it is a terminal.
-    progress = Progress(getattr(arguments, "err", None) or sys.stderr, name="audit",
-                        enabled=False if arguments.no_progress else None)
+    progress = _progress(arguments)
     dataset, mutes, baseline, selection = _audit_inputs(arguments, progress)
-    with progress.stage("checking"):
+    with progress.stage("checking", total=len(selection) + 2) as bar:
         result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline,
-                       checks=selection)
-    with progress.stage("writing report"):
-        _write_audit(render_audit(result, arguments.format, fail_on=arguments.fail_on),
-                     arguments.output, out)
+                       checks=selection, on_step=bar)
+    with progress.stage("rendering"):
+        chunks = render_audit(result, arguments.format, fail_on=arguments.fail_on)
+    with progress.stage("writing report", total=sum(len(chunk) for chunk in chunks),
+                        unit="B") as bar:
+        _write_audit(chunks, arguments.output, out, bar)
     return EXIT_FINDINGS if result.failing(arguments.fail_on) else EXIT_OK
 
 
-def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO) -> None:
+def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO,
+                 bar: Bar) -> None:
     if output is None:
         stream = getattr(out, "buffer", None)
         for chunk in chunks:
@@ -252,10 +277,12 @@ def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO) -> No
                 stream.write(chunk)
             else:
                 out.write(bytes(chunk).decode("utf-8"))
+            bar.advance(len(chunk))
     else:
         with open(output, "wb") as target:
             for chunk in chunks:
                 target.write(chunk)
+                bar.advance(len(chunk))
 
 
 def _positive(text: str) -> int:
@@ -296,6 +323,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-problems", type=_count, default=SHOWN_PER_REASON, metavar="N",
         help=f"list at most N problems of each reason when the input is refused "
              f"(default {SHOWN_PER_REASON}; 0 lists all); every problem is still counted")
+    reporting.add_argument(
+        "--no-progress", action="store_true",
+        help="no progress bars on standard error (drawn only on a terminal, and never "
+             "when CI=true)")
 
     def add_command(name: str, help: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[reporting], help=help)
@@ -334,8 +365,6 @@ def build_parser() -> argparse.ArgumentParser:
                        help="an earlier `audit --format json`: mark findings new or "
                             "unchanged and list the resolved ones")
     add_selection(audit, "run")
-    audit.add_argument("--no-progress", action="store_true",
-                       help="no progress lines on standard error (shown only on a terminal)")
     audit.set_defaults(run=_audit)
 
     checks = add_command("checks", help="list the audit's checks: severity, granularity, "

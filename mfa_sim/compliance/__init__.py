@@ -15,7 +15,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
@@ -35,7 +35,8 @@ if TYPE_CHECKING:
 
 def audit(dataset: Dataset, *, as_of: datetime | None = None,
           mutes: Iterable[Mute] | None = None, baseline: Baseline | None = None,
-          checks: CheckSelection | None = None) -> AuditResult:
+          checks: CheckSelection | None = None,
+          on_step: Callable[[str], object] | None = None) -> AuditResult:
     """Run every check, or the selected ones, over a dataset.
 
     Parameters
@@ -56,6 +57,10 @@ def audit(dataset: Dataset, *, as_of: datetime | None = None,
         work is done; the mutes and the baseline are judged against them alone (a
         baseline's finding of a check that did not run is not ``resolved``; a mute
         for such a check is not "matching nothing").
+    on_step
+        Called as the work goes: with ``accounts`` when the accounts table is made,
+        each check's id as it finishes, then ``what-ifs`` (``len(checks) + 2`` calls
+        in all: a progress bar's steps).
 
     Returns
     -------
@@ -80,9 +85,13 @@ def audit(dataset: Dataset, *, as_of: datetime | None = None,
     selection = checks or CheckSelection.every()
     facts = AuditFacts(dataset)
     counts = {name: dataset.counts[name] for name in ("users", "accounts", "memberships")}
+    step = on_step or (lambda _: None)
     accounts = accounts_table(facts)
-    result = AuditResult(all_findings(facts, moment, selection.ids), accounts, counts, moment,
-                         what_if_tables(facts, accounts), checks=selection.ids)
+    step("accounts")
+    findings = all_findings(facts, moment, selection.ids, on_check=step)
+    what_ifs = what_if_tables(facts, accounts)
+    step("what-ifs")
+    result = AuditResult(findings, accounts, counts, moment, what_ifs, checks=selection.ids)
     if mutes is not None:
         result = within_selection(mute(result, mutes), selection)
     if baseline is not None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -397,9 +397,10 @@ FACTS_READ: dict[str, tuple[str, ...]] = {
 """The facts each check reads: a filtered audit works out only those of its checks."""
 
 
-def all_findings(facts: AuditFacts, as_of: datetime,
-                 checks: Iterable[str] | None = None) -> pa.Table:
-    """Every finding of the given checks (default: every check), in report order."""
+def all_findings(facts: AuditFacts, as_of: datetime, checks: Iterable[str] | None = None,
+                 on_check: Callable[[str], object] | None = None) -> pa.Table:
+    """Every finding of the given checks (default: every check), in report order;
+    ``on_check`` is called with each check's id as it finishes."""
     import pyarrow as pa
 
     selected = [check for check in CHECKS if checks is None or check.id in set(checks)]
@@ -410,7 +411,12 @@ def all_findings(facts: AuditFacts, as_of: datetime,
     finders = [(lambda f: invitation_stale(f, as_of)) if check is INVITATION_STALE
                else FINDERS[check.id] for check in selected]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        tables = list(pool.map(lambda finder: finder(facts), finders))
+        running = {pool.submit(finder, facts): check.id
+                   for finder, check in zip(finders, selected, strict=True)}
+        if on_check is not None:
+            for done in as_completed(running):
+                on_check(running[done])
+        tables = [future.result() for future in running]
     return pa.concat_tables(tables) if tables else _table(
         ADMIN_WITHOUT_MFA, None, None, None, pa.array([], pa.string()),
         pa.array([], pa.string()))
