@@ -109,6 +109,11 @@ _CSS = """\
   align-items: center; }
 .mfa-sim .mfa-sim-controls input { min-width: 16em; }
 .mfa-sim td.mfa-sim-long { max-width: 28em; }
+.mfa-sim #mfa-sim-findings { width: 100%; }
+.mfa-sim td { overflow-wrap: anywhere; }
+.mfa-sim td.mfa-sim-id { min-width: 6em; }
+.mfa-sim td code { overflow-wrap: normal; word-break: normal; }
+.mfa-sim .mfa-sim-severity { white-space: nowrap; }
 .mfa-sim svg text { font-family: system-ui, sans-serif; font-size: 12px; }
 """ + "".join(f".mfa-sim .mfa-sim-severity.mfa-sim-{severity.value} "
               f"{{ {badge_style(background, colour)}; }}\n"
@@ -192,7 +197,9 @@ def _cell(value: object, css: str = "") -> str:
 
 
 def _code_cell(value: object) -> str:
-    return f"<td><code>{_text(value)}</code></td>"
+    # A check id may break after its underscores, never inside a word: the wide page
+    # then fits its window.
+    return f"<td><code>{_text(value).replace('_', '_<wbr>')}</code></td>"
 
 
 def severity_badge(severity: str) -> str:
@@ -416,8 +423,9 @@ def _finding_row(position: int, row: dict[str, Any], columns: Sequence[str]) -> 
     muted = ' class="mfa-sim-muted-row"' if row.get("muted") else ""
     cells = [number_cell(position),
              f'<td data-key="{rank}">{severity_badge(severity)}</td>',
-             _code_cell(row.get("check")), _cell(row.get("account")), _cell(row.get("user")),
-             _cell(row.get("email")), _cell(row.get("message"), "mfa-sim-long"),
+             _code_cell(row.get("check")), _cell(row.get("account"), "mfa-sim-id"),
+             _cell(row.get("user"), "mfa-sim-id"), _cell(row.get("email"), "mfa-sim-id"),
+             _cell(row.get("message"), "mfa-sim-long"),
              _cell(row.get("remediation"), "mfa-sim-long")]
     if "muted" in columns or "change" in columns:
         cells.append(_status_cell(row, columns))
