@@ -108,7 +108,7 @@ _CSS = """\
 .mfa-sim .mfa-sim-controls { margin: 0.5em 0; display: flex; flex-wrap: wrap; gap: 0.5em 1em;
   align-items: center; }
 .mfa-sim .mfa-sim-controls input { min-width: 16em; }
-.mfa-sim td.mfa-sim-long { max-width: 28em; }
+.mfa-sim td.mfa-sim-long { max-width: 28em; min-width: 14em; }
 .mfa-sim #mfa-sim-findings { width: 100%; }
 .mfa-sim td { overflow-wrap: anywhere; }
 .mfa-sim td.mfa-sim-id { min-width: 6em; }
