@@ -127,7 +127,8 @@ def test_the_find_box_and_the_filters_filter_the_findings(driver: Any,
 
     Select(driver.find_element(By.ID, "mfa-sim-filter-severity")).select_by_value("medium")
     severities = column(page, 1)
-    assert severities and set(severities) == {"medium"}
+    assert severities
+    assert set(severities) == {"medium"}
     Select(driver.find_element(By.ID, "mfa-sim-filter-check")).select_by_value(
         "enforcement_blocked_by_member")
     assert column(page, 4) == ["u_ben", "u_chloe"]
@@ -144,7 +145,8 @@ def test_the_simulation_page_is_quiet_and_keeps_each_time_on_one_line(
         "return Array.prototype.map.call(document.querySelectorAll('td.mfa-sim-time'),"
         "function (cell) { var range = document.createRange(); range.selectNodeContents(cell);"
         " return range.getClientRects().length; });")
-    assert heights and set(heights) == {1}
+    assert heights
+    assert set(heights) == {1}
     assert page.run("return document.documentElement.scrollWidth"
                     " <= document.documentElement.clientWidth;")
     assert_quiet(page)
