@@ -122,9 +122,9 @@ def _graph(dataset: Dataset, suffix: str, *, account: str | None, user: str | No
     focused = account is not None or user is not None
     notice = None
     if scenario is not None:
-        within = set(model.focus_graph(dataset, account=account, user=user, hops=hops)) \
+        focus = model.focus_graph(dataset, account=account, user=user, hops=hops) \
             if focused else None
-        G = _impact(dataset, scenario, within)
+        G = _impact(dataset, scenario, focus)
     elif focused:
         G = model.focus_graph(dataset, account=account, user=user, hops=hops)
     else:
@@ -141,7 +141,7 @@ def _graph(dataset: Dataset, suffix: str, *, account: str | None, user: str | No
     return G, notice
 
 
-def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGraph:
+def _impact(dataset: Dataset, path: str, focus: nx.Graph | None) -> nx.MultiGraph:
     from mfa_sim.graph.impact import impact_graph
     from mfa_sim.policy import POLICIES
     from mfa_sim.scenario import load_scenario
@@ -149,7 +149,7 @@ def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGra
 
     scenario = load_scenario(path, dataset, policies=tuple(POLICIES))
     run = Simulation(dataset, scenario.policy, scenario.start, scenario.seed).play(scenario)
-    return impact_graph(replace(run, name=scenario.name or Path(path).name), within=within)
+    return impact_graph(replace(run, name=scenario.name or Path(path).name), focus=focus)
 
 
 def _write(G: nx.Graph, output: str | os.PathLike[str], suffix: str, seed: int,
