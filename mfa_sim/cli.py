@@ -176,7 +176,19 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
                for value in values if value not in known]
     if unknown:
         raise InputError(unknown)
-    _emit(render_run(what_ifs(dataset, questions), arguments.format), arguments.output, out)
+    # Each what-if happens now (or at --as-of), not at a fixed date: its time is the
+    # moment the question is asked about.
+    from datetime import UTC
+
+    from mfa_sim.clock import EARLIEST_START
+    from mfa_sim.outcome import iso
+
+    moment = arguments.as_of or datetime.now(UTC).replace(microsecond=0)
+    if moment < EARLIEST_START:
+        raise UsageError(f"--as-of must be at or after {iso(EARLIEST_START)}, where TOTP time "
+                         f"begins, not {iso(moment)}")
+    _emit(render_run(what_ifs(dataset, questions, start=moment), arguments.format),
+          arguments.output, out)
     return EXIT_OK
 
 
@@ -407,6 +419,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="what if this account switched enforcement on (repeatable)")
     what_if.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
     what_if.add_argument("--output", help="write the report to this file")
+    what_if.add_argument("--as-of", type=_date, metavar="DATE",
+                         help="the time each what-if happens at (default: now)")
     what_if.set_defaults(run=_what_if)
 
     generate = add_command("generate", help="write a synthetic dataset")

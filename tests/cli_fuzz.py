@@ -775,6 +775,7 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--enforce", ACCOUNTS, UNKNOWN_ACCOUNTS, 0.6, many=True),
         Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
         _output(0.2),
+        Slot("--as-of", DATES, DATES_BAD, 0.3),
     )),
     CommandFuzz("graph", (
         DATASET_SLOT,
