@@ -104,3 +104,13 @@ def test_a_collapsed_label_does_not_cover_the_focus(crowded: nx.Graph, tmp_path:
         assert not box.overlaps(focus_box)  # type: ignore[attr-defined]
     assert overlapping(drawing) == []
     drawing.save(tmp_path / "focus.png")
+
+
+def test_aggregate_labels_count_in_words() -> None:
+    """'1 admins without MFA' read as a typo in notebook 05: one admin is singular."""
+    from mfa_sim.graph import aggregate_graph
+
+    drawing = draw(aggregate_graph(load_dataset(EXAMPLE)))
+    text = "\n".join(drawing.labels.values())
+    assert "1 admin without MFA" in text
+    assert "1 admins" not in text

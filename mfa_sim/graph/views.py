@@ -322,7 +322,7 @@ def draw_aggregate(G: nx.Graph, *, seed: int = 0, ax: Axes | None = None,
                         f"memberships with MFA")
         extra = []
         if data["admins_without_mfa"]:
-            extra.append(f"{data['admins_without_mfa']:,} admins without MFA")
+            extra.append(f"{_plural(data['admins_without_mfa'], 'admin')} without MFA")
         if data["without_admin"]:
             extra.append(f"{_plural(data['without_admin'], 'account')} without an admin")
         if extra:
