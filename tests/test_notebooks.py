@@ -99,6 +99,14 @@ def test_the_five_notebooks_are_there() -> None:
                          "05_graph_exploration.ipynb"]
 
 
+def test_the_notebooks_folder_holds_no_stray_images() -> None:
+    """Figures are shown inline; an image exported next to the notebooks is a leftover
+    (q_22_0.png and q_26_0.png once were)."""
+    leftovers = [path.name for path in NOTEBOOK_DIR.iterdir()
+                 if path.suffix.lower() in (".png", ".svg", ".jpg", ".jpeg", ".gif")]
+    assert leftovers == []
+
+
 @pytest.mark.parametrize("name", NOTEBOOKS)
 def test_notebook_is_committed_without_outputs(name: str) -> None:
     notebook = read(name)
