@@ -167,3 +167,13 @@ def test_cli_checks_lists_every_check_worst_first() -> None:
     assert set(entries[0]) == {"id", "severity", "granularity", "title", "finds",
                                "remediation"}
     assert all(entry["remediation"] and entry["title"] for entry in entries)
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_reports_for_people_say_when_only_some_checks_ran(fmt: str) -> None:
+    code, out, _ = run_cli("audit", str(EXAMPLE), "--format", fmt, "--checks",
+                           "admin_*,managers_all_*")
+    assert code == 1
+    assert "Only 2 of 13 checks ran: admin" in out
+    _, everything, _ = run_cli("audit", str(EXAMPLE), "--format", fmt)
+    assert "checks ran" not in everything

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from mfa_sim.arrays import one_piece
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
-from mfa_sim.report.audit_summary import shown_array
+from mfa_sim.report.audit_summary import checks_run, shown_array
 from mfa_sim.report.common import visible
 from mfa_sim.report.severity_order import findings_worst_first
 from mfa_sim.writing import records_body
@@ -68,7 +68,10 @@ def audit_text(result: AuditResult) -> bytes:
     counts = result.counts
     total = result.findings.num_rows
     lines = [f"MFA audit of {counts['users']:,} users, {counts['accounts']:,} accounts, "
-             f"{counts['memberships']:,} memberships: {total:,} findings", ""]
+             f"{counts['memberships']:,} memberships: {total:,} findings"]
+    if checks_run(result):
+        lines.append(visible(checks_run(result).strip()))
+    lines.append("")
     lines.append("  " + "   ".join(f"{severity}: {n:,}"
                                    for severity, n in result.by_severity.items()))
     if result.mute_report is not None:
