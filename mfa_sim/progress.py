@@ -106,7 +106,7 @@ class Progress:
     ...     for check in ("a", "b", "c"):
     ...         bar(check)
     >>> print(progress.stream.getvalue().split("\\r")[-1].split(" [")[0])
-    audit: checking: 100%|██████████| 3/3
+    audit: checking: 100%|...| 3/3
     >>> quiet = Progress(Terminal(), environ={"CI": "true"})
     >>> with quiet.stage("checking", total=3) as bar:
     ...     bar("a")

@@ -61,12 +61,20 @@ class Page:
                 if entry["level"] in ("SEVERE", "WARNING")]
 
     def requests(self) -> list[str]:
-        """Every URL the page asked the network for, the page itself included."""
+        """Every URL asked for since the page was opened, the page itself included; the
+        browser's own pages (``chrome://``, such as the new-tab page it starts with)
+        aside."""
         urls = []
         for entry in self.driver.get_log("performance"):
             message = json.loads(entry["message"])["message"]
             if message["method"] == "Network.requestWillBeSent":
-                urls.append(message["params"]["request"]["url"])
+                params = message["params"]
+                url = params["request"]["url"]
+                # The browser's own pages and what they load (the new-tab page it
+                # starts with may still be loading) are not the report's doing.
+                if not (url.startswith("chrome://")
+                        or params.get("documentURL", "").startswith("chrome://")):
+                    urls.append(url)
         return urls
 
     def screenshot(self, path: Path, selector: str | None = None) -> Path:
