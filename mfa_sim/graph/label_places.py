@@ -94,37 +94,58 @@ def place_labels(figure: Figure, ax: Axes, markers: Sequence[Marker],
     taken: list[Bbox] = []
     marker_boxes = {marker.node: _marker_box(ax, marker, scale) for marker in markers}
     for label in nodes:
-        others = [box for node, box in marker_boxes.items() if node != label.marker.node]
-
-        def try_spot(spot: str, label: NodeLabel = label) -> Bbox:
-            _set_node_spot(label, spot)
-            return label.artist.get_window_extent(renderer)
-
-        taken.append(_best(NODE_SPOTS, try_spot, [*others, *taken]))
+        # Measured once, where it was drawn (below); the other spots are the same box
+        # moved, which costs no text layout.
+        box = _with_patch(label.artist, renderer)
+        x, y = ax.transData.transform(label.marker.position)
+        away = (label.marker.radius + GAP) * scale
+        width, height = box.width, box.height
+        candidates = {
+            "below": (x - width / 2, y - away - height),
+            "above": (x - width / 2, y + away),
+            "right": (x + away, y - height / 2),
+            "left": (x - away - width, y - height / 2),
+        }
+        boxes = [_box(*candidates[spot], width, height) for spot in NODE_SPOTS]
+        others = [found for node, found in marker_boxes.items() if node != label.marker.node]
+        chosen = _best(boxes, [*others, *taken])
+        _set_node_spot(label, NODE_SPOTS[chosen])
+        taken.append(boxes[chosen])
     every_marker = list(marker_boxes.values())
     for edge in edges:
+        box = _with_patch(edge.artist, renderer)
+        (x0, y0), (x1, y1) = edge.start, edge.end
+        places = [(x0 + (x1 - x0) * share, y0 + (y1 - y0) * share) for share in EDGE_SPOTS]
+        middle = ax.transData.transform(places[0])
+        boxes = []
+        for place in places:
+            dx, dy = ax.transData.transform(place) - middle
+            boxes.append(_box(box.x0 + dx, box.y0 + dy, box.width, box.height))
+        chosen = _best(boxes, [*every_marker, *taken])
+        edge.artist.set_position(places[chosen])
+        taken.append(boxes[chosen])
 
-        def try_place(share: float, edge: EdgeLabel = edge) -> Bbox:
-            (x0, y0), (x1, y1) = edge.start, edge.end
-            edge.artist.set_position((x0 + (x1 - x0) * share, y0 + (y1 - y0) * share))
-            return _with_patch(edge.artist, renderer)
 
-        taken.append(_best(EDGE_SPOTS, try_place, [*every_marker, *taken]))
+MARGIN: Final = 2.0
+"""Pixels kept free around a label, so that two labels never touch."""
 
 
-def _best(spots: Sequence[object], place: object, obstacles: list[Bbox]) -> Bbox:
-    """Place at the first spot clear of every obstacle, or at the one that covers the
-    least; the chosen spot's box."""
-    best: tuple[float, object] | None = None
-    for spot in spots:
-        box = place(spot)  # type: ignore[operator]
-        covered = sum(_overlap(box, obstacle) for obstacle in obstacles)
-        if covered == 0:
-            return box  # type: ignore[no-any-return]
-        if best is None or covered < best[0]:
-            best = (covered, spot)
-    assert best is not None
-    return place(best[1])  # type: ignore[operator,no-any-return]
+def _box(x0: float, y0: float, width: float, height: float) -> Bbox:
+    from matplotlib.transforms import Bbox
+
+    return Bbox.from_extents(x0 - MARGIN, y0 - MARGIN, x0 + width + MARGIN,
+                             y0 + height + MARGIN)
+
+
+def _best(boxes: Sequence[Bbox], obstacles: list[Bbox]) -> int:
+    """The first box clear of every obstacle, or the one that covers the least."""
+    covered = []
+    for index, box in enumerate(boxes):
+        area = sum(_overlap(box, obstacle) for obstacle in obstacles)
+        if area == 0:
+            return index
+        covered.append(area)
+    return covered.index(min(covered))
 
 
 def _set_node_spot(label: NodeLabel, spot: str) -> None:
