@@ -177,3 +177,8 @@ def test_reports_for_people_say_when_only_some_checks_ran(fmt: str) -> None:
     assert "Only 2 of 13 checks ran: admin" in out
     _, everything, _ = run_cli("audit", str(EXAMPLE), "--format", fmt)
     assert "checks ran" not in everything
+
+
+def test_an_unknown_id_given_in_code_is_a_usage_error() -> None:
+    with pytest.raises(mfa_sim.UsageError, match="'admin'"):
+        CheckSelection.of(["admin"])

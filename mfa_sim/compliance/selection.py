@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Final
 
 from mfa_sim.compliance.checks import CHECKS, CHECKS_BY_ID, Check, Severity
 from mfa_sim.compliance.mutes import matching_checks
-from mfa_sim.errors import InputError, Problem, ProblemReason
+from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
 
 if TYPE_CHECKING:
     from mfa_sim.compliance.baseline import Baseline
@@ -61,14 +61,15 @@ class CheckSelection:
 
         Raises
         ------
-        ValueError
+        UsageError
             For an id that is no check's (a misuse: ids from people go through
             :func:`select_checks`).
         """
         wanted = set(ids)
         unknown = sorted(wanted - CHECKS_BY_ID.keys())
         if unknown:
-            raise ValueError(f"no check has the id {unknown[0]!r}")
+            raise UsageError(f"no check has the id {unknown[0]!r}; `mfa-sim checks` lists "
+                             "them")
         return cls(tuple(check.id for check in CHECKS if check.id in wanted))
 
     @property
