@@ -44,6 +44,12 @@ def example() -> mfa_sim.AuditResult:
     return audit(mfa_sim.load_dataset(EXAMPLE), as_of=AS_OF)
 
 
+def test_the_schema_version_is_the_one_the_pinned_models_are_built_for() -> None:
+    import py_ocsf_models
+
+    assert OCSF_VERSION == py_ocsf_models.OCSF_VERSION == "1.5.0"
+
+
 def test_every_finding_is_a_valid_detection_finding(example: mfa_sim.AuditResult) -> None:
     findings = ocsf(example)
     assert len(findings) == example.findings.num_rows
