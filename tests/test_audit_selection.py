@@ -182,3 +182,21 @@ def test_reports_for_people_say_when_only_some_checks_ran(fmt: str) -> None:
 def test_an_unknown_id_given_in_code_is_a_usage_error() -> None:
     with pytest.raises(mfa_sim.UsageError, match="'admin'"):
         CheckSelection.of(["admin"])
+
+
+def test_reports_list_only_the_checks_that_ran() -> None:
+    """A check left out found nothing because it did not look: no passing JUnit suite,
+    no "no findings from" line, no zero row."""
+    import xml.etree.ElementTree as ET
+
+    argv = ("audit", str(EXAMPLE), "--checks", "admin_*,mfa_state_unknown")
+    _, junit, _ = run_cli(*argv, "--format", "junit")
+    suites = [suite.get("name") for suite in ET.fromstring(junit)]
+    assert suites == ["admin_without_mfa", "mfa_state_unknown"]
+    _, markdown, _ = run_cli(*argv, "--format", "markdown")
+    assert "No findings from `mfa_state_unknown`." in markdown
+    assert "enforcement_ready" not in markdown
+    _, html, _ = run_cli(*argv, "--format", "html")
+    summary = html.split("Findings by check", 1)[1].split("</table>", 1)[0]
+    assert "enforcement_<wbr>ready" not in summary
+    assert "mfa_<wbr>state_<wbr>unknown" in summary

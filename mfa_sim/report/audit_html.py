@@ -257,6 +257,8 @@ def _check_section(result: AuditResult, h2: str) -> list[str]:
     counts = dict(check_counts(result.findings))
     for check in checks_worst_first(counts):
         total = counts[check]
+        if not total and check not in result.checks:
+            continue  # a check this audit did not run
         known = CHECKS_BY_ID.get(check)
         severity = known.severity.value if known is not None else ""
         rows.append([_code_cell(check),

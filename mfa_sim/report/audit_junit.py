@@ -166,7 +166,10 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
     failures = np.bincount(codes, weights=failing, minlength=size).astype(np.int64)
     skipped = np.bincount(codes, weights=muted, minlength=size).astype(np.int64)
     cases = _testcases(findings, threshold)
-    tests = np.maximum(counts, 1)
+    # A check that did not run (a filtered audit) has no suite: it passed nothing.
+    ran = np.array([bool(counts[code]) or check in result.checks
+                    for code, check in enumerate(ids)], dtype=bool)
+    tests = np.where(ran, np.maximum(counts, 1), 0)
     stamp = result.as_of.strftime("%Y-%m-%dT%H:%M:%S")
     chunks: list[Chunk] = [
         b'<?xml version="1.0" encoding="UTF-8"?>\n',
@@ -175,6 +178,8 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
          ).encode()]
     start = 0
     for code, check in enumerate(ids):
+        if not ran[code]:
+            continue
         known = CHECKS_BY_ID.get(check)
         properties = [("fail_on", threshold.value)]
         if known is not None:

@@ -161,7 +161,8 @@ def _findings(result: AuditResult) -> list[str]:
         lines += ["", "No findings."]
     for group in found:
         lines += _check_section(group, with_status)
-    quiet = [code(group.check) for group in groups if not group.total]
+    quiet = [code(group.check) for group in groups
+             if not group.total and group.check in result.checks]
     if quiet and found:
         lines += ["", f"No findings from {', '.join(quiet)}."]
     return lines
