@@ -4,38 +4,57 @@ from __future__ import annotations
 
 import re
 
-_RUN = re.compile(r"\\`|`+")
+_RUN = re.compile(r"`+")
+
+
+def _escaped(line: str, position: int) -> bool:
+    """Whether the character at ``position`` follows an odd run of backslashes."""
+    count = 0
+    while position - count - 1 >= 0 and line[position - count - 1] == "\\":
+        count += 1
+    return count % 2 == 1
 
 
 def split_code_spans(line: str, *, in_table: bool = True) -> tuple[str, list[str]]:
     """The line with each code span replaced by ``CODE``, and the spans' texts as a
-    renderer shows them (one padding space stripped from each side, ``\\|`` read as
-    ``|`` in a table cell).
+    renderer shows them (one padding space stripped from each side of a span that is
+    not all spaces, ``\\|`` read as ``|`` in a table cell).
+
+    A backslash escapes a backtick that would open a span, never one that closes it:
+    inside a span a backslash is itself.
 
     Examples
     --------
     >>> split_code_spans(r"| `a_b` | ``x`y`` | \\`no` |")
     ('| CODE | CODE | \\\\`no` |', ['a_b', 'x`y'])
+    >>> split_code_spans("`\\\\`")
+    ('CODE', ['\\\\'])
     """
-    outside, spans, position = [], [], 0
-    runs = list(_RUN.finditer(line))
-    index = 0
+    runs = [(match.start(), match.end()) for match in _RUN.finditer(line)]
+    outside, spans, position, index = [], [], 0, 0
     while index < len(runs):
-        run = runs[index]
-        if run.group() == "\\`" or run.start() < position:
+        start, end = runs[index]
+        if start < position:
             index += 1
             continue
-        closing = next((later for later in runs[index + 1:]
-                        if later.group() == run.group()), None)
+        if _escaped(line, start):
+            start += 1
+        if start == end:
+            index += 1
+            continue
+        length = end - start
+        closing = next((later for later in range(index + 1, len(runs))
+                        if runs[later][1] - runs[later][0] == length), None)
         if closing is None:
             index += 1
             continue
-        outside.append(line[position:run.start()] + "CODE")
-        content = line[run.end():closing.start()]
-        if len(content) > 1 and content[0] == " " and content[-1] == " " and content.strip():
+        outside.append(line[position:start] + "CODE")
+        content = line[end:runs[closing][0]]
+        if len(content) > 1 and content[0] == " " and content[-1] == " " \
+                and content.strip(" "):
             content = content[1:-1]
         spans.append(content.replace("\\|", "|") if in_table else content)
-        position = closing.end()
-        index = runs.index(closing) + 1
+        position = runs[closing][1]
+        index = closing + 1
     outside.append(line[position:])
     return "".join(outside), spans

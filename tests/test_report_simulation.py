@@ -466,3 +466,11 @@ def test_all_renderers_accept_a_run() -> None:
                                              run_html_fragment]
     run = example_run()
     assert all(isinstance(render(run), str) for render in renderers)
+
+
+def test_the_clock_column_of_the_html_page_never_wraps() -> None:
+    """'Clock after' wrapped its time in the middle (the browser test measures it)."""
+    page = run_html(example_run())
+    assert ".mfa-sim td.mfa-sim-time { white-space: nowrap; }" in page
+    times = re.findall(r'<td class="mfa-sim-muted mfa-sim-time">([^<]*)</td>', page)
+    assert len(times) == len(example_run().outcomes)

@@ -7,7 +7,7 @@ and GitHub's tables:
 - a backtick inside the id: the fence is one backtick longer than the longest run of
   backticks in the id;
 - an id that starts or ends with a backtick or a space: one space pads each side (a
-  renderer strips exactly one from each side);
+  renderer strips exactly one from each side, unless the span is nothing but spaces);
 - inside a table cell, ``|`` is escaped as ``\\|`` (GitHub splits cells before it reads
   code spans, and drops the backslash inside the span).
 
@@ -43,7 +43,8 @@ def code_span(text: str, *, in_table: bool = True) -> str:
         return ""
     longest = max((len(run) for run in _BACKTICKS.findall(shown)), default=0)
     fence = "`" * (longest + 1)
-    if shown[0] in "` " or shown[-1] in "` ":
+    # A renderer strips one space from each side of a span that is not all spaces.
+    if (shown[0] in "` " or shown[-1] in "` ") and shown.strip(" "):
         shown = f" {shown} "
     if in_table:
         shown = shown.replace("|", "\\|")
