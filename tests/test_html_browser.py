@@ -176,3 +176,4 @@ def test_the_readme_picture_is_made_by_this_code(pages: dict[str, Path],
     assert data[:4] == b"\x89PNG"
     assert len(data) < 80_000
     assert (Path(__file__).resolve().parents[1] / "docs" / "audit-report.png").exists()
+
