@@ -16,7 +16,15 @@ from typing import TYPE_CHECKING, Any
 from mfa_sim.model import ports as _ports
 
 if TYPE_CHECKING:
-    from mfa_sim.compliance import AuditResult, Severity, audit
+    from mfa_sim.compliance import (
+        CHECKS,
+        AuditResult,
+        Check,
+        CheckSelection,
+        Severity,
+        audit,
+        select_checks,
+    )
     from mfa_sim.data.generate import GeneratedDataset, generate_dataset
     from mfa_sim.data.load import load_dataset
     from mfa_sim.data.save import save_dataset
@@ -47,6 +55,9 @@ if TYPE_CHECKING:
 _HOMES = {
     "ActionName": "mfa_sim.model.actions",
     "AuditResult": "mfa_sim.compliance",
+    "CHECKS": "mfa_sim.compliance",
+    "Check": "mfa_sim.compliance",
+    "CheckSelection": "mfa_sim.compliance",
     "Comparison": "mfa_sim.engine.comparison",
     "DNSIMPLE": "mfa_sim.policy",
     "Dataset": "mfa_sim.model.dataset",
@@ -85,6 +96,7 @@ _HOMES = {
     "load_policy": "mfa_sim.policy.files",
     "save_dataset": "mfa_sim.data.save",
     "summarise": "mfa_sim.model.summary",
+    "select_checks": "mfa_sim.compliance",
     "tier_of": "mfa_sim.model.plans",
 }
 
@@ -108,11 +120,14 @@ def _save_dataset(dataset: Any, directory: str) -> None:
 _ports.install(html=_report_html, save_dataset=_save_dataset)
 
 __all__ = [
+    "CHECKS",
     "DNSIMPLE",
     "KNOWN_PLANS",
     "POLICIES",
     "ActionName",
     "AuditResult",
+    "Check",
+    "CheckSelection",
     "Comparison",
     "Dataset",
     "DatasetSummary",
@@ -147,6 +162,7 @@ __all__ = [
     "load_dataset",
     "load_policy",
     "save_dataset",
+    "select_checks",
     "summarise",
     "tier_of",
 ]

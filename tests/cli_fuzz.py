@@ -737,8 +737,24 @@ class CommandFuzz:
     """The exit codes the contract allows this command."""
 
 
-AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit")
+AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit", "ocsf")
 RUN_FORMATS = ("text", "json", "markdown", "html")
+CHECKS_FORMATS = ("text", "json")
+
+CHECK_PATTERNS = ("admin_*", "member_*,admin_*", "*", "enforcement_ready", "*mfa*",
+                  "invitation_*", "enforcing_managers_without_mfa", " admin_* , seats_* ")
+CHECK_PATTERNS_BAD = ("", ",", "nope", "admin", "ADMIN_*", "admin_without_mfa,,", "x" * 5_000,
+                      "\udcff", "--format", "admin_*,nope*", "a\nb")
+"""Check ids and patterns (comma-separated lists) for --checks and --exclude-checks."""
+SEVERITY_LISTS = ("critical", "high,critical", "low", "medium,low,info", " high , low ")
+SEVERITY_LISTS_BAD = ("", "HIGH", "urgent", "high,,low", "9" * 3_000, "high;low")
+
+
+def _selection(chance: float) -> tuple[Slot, ...]:
+    """The options that choose checks; each accumulates when repeated."""
+    return (Slot("--checks", CHECK_PATTERNS, CHECK_PATTERNS_BAD, chance),
+            Slot("--exclude-checks", CHECK_PATTERNS, CHECK_PATTERNS_BAD, chance / 2),
+            Slot("--severity", SEVERITY_LISTS, SEVERITY_LISTS_BAD, chance / 2))
 
 
 DATASET_SLOT = Slot(None, (DATASET,), DATASET_PATHS, path=PathRole.DATASET, name="dataset")
@@ -765,7 +781,13 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--baseline", (BASELINE,), INPUT_FILE_PATHS, 0.5, path=PathRole.INPUT),
         Slot("--no-progress", chance=0.5),
         _policy(0.3),
+        *_selection(0.3),
     ), exits=frozenset({0, 1, 2})),
+    CommandFuzz("checks", (
+        Slot("--format", CHECKS_FORMATS, FORMATS_BAD, 0.5),
+        _output(0.3),
+        *_selection(0.4),
+    )),
     CommandFuzz("simulate", (
         DATASET_SLOT,
         Slot(None, (SCENARIO,), INPUT_FILE_PATHS, path=PathRole.INPUT, name="scenario"),
@@ -792,6 +814,7 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
         _output(0.2),
         _policy(0.3),
+        Slot("--as-of", DATES, DATES_BAD, 0.3),
     )),
     CommandFuzz("graph", (
         DATASET_SLOT,

@@ -114,8 +114,12 @@ def test_audit_json_names_the_chosen_policy() -> None:
                            "--policy", "github")
     document = json.loads(out)
     assert code == 1
-    assert list(document) == ["summary", "findings", "accounts", "policy"]
+    assert list(document) == ["summary", "findings", "accounts", "policy", "checks"]
     assert document["policy"] == "github"
+    # The checks that ran are those that can arise under GitHub's rules.
+    assert "enforcement_blocked_by_member" not in document["checks"]
+    assert "enforcing_on_ineligible_plan" not in document["checks"]
+    assert "admin_without_mfa" in document["checks"]
     assert {f["check"] for f in document["findings"]} == {
         "admin_without_mfa", "invitation_blocked", "managers_all_without_mfa"}
 

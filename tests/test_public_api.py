@@ -15,11 +15,14 @@ from mfa_sim import (
 )
 
 PUBLIC_API = [
+    "CHECKS",
     "DNSIMPLE",
     "KNOWN_PLANS",
     "POLICIES",
     "ActionName",
     "AuditResult",
+    "Check",
+    "CheckSelection",
     "Comparison",
     "Dataset",
     "DatasetSummary",
@@ -54,6 +57,7 @@ PUBLIC_API = [
     "load_dataset",
     "load_policy",
     "save_dataset",
+    "select_checks",
     "summarise",
     "tier_of",
 ]

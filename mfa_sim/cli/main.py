@@ -20,8 +20,8 @@ from mfa_sim.data.output_paths import Output, check_outputs
 from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_quoted
 
 if TYPE_CHECKING:
-    from mfa_sim.cli.progress import Progress
-    from mfa_sim.compliance import Baseline, Mute
+    from mfa_sim.cli.progress import Bar, Progress
+    from mfa_sim.compliance import Baseline, CheckSelection, Mute
     from mfa_sim.data.writing import Chunk
     from mfa_sim.model.dataset import Dataset
     from mfa_sim.policy import Policy
@@ -64,19 +64,42 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {cut_quoted(message)}\n")
 
 
+def _progress(arguments: argparse.Namespace) -> Progress:
+    """Bars on standard error for this command (only on a terminal, not in CI, not with
+    --no-progress)."""
+    from mfa_sim.cli.progress import Progress
+
+    return Progress(getattr(arguments, "err", None) or sys.stderr, name=arguments.command,
+                    enabled=False if arguments.no_progress else None)
+
+
+def _load(arguments: argparse.Namespace, progress: Progress,
+          prepare: Callable[[], object] = lambda: None, *,
+          group_memberships: bool = False) -> Dataset:
+    """The command's dataset, loaded while ``prepare`` runs, with a bar advancing file
+    by file."""
+    from mfa_sim.data.load import LOADING_STEPS, load_dataset_while
+
+    with progress.stage("loading dataset", total=LOADING_STEPS) as bar:
+        dataset = load_dataset_while(arguments.dataset, prepare, on_file=bar,
+                                     group_memberships=group_memberships)
+        bar("checked")
+    return dataset
+
+
 def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.data.load import load_dataset
     from mfa_sim.model.summary import summarise
 
-    print(summarise(load_dataset(arguments.dataset)), file=out)
+    print(summarise(_load(arguments, _progress(arguments))), file=out)
     return EXIT_OK
 
 
 def _generate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.data.generate import generate_dataset
+    from mfa_sim.data.generate import GENERATE_STEPS, generate_dataset
 
-    made = generate_dataset(arguments.output, arguments.users, seed=arguments.seed,
-                            messy=arguments.messy)
+    with _progress(arguments).stage("generating", total=GENERATE_STEPS) as bar:
+        made = generate_dataset(arguments.output, arguments.users, seed=arguments.seed,
+                                messy=arguments.messy, on_step=bar)
     print(f"Wrote {made.users:,} users, {made.accounts:,} accounts, {made.memberships:,} "
           f"memberships and {made.invitations:,} invitations to {arguments.output}", file=out)
     return EXIT_OK
@@ -120,12 +143,10 @@ def _load_with_policies(arguments: argparse.Namespace, values: Sequence[str],
                             Dataset, list[Policy]]:
     """The dataset and the policies named on the command line, the problems of both
     reported together."""
-    from mfa_sim.data.load import load_dataset_while
-
     problems: list[Problem] = []
     policies = _read_policies(values, problems)
     try:
-        dataset = load_dataset_while(arguments.dataset, modules, **options)
+        dataset = _load(arguments, _progress(arguments), modules, **options)
     except InputError as error:
         raise InputError([*problems, *error.problems]) from None
     if problems:
@@ -198,10 +219,11 @@ def _policy_list(text: str) -> list[str]:
 
 
 def _graph(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.graph.command import write_view
+    from mfa_sim.cli.graph_command import write_view
 
     notice = write_view(arguments.dataset, arguments.output, account=arguments.account,
-                        user=arguments.user, hops=arguments.hops, scenario=arguments.scenario)
+                        user=arguments.user, hops=arguments.hops, scenario=arguments.scenario,
+                        progress=_progress(arguments))
     if notice is not None:
         print(f"mfa-sim graph: {notice}", file=arguments.err)
     return EXIT_OK
@@ -231,12 +253,25 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
                for value in values if value not in known]
     if unknown:
         raise InputError(unknown)
-    run = what_ifs(dataset, questions, chosen[0] if chosen else "dnsimple")
+    # Each what-if happens now (or at --as-of), not at a fixed date: its time is the
+    # moment the question is asked about.
+    from datetime import UTC
+
+    from mfa_sim.model.clock import EARLIEST_START
+    from mfa_sim.model.outcome import iso
+
+    moment = arguments.as_of or datetime.now(UTC).replace(microsecond=0)
+    if moment < EARLIEST_START:
+        raise UsageError(f"--as-of must be at or after {iso(EARLIEST_START)}, where TOTP time "
+                         f"begins, not {iso(moment)}")
+    run = what_ifs(dataset, questions, chosen[0] if chosen else "dnsimple", start=moment)
     _emit(render_run(run, arguments.format), arguments.output, out)
     return EXIT_OK
 
 
-AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit")
+AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit", "ocsf")
+CHECKS_FORMATS = ("text", "json")
+SELECTION_OPTIONS = ("--checks", "--exclude-checks", "--severity")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
@@ -249,17 +284,41 @@ def _date(text: str) -> datetime:
     return moment
 
 
+def _selection(arguments: argparse.Namespace) -> CheckSelection:
+    """The checks ``--checks``, ``--exclude-checks`` and ``--severity`` choose."""
+    from mfa_sim.compliance.selection import select_checks, split_list
+
+    return select_checks(split_list(arguments.checks or ()),
+                         split_list(arguments.exclude_checks or ()),
+                         split_list(arguments.severity or ()), options=SELECTION_OPTIONS)
+
+
+def _checks(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.report.check_list import check_json, check_text
+
+    checks = _selection(arguments).checks
+    render = check_json if arguments.format == "json" else check_text
+    _emit(render(checks), arguments.output, out)
+    return EXIT_OK
+
+
 def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
-        Dataset, tuple[Mute, ...] | None, Baseline | None]:
-    """The dataset, mutes and baseline an audit reads; the problems of all three
+        Dataset, tuple[Mute, ...] | None, Baseline | None, CheckSelection]:
+    """The dataset, mutes, baseline and checks an audit reads; the problems of all four
     reported together."""
     from mfa_sim.compliance import load_baseline, load_mutes
-    from mfa_sim.data.load import importing, load_dataset_while
+    from mfa_sim.data.load import importing
 
     problems: list[Problem] = []
+    try:
+        selection = _selection(arguments)
+    except InputError as error:
+        problems.extend(error.problems)
 
-    def read(label: str, reader: Callable[[], T]) -> T | None:
+    def read(label: str | None, reader: Callable[[], T]) -> T | None:
         try:
+            if label is None:
+                return reader()
             with progress.stage(label):
                 return reader()
         except InputError as error:
@@ -276,32 +335,32 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
         "mfa_sim.compliance.findings", "mfa_sim.compliance.accounts",
         "mfa_sim.compliance.analytics", "mfa_sim.report.audit",
         f"mfa_sim.report.audit_{arguments.format}")
-    dataset = read("loading dataset",
-                   lambda: load_dataset_while(arguments.dataset, checks_and_report))
+    dataset = read(None, lambda: _load(arguments, progress, checks_and_report))
     if problems or dataset is None:
         raise InputError(problems)
-    return dataset, mutes, baseline
+    return dataset, mutes, baseline, selection
 
 
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.cli.progress import Progress
     from mfa_sim.compliance import audit
     from mfa_sim.report.audit import render_audit
 
     # Progress goes to standard error, and only when it is a terminal.
-    progress = Progress(getattr(arguments, "err", None) or sys.stderr, name="audit",
-                        enabled=False if arguments.no_progress else None)
-    dataset, mutes, baseline = _audit_inputs(arguments, progress)
-    with progress.stage("checking"):
+    progress = _progress(arguments)
+    dataset, mutes, baseline, selection = _audit_inputs(arguments, progress)
+    with progress.stage("checking", total=len(selection) + 2) as bar:
         result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline,
-                       policy=arguments.chosen_policy)
-    with progress.stage("writing report"):
-        _write_audit(render_audit(result, arguments.format, fail_on=arguments.fail_on),
-                     arguments.output, out)
+                       policy=arguments.chosen_policy, checks=selection, on_step=bar)
+    with progress.stage("rendering"):
+        chunks = render_audit(result, arguments.format, fail_on=arguments.fail_on)
+    with progress.stage("writing report", total=sum(len(chunk) for chunk in chunks),
+                        unit="B") as bar:
+        _write_audit(chunks, arguments.output, out, bar)
     return EXIT_FINDINGS if result.failing(arguments.fail_on) else EXIT_OK
 
 
-def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO) -> None:
+def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO,
+                 bar: Bar) -> None:
     if output is None:
         stream = getattr(out, "buffer", None)
         for chunk in chunks:
@@ -309,10 +368,12 @@ def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO) -> No
                 stream.write(chunk)
             else:
                 out.write(bytes(chunk).decode("utf-8"))
+            bar.advance(len(chunk))
     else:
         with open(output, "wb") as target:
             for chunk in chunks:
                 target.write(chunk)
+                bar.advance(len(chunk))
 
 
 def _positive(text: str) -> int:
@@ -357,9 +418,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-problems", type=_count, default=SHOWN_PER_REASON, metavar="N",
         help=f"list at most N problems of each reason when the input is refused "
              f"(default {SHOWN_PER_REASON}; 0 lists all); every problem is still counted")
+    reporting.add_argument(
+        "--no-progress", action="store_true",
+        help="no progress bars on standard error (drawn only on a terminal, and never "
+             "when CI=true)")
 
     def add_command(name: str, help: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[reporting], help=help)
+
+    def add_selection(command: argparse.ArgumentParser, verb: str) -> None:
+        # Lists add up when repeated, as --disable-mfa does; patterns as in mute files.
+        command.add_argument(
+            "--checks", action="append", metavar="ID,...",
+            help=f"{verb} only these checks: ids or patterns (`admin_*`), comma-separated, "
+                 "repeatable")
+        command.add_argument(
+            "--exclude-checks", action="append", metavar="ID,...",
+            help=f"do not {verb} these checks (ids or patterns, comma-separated, repeatable)")
+        command.add_argument(
+            "--severity", action="append", metavar="LEVEL,...",
+            help=f"{verb} only checks of these severities: "
+                 f"{', '.join(SEVERITIES)} (comma-separated, repeatable)")
 
     validate = add_command("validate", help="load and check a dataset folder")
     validate.add_argument("dataset", help="folder with users.csv, accounts.csv, ...")
@@ -383,9 +462,15 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--policy", metavar="NAME|FILE",
                        help=POLICY_HELP + ": judge under it, run only the checks that can "
                        "arise under it, and say what it would do to each member")
-    audit.add_argument("--no-progress", action="store_true",
-                       help="no progress lines on standard error (shown only on a terminal)")
+    add_selection(audit, "run")
     audit.set_defaults(run=_audit)
+
+    checks = add_command("checks", help="list the audit's checks: severity, granularity, "
+                                        "what each finds and what to do")
+    checks.add_argument("--format", choices=CHECKS_FORMATS, default="text")
+    checks.add_argument("--output", help="write the list to this file")
+    add_selection(checks, "list")
+    checks.set_defaults(run=_checks)
 
     simulate = add_command("simulate", help="run a scenario step by step")
     simulate.add_argument("dataset", help="the dataset folder")
@@ -438,6 +523,8 @@ def build_parser() -> argparse.ArgumentParser:
     what_if.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
     what_if.add_argument("--output", help="write the report to this file")
     what_if.add_argument("--policy", metavar="NAME|FILE", help=POLICY_HELP)
+    what_if.add_argument("--as-of", type=_date, metavar="DATE",
+                         help="the time each what-if happens at (default: now)")
     what_if.set_defaults(run=_what_if)
 
     generate = add_command("generate", help="write a synthetic dataset")
@@ -515,7 +602,7 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
 
 
 PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",
-                                  "graph", "compare"})
+                                  "graph", "compare", "checks"})
 """Commands that work on Arrow tables and their indexes alone: every one of them."""
 
 

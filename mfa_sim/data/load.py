@@ -83,7 +83,8 @@ class _FileReading:
         return pa.chunked_array([*chunks_of(ids), pa.array(more, pa.string())], pa.string())
 
 
-def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False) -> Dataset:
+def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False,
+                 on_file: Callable[[str], object] | None = None) -> Dataset:
     """Load and check a dataset folder (contract §1).
 
     Parameters
@@ -95,6 +96,9 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         Also group the memberships by user while the last checks run, for a
         simulation whose first step will ask for a user's accounts: a core would
         otherwise sit idle then.
+    on_file
+        Called with each file's name once it is read (an optional file that is absent
+        included), from the loader's threads: the granularity of a progress bar.
 
     Returns
     -------
@@ -143,7 +147,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         for schema in sorted(SCHEMAS, key=_reading_order):
             tasks.after(previous, _READ + schema.table,
                            lambda *_, schema=schema: _read_file(folder, schema, problems,
-                                                                tasks))
+                                                                tasks, on_file))
             previous = (_READ + schema.table,)
         # What parsing and checking use is imported while the files are read.
         for module in ("pyarrow.compute", "mfa_sim.columns.fingerprints",
@@ -187,7 +191,8 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
 
 
 def load_dataset_while(path: str | os.PathLike[str], prepare: Callable[[], object], *,
-                       group_memberships: bool = False) -> Dataset:
+                       group_memberships: bool = False,
+                       on_file: Callable[[str], object] | None = None) -> Dataset:
     """:func:`load_dataset` while ``prepare`` runs in the calling thread.
 
     A command imports its engine, report or drawing modules (tenths of a second of
@@ -202,7 +207,8 @@ def load_dataset_while(path: str | os.PathLike[str], prepare: Callable[[], objec
     (['ready'], True)
     """
     with ThreadPoolExecutor(1) as pool:
-        loading = pool.submit(load_dataset, path, group_memberships=group_memberships)
+        loading = pool.submit(load_dataset, path, group_memberships=group_memberships,
+                              on_file=on_file)
         try:
             prepare()
         except BaseException:
@@ -227,6 +233,10 @@ def importing(*modules: str) -> Callable[[], None]:
             import_module(module)
     return run
 
+
+LOADING_STEPS = len(SCHEMAS) + 1
+"""The steps of loading a dataset, as a progress bar counts them: each file read
+(``on_file``), then the checks across files done."""
 
 _READ, _PARSED, _INDEX = "read:", "parsed:", "index:"
 """Names of the results in the loader's tasks: a file's reading, a column's parsed
@@ -295,10 +305,13 @@ def _reading_order(schema: FileSchema) -> int:
 
 
 def _read_file(folder: Path, schema: FileSchema, problems: list[Problem],
-               tasks: TaskGraph) -> _FileReading | None:
+               tasks: TaskGraph, on_file: Callable[[str], object] | None = None
+               ) -> _FileReading | None:
     """Read one file and start parsing each of its columns; a column the file lacks
     (or a file that is missing) gives ``None`` in its place."""
     reading = _read_text(folder, schema, problems)
+    if on_file is not None:
+        on_file(schema.file)
     for column in schema.columns:
         name = _parsed(schema.table, column.name)
         if reading is None or column.name not in reading.positions:
