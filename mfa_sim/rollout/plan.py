@@ -1,0 +1,683 @@
+"""The rollout plan: whom to ask first, and in what waves to enforce MFA.
+
+- **Wave 0** enforces the accounts that are ready today (every member has MFA).
+- **Waves 1, 2, ...** each ask ``wave_size`` people of the contact list
+  (:mod:`mfa_sim.rollout.ranking`) to enable MFA, then enforce the accounts that
+  become ready with them.
+- **The removal wave** holds the accounts the contacts do not make ready. Under
+  DNSimple's rules its way forward is to remove the members lacking MFA, enforce, and
+  invite them again; it is flagged, and kept out of the plan (and of its scenario)
+  unless ``include_removals`` is given.
+
+Every fact comes from the audit's arrays (:class:`~mfa_sim.compliance.facts.AuditFacts`),
+so a million-user export is planned with array operations, never member by member.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from mfa_sim.compliance.analytics import blast_counts
+from mfa_sim.compliance.facts import AuditFacts
+from mfa_sim.errors import UsageError
+from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
+from mfa_sim.rollout.enforcement import Enforcement, enforcement_of
+from mfa_sim.rollout.ranking import Blockers, contact_order
+from mfa_sim.rollout.targets import selected_accounts
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+
+    from mfa_sim.dataset import Dataset
+
+BLAST_RADIUS_NOTED = 3
+"""A wave notes the people whose MFA loss would then remove them from at least this
+many enforcing accounts."""
+
+BLAST_RADIUS_SHOWN = 5
+"""The most such people a wave names (the rest are counted)."""
+
+
+class WaveKind(StrEnum):
+    """What a wave does."""
+
+    READY_TODAY = "ready_today"
+    """Enforce the accounts whose members all have MFA today."""
+    CONTACTS = "contacts"
+    """Ask some people of the contact list, then enforce what they make ready."""
+    REMOVALS = "removals"
+    """The rest: remove the members lacking MFA, enforce, invite them again."""
+
+
+class Reinvite(StrEnum):
+    """What inviting a removed member again would do."""
+
+    INVITED = "invited"
+    ALREADY_INVITED = "already_invited"
+    """A pending invitation for their email is already there: nothing to send."""
+    EMAIL_TAKEN = "email_taken"
+    """Their email is the account's own, which it cannot invite."""
+    NO_SEATS = "no_seats"
+    """Every seat is taken by members and pending invitations."""
+
+
+@dataclass(frozen=True, slots=True)
+class PlanOptions:
+    """What a plan was asked for (``mfa-sim plan`` options)."""
+
+    accounts: tuple[str, ...] | None = None
+    contacts: int = 25
+    wave_size: int = 10
+    include_removals: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """One person of the contact list.
+
+    Attributes
+    ----------
+    rank
+        1 for the first person to ask.
+    user, email
+        Who they are.
+    manages
+        How many accounts they own or administer (any account of the export).
+    blocks
+        How many of the targeted accounts they keep from enforcing.
+    unblocks_alone
+        How many accounts their MFA alone would make ready (they are the only blocker).
+    newly_ready
+        The accounts that become ready once they comply, everyone before them having
+        complied, in id order.
+    accounts_ready, members_ready
+        The accounts (and their members) made ready by everyone up to them.
+    wave
+        The wave they are asked in.
+    """
+
+    rank: int
+    user: str
+    email: str
+    manages: int
+    blocks: int
+    unblocks_alone: int
+    newly_ready: tuple[str, ...]
+    accounts_ready: int
+    members_ready: int
+    wave: int
+
+
+@dataclass(frozen=True, slots=True)
+class BlastNote:
+    """Someone whose later MFA loss would remove them from many enforcing accounts."""
+
+    user: str
+    accounts: int
+    """Enforcing accounts they would be removed from, once the wave is done."""
+    left_unmanaged: int
+    """Of those, accounts that would be left with nobody to manage them."""
+
+
+@dataclass(frozen=True, slots=True)
+class Wave:
+    """One wave of the plan.
+
+    Attributes
+    ----------
+    number
+        0 for the accounts ready today, then 1, 2, ...; the removal wave comes last.
+    kind
+        What the wave does.
+    planned
+        False for the removal wave without ``include_removals``: flagged, not planned.
+    asked
+        The people asked to enable MFA in this wave (user ids, in contact order).
+    accounts, members
+        The accounts this wave enforces, and their members.
+    removed, reinvited
+        Memberships removed, and invitations sent back, in this wave.
+    cut
+        Members lacking MFA that enforcing cuts, under a policy that does not refuse.
+    left_unmanaged
+        Accounts its removals (or cuts) leave with nobody to manage them.
+    left_empty
+        Accounts its removals (or cuts) leave with no member.
+    joined
+        ``(account, user)``: invitations waiting for MFA that complete when the
+        people asked enable it.
+    lockout
+        Accounts enforced with no owner or admin with MFA: nobody could switch
+        enforcement off again, or invite anyone.
+    blast_radius
+        The people whose MFA loss would remove them from the most enforcing accounts
+        after this wave (at least :data:`BLAST_RADIUS_NOTED`), worst first.
+    blast_radius_more
+        How many more such people there are.
+    """
+
+    number: int
+    kind: WaveKind
+    planned: bool
+    asked: tuple[str, ...]
+    accounts: int
+    members: int
+    removed: int = 0
+    reinvited: int = 0
+    cut: int = 0
+    left_unmanaged: tuple[str, ...] = ()
+    left_empty: tuple[str, ...] = ()
+    joined: tuple[tuple[str, str], ...] = ()
+    lockout: tuple[str, ...] = ()
+    blast_radius: tuple[BlastNote, ...] = ()
+    blast_radius_more: int = 0
+
+
+@dataclass(frozen=True)
+class RolloutPlan:
+    """A rollout plan (see :func:`mfa_sim.rollout.plan`).
+
+    Attributes
+    ----------
+    accounts
+        One row per targeted account, by wave then id: ``account``, ``plan``,
+        ``tier``, ``members``, ``blockers`` (members lacking MFA today), ``wave``,
+        ``ready_after`` (the rank of the contact that makes it ready, or null),
+        ``lockout`` (enforced with no owner or admin with MFA).
+    removals
+        One row per membership the removal wave removes (or cuts), by account then
+        user: ``account``, ``user``, ``email``, ``role``, ``manages``, ``reinvite``
+        (a :class:`Reinvite` value; null when the policy cuts instead).
+    curve
+        ``(people asked, accounts ready, members in them)`` for 0 to every contact:
+        the accounts ready today count from the start.
+    """
+
+    source: str | None
+    enforcement: Enforcement
+    as_of: datetime
+    options: PlanOptions
+    targets: int
+    target_members: int
+    skipped: dict[str, int]
+    people: int
+    contacts: tuple[Contact, ...]
+    waves: tuple[Wave, ...]
+    accounts: pa.Table
+    removals: pa.Table
+    curve: tuple[tuple[int, int, int], ...]
+
+    @property
+    def policy(self) -> str:
+        """The policy's name."""
+        return self.enforcement.policy
+
+    def campaign(self) -> str:
+        """The plan in one sentence.
+
+        Examples
+        --------
+        >>> import mfa_sim
+        >>> from mfa_sim.rollout import plan
+        >>> print(plan(mfa_sim.load_dataset("datasets/example")).campaign())
+        0 accounts are ready today; ask these 2 people and 1 of 1 account becomes ready.
+        """
+        asked, ready, _ = self.curve[-1]
+        today = self.curve[0][1]
+        start = f"{_plural(today, 'account')} {'is' if today == 1 else 'are'} ready today"
+        if not asked:
+            return f"{start}, of {self.targets:,} targeted; nobody needs asking."
+        return (f"{start}; ask {'this person' if asked == 1 else f'these {asked:,} people'} "
+                f"and {ready:,} of {_plural(self.targets, 'account')} "
+                f"become{'s' if ready == 1 else ''} ready.")
+
+    def __repr__(self) -> str:
+        return (f"<RolloutPlan under {self.policy}: {self.targets:,} accounts, "
+                f"{len(self.contacts)} contacts, {len(self.waves)} waves>")
+
+    def _repr_html_(self) -> str:
+        from html import escape
+
+        return f'<div class="mfa-sim"><p>{escape(self.campaign())}</p></div>'
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def resolve(policy: str | Policy) -> Policy:
+    """A policy by name (:data:`mfa_sim.policy.POLICIES`), or the policy itself."""
+    if isinstance(policy, Policy):
+        return policy
+    try:
+        return POLICIES[policy]
+    except KeyError:
+        raise UsageError(f"unknown policy {policy!r}; known policies: "
+                         f"{', '.join(POLICIES)}") from None
+
+
+def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
+         accounts: Sequence[str] | None = None, contacts: int = 25, wave_size: int = 10,
+         include_removals: bool = False, as_of: datetime | None = None) -> RolloutPlan:
+    """Plan the rollout of MFA enforcement over a dataset.
+
+    Parameters
+    ----------
+    dataset
+        The export.
+    policy
+        The policy (or its name) whose rules decide what is ready; DNSimple's by default.
+    accounts
+        Account ids or ``*`` patterns to target (default: every account that could
+        enforce and does not).
+    contacts
+        How many people the contact list holds (0 or more).
+    wave_size
+        Contacts per wave (1 or more).
+    include_removals
+        Plan the removal wave too, instead of only flagging it.
+    as_of
+        The plan's date, and the start of its scenario's clock (default: now).
+
+    Raises
+    ------
+    UsageError
+        For a negative ``contacts``, a ``wave_size`` below 1 or an unknown policy.
+    InputError
+        For patterns that match no account.
+
+    Examples
+    --------
+    >>> import mfa_sim
+    >>> from mfa_sim.rollout import plan
+    >>> found = plan(mfa_sim.load_dataset("datasets/example"), wave_size=1)
+    >>> [(wave.number, wave.kind.value, wave.asked, wave.accounts) for wave in found.waves]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [(0, 'ready_today', (), 0), (1, 'contacts', ('u_ben',), 0),
+     (2, 'contacts', ('u_chloe',), 1)]
+    """
+    if isinstance(contacts, bool) or not isinstance(contacts, int) or contacts < 0:
+        raise UsageError(f"contacts must be a whole number, 0 or more, not {contacts!r}")
+    if isinstance(wave_size, bool) or not isinstance(wave_size, int) or wave_size < 1:
+        raise UsageError(f"wave_size must be a whole number, 1 or more, not {wave_size!r}")
+    chosen_policy = resolve(policy)
+    enforcement = enforcement_of(chosen_policy)
+    facts = AuditFacts(dataset)
+    options = PlanOptions(None if accounts is None else tuple(accounts), contacts, wave_size,
+                          include_removals)
+    return _Planner(facts, enforcement, options).build(
+        dataset.source, as_of or datetime.now(UTC))
+
+
+class _Planner:
+    """The arrays of one plan, worked out in turn."""
+
+    def __init__(self, facts: AuditFacts, enforcement: Enforcement,
+                 options: PlanOptions) -> None:
+        self.facts = facts
+        self.enforcement = enforcement
+        self.options = options
+        selected = selected_accounts(facts, options.accounts)
+        eligible = facts.eligible if enforcement.plan_gate else np.ones_like(facts.enforced)
+        self.skipped = {
+            "already_enforcing": int((selected & facts.enforced).sum()),
+            "plan_not_eligible": int((selected & ~facts.enforced & ~eligible).sum()),
+        }
+        self.targets = selected & eligible & ~facts.enforced
+        self.ready_today = self.targets & (facts.noncompliant_members == 0)
+        blocked = self.targets & (facts.noncompliant_members > 0)
+        # Accounts and people by position, in id order (the ranking breaks ties by it).
+        self.blocked_rows = _in_id_order(np.flatnonzero(blocked), facts.account_ids)
+        pairs = np.flatnonzero(blocked[facts.membership_account] & ~facts.member_compliant)
+        self.pairs = pairs
+        self.people_rows = _in_id_order(np.unique(facts.membership_user[pairs]),
+                                        facts.user_ids)
+        account_position = np.full(len(facts.account_ids), -1, dtype=np.int64)
+        account_position[self.blocked_rows] = np.arange(len(self.blocked_rows))
+        person_position = np.full(len(facts.user_ids), -1, dtype=np.int64)
+        person_position[self.people_rows] = np.arange(len(self.people_rows))
+        self.blockers = Blockers(account_position[facts.membership_account[pairs]],
+                                 person_position[facts.membership_user[pairs]],
+                                 facts.members[self.blocked_rows].astype(np.float64))
+
+    def build(self, source: str | None, as_of: datetime) -> RolloutPlan:
+        facts, options = self.facts, self.options
+        order = contact_order(self.blockers, options.contacts)
+        asked_count = len(order)
+        rank = np.full(len(self.people_rows), asked_count, dtype=np.int64)
+        rank[order] = np.arange(asked_count)
+        # An account is ready after the last of its blockers to be asked.
+        ready_at = np.zeros(len(self.blocked_rows), dtype=np.int64)
+        np.maximum.at(ready_at, self.blockers.account, rank[self.blockers.person])
+        members = facts.members.astype(np.int64)
+        contacts = self._contacts(order, ready_at)
+        curve = self._curve(ready_at, asked_count, members)
+        waves = self._waves(order, ready_at, members)
+        accounts_table = self._accounts_table(ready_at, asked_count, waves)
+        return RolloutPlan(
+            source=source, enforcement=self.enforcement, as_of=as_of, options=options,
+            targets=int(self.targets.sum()),
+            target_members=int(members[self.targets].sum()),
+            skipped=self.skipped, people=len(self.people_rows), contacts=contacts,
+            waves=waves, accounts=accounts_table, removals=self.removals_table,
+            curve=curve)
+
+    # -- contacts ---------------------------------------------------------------------
+
+    def _contacts(self, order: np.ndarray, ready_at: np.ndarray) -> tuple[Contact, ...]:
+        facts = self.facts
+        user_rows = self.people_rows[order]
+        blockers = self.blockers
+        remaining = np.bincount(blockers.account, minlength=blockers.accounts)
+        blocks = np.bincount(blockers.person, minlength=len(self.people_rows))
+        alone = np.bincount(blockers.person[remaining[blockers.account] == 1],
+                            minlength=len(self.people_rows))
+        manages = np.bincount(facts.membership_user[facts.manages],
+                              minlength=len(facts.user_ids))
+        ids = facts.user_ids.take(user_rows).to_pylist()
+        emails = facts.dataset.tables["users"].column("email").take(user_rows).to_pylist()
+        account_ids = facts.account_ids.take(self.blocked_rows).to_pylist()
+        members = facts.members[self.blocked_rows].astype(np.int64)
+        found = []
+        accounts_ready = members_ready = 0
+        by_rank = np.argsort(ready_at, kind="stable")
+        sorted_ready = ready_at[by_rank]
+        for position, person in enumerate(order.tolist()):
+            lo, hi = np.searchsorted(sorted_ready, [position, position + 1])
+            newly = np.sort(by_rank[lo:hi])
+            accounts_ready += len(newly)
+            members_ready += int(members[newly].sum())
+            found.append(Contact(
+                rank=position + 1, user=ids[position], email=emails[position],
+                manages=int(manages[user_rows[position]]), blocks=int(blocks[person]),
+                unblocks_alone=int(alone[person]),
+                newly_ready=tuple(account_ids[index] for index in newly.tolist()),
+                accounts_ready=accounts_ready, members_ready=members_ready,
+                wave=position // self.options.wave_size + 1))
+        return tuple(found)
+
+    def _curve(self, ready_at: np.ndarray, asked: int,
+               members: np.ndarray) -> tuple[tuple[int, int, int], ...]:
+        today = int(self.ready_today.sum())
+        today_members = int(members[self.ready_today].sum())
+        weights = members[self.blocked_rows]
+        accounts = np.bincount(ready_at, minlength=asked + 1)[:asked]
+        people = np.bincount(ready_at, weights=weights, minlength=asked + 1)[:asked]
+        ready = np.concatenate([[0], np.cumsum(accounts)]) + today
+        protected = np.concatenate([[0], np.cumsum(people)]) + today_members
+        return tuple((k, int(ready[k]), int(protected[k])) for k in range(asked + 1))
+
+    # -- waves ------------------------------------------------------------------------
+
+    def _waves(self, order: np.ndarray, ready_at: np.ndarray,
+               members: np.ndarray) -> tuple[Wave, ...]:
+        facts, options = self.facts, self.options
+        size = options.wave_size
+        enforced = facts.enforced.copy()
+        asked_users = np.zeros(len(facts.user_ids), dtype=bool)
+        joins = self._joins(order)
+        waves = []
+        today = self.ready_today
+        enforced |= today
+        notes, more = self._blast(today, enforced, asked_users, None)
+        waves.append(Wave(0, WaveKind.READY_TODAY, True, (), int(today.sum()),
+                          int(members[today].sum()), lockout=self._lockout(today),
+                          blast_radius=notes, blast_radius_more=more))
+        ids = facts.user_ids
+        for start in range(0, len(order), size):
+            number = start // size + 1
+            people = order[start:start + size]
+            asked_users[self.people_rows[people]] = True
+            wave_accounts = np.zeros(len(facts.account_ids), dtype=bool)
+            wave_accounts[self.blocked_rows[(ready_at >= start)
+                                            & (ready_at < start + len(people))]] = True
+            enforced |= wave_accounts
+            joined = tuple((account, user) for account, user, wave in joins if wave == number)
+            notes, more = self._blast(wave_accounts, enforced, asked_users, None)
+            waves.append(Wave(number, WaveKind.CONTACTS, True,
+                              tuple(ids.take(self.people_rows[people]).to_pylist()),
+                              int(wave_accounts.sum()), int(members[wave_accounts].sum()),
+                              joined=joined, lockout=self._lockout(wave_accounts),
+                              blast_radius=notes, blast_radius_more=more))
+        removal = self._removal_wave(len(waves), ready_at, len(order), enforced,
+                                     asked_users, members)
+        if removal.accounts:
+            waves.append(removal)
+        return tuple(waves)
+
+    def _joins(self, order: np.ndarray) -> list[tuple[str, str, int]]:
+        """Invitations waiting for MFA that complete when a contact enables it:
+        ``(account, user, wave)``."""
+        facts = self.facts
+        invitations = facts.invitations
+        if not invitations.num_rows or not len(order):
+            return []
+        import pyarrow.compute as pc
+
+        wave_of = np.zeros(len(facts.user_ids), dtype=np.int64)
+        wave_of[self.people_rows[order]] = np.arange(len(order)) // self.options.wave_size + 1
+        waiting = np.asarray(pc.equal(invitations.column("status"), "awaiting_mfa")
+                             .to_numpy(zero_copy_only=False), dtype=bool)
+        invitee = facts.invitee
+        rows = np.flatnonzero(waiting & (invitee >= 0) & (facts.invitation_account >= 0)
+                              & ~facts.invitee_is_member)
+        rows = rows[wave_of[invitee[rows]] > 0]
+        accounts = facts.account_ids.take(facts.invitation_account[rows]).to_pylist()
+        users = facts.user_ids.take(invitee[rows]).to_pylist()
+        return sorted(zip(accounts, users, wave_of[invitee[rows]].tolist(), strict=True))
+
+    def _lockout(self, wave_accounts: np.ndarray, managers: np.ndarray | None = None
+                 ) -> tuple[str, ...]:
+        """Accounts of a wave left with no owner or admin (with MFA, as every member of
+        an account it enforces has it)."""
+        managers = self.facts.managers if managers is None else managers
+        return self._ids(wave_accounts & (managers == 0))
+
+    def _blast(self, wave_accounts: np.ndarray, enforced: np.ndarray, asked: np.ndarray,
+               kept: np.ndarray | None) -> tuple[tuple[BlastNote, ...], int]:
+        """The wave's blast-radius notes: members of its accounts whose MFA loss would
+        then remove them from many enforcing accounts."""
+        facts = self.facts
+        applies = facts.compliant | asked | facts.unknown
+        removed_from, left_unmanaged, _ = blast_counts(facts, enforced=enforced, kept=kept,
+                                                       applies=applies)
+        concerned = np.zeros(len(facts.user_ids), dtype=bool)
+        memberships = wave_accounts[facts.membership_account]
+        if kept is not None:
+            memberships &= kept
+        concerned[facts.membership_user[memberships]] = True
+        rows = np.flatnonzero(concerned & (removed_from >= BLAST_RADIUS_NOTED))
+        if not rows.size:
+            return (), 0
+        ids = facts.user_ids.take(rows).to_pylist()
+        ranked = sorted(zip(ids, removed_from[rows].tolist(), left_unmanaged[rows].tolist(),
+                            strict=True), key=lambda item: (-item[1], -item[2], item[0]))
+        notes = tuple(BlastNote(user, count, unmanaged)
+                      for user, count, unmanaged in ranked[:BLAST_RADIUS_SHOWN])
+        return notes, max(0, len(ranked) - BLAST_RADIUS_SHOWN)
+
+    # -- the removal wave -------------------------------------------------------------
+
+    def _removal_wave(self, number: int, ready_at: np.ndarray, asked: int,
+                      enforced: np.ndarray, asked_users: np.ndarray,
+                      members: np.ndarray) -> Wave:
+        facts, options = self.facts, self.options
+        left = np.zeros(len(facts.account_ids), dtype=bool)
+        left[self.blocked_rows[ready_at >= asked]] = True
+        # The memberships it removes: blockers of those accounts not asked.
+        rows = self.pairs[left[facts.membership_account[self.pairs]]
+                          & ~asked_users[facts.membership_user[self.pairs]]]
+        kept = np.ones(len(facts.membership_account), dtype=bool)
+        kept[rows] = False
+        accounts = len(facts.account_ids)
+        joined = self._joined_counts(asked_users)
+        managers_before = facts.managers + joined[1]
+        managers_after = (np.bincount(facts.membership_account[kept & facts.manages],
+                                      minlength=accounts) + joined[1])
+        members_after = np.bincount(facts.membership_account[kept], minlength=accounts) \
+            + joined[0]
+        unmanaged = left & (managers_before > 0) & (managers_after == 0)
+        self.unmanaged = unmanaged
+        self.removals_table = self._removals(
+            rows, members_after + facts.pending_invitations - joined[0])
+        refuses = self.enforcement.refuses_noncompliant
+        planned = options.include_removals
+        notes, more = (self._blast(left, enforced | left, asked_users, kept) if planned
+                       else ((), 0))
+        reinvites = self.removals_table.column("reinvite").to_pylist() if refuses else []
+        return Wave(
+            number, WaveKind.REMOVALS, planned, (), int(left.sum()),
+            int(members_after[left].sum()),
+            removed=len(rows) if refuses else 0,
+            reinvited=sum(1 for outcome in reinvites if outcome == Reinvite.INVITED.value),
+            cut=0 if refuses else len(rows),
+            left_unmanaged=self._ids(unmanaged),
+            left_empty=self._ids(left & (members_after == 0)),
+            lockout=self._lockout(left, managers_after), blast_radius=notes,
+            blast_radius_more=more)
+
+    def _ids(self, accounts: np.ndarray) -> tuple[str, ...]:
+        """The ids of the accounts a mask picks, sorted."""
+        return tuple(sorted(self.facts.account_ids.take(np.flatnonzero(accounts)).to_pylist()))
+
+    def _joined_counts(self, asked_users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Members and managers each account gains from the invitations that complete."""
+        facts = self.facts
+        accounts = len(facts.account_ids)
+        found = (np.zeros(accounts, dtype=np.int64), np.zeros(accounts, dtype=np.int64))
+        if not facts.invitations.num_rows:
+            return found
+        import pyarrow.compute as pc
+
+        from mfa_sim.roles import Role
+
+        invitations = facts.invitations
+        waiting = np.asarray(pc.equal(invitations.column("status"), "awaiting_mfa")
+                             .to_numpy(zero_copy_only=False), dtype=bool)
+        invitee = facts.invitee
+        rows = np.flatnonzero(waiting & (invitee >= 0) & (facts.invitation_account >= 0)
+                              & ~facts.invitee_is_member)
+        rows = rows[asked_users[invitee[rows]]]
+        roles = invitations.column("role").take(rows).to_pylist()
+        manages = np.array([Role(role).manages for role in roles], dtype=bool)
+        account = facts.invitation_account[rows]
+        return (np.bincount(account, minlength=accounts),
+                np.bincount(account[manages], minlength=accounts))
+
+    def _removals(self, rows: np.ndarray, occupied: np.ndarray) -> pa.Table:
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
+        from mfa_sim.parsing import casefolded_emails
+
+        facts = self.facts
+        account = facts.membership_account[rows]
+        user = facts.membership_user[rows]
+        emails = facts.dataset.tables["users"].column("email").take(user)
+        table = pa.table({
+            "account": facts.account_ids.take(account),
+            "user": facts.user_ids.take(user),
+            "email": emails,
+            "role": facts.roles.take(rows),
+            "manages": pa.array(facts.manages[rows]),
+            "row": pa.array(account),
+            "user_row": pa.array(user),
+        }).sort_by([("account", "ascending"), ("user", "ascending")])
+        if not self.enforcement.refuses_noncompliant:
+            return table.drop_columns(["row", "user_row"]).append_column(
+                "reinvite", pa.nulls(table.num_rows, pa.string()))
+        account = table.column("row").to_numpy()
+        # Invitations already pending for a removed member's email at that account.
+        invited = np.zeros(table.num_rows, dtype=bool)
+        invitations = facts.invitations
+        if invitations.num_rows:
+            users = len(facts.user_ids)
+            known = facts.invitee >= 0
+            pending = (facts.invitation_account[known].astype(np.int64) * users
+                       + facts.invitee[known])
+            invited = np.isin(account.astype(np.int64) * users
+                              + table.column("user_row").to_numpy(), pending)
+        own = facts.dataset.tables["accounts"].column("email")
+        own_email = casefolded_emails(own.take(pa.array(account)))
+        taken = np.asarray(pc.fill_null(pc.equal(own_email, casefolded_emails(
+            table.column("email"))), False).to_numpy(zero_copy_only=False), dtype=bool)
+        # Seats: the members left and the pending invitations take them, and each
+        # invitation sent takes one more.
+        sending = ~invited & ~taken
+        full = _seat_refusals(account, sending, facts.seats[account], occupied[account])
+        outcome = np.full(table.num_rows, Reinvite.INVITED.value, dtype=object)
+        outcome[full] = Reinvite.NO_SEATS.value
+        outcome[taken] = Reinvite.EMAIL_TAKEN.value
+        outcome[invited] = Reinvite.ALREADY_INVITED.value
+        return table.drop_columns(["row", "user_row"]).append_column(
+            "reinvite", pa.array(outcome.tolist(), pa.string()))
+
+    # -- the accounts table -----------------------------------------------------------
+
+    def _accounts_table(self, ready_at: np.ndarray, asked: int,
+                        waves: tuple[Wave, ...]) -> pa.Table:
+        import pyarrow as pa
+
+        facts = self.facts
+        size = self.options.wave_size
+        wave = np.full(len(facts.account_ids), -1, dtype=np.int64)
+        wave[self.ready_today] = 0
+        made_ready = ready_at < asked
+        wave[self.blocked_rows[made_ready]] = ready_at[made_ready] // size + 1
+        wave[self.blocked_rows[~made_ready]] = waves[-1].number
+        after = np.full(len(facts.account_ids), -1, dtype=np.int64)
+        after[self.blocked_rows[made_ready]] = ready_at[made_ready] + 1
+        rows = np.flatnonzero(self.targets)
+        lockout = np.zeros(len(facts.account_ids), dtype=bool)
+        lockout[self.targets & (facts.managers == 0)] = True
+        lockout |= self.unmanaged
+        table = pa.table({
+            "account": facts.account_ids.take(rows),
+            "plan": facts.plans_written.take(rows),
+            "tier": facts.tiers.take(rows),
+            "members": pa.array(facts.members[rows].astype(np.int64)),
+            "blockers": pa.array(facts.noncompliant_members[rows].astype(np.int64)),
+            "wave": pa.array(wave[rows]),
+            "ready_after": pa.array(after[rows], mask=after[rows] < 0),
+            "lockout": pa.array(lockout[rows]),
+        })
+        return table.sort_by([("wave", "ascending"), ("account", "ascending")])
+
+
+def _in_id_order(rows: np.ndarray, ids: pa.Array) -> np.ndarray:
+    """Rows sorted by their ids."""
+    import pyarrow.compute as pc
+
+    if not rows.size:
+        return rows
+    order = pc.sort_indices(ids.take(rows)).to_numpy()
+    found: np.ndarray = rows[order]
+    return found
+
+
+def _first_rows(groups: np.ndarray) -> np.ndarray:
+    """For each row of a grouped (contiguous) array, the row its group starts at."""
+    starts = np.flatnonzero(np.concatenate([[True], groups[1:] != groups[:-1]]))
+    return starts[np.searchsorted(starts, np.arange(len(groups)), side="right") - 1]
+
+
+def _seat_refusals(account: np.ndarray, sending: np.ndarray, seats: np.ndarray,
+                   occupied: np.ndarray) -> np.ndarray:
+    """Which invitations are refused for want of a seat, each account's sent in turn.
+
+    ``occupied`` is what each row's account holds before any is sent; the ``k``-th
+    invitation of an account (counting only the ones that go out) finds
+    ``occupied + k`` seats taken, so the first ``seats - occupied`` go out.
+    """
+    first = _first_rows(account) if len(account) else account
+    sent = np.cumsum(sending) - sending
+    position = sent - (sent[first] if len(account) else sent)
+    free = np.maximum(seats - occupied, 0)
+    refused: np.ndarray = sending & (seats >= 0) & (position >= free)
+    return refused
