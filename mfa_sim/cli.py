@@ -233,6 +233,50 @@ def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO) -> No
                 target.write(chunk)
 
 
+PLAN_FORMATS = ("text", "markdown", "html", "csv", "json")
+
+
+def _plan(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.errors import UsageError
+
+    if (arguments.scenario_out is not None and arguments.output is not None
+            and os.path.realpath(arguments.scenario_out) == os.path.realpath(arguments.output)):
+        raise UsageError("--output and --scenario-out name the same file; give each its own")
+    from mfa_sim.errors import ProblemReason
+    from mfa_sim.load import importing, load_dataset_while
+    from mfa_sim.policy import DNSIMPLE, POLICIES
+
+    # An unknown policy is reported with the dataset's problems and the patterns'.
+    problems = [] if arguments.policy in POLICIES else [Problem(
+        "--policy", None, None, arguments.policy, ProblemReason.INVALID_VALUE,
+        f"no policy has this name; policies: {', '.join(POLICIES)}")]
+    try:
+        dataset = load_dataset_while(arguments.dataset, importing(
+            "mfa_sim.rollout", "mfa_sim.report.plan",
+            f"mfa_sim.report.plan_{arguments.format}"))
+    except InputError as error:
+        raise InputError([*error.problems, *problems]) from None
+    from mfa_sim.report.plan import render_plan
+    from mfa_sim.rollout import plan
+    from mfa_sim.rollout.replay import scenario_yaml
+
+    try:
+        found = plan(dataset, policy=POLICIES.get(arguments.policy, DNSIMPLE),
+                     accounts=arguments.accounts, contacts=arguments.contacts,
+                     wave_size=arguments.wave_size,
+                     include_removals=arguments.include_removals, as_of=arguments.as_of)
+    except InputError as error:
+        problems = [*error.problems, *problems]
+    if problems:
+        raise InputError(problems)
+    _write_audit(render_plan(found, arguments.format), arguments.output, out)
+    if arguments.scenario_out is not None:
+        from pathlib import Path
+
+        Path(arguments.scenario_out).write_text(scenario_yaml(found), encoding="utf-8")
+    return EXIT_OK
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -333,6 +377,29 @@ def build_parser() -> argparse.ArgumentParser:
     what_if.add_argument("--output", help="write the report to this file")
     what_if.set_defaults(run=_what_if)
 
+    plan = add_command("plan", help="the rollout plan: whom to ask first, and the waves "
+                                    "that enforce MFA")
+    plan.add_argument("dataset", help="the dataset folder")
+    plan.add_argument("--accounts", nargs="+", action="extend", metavar="ID",
+                      help="target these accounts: ids or patterns with * (repeatable; "
+                           "default: every account that could enforce and does not)")
+    plan.add_argument("--policy", default="dnsimple", metavar="NAME",
+                      help="the policy whose rules decide readiness (default dnsimple)")
+    plan.add_argument("--contacts", type=_count, default=25, metavar="N",
+                      help="how many people the contact list shows (default 25)")
+    plan.add_argument("--wave-size", type=_positive, default=10, metavar="K",
+                      help="contacts asked per wave (default 10)")
+    plan.add_argument("--include-removals", action="store_true",
+                      help="plan the removal wave too (remove, enforce, re-invite), "
+                           "instead of only flagging it")
+    plan.add_argument("--as-of", type=_date, metavar="DATE",
+                      help="the plan's date and its scenario's start (default: now)")
+    plan.add_argument("--format", choices=PLAN_FORMATS, default="text")
+    plan.add_argument("--output", help="write the report to this file")
+    plan.add_argument("--scenario-out", metavar="FILE",
+                      help="write the plan as a scenario that `mfa-sim simulate` replays")
+    plan.set_defaults(run=_plan)
+
     generate = add_command("generate", help="write a synthetic dataset")
     generate.add_argument("--users", type=_positive, required=True, help="how many users")
     generate.add_argument("--seed", type=_integer, default=0, help="random seed (default 0)")
@@ -385,6 +452,8 @@ def _outputs(arguments: argparse.Namespace) -> list[Output]:
                               getattr(arguments, "output_kind", "file")))
     if getattr(arguments, "save_state", None) is not None:
         outputs.append(Output("--save-state", arguments.save_state, "folder"))
+    if getattr(arguments, "scenario_out", None) is not None:
+        outputs.append(Output("--scenario-out", arguments.scenario_out))
     return outputs
 
 
@@ -400,7 +469,7 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
 
 
 PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",
-                                  "graph"})
+                                  "graph", "plan"})
 """Commands that work on Arrow tables and their indexes alone: every one of them."""
 
 

@@ -45,9 +45,9 @@ def selected_accounts(facts: AuditFacts, patterns: Sequence[str] | None,
             continue
         found = pattern_mask(ids, pattern)
         if not found.any():
-            noun = "pattern" if "*" in pattern else "id"
+            noun = "matches this pattern" if "*" in pattern else "has this id"
             problems.append(Problem(option, None, None, pattern, ProblemReason.UNKNOWN_ACCOUNT,
-                                    f"no account id matches this {noun}"))
+                                    f"no account {noun}"))
         chosen |= found
     if problems:
         raise InputError(problems)
