@@ -716,6 +716,7 @@ class CommandFuzz:
 
 AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit")
 RUN_FORMATS = ("text", "json", "markdown", "html")
+PLAN_FORMATS = ("text", "markdown", "html", "csv", "json")
 
 
 DATASET_SLOT = Slot(None, (DATASET,), DATASET_PATHS, path=PathRole.DATASET, name="dataset")
@@ -761,6 +762,20 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--hops", HOPS, HOPS_BAD, 0.4),
         Slot("--scenario", (SCENARIO,), INPUT_FILE_PATHS, 0.3, path=PathRole.INPUT),
         Slot("--output", (f"{OUT}/graph.graphml", f"{OUT}/graph.gexf"), GRAPH_OUTPUT_PATHS,
+             path=PathRole.OUTPUT),
+    )),
+    CommandFuzz("plan", (
+        DATASET_SLOT,
+        Slot("--accounts", (*ACCOUNTS, "a_*", "*"), ("", *UNKNOWN_ACCOUNTS, "zz*"), 0.4,
+             many=True),
+        Slot("--policy", ("dnsimple",), ("", "DNSIMPLE", "dnsimple ", "nope"), 0.2),
+        Slot("--contacts", ("0", "1", "25", "123456789"), (*INTEGERS_BAD, "-1"), 0.4),
+        Slot("--wave-size", ("1", "3", "10"), HOPS_BAD, 0.4),
+        Slot("--include-removals", chance=0.5),
+        Slot("--as-of", DATES, DATES_BAD, 0.3),
+        Slot("--format", PLAN_FORMATS, (*FORMATS_BAD, "junit"), 0.6),
+        _output(0.3),
+        Slot("--scenario-out", (f"{OUT}/plan.yaml",), OUTPUT_FILE_PATHS, 0.3,
              path=PathRole.OUTPUT),
     )),
     CommandFuzz("generate", (

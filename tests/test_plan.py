@@ -244,6 +244,8 @@ def test_bad_options_are_refused(shop: Dataset) -> None:
         plan(shop, contacts=-1)
     with pytest.raises(UsageError, match="unknown policy"):
         plan(shop, policy="nope")
+    with pytest.raises(UsageError, match="1970"):
+        plan(shop, as_of=datetime(1969, 7, 20, tzinfo=UTC))
 
 
 # -- the command line and its formats ----------------------------------------------------
@@ -288,10 +290,10 @@ def test_cli_refuses_bad_input_with_every_problem(make_dataset: MakeDataset) -> 
     assert "--policy: 'nope'" in err
     assert "Traceback" not in err
     for argv in (["--wave-size", "0"], ["--contacts", "-1"], ["--format", "junit"],
-                 ["--as-of", "soon"]):
+                 ["--as-of", "soon"], ["--as-of", "0001-01-01"]):
         code, _, err = run_cli("plan", folder, *argv)
         assert code == 2, argv
-        assert "error:" in err, argv
+        assert "error:" in err or "1970" in err, argv
 
 
 def test_cli_refuses_one_file_for_both_outputs(make_dataset: MakeDataset,

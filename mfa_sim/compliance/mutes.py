@@ -86,11 +86,24 @@ def pattern_mask(values: pa.Array | pa.ChunkedArray, pattern: str, *,
     [True, True, False, False]
     >>> pattern_mask(pa.array(["A_team"]), "a_*", ignore_case=True).tolist()
     [True]
+    >>> pattern_mask(pa.array(["x" * 300_000, "y", None]), "x" * 300_000).tolist()
+    [True, False, False]
     """
+    import pyarrow as pa
     import pyarrow.compute as pc
 
-    matched = pc.fill_null(pc.match_like(values, _like(pattern), ignore_case=ignore_case),
-                           False)
+    try:
+        matched = pc.fill_null(pc.match_like(values, _like(pattern), ignore_case=ignore_case),
+                               False)
+    except pa.ArrowInvalid:
+        # Arrow's engine refuses a pattern too large to compile: Python's matches each
+        # distinct value once instead.
+        from mfa_sim.keys import per_distinct
+
+        regex = re.compile(_pattern_regex(pattern).pattern,
+                           re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+        return per_distinct(values, lambda value: value is not None
+                            and regex.fullmatch(value) is not None)
     return np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
 
 

@@ -30,6 +30,7 @@ from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
 from mfa_sim.rollout.enforcement import Enforcement, enforcement_of
 from mfa_sim.rollout.ranking import Blockers, contact_order
 from mfa_sim.rollout.targets import selected_accounts
+from mfa_sim.simulation import _start
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -288,7 +289,8 @@ def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
     Raises
     ------
     UsageError
-        For a negative ``contacts``, a ``wave_size`` below 1 or an unknown policy.
+        For a negative ``contacts``, a ``wave_size`` below 1, an unknown policy, or an
+        ``as_of`` before 1970 (where a scenario's clock begins).
     InputError
         For patterns that match no account.
 
@@ -306,13 +308,18 @@ def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
         raise UsageError(f"contacts must be a whole number, 0 or more, not {contacts!r}")
     if isinstance(wave_size, bool) or not isinstance(wave_size, int) or wave_size < 1:
         raise UsageError(f"wave_size must be a whole number, 1 or more, not {wave_size!r}")
+    # The plan's date starts its scenario's clock: refused as a scenario's start is.
+    try:
+        moment = _start(as_of or datetime.now(UTC))
+    except UsageError as error:
+        raise UsageError(f"the plan's date (as_of, --as-of) starts its scenario's clock: "
+                         f"{error}") from None
     chosen_policy = resolve(policy)
     enforcement = enforcement_of(chosen_policy)
     facts = AuditFacts(dataset)
     options = PlanOptions(None if accounts is None else tuple(accounts), contacts, wave_size,
                           include_removals)
-    return _Planner(facts, enforcement, options).build(
-        dataset.source, as_of or datetime.now(UTC))
+    return _Planner(facts, enforcement, options).build(dataset.source, moment)
 
 
 class _Planner:
@@ -342,6 +349,9 @@ class _Planner:
         account_position[self.blocked_rows] = np.arange(len(self.blocked_rows))
         person_position = np.full(len(facts.user_ids), -1, dtype=np.int64)
         person_position[self.people_rows] = np.arange(len(self.people_rows))
+        # A wave larger than everyone to ask is one wave of them all (and keeps the wave
+        # arithmetic within numpy's integers).
+        self.wave_size = min(options.wave_size, max(len(self.people_rows), 1))
         self.blockers = Blockers(account_position[facts.membership_account[pairs]],
                                  person_position[facts.membership_user[pairs]],
                                  facts.members[self.blocked_rows].astype(np.float64))
@@ -399,7 +409,7 @@ class _Planner:
                 unblocks_alone=int(alone[person]),
                 newly_ready=tuple(account_ids[index] for index in newly.tolist()),
                 accounts_ready=accounts_ready, members_ready=members_ready,
-                wave=position // self.options.wave_size + 1))
+                wave=position // self.wave_size + 1))
         return tuple(found)
 
     def _curve(self, ready_at: np.ndarray, asked: int,
@@ -418,7 +428,7 @@ class _Planner:
     def _waves(self, order: np.ndarray, ready_at: np.ndarray,
                members: np.ndarray) -> tuple[Wave, ...]:
         facts, options = self.facts, self.options
-        size = options.wave_size
+        size = self.wave_size
         enforced = facts.enforced.copy()
         asked_users = np.zeros(len(facts.user_ids), dtype=bool)
         joins = self._joins(order)
@@ -461,7 +471,7 @@ class _Planner:
         import pyarrow.compute as pc
 
         wave_of = np.zeros(len(facts.user_ids), dtype=np.int64)
-        wave_of[self.people_rows[order]] = np.arange(len(order)) // self.options.wave_size + 1
+        wave_of[self.people_rows[order]] = np.arange(len(order)) // self.wave_size + 1
         waiting = np.asarray(pc.equal(invitations.column("status"), "awaiting_mfa")
                              .to_numpy(zero_copy_only=False), dtype=bool)
         invitee = facts.invitee
@@ -625,7 +635,7 @@ class _Planner:
         import pyarrow as pa
 
         facts = self.facts
-        size = self.options.wave_size
+        size = self.wave_size
         wave = np.full(len(facts.account_ids), -1, dtype=np.int64)
         wave[self.ready_today] = 0
         made_ready = ready_at < asked

@@ -31,7 +31,7 @@ def selected_accounts(facts: AuditFacts, patterns: Sequence[str] | None,
     Traceback (most recent call last):
     ...
     mfa_sim.errors.InputError: 1 problem in the input:
-      --accounts: 'nothing*': no account id matches this pattern
+      --accounts: 'nothing*': no account matches this pattern
     """
     ids = facts.account_ids
     if patterns is None:
