@@ -427,7 +427,7 @@ class _Planner:
 
     def _waves(self, order: np.ndarray, ready_at: np.ndarray,
                members: np.ndarray) -> tuple[Wave, ...]:
-        facts, options = self.facts, self.options
+        facts = self.facts
         size = self.wave_size
         enforced = facts.enforced.copy()
         asked_users = np.zeros(len(facts.user_ids), dtype=bool)
