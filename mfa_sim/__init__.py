@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from mfa_sim.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
     from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
     from mfa_sim.roles import Role
+    from mfa_sim.rollout import RolloutPlan, plan
     from mfa_sim.run import Run, RunSummary
     from mfa_sim.save import save_dataset
     from mfa_sim.simulation import Simulation
@@ -63,6 +64,7 @@ _HOMES = {
     "ProblemReason": "mfa_sim.errors",
     "Reason": "mfa_sim.outcome",
     "Role": "mfa_sim.roles",
+    "RolloutPlan": "mfa_sim.rollout",
     "Run": "mfa_sim.run",
     "RunSummary": "mfa_sim.run",
     "Severity": "mfa_sim.compliance",
@@ -76,6 +78,7 @@ _HOMES = {
     "canonical_plan": "mfa_sim.plans",
     "generate_dataset": "mfa_sim.generate",
     "load_dataset": "mfa_sim.load",
+    "plan": "mfa_sim.rollout",
     "save_dataset": "mfa_sim.save",
     "summarise": "mfa_sim.summary",
     "tier_of": "mfa_sim.plans",
@@ -105,6 +108,7 @@ __all__ = [
     "ProblemReason",
     "Reason",
     "Role",
+    "RolloutPlan",
     "Run",
     "RunSummary",
     "Severity",
@@ -118,6 +122,7 @@ __all__ = [
     "canonical_plan",
     "generate_dataset",
     "load_dataset",
+    "plan",
     "save_dataset",
     "summarise",
     "tier_of",
