@@ -21,7 +21,7 @@ from mfa_sim.errors import InputError, UsageError
 from mfa_sim.generate import generate_dataset
 from mfa_sim.policy import DNSIMPLE, Policy, rules
 from mfa_sim.rollout import Reinvite, RolloutPlan, WaveKind, plan
-from mfa_sim.rollout.replay import Prediction, predicted, scenario_yaml
+from mfa_sim.rollout.replay import observed, predicted, scenario_yaml
 from mfa_sim.run import Run
 from mfa_sim.scenario import parse_scenario
 from mfa_sim.simulation import Simulation
@@ -87,26 +87,12 @@ def replay(dataset: Dataset, found: RolloutPlan, policy: Policy | None = None) -
     return simulation.play(scenario)
 
 
-def observed(run: Run) -> Prediction:
-    """What a replay shows, in the terms of a prediction."""
-    events = [event for outcome in run.outcomes for event in outcome.events]
-    return Prediction(
-        steps=len(run.outcomes),
-        removed=frozenset((e["account"], e["user"]) for e in run.summary.removed),
-        warnings=frozenset((e["type"], e["account"]) for e in run.summary.warnings),
-        joined=frozenset((str(e.account), str(e.user)) for e in events
-                         if e.type.value == "member_joined"),
-        invited=frozenset((str(e.account), str(e.email)) for e in events
-                          if e.type.value == "invitation_sent"),
-        enforced=frozenset(str(e.account) for e in events
-                           if e.type.value == "enforcement_enabled"))
-
-
 def assert_replay_agrees(dataset: Dataset, found: RolloutPlan) -> Run:
     run = replay(dataset, found)
     refused = [(o.step, o.action, o.message) for o in run.outcomes
                if o.status.value != "applied"]
     assert refused == []
+    assert len(run.outcomes) == predicted(found).steps
     assert observed(run) == predicted(found)
     final = run.final
     for account in predicted(found).enforced:

@@ -10,7 +10,7 @@ Examples
 """
 
 from mfa_sim.rollout.enforcement import Enforcement, enforcement_of
-from mfa_sim.rollout.plan import (
+from mfa_sim.rollout.planner import (
     BlastNote,
     Contact,
     PlanOptions,
