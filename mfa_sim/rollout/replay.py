@@ -176,6 +176,7 @@ def scenario_yaml(plan: RolloutPlan, name: str | None = None) -> str:
     import pyarrow.compute as pc
 
     from mfa_sim.arrays import one_piece
+    from mfa_sim.writing import concatenated
 
     title = name or (f"Rollout plan for {plan.source}" if plan.source else "Rollout plan")
     head = (f"name: {yaml_quoted(title)}\npolicy: {yaml_quoted(plan.policy)}\n"
@@ -191,8 +192,8 @@ def scenario_yaml(plan: RolloutPlan, name: str | None = None) -> str:
         pieces.append(pc.fill_null(written, ""))
     arguments = pc.utf8_slice_codeunits(pc.binary_join_element_wise(*pieces, empty), 2)
     lines = pc.binary_join_element_wise("  - ", one_piece(steps.column("action")), ": {",
-                                        arguments, "}", empty)
-    return head + "steps:\n" + "\n".join(lines.to_pylist()) + "\n"
+                                        arguments, "}\n", empty)
+    return head + "steps:\n" + bytes(concatenated(lines)).decode("utf-8")
 
 
 @dataclass(frozen=True, slots=True)
