@@ -16,6 +16,8 @@ Run with ``-s`` to see the figures (docs/design.md, "The rollout plan", gives th
 from __future__ import annotations
 
 import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from mfa_sim.rollout.ranking import Blockers, contact_order
 
@@ -109,3 +111,42 @@ def test_the_plan_reaches_95_percent_of_the_best_possible_on_average() -> None:
           f"{plain_scores.min():.4f}")
     assert plan_scores.mean() >= TARGET
     assert plain_scores.mean() < plan_scores.mean()
+
+
+def reference_order(blockers: Blockers) -> list[int]:
+    """The rule worked out from scratch every round, over every account: what the
+    ranking's incremental updates and heap must reproduce exactly."""
+    masks = [set(blockers.person[blockers.account == account].tolist())
+             for account in range(blockers.accounts)]
+    asked: set[int] = set()
+    order: list[int] = []
+    while True:
+        remaining = [mask - asked for mask in masks]
+        candidates = []
+        for account, needed in enumerate(remaining):
+            if needed:
+                gain = sum(float(blockers.weights[other])
+                           for other, theirs in enumerate(remaining)
+                           if theirs and theirs <= needed)
+                candidates.append((len(needed), -gain, account))
+        if not candidates:
+            return order
+        _, _, chosen = min(candidates)
+        order += sorted(remaining[chosen])
+        asked |= remaining[chosen]
+
+
+@given(st.integers(0, 2**32 - 1))
+@settings(max_examples=150, deadline=None)
+def test_the_ranking_follows_its_rule_exactly(seed: int) -> None:
+    blockers = random_blockers(np.random.default_rng(seed))
+    assert contact_order(blockers).tolist() == reference_order(blockers)
+
+
+@given(st.integers(0, 2**32 - 1), st.integers(0, 12))
+@settings(max_examples=100, deadline=None)
+def test_a_shorter_list_is_the_start_of_the_longer(seed: int, limit: int) -> None:
+    blockers = random_blockers(np.random.default_rng(seed))
+    full = contact_order(blockers)
+    assert sorted(full.tolist()) == list(range(blockers.people))
+    assert contact_order(blockers, limit).tolist() == full[:limit].tolist()

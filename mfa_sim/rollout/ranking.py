@@ -21,12 +21,14 @@ is measured in the test suite (tests/test_plan_quality.py; figures in docs/desig
 "The rollout plan").
 
 Everything runs on integer arrays: the pairs (account, person) of blockers and, made
-once, the pairs of accounts sharing a blocker (one row per shared blocker), so each
-round is a few ``bincount`` calls over those rows, whatever the size of the export.
+once, the pairs of accounts sharing a blocker (one row per shared blocker). Asking
+people changes the figures of the accounts they block and of the accounts sharing a
+blocker with those, and only those are worked out again; the candidates wait in a heap.
 """
 
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -71,48 +73,140 @@ class Blockers:
         return int(self.person.max()) + 1 if len(self.person) else 0
 
     @cached_property
-    def _shared(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
-        """Pairs of accounts sharing a blocker, one row per shared blocker: each row's
-        person and pair number, and each pair's two accounts.
+    def by_account(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs' people grouped by account, and where each account's group starts."""
+        order = np.argsort(self.account, kind="stable")
+        return self.person[order], _starts(self.account[order], self.accounts)
 
-        The pairs of one person's accounts are all made at once: a person blocking ``d``
-        accounts makes ``d * d`` rows (an account with itself included).
-        """
+    @cached_property
+    def by_person(self) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs' accounts grouped by person, and where each person's group starts."""
         order = np.argsort(self.person, kind="stable")
-        person = self.person[order]
-        account = self.account[order]
-        degree = np.bincount(person, minlength=self.people)
-        start = np.zeros(self.people + 1, dtype=np.int64)
-        np.cumsum(degree, out=start[1:])
-        repeats = degree[person]
-        rows = np.repeat(np.arange(len(person)), repeats)
-        # Within each row's repeat, the partners are the other pairs of the same person.
-        within = np.arange(len(rows)) - np.repeat(np.cumsum(repeats) - repeats, repeats)
-        partner = start[person[rows]] + within
-        first, second = account[rows], account[partner]
-        keys = first.astype(np.int64) * max(self.accounts, 1) + second
-        unique, pair = np.unique(keys, return_inverse=True)
-        return (person[rows], pair, unique // max(self.accounts, 1),
-                unique % max(self.accounts, 1), len(unique))
+        return self.account[order], _starts(self.person[order], self.people)
 
-    def remaining(self, asked: np.ndarray) -> np.ndarray:
-        """Blockers not yet asked, per account."""
-        return np.bincount(self.account[~asked[self.person]], minlength=self.accounts)
-
-    def gains(self, asked: np.ndarray, remaining: np.ndarray) -> np.ndarray:
-        """For every account, the members made ready by asking its remaining blockers:
-        those of every account whose remaining blockers are all among them."""
-        shared_person, pair, first, second, pairs = self._shared
-        common = np.bincount(pair[~asked[shared_person]], minlength=pairs)
-        inside = (common > 0) & (common == remaining[second])
-        return np.bincount(first[inside], weights=self.weights[second[inside]],
-                           minlength=self.accounts)
+    @cached_property
+    def shared(self) -> _Shared:
+        """The pairs of accounts sharing a blocker (see :class:`_Shared`)."""
+        accounts, person_start = self.by_person
+        people = np.repeat(np.arange(self.people), np.diff(person_start))
+        degree = np.diff(person_start)
+        repeats = degree[people]
+        rows = np.repeat(np.arange(len(accounts)), repeats)
+        # Within each row's repeat, the partners are the other pairs of the same person:
+        # a person blocking d accounts makes d * d rows (an account with itself included).
+        partner = person_start[people[rows]] + _within(repeats)
+        width = max(self.accounts, 1)
+        unique, pair = np.unique(accounts[rows].astype(np.int64) * width + accounts[partner],
+                                 return_inverse=True)
+        first, second = unique // width, unique % width
+        by_second = np.argsort(second, kind="stable")
+        return _Shared(pair=pair, person_start=_starts(people[rows], self.people),
+                       first=first, second=second,
+                       first_start=_starts(first, self.accounts), by_second=by_second,
+                       second_start=_starts(second[by_second], self.accounts))
 
 
-def _best(candidates: np.ndarray, gain: np.ndarray, remaining: np.ndarray) -> int:
-    """The candidate needing the fewest people, then with the most gain, then first."""
-    chosen = np.lexsort((candidates, -gain[candidates], remaining[candidates]))[0]
-    return int(candidates[chosen])
+@dataclass(frozen=True)
+class _Shared:
+    """Pairs ``(a, b)`` of accounts sharing at least one blocker (``a == b`` included).
+
+    ``pair`` numbers each (person, pair) row, the rows grouped by person
+    (``person_start``); ``first`` and ``second`` are each pair's accounts, the pairs
+    ordered by ``first`` (``first_start``) and, through ``by_second``, by ``second``
+    (``second_start``).
+    """
+
+    pair: np.ndarray
+    person_start: np.ndarray
+    first: np.ndarray
+    second: np.ndarray
+    first_start: np.ndarray
+    by_second: np.ndarray
+    second_start: np.ndarray
+
+
+def _starts(groups: np.ndarray, count: int) -> np.ndarray:
+    """Where each group of a grouped array starts (and, last, its length)."""
+    starts = np.zeros(count + 1, dtype=np.int64)
+    np.cumsum(np.bincount(groups, minlength=count), out=starts[1:])
+    return starts
+
+
+def _within(lengths: np.ndarray) -> np.ndarray:
+    """0, 1, ... within each run of the given lengths, the runs one after the other."""
+    found: np.ndarray = (np.arange(int(lengths.sum()))
+                         - np.repeat(np.cumsum(lengths) - lengths, lengths))
+    return found
+
+
+def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """Every position from each start to its stop, the ranges one after the other."""
+    lengths = stops - starts
+    found: np.ndarray = np.repeat(starts, lengths) + _within(lengths)
+    return found
+
+
+class _Ranking:
+    """The state of the ranking: who has been asked, what each account still needs and
+    gains, and a heap of candidates by (people needed, -gain, position).
+
+    Asking people changes only the accounts they block and the accounts sharing a
+    blocker with those, so only their gains are worked out again; a heap entry whose
+    figures are no longer the account's is skipped when it comes up.
+    """
+
+    def __init__(self, blockers: Blockers) -> None:
+        self.blockers = blockers
+        self.shared = blockers.shared
+        self.asked = np.zeros(blockers.people, dtype=bool)
+        self.remaining = np.bincount(blockers.account, minlength=blockers.accounts)
+        self.common = np.bincount(self.shared.pair, minlength=len(self.shared.first))
+        self.gain = np.zeros(blockers.accounts)
+        blocked = np.flatnonzero(self.remaining > 0)
+        self._work_out(blocked)
+        self.heap = [(int(self.remaining[account]), -float(self.gain[account]), int(account))
+                     for account in blocked]
+        heapq.heapify(self.heap)
+
+    def _work_out(self, accounts: np.ndarray) -> None:
+        """The gains of some accounts, from the pairs they come first in."""
+        shared = self.shared
+        rows = _ranges(shared.first_start[accounts], shared.first_start[accounts + 1])
+        second = shared.second[rows]
+        common = self.common[rows]
+        inside = (common > 0) & (common == self.remaining[second])
+        self.gain[accounts] = 0
+        np.add.at(self.gain, shared.first[rows[inside]],
+                  self.blockers.weights[second[inside]])
+
+    def best(self) -> int | None:
+        """The account to finish next, or None when every account is ready."""
+        heap = self.heap
+        while heap:
+            needed, gain, account = heap[0]
+            if needed == self.remaining[account] and -gain == self.gain[account]:
+                return account
+            heapq.heappop(heap)
+        return None
+
+    def ask(self, people: np.ndarray) -> None:
+        """These people comply."""
+        shared = self.shared
+        self.asked[people] = True
+        rows = _ranges(shared.person_start[people], shared.person_start[people + 1])
+        np.subtract.at(self.common, shared.pair[rows], 1)
+        accounts, person_start = self.blockers.by_person
+        touched = accounts[_ranges(person_start[people], person_start[people + 1])]
+        np.subtract.at(self.remaining, touched, 1)
+        touched = np.unique(touched)
+        # A gain changes where a pair's shared count or its second account's need does.
+        behind = shared.by_second[_ranges(shared.second_start[touched],
+                                          shared.second_start[touched + 1])]
+        changed = np.unique(np.concatenate([touched, shared.first[behind]]))
+        self._work_out(changed)
+        for account in changed[self.remaining[changed] > 0].tolist():
+            heapq.heappush(self.heap, (int(self.remaining[account]),
+                                       -float(self.gain[account]), account))
 
 
 def contact_order(blockers: Blockers, limit: int | None = None) -> np.ndarray:
@@ -145,17 +239,17 @@ def contact_order(blockers: Blockers, limit: int | None = None) -> np.ndarray:
     [2]
     """
     wanted = blockers.people if limit is None else min(limit, blockers.people)
-    asked = np.zeros(blockers.people, dtype=bool)
     order: list[int] = []
+    if not wanted:
+        return np.array(order, dtype=np.int64)
+    ranking = _Ranking(blockers)
+    people_of, account_start = blockers.by_account
     while len(order) < wanted:
-        remaining = blockers.remaining(asked)
-        blocked = np.flatnonzero(remaining > 0)
-        if not blocked.size:
+        chosen = ranking.best()
+        if chosen is None:
             break
-        gain = blockers.gains(asked, remaining)
-        chosen = _best(blocked, gain, remaining)
-        people = np.unique(blockers.person[(blockers.account == chosen)
-                                           & ~asked[blockers.person]])
+        people = people_of[account_start[chosen]:account_start[chosen + 1]]
+        people = np.unique(people[~ranking.asked[people]])
         order.extend(int(person) for person in people[: wanted - len(order)])
-        asked[people] = True
+        ranking.ask(people)
     return np.array(order, dtype=np.int64)
