@@ -332,3 +332,85 @@ def test_scenario_keeps_hostile_ids_exact(make_dataset: MakeDataset) -> None:
     dataset = mfa_sim.load_dataset(make_dataset(HOSTILE, base=False))
     found = plan(dataset, include_removals=True, as_of=AS_OF)
     assert_replay_agrees(dataset, found)
+
+
+def test_each_wave_s_blast_radius_is_the_audit_s_count_after_it(tmp_path: Path) -> None:
+    """The notes are kept up to date wave by wave; counted afresh with the audit's
+    blast_counts for the state after each wave, they are the same."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from mfa_sim.compliance.analytics import blast_counts
+    from mfa_sim.compliance.facts import AuditFacts
+    from mfa_sim.rollout.exposure import BLAST_RADIUS_NOTED
+    from mfa_sim.rollout.planner import BLAST_RADIUS_SHOWN
+
+    generate_dataset(tmp_path / "data", 3_000, seed=5)
+    dataset = mfa_sim.load_dataset(tmp_path / "data")
+    # Everyone blocking, in waves of 25: some contacts are members of accounts that
+    # already enforce (the export contradicts the rules), whose MFA loss counts once
+    # they comply.
+    found = plan(dataset, contacts=10_000, wave_size=25, as_of=AS_OF)
+    facts = AuditFacts(dataset)
+    waves = [wave for wave in found.waves if wave.kind is not WaveKind.REMOVALS]
+    assert len(waves) >= 20
+    assert sum(bool(wave.blast_radius) for wave in waves) >= 5
+    contradicting = facts.enforced[facts.membership_account] & ~facts.member_compliant
+    assert contradicting.any()
+    rows = facts.dataset.lookups.account_rows
+    user_rows = facts.dataset.lookups.user_rows
+    accounts = found.accounts
+    asked = np.zeros(len(facts.user_ids), dtype=bool)
+    for wave in waves:
+        asked[[user_rows[user] for user in wave.asked]] = True
+        done = accounts.filter(pc.less_equal(accounts.column("wave"), wave.number))
+        enforced = facts.enforced.copy()
+        enforced[[rows[account] for account in done.column("account").to_pylist()]] = True
+        removed_from, unmanaged, _ = blast_counts(
+            facts, enforced=enforced, applies=facts.compliant | asked | facts.unknown)
+        this = accounts.filter(pc.equal(accounts.column("wave"), wave.number))
+        mask = np.zeros(len(facts.account_ids), dtype=bool)
+        mask[[rows[account] for account in this.column("account").to_pylist()]] = True
+        members = np.unique(facts.membership_user[mask[facts.membership_account]])
+        noted = members[removed_from[members] >= BLAST_RADIUS_NOTED]
+        expected = sorted(((facts.user_ids[int(user)].as_py(), int(removed_from[user]),
+                            int(unmanaged[user])) for user in noted),
+                          key=lambda item: (-item[1], -item[2], item[0]))
+        got = [(note.user, note.accounts, note.left_unmanaged) for note in wave.blast_radius]
+        assert got == expected[:BLAST_RADIUS_SHOWN], wave.number
+        assert wave.blast_radius_more == max(0, len(expected) - BLAST_RADIUS_SHOWN)
+
+
+def test_exposure_kept_up_to_date_is_the_audit_s_count_afresh(tmp_path: Path) -> None:
+    """Whatever people comply and whatever accounts enforce, in any order, the counts
+    kept up to date equal the audit's blast_counts of the state reached."""
+    import numpy as np
+
+    from mfa_sim.compliance.analytics import blast_counts
+    from mfa_sim.compliance.facts import AuditFacts
+    from mfa_sim.rollout.exposure import Exposure
+
+    generate_dataset(tmp_path / "data", 2_000, seed=9, messy=True)
+    facts = AuditFacts(mfa_sim.load_dataset(tmp_path / "data"))
+    rng = np.random.default_rng(9)
+    # The people lacking MFA who belong to enforcing accounts come first: their
+    # compliance adds counts in accounts already enforcing.
+    lacking = np.flatnonzero(~(facts.compliant | facts.unknown))
+    contradicting = np.unique(facts.membership_user[
+        facts.enforced[facts.membership_account] & ~facts.member_compliant])
+    assert contradicting.size
+    people = np.concatenate([contradicting, rng.permutation(lacking)])
+    accounts = rng.permutation(np.flatnonzero(~facts.enforced))
+    applies = facts.compliant | facts.unknown
+    exposure = Exposure(facts, facts.enforced, applies)
+    enforced = facts.enforced.copy()
+    for step in range(12):
+        asked = people[step * 40:(step + 1) * 40]
+        chosen = accounts[step * 300:(step + 1) * 300]
+        exposure.comply(asked)
+        exposure.enforce(chosen)
+        applies[asked] = True
+        enforced[chosen] = True
+        removed_from, unmanaged, _ = blast_counts(facts, enforced=enforced, applies=applies)
+        assert np.array_equal(exposure.removed_from, removed_from), step
+        assert np.array_equal(exposure.left_unmanaged, unmanaged), step

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,7 @@ from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.errors import UsageError
 from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
 from mfa_sim.rollout.enforcement import Enforcement, enforcement_of
+from mfa_sim.rollout.exposure import BLAST_RADIUS_NOTED, Exposure
 from mfa_sim.rollout.ranking import Blockers, contact_order
 from mfa_sim.rollout.targets import selected_accounts
 from mfa_sim.simulation import _start
@@ -36,10 +37,6 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.dataset import Dataset
-
-BLAST_RADIUS_NOTED = 3
-"""A wave notes the people whose MFA loss would then remove them from at least this
-many enforcing accounts."""
 
 BLAST_RADIUS_SHOWN = 5
 """The most such people a wave names (the rest are counted)."""
@@ -429,32 +426,31 @@ class _Planner:
                members: np.ndarray) -> tuple[Wave, ...]:
         facts = self.facts
         size = self.wave_size
-        enforced = facts.enforced.copy()
+        enforced = facts.enforced | self.ready_today
         asked_users = np.zeros(len(facts.user_ids), dtype=bool)
         joins = self._joins(order)
-        waves = []
-        today = self.ready_today
-        enforced |= today
-        notes, more = self._blast(today, enforced, asked_users, None)
-        waves.append(Wave(0, WaveKind.READY_TODAY, True, (), int(today.sum()),
-                          int(members[today].sum()), lockout=self._lockout(today),
-                          blast_radius=notes, blast_radius_more=more))
+        today = np.flatnonzero(self.ready_today)
+        exposure = Exposure(facts, enforced, facts.compliant | facts.unknown)
+        waves = [Wave(0, WaveKind.READY_TODAY, True, (), len(today),
+                      int(members[today].sum()), lockout=self._lockout(self.ready_today),
+                      **self._notes(exposure, today))]
         ids = facts.user_ids
         for start in range(0, len(order), size):
             number = start // size + 1
-            people = order[start:start + size]
-            asked_users[self.people_rows[people]] = True
+            people = self.people_rows[order[start:start + size]]
+            asked_users[people] = True
+            accounts = np.sort(self.blocked_rows[(ready_at >= start)
+                                                 & (ready_at < start + len(people))])
+            enforced[accounts] = True
+            exposure.comply(people)
+            exposure.enforce(accounts)
             wave_accounts = np.zeros(len(facts.account_ids), dtype=bool)
-            wave_accounts[self.blocked_rows[(ready_at >= start)
-                                            & (ready_at < start + len(people))]] = True
-            enforced |= wave_accounts
+            wave_accounts[accounts] = True
             joined = tuple((account, user) for account, user, wave in joins if wave == number)
-            notes, more = self._blast(wave_accounts, enforced, asked_users, None)
-            waves.append(Wave(number, WaveKind.CONTACTS, True,
-                              tuple(ids.take(self.people_rows[people]).to_pylist()),
-                              int(wave_accounts.sum()), int(members[wave_accounts].sum()),
-                              joined=joined, lockout=self._lockout(wave_accounts),
-                              blast_radius=notes, blast_radius_more=more))
+            waves.append(Wave(number, WaveKind.CONTACTS, True, tuple(ids.take(people).to_pylist()),
+                              len(accounts), int(members[accounts].sum()), joined=joined,
+                              lockout=self._lockout(wave_accounts),
+                              **self._notes(exposure, accounts)))
         removal = self._removal_wave(len(waves), ready_at, len(order), enforced,
                                      asked_users, members)
         if removal.accounts:
@@ -489,28 +485,36 @@ class _Planner:
         managers = self.facts.managers if managers is None else managers
         return self._ids(wave_accounts & (managers == 0))
 
-    def _blast(self, wave_accounts: np.ndarray, enforced: np.ndarray, asked: np.ndarray,
-               kept: np.ndarray | None) -> tuple[tuple[BlastNote, ...], int]:
-        """The wave's blast-radius notes: members of its accounts whose MFA loss would
-        then remove them from many enforcing accounts."""
-        facts = self.facts
-        applies = facts.compliant | asked | facts.unknown
-        removed_from, left_unmanaged, _ = blast_counts(facts, enforced=enforced, kept=kept,
-                                                       applies=applies)
-        concerned = np.zeros(len(facts.user_ids), dtype=bool)
-        memberships = wave_accounts[facts.membership_account]
-        if kept is not None:
-            memberships &= kept
-        concerned[facts.membership_user[memberships]] = True
-        rows = np.flatnonzero(concerned & (removed_from >= BLAST_RADIUS_NOTED))
-        if not rows.size:
-            return (), 0
-        ids = facts.user_ids.take(rows).to_pylist()
-        ranked = sorted(zip(ids, removed_from[rows].tolist(), left_unmanaged[rows].tolist(),
-                            strict=True), key=lambda item: (-item[1], -item[2], item[0]))
+    def _notes(self, exposure: Exposure, accounts: np.ndarray) -> dict[str, Any]:
+        """A wave's blast-radius notes: members of its accounts whose MFA loss would
+        then remove them from many enforcing accounts, worst first."""
+        return self._ranked(exposure.noted(exposure.members(accounts)),
+                            exposure.removed_from, exposure.left_unmanaged)
+
+    def _ranked(self, users: np.ndarray, removed_from: np.ndarray,
+                left_unmanaged: np.ndarray) -> dict[str, Any]:
+        if not users.size:
+            return {}
+        ids = self.facts.user_ids.take(users).to_pylist()
+        ranked = sorted(zip(ids, removed_from[users].tolist(),
+                            left_unmanaged[users].tolist(), strict=True),
+                        key=lambda item: (-item[1], -item[2], item[0]))
         notes = tuple(BlastNote(user, count, unmanaged)
                       for user, count, unmanaged in ranked[:BLAST_RADIUS_SHOWN])
-        return notes, max(0, len(ranked) - BLAST_RADIUS_SHOWN)
+        return {"blast_radius": notes,
+                "blast_radius_more": max(0, len(ranked) - BLAST_RADIUS_SHOWN)}
+
+    def _removal_notes(self, accounts: np.ndarray, enforced: np.ndarray,
+                       asked: np.ndarray, kept: np.ndarray) -> dict[str, Any]:
+        """The removal wave's notes: counted afresh, as its removals change who manages
+        which account."""
+        facts = self.facts
+        removed_from, left_unmanaged, _ = blast_counts(
+            facts, enforced=enforced, kept=kept, applies=facts.compliant | asked | facts.unknown)
+        concerned = np.zeros(len(facts.user_ids), dtype=bool)
+        concerned[facts.membership_user[accounts[facts.membership_account] & kept]] = True
+        users = np.flatnonzero(concerned & (removed_from >= BLAST_RADIUS_NOTED))
+        return self._ranked(users, removed_from, left_unmanaged)
 
     # -- the removal wave -------------------------------------------------------------
 
@@ -538,8 +542,8 @@ class _Planner:
             rows, members_after + facts.pending_invitations - joined[0])
         refuses = self.enforcement.refuses_noncompliant
         planned = options.include_removals
-        notes, more = (self._blast(left, enforced | left, asked_users, kept) if planned
-                       else ((), 0))
+        notes = (self._removal_notes(left, enforced | left, asked_users, kept) if planned
+                 else {})
         reinvites = self.removals_table.column("reinvite").to_pylist() if refuses else []
         return Wave(
             number, WaveKind.REMOVALS, planned, (), int(left.sum()),
@@ -549,8 +553,7 @@ class _Planner:
             cut=0 if refuses else len(rows),
             left_unmanaged=self._ids(unmanaged),
             left_empty=self._ids(left & (members_after == 0)),
-            lockout=self._lockout(left, managers_after), blast_radius=notes,
-            blast_radius_more=more)
+            lockout=self._lockout(left, managers_after), **notes)
 
     def _ids(self, accounts: np.ndarray) -> tuple[str, ...]:
         """The ids of the accounts a mask picks, sorted."""

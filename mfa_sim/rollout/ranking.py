@@ -139,7 +139,7 @@ def _within(lengths: np.ndarray) -> np.ndarray:
     return found
 
 
-def _ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+def ranges(starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
     """Every position from each start to its stop, the ranges one after the other."""
     lengths = stops - starts
     found: np.ndarray = np.repeat(starts, lengths) + _within(lengths)
@@ -171,7 +171,7 @@ class _Ranking:
     def _work_out(self, accounts: np.ndarray) -> None:
         """The gains of some accounts, from the pairs they come first in."""
         shared = self.shared
-        rows = _ranges(shared.first_start[accounts], shared.first_start[accounts + 1])
+        rows = ranges(shared.first_start[accounts], shared.first_start[accounts + 1])
         second = shared.second[rows]
         common = self.common[rows]
         inside = (common > 0) & (common == self.remaining[second])
@@ -193,14 +193,14 @@ class _Ranking:
         """These people comply."""
         shared = self.shared
         self.asked[people] = True
-        rows = _ranges(shared.person_start[people], shared.person_start[people + 1])
+        rows = ranges(shared.person_start[people], shared.person_start[people + 1])
         np.subtract.at(self.common, shared.pair[rows], 1)
         accounts, person_start = self.blockers.by_person
-        touched = accounts[_ranges(person_start[people], person_start[people + 1])]
+        touched = accounts[ranges(person_start[people], person_start[people + 1])]
         np.subtract.at(self.remaining, touched, 1)
         touched = np.unique(touched)
         # A gain changes where a pair's shared count or its second account's need does.
-        behind = shared.by_second[_ranges(shared.second_start[touched],
+        behind = shared.by_second[ranges(shared.second_start[touched],
                                           shared.second_start[touched + 1])]
         changed = np.unique(np.concatenate([touched, shared.first[behind]]))
         self._work_out(changed)
