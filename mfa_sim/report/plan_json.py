@@ -16,7 +16,8 @@ from typing import Any
 
 from mfa_sim.outcome import iso
 from mfa_sim.report.json_arrays import json_array_chunks
-from mfa_sim.rollout import RolloutPlan, Wave
+from mfa_sim.report.plan_words import CONTACT_COLUMNS
+from mfa_sim.rollout import Contact, RolloutPlan, Wave
 from mfa_sim.writing import Chunk
 
 ACCOUNT_KEYS = ("account", "plan", "tier", "members", "blockers", "wave", "ready_after",
@@ -41,6 +42,12 @@ def plan_summary(plan: RolloutPlan) -> dict[str, Any]:
         "needing_removals": plan.targets - ready,
         "skipped": dict(plan.skipped),
     }
+
+
+def _contact(contact: Contact) -> dict[str, Any]:
+    found: dict[str, Any] = {name: getattr(contact, name) for name in CONTACT_COLUMNS}
+    found["newly_ready"] = list(contact.newly_ready)
+    return found
 
 
 def _wave(wave: Wave) -> dict[str, Any]:
@@ -68,7 +75,7 @@ def plan_json_chunks(plan: RolloutPlan) -> list[Chunk]:
     lines = [f"  {encode(key)}: {encode(value)}" for key, value in head.items()]
     curve = [{"people": people, "accounts_ready": ready, "members_ready": members}
              for people, ready, members in plan.curve]
-    for key, items in (("curve", curve), ("contacts", [asdict(c) for c in plan.contacts]),
+    for key, items in (("curve", curve), ("contacts", [_contact(c) for c in plan.contacts]),
                        ("waves", [_wave(wave) for wave in plan.waves])):
         inner = ",\n".join(f"    {encode(item)}" for item in items)
         lines.append(f"  {encode(key)}: [\n{inner}\n  ]" if items else f"  {encode(key)}: []")

@@ -18,7 +18,7 @@ IDS_SHOWN = 10
 
 CONTACT_COLUMNS = ("rank", "user", "email", "manages", "blocks", "unblocks_alone",
                    "newly_ready", "accounts_ready", "members_ready", "wave")
-"""The contact list's columns (CSV header, JSON keys)."""
+"""The contact list's keys in ``--format json``."""
 
 CONTACT_HEADINGS = ("#", "user", "email", "manages", "blocks", "alone", "readies",
                     "ready", "members", "wave")
