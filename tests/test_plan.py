@@ -123,7 +123,8 @@ def test_contacts_finish_the_accounts_needing_fewest_people_most_members_first(
                                                        ("a_single",)]
     third = found.contacts[2]
     assert (third.blocks, third.unblocks_alone, third.accounts_ready, third.members_ready,
-            third.wave, third.email, third.manages) == (2, 1, 3, 6, 2, "no1@x.example", 1)
+            third.wave, third.email, third.manages) == (2, ("a_single",), 3, 6, 2,
+                                                        "no1@x.example", 1)
     assert [w.asked for w in found.waves[1:3]] == [("u_no6", "u_no4"), ("u_no1",)]
     assert found.waves[2].joined == (("a_enf", "u_no1"),)
     assert found.curve == ((0, 2, 2), (1, 3, 4), (2, 4, 6), (3, 5, 8))

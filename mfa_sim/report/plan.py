@@ -66,7 +66,7 @@ def render_plan(plan: RolloutPlan, fmt: str) -> list[Chunk]:
     >>> from mfa_sim.rollout import plan
     >>> found = plan(mfa_sim.load_dataset("datasets/example"))
     >>> bytes(render_plan(found, "csv")[0]).splitlines()[1]
-    b'1,u_ben,ben@acme.example,0,1,0,0,,0,0,1'
+    b'1,u_ben,ben@acme.example,0,1,0,,0,,0,0,1'
     >>> render_plan(found, "junit")
     Traceback (most recent call last):
     ...

@@ -2,9 +2,10 @@
 
 Cells are written as the audit's CSV writes them
 (:func:`~mfa_sim.report.audit_csv.cells_of`): control characters shown as escapes,
-then formulas neutralised with a leading apostrophe. ``newly_ready_accounts`` lists
-the accounts that become ready with the person, separated by ``; `` (``--format json``
-gives them as a list).
+then formulas neutralised with a leading apostrophe. ``unblocks_alone_accounts`` and
+``newly_ready_accounts`` list the accounts the person's MFA alone would make ready and
+those that become ready with them, separated by ``; `` (``--format json`` gives them as
+lists).
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from mfa_sim.rollout import RolloutPlan
 from mfa_sim.writing import csv_bytes
 
 CSV_COLUMNS = ("rank", "user", "email", "manages", "blocks", "unblocks_alone",
-               "newly_ready", "newly_ready_accounts", "accounts_ready", "members_ready",
-               "wave")
+               "unblocks_alone_accounts", "newly_ready", "newly_ready_accounts",
+               "accounts_ready", "members_ready", "wave")
 
 
 def plan_csv(plan: RolloutPlan) -> bytes:
@@ -26,9 +27,9 @@ def plan_csv(plan: RolloutPlan) -> bytes:
     >>> import mfa_sim
     >>> from mfa_sim.rollout import plan
     >>> print(plan_csv(plan(mfa_sim.load_dataset("datasets/example"))).decode(), end="")
-    rank,user,email,manages,blocks,unblocks_alone,newly_ready,newly_ready_accounts,accounts_ready,members_ready,wave
-    1,u_ben,ben@acme.example,0,1,0,0,,0,0,1
-    2,u_chloe,chloe@acme.example,0,1,0,1,a_team,1,4,1
+    rank,user,email,manages,blocks,unblocks_alone,unblocks_alone_accounts,newly_ready,newly_ready_accounts,accounts_ready,members_ready,wave
+    1,u_ben,ben@acme.example,0,1,0,,0,,0,0,1
+    2,u_chloe,chloe@acme.example,0,1,0,,1,a_team,1,4,1
     """
     import pyarrow as pa
 
@@ -39,7 +40,8 @@ def plan_csv(plan: RolloutPlan) -> bytes:
         "email": [contact.email for contact in contacts],
         "manages": [str(contact.manages) for contact in contacts],
         "blocks": [str(contact.blocks) for contact in contacts],
-        "unblocks_alone": [str(contact.unblocks_alone) for contact in contacts],
+        "unblocks_alone": [str(len(contact.unblocks_alone)) for contact in contacts],
+        "unblocks_alone_accounts": ["; ".join(contact.unblocks_alone) for contact in contacts],
         "newly_ready": [str(len(contact.newly_ready)) for contact in contacts],
         "newly_ready_accounts": ["; ".join(contact.newly_ready) for contact in contacts],
         "accounts_ready": [str(contact.accounts_ready) for contact in contacts],

@@ -47,6 +47,7 @@ def plan_summary(plan: RolloutPlan) -> dict[str, Any]:
 def _contact(contact: Contact) -> dict[str, Any]:
     found: dict[str, Any] = {name: getattr(contact, name) for name in CONTACT_COLUMNS}
     found["newly_ready"] = list(contact.newly_ready)
+    found["unblocks_alone"] = list(contact.unblocks_alone)
     return found
 
 

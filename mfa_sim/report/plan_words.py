@@ -191,5 +191,5 @@ def contact_cells(contact: Contact, markup: Markup) -> list[str]:
              if contact.newly_ready else "0")
     return [str(contact.rank), markup.value(contact.user), markup.value(contact.email),
             "yes" if contact.manages else "no", f"{contact.blocks:,}",
-            f"{contact.unblocks_alone:,}", newly, f"{contact.accounts_ready:,}",
+            f"{len(contact.unblocks_alone):,}", newly, f"{contact.accounts_ready:,}",
             f"{contact.members_ready:,}", str(contact.wave)]

@@ -90,7 +90,8 @@ class Contact:
     blocks
         How many of the targeted accounts they keep from enforcing.
     unblocks_alone
-        How many accounts their MFA alone would make ready (they are the only blocker).
+        The accounts their MFA alone would make ready (they are the only blocker), in
+        id order.
     newly_ready
         The accounts that become ready once they comply, everyone before them having
         complied, in id order.
@@ -105,7 +106,7 @@ class Contact:
     email: str
     manages: int
     blocks: int
-    unblocks_alone: int
+    unblocks_alone: tuple[str, ...]
     newly_ready: tuple[str, ...]
     accounts_ready: int
     members_ready: int
@@ -383,8 +384,10 @@ class _Planner:
         blockers = self.blockers
         remaining = np.bincount(blockers.account, minlength=blockers.accounts)
         blocks = np.bincount(blockers.person, minlength=len(self.people_rows))
-        alone = np.bincount(blockers.person[remaining[blockers.account] == 1],
-                            minlength=len(self.people_rows))
+        # The accounts each person alone blocks, grouped by person (in id order within).
+        single = np.flatnonzero(remaining[blockers.account] == 1)
+        single = single[np.lexsort((blockers.account[single], blockers.person[single]))]
+        single_person = blockers.person[single]
         manages = np.bincount(facts.membership_user[facts.manages],
                               minlength=len(facts.user_ids))
         ids = facts.user_ids.take(user_rows).to_pylist()
@@ -403,7 +406,9 @@ class _Planner:
             found.append(Contact(
                 rank=position + 1, user=ids[position], email=emails[position],
                 manages=int(manages[user_rows[position]]), blocks=int(blocks[person]),
-                unblocks_alone=int(alone[person]),
+                unblocks_alone=tuple(account_ids[index] for index in blockers.account[
+                    single[np.searchsorted(single_person, person):
+                           np.searchsorted(single_person, person, side="right")]].tolist()),
                 newly_ready=tuple(account_ids[index] for index in newly.tolist()),
                 accounts_ready=accounts_ready, members_ready=members_ready,
                 wave=position // self.wave_size + 1))
