@@ -19,6 +19,7 @@ from mfa_sim.report.html_outcome import OKABE_ITO
 from mfa_sim.report.plan_text import plan_header
 from mfa_sim.report.plan_words import (
     CONTACT_HEADINGS,
+    NUMBER_HEADINGS,
     Markup,
     contact_cells,
     people,
@@ -119,10 +120,16 @@ def plan_html(plan: RolloutPlan) -> str:
     True
     """
     title, *rest = plan_header(plan, HTML)
-    contacts = [[f"<td>{cell}</td>" for cell in contact_cells(contact, HTML)]
+    numbers = {index for index, heading in enumerate(CONTACT_HEADINGS)
+               if heading in NUMBER_HEADINGS}
+    contacts = [[f'<td class="mfa-sim-number">{cell}</td>' if index in numbers
+                 else f"<td>{cell}</td>"
+                 for index, cell in enumerate(contact_cells(contact, HTML))]
                 for contact in plan.contacts]
     body = [f"<h1>{title}</h1>", *(f"<p>{line}</p>" for line in rest),
-            "<h2>Accounts ready as people comply</h2>", curve_chart(plan.curve),
+            "<h2>Accounts ready as people comply</h2>",
+            f"<p>From the {plan.curve[0][1]:,} accounts ready today, one step per person "
+            "asked, in the contact list's order.</p>", curve_chart(plan.curve),
             "<h2>Waves</h2>", _waves_table(plan),
             "<h2>Contacts</h2>",
             f"<p>The first {len(plan.contacts):,} of {people(plan.people)} lacking MFA, in "

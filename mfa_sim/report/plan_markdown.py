@@ -11,6 +11,7 @@ from mfa_sim.report.markdown import code, escape_markdown
 from mfa_sim.report.plan_text import plan_header
 from mfa_sim.report.plan_words import (
     CONTACT_HEADINGS,
+    NUMBER_HEADINGS,
     Markup,
     contact_cells,
     people,
@@ -50,8 +51,7 @@ def plan_markdown(plan: RolloutPlan) -> str:
               f"The first {len(plan.contacts):,} of {people(plan.people)} lacking MFA, "
               f"in the order to ask them.", ""]
     lines.append("| " + " | ".join(CONTACT_HEADINGS) + " |")
-    lines.append("|" + "|".join("---:" if heading in {"#", "blocks", "alone", "ready",
-                                                       "members", "wave"} else "---"
+    lines.append("|" + "|".join("---:" if heading in NUMBER_HEADINGS else "---"
                                 for heading in CONTACT_HEADINGS) + "|")
     lines += ["| " + " | ".join(contact_cells(contact, MARKDOWN)) + " |"
               for contact in plan.contacts]

@@ -27,6 +27,9 @@ the targeted accounts they block, those their MFA alone would make ready, those 
 become ready with them (everyone before them having complied), then the accounts and
 members made ready by everyone up to them, and their wave."""
 
+NUMBER_HEADINGS = frozenset({"#", "blocks", "alone", "ready", "members", "wave"})
+"""The contact list's columns that hold a number (aligned right)."""
+
 
 @dataclass(frozen=True, slots=True)
 class Markup:
