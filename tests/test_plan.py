@@ -259,6 +259,14 @@ def test_cli_writes_every_format_and_a_scenario_simulate_replays(
         code, out, err = run_cli("plan", folder, "--format", fmt, "--as-of", "2026-03-01")
         assert (code, err) == (0, ""), fmt
         assert out
+    page = run_cli("plan", folder, "--format", "html", "--include-removals")[1]
+    assert page.startswith("<!DOCTYPE html>")
+    assert "default-src 'none'" in page
+    assert "<svg" in page
+    assert "Accounts ready against people asked" in page
+    assert "://" not in page
+    assert "<script" not in page
+    assert "<table>" in page
     code, out, _ = run_cli("plan", folder, "--format", "json", "--as-of", "2026-03-01")
     document = json.loads(out)
     assert document["summary"]["targets"] == 8
