@@ -26,12 +26,12 @@ import numpy as np
 from mfa_sim.compliance.analytics import blast_counts
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.errors import UsageError
-from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
+from mfa_sim.policy import DNSIMPLE, Policy
 from mfa_sim.rollout.enforcement import Enforcement, enforcement_of
 from mfa_sim.rollout.exposure import BLAST_RADIUS_NOTED, Exposure
 from mfa_sim.rollout.ranking import Blockers, contact_order
 from mfa_sim.rollout.targets import selected_accounts
-from mfa_sim.simulation import _start
+from mfa_sim.simulation import _start, resolve_policy
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -250,17 +250,6 @@ def _plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def resolve(policy: str | Policy) -> Policy:
-    """A policy by name (:data:`mfa_sim.policy.POLICIES`), or the policy itself."""
-    if isinstance(policy, Policy):
-        return policy
-    try:
-        return POLICIES[policy]
-    except KeyError:
-        raise UsageError(f"unknown policy {policy!r}; known policies: "
-                         f"{', '.join(POLICIES)}") from None
-
-
 def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
          accounts: Sequence[str] | None = None, contacts: int = 25, wave_size: int = 10,
          include_removals: bool = False, as_of: datetime | None = None) -> RolloutPlan:
@@ -312,7 +301,7 @@ def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
     except UsageError as error:
         raise UsageError(f"the plan's date (as_of, --as-of) starts its scenario's clock: "
                          f"{error}") from None
-    chosen_policy = resolve(policy)
+    chosen_policy = resolve_policy(policy)
     enforcement = enforcement_of(chosen_policy)
     facts = AuditFacts(dataset)
     options = PlanOptions(None if accounts is None else tuple(accounts), contacts, wave_size,
