@@ -10,7 +10,9 @@ Examples
 """
 
 from mfa_sim.rollout.enforcement import Enforcement, enforcement_of
-from mfa_sim.rollout.planner import (
+from mfa_sim.rollout.planner import plan
+from mfa_sim.rollout.ranking import Blockers, contact_order
+from mfa_sim.rollout.result import (
     BlastNote,
     Contact,
     PlanOptions,
@@ -18,9 +20,7 @@ from mfa_sim.rollout.planner import (
     RolloutPlan,
     Wave,
     WaveKind,
-    plan,
 )
-from mfa_sim.rollout.ranking import Blockers, contact_order
 
 __all__ = ["BlastNote", "Blockers", "Contact", "Enforcement", "PlanOptions", "Reinvite",
            "RolloutPlan", "Wave", "WaveKind", "contact_order", "enforcement_of", "plan"]

@@ -16,9 +16,7 @@ so a million-user export is planned with array operations, never member by membe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -30,6 +28,16 @@ from mfa_sim.policy import DNSIMPLE, Policy
 from mfa_sim.rollout.enforcement import Enforcement, enforcement_of
 from mfa_sim.rollout.exposure import BLAST_RADIUS_NOTED, Exposure
 from mfa_sim.rollout.ranking import Blockers, contact_order
+from mfa_sim.rollout.removals import invitation_manages, removals_table, waiting_invitations
+from mfa_sim.rollout.result import (
+    BlastNote,
+    Contact,
+    PlanOptions,
+    Reinvite,
+    RolloutPlan,
+    Wave,
+    WaveKind,
+)
 from mfa_sim.rollout.targets import selected_accounts
 from mfa_sim.simulation import _start, resolve_policy
 
@@ -39,215 +47,7 @@ if TYPE_CHECKING:
     from mfa_sim.dataset import Dataset
 
 BLAST_RADIUS_SHOWN = 5
-"""The most such people a wave names (the rest are counted)."""
-
-
-class WaveKind(StrEnum):
-    """What a wave does."""
-
-    READY_TODAY = "ready_today"
-    """Enforce the accounts whose members all have MFA today."""
-    CONTACTS = "contacts"
-    """Ask some people of the contact list, then enforce what they make ready."""
-    REMOVALS = "removals"
-    """The rest: remove the members lacking MFA, enforce, invite them again."""
-
-
-class Reinvite(StrEnum):
-    """What inviting a removed member again would do."""
-
-    INVITED = "invited"
-    ALREADY_INVITED = "already_invited"
-    """A pending invitation for their email is already there: nothing to send."""
-    EMAIL_TAKEN = "email_taken"
-    """Their email is the account's own, which it cannot invite."""
-    NO_SEATS = "no_seats"
-    """Every seat is taken by members and pending invitations."""
-
-
-@dataclass(frozen=True, slots=True)
-class PlanOptions:
-    """What a plan was asked for (``mfa-sim plan`` options)."""
-
-    accounts: tuple[str, ...] | None = None
-    contacts: int = 25
-    wave_size: int = 10
-    include_removals: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class Contact:
-    """One person of the contact list.
-
-    Attributes
-    ----------
-    rank
-        1 for the first person to ask.
-    user, email
-        Who they are.
-    manages
-        How many accounts they own or administer (any account of the export).
-    blocks
-        How many of the targeted accounts they keep from enforcing.
-    unblocks_alone
-        The accounts their MFA alone would make ready (they are the only blocker), in
-        id order.
-    newly_ready
-        The accounts that become ready once they comply, everyone before them having
-        complied, in id order.
-    accounts_ready, members_ready
-        The accounts (and their members) made ready by everyone up to them.
-    wave
-        The wave they are asked in.
-    """
-
-    rank: int
-    user: str
-    email: str
-    manages: int
-    blocks: int
-    unblocks_alone: tuple[str, ...]
-    newly_ready: tuple[str, ...]
-    accounts_ready: int
-    members_ready: int
-    wave: int
-
-
-@dataclass(frozen=True, slots=True)
-class BlastNote:
-    """Someone whose later MFA loss would remove them from many enforcing accounts."""
-
-    user: str
-    accounts: int
-    """Enforcing accounts they would be removed from, once the wave is done."""
-    left_unmanaged: int
-    """Of those, accounts that would be left with nobody to manage them."""
-
-
-@dataclass(frozen=True, slots=True)
-class Wave:
-    """One wave of the plan.
-
-    Attributes
-    ----------
-    number
-        0 for the accounts ready today, then 1, 2, ...; the removal wave comes last.
-    kind
-        What the wave does.
-    planned
-        False for the removal wave without ``include_removals``: flagged, not planned.
-    asked
-        The people asked to enable MFA in this wave (user ids, in contact order).
-    accounts, members
-        The accounts this wave enforces, and their members.
-    removed, reinvited
-        Memberships removed, and invitations sent back, in this wave.
-    cut
-        Members lacking MFA that enforcing cuts, under a policy that does not refuse.
-    left_unmanaged
-        Accounts its removals (or cuts) leave with nobody to manage them.
-    left_empty
-        Accounts its removals (or cuts) leave with no member.
-    joined
-        ``(account, user)``: invitations waiting for MFA that complete when the
-        people asked enable it.
-    lockout
-        Accounts enforced with no owner or admin with MFA: nobody could switch
-        enforcement off again, or invite anyone.
-    blast_radius
-        The people whose MFA loss would remove them from the most enforcing accounts
-        after this wave (at least :data:`BLAST_RADIUS_NOTED`), worst first.
-    blast_radius_more
-        How many more such people there are.
-    """
-
-    number: int
-    kind: WaveKind
-    planned: bool
-    asked: tuple[str, ...]
-    accounts: int
-    members: int
-    removed: int = 0
-    reinvited: int = 0
-    cut: int = 0
-    left_unmanaged: tuple[str, ...] = ()
-    left_empty: tuple[str, ...] = ()
-    joined: tuple[tuple[str, str], ...] = ()
-    lockout: tuple[str, ...] = ()
-    blast_radius: tuple[BlastNote, ...] = ()
-    blast_radius_more: int = 0
-
-
-@dataclass(frozen=True)
-class RolloutPlan:
-    """A rollout plan (see :func:`mfa_sim.rollout.plan`).
-
-    Attributes
-    ----------
-    accounts
-        One row per targeted account, by wave then id: ``account``, ``plan``,
-        ``tier``, ``members``, ``blockers`` (members lacking MFA today), ``wave``,
-        ``ready_after`` (the rank of the contact that makes it ready, or null),
-        ``lockout`` (enforced with no owner or admin with MFA).
-    removals
-        One row per membership the removal wave removes (or cuts), by account then
-        user: ``account``, ``user``, ``email``, ``role``, ``manages``, ``reinvite``
-        (a :class:`Reinvite` value; null when the policy cuts instead).
-    curve
-        ``(people asked, accounts ready, members in them)`` for 0 to every contact:
-        the accounts ready today count from the start.
-    """
-
-    source: str | None
-    enforcement: Enforcement
-    as_of: datetime
-    options: PlanOptions
-    targets: int
-    target_members: int
-    skipped: dict[str, int]
-    people: int
-    contacts: tuple[Contact, ...]
-    waves: tuple[Wave, ...]
-    accounts: pa.Table
-    removals: pa.Table
-    curve: tuple[tuple[int, int, int], ...]
-
-    @property
-    def policy(self) -> str:
-        """The policy's name."""
-        return self.enforcement.policy
-
-    def campaign(self) -> str:
-        """The plan in one sentence.
-
-        Examples
-        --------
-        >>> import mfa_sim
-        >>> from mfa_sim.rollout import plan
-        >>> print(plan(mfa_sim.load_dataset("datasets/example")).campaign())
-        0 accounts are ready today; ask these 2 people and 1 of 1 account becomes ready.
-        """
-        asked, ready, _ = self.curve[-1]
-        today = self.curve[0][1]
-        start = f"{_plural(today, 'account')} {'is' if today == 1 else 'are'} ready today"
-        if not asked:
-            return f"{start}, of {self.targets:,} targeted; nobody needs asking."
-        return (f"{start}; ask {'this person' if asked == 1 else f'these {asked:,} people'} "
-                f"and {ready:,} of {_plural(self.targets, 'account')} "
-                f"become{'s' if ready == 1 else ''} ready.")
-
-    def __repr__(self) -> str:
-        return (f"<RolloutPlan under {self.policy}: {self.targets:,} accounts, "
-                f"{len(self.contacts)} contacts, {len(self.waves)} waves>")
-
-    def _repr_html_(self) -> str:
-        from html import escape
-
-        return f'<div class="mfa-sim"><p>{escape(self.campaign())}</p></div>'
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+"""The most people a wave's blast-radius note names (the rest are counted)."""
 
 
 def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
@@ -455,22 +255,16 @@ class _Planner:
         """Invitations waiting for MFA that complete when a contact enables it:
         ``(account, user, wave)``."""
         facts = self.facts
-        invitations = facts.invitations
-        if not invitations.num_rows or not len(order):
+        if not len(order):
             return []
-        import pyarrow.compute as pc
-
         wave_of = np.zeros(len(facts.user_ids), dtype=np.int64)
         wave_of[self.people_rows[order]] = np.arange(len(order)) // self.wave_size + 1
-        waiting = np.asarray(pc.equal(invitations.column("status"), "awaiting_mfa")
-                             .to_numpy(zero_copy_only=False), dtype=bool)
-        invitee = facts.invitee
-        rows = np.flatnonzero(waiting & (invitee >= 0) & (facts.invitation_account >= 0)
-                              & ~facts.invitee_is_member)
-        rows = rows[wave_of[invitee[rows]] > 0]
+        rows = waiting_invitations(facts)
+        rows = rows[wave_of[facts.invitee[rows]] > 0]
+        invitee = facts.invitee[rows]
         accounts = facts.account_ids.take(facts.invitation_account[rows]).to_pylist()
-        users = facts.user_ids.take(invitee[rows]).to_pylist()
-        return sorted(zip(accounts, users, wave_of[invitee[rows]].tolist(), strict=True))
+        users = facts.user_ids.take(invitee).to_pylist()
+        return sorted(zip(accounts, users, wave_of[invitee].tolist(), strict=True))
 
     def _lockout(self, wave_accounts: np.ndarray, managers: np.ndarray | None = None
                  ) -> tuple[str, ...]:
@@ -532,8 +326,9 @@ class _Planner:
             + joined[0]
         unmanaged = left & (managers_before > 0) & (managers_after == 0)
         self.unmanaged = unmanaged
-        self.removals_table = self._removals(
-            rows, members_after + facts.pending_invitations - joined[0])
+        self.removals_table = removals_table(
+            facts, rows, members_after + facts.pending_invitations - joined[0],
+            refuses=self.enforcement.refuses_noncompliant)
         refuses = self.enforcement.refuses_noncompliant
         planned = options.include_removals
         notes = (self._removal_notes(left, enforced | left, asked_users, kept) if planned
@@ -557,73 +352,12 @@ class _Planner:
         """Members and managers each account gains from the invitations that complete."""
         facts = self.facts
         accounts = len(facts.account_ids)
-        found = (np.zeros(accounts, dtype=np.int64), np.zeros(accounts, dtype=np.int64))
-        if not facts.invitations.num_rows:
-            return found
-        import pyarrow.compute as pc
-
-        from mfa_sim.roles import Role
-
-        invitations = facts.invitations
-        waiting = np.asarray(pc.equal(invitations.column("status"), "awaiting_mfa")
-                             .to_numpy(zero_copy_only=False), dtype=bool)
-        invitee = facts.invitee
-        rows = np.flatnonzero(waiting & (invitee >= 0) & (facts.invitation_account >= 0)
-                              & ~facts.invitee_is_member)
-        rows = rows[asked_users[invitee[rows]]]
-        roles = invitations.column("role").take(rows).to_pylist()
-        manages = np.array([Role(role).manages for role in roles], dtype=bool)
+        rows = waiting_invitations(facts)
+        rows = rows[asked_users[facts.invitee[rows]]]
         account = facts.invitation_account[rows]
+        manages = invitation_manages(facts, rows)
         return (np.bincount(account, minlength=accounts),
                 np.bincount(account[manages], minlength=accounts))
-
-    def _removals(self, rows: np.ndarray, occupied: np.ndarray) -> pa.Table:
-        import pyarrow as pa
-        import pyarrow.compute as pc
-
-        from mfa_sim.parsing import casefolded_emails
-
-        facts = self.facts
-        account = facts.membership_account[rows]
-        user = facts.membership_user[rows]
-        emails = facts.dataset.tables["users"].column("email").take(user)
-        table = pa.table({
-            "account": facts.account_ids.take(account),
-            "user": facts.user_ids.take(user),
-            "email": emails,
-            "role": facts.roles.take(rows),
-            "manages": pa.array(facts.manages[rows]),
-            "row": pa.array(account),
-            "user_row": pa.array(user),
-        }).sort_by([("account", "ascending"), ("user", "ascending")])
-        if not self.enforcement.refuses_noncompliant:
-            return table.drop_columns(["row", "user_row"]).append_column(
-                "reinvite", pa.nulls(table.num_rows, pa.string()))
-        account = table.column("row").to_numpy()
-        # Invitations already pending for a removed member's email at that account.
-        invited = np.zeros(table.num_rows, dtype=bool)
-        invitations = facts.invitations
-        if invitations.num_rows:
-            users = len(facts.user_ids)
-            known = facts.invitee >= 0
-            pending = (facts.invitation_account[known].astype(np.int64) * users
-                       + facts.invitee[known])
-            invited = np.isin(account.astype(np.int64) * users
-                              + table.column("user_row").to_numpy(), pending)
-        own = facts.dataset.tables["accounts"].column("email")
-        own_email = casefolded_emails(own.take(pa.array(account)))
-        taken = np.asarray(pc.fill_null(pc.equal(own_email, casefolded_emails(
-            table.column("email"))), False).to_numpy(zero_copy_only=False), dtype=bool)
-        # Seats: the members left and the pending invitations take them, and each
-        # invitation sent takes one more.
-        sending = ~invited & ~taken
-        full = _seat_refusals(account, sending, facts.seats[account], occupied[account])
-        outcome = np.full(table.num_rows, Reinvite.INVITED.value, dtype=object)
-        outcome[full] = Reinvite.NO_SEATS.value
-        outcome[taken] = Reinvite.EMAIL_TAKEN.value
-        outcome[invited] = Reinvite.ALREADY_INVITED.value
-        return table.drop_columns(["row", "user_row"]).append_column(
-            "reinvite", pa.array(outcome.tolist(), pa.string()))
 
     # -- the accounts table -----------------------------------------------------------
 
@@ -666,25 +400,3 @@ def _in_id_order(rows: np.ndarray, ids: pa.Array) -> np.ndarray:
     order = pc.sort_indices(ids.take(rows)).to_numpy()
     found: np.ndarray = rows[order]
     return found
-
-
-def _first_rows(groups: np.ndarray) -> np.ndarray:
-    """For each row of a grouped (contiguous) array, the row its group starts at."""
-    starts = np.flatnonzero(np.concatenate([[True], groups[1:] != groups[:-1]]))
-    return starts[np.searchsorted(starts, np.arange(len(groups)), side="right") - 1]
-
-
-def _seat_refusals(account: np.ndarray, sending: np.ndarray, seats: np.ndarray,
-                   occupied: np.ndarray) -> np.ndarray:
-    """Which invitations are refused for want of a seat, each account's sent in turn.
-
-    ``occupied`` is what each row's account holds before any is sent; the ``k``-th
-    invitation of an account (counting only the ones that go out) finds
-    ``occupied + k`` seats taken, so the first ``seats - occupied`` go out.
-    """
-    first = _first_rows(account) if len(account) else account
-    sent = np.cumsum(sending) - sending
-    position = sent - (sent[first] if len(account) else sent)
-    free = np.maximum(seats - occupied, 0)
-    refused: np.ndarray = sending & (seats >= 0) & (position >= free)
-    return refused

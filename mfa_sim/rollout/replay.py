@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from mfa_sim.outcome import iso
-from mfa_sim.rollout.planner import Reinvite, RolloutPlan, WaveKind
+from mfa_sim.rollout.result import Reinvite, RolloutPlan, WaveKind
 from mfa_sim.run import Run
 
 if TYPE_CHECKING:
