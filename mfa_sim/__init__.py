@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from mfa_sim.model.values import InvitationStatus
     from mfa_sim.policy import DNSIMPLE, POLICIES, Knobs, Policy
     from mfa_sim.policy.files import load_policy
+    from mfa_sim.rollout import RolloutPlan, plan
 
 # The command line needs only a few of these: each is imported when first used, so
 # `mfa-sim validate` does not pay for the engine, the audit or the graphs.
@@ -79,6 +80,7 @@ _HOMES = {
     "ProblemReason": "mfa_sim.errors",
     "Reason": "mfa_sim.model.outcome",
     "Role": "mfa_sim.model.roles",
+    "RolloutPlan": "mfa_sim.rollout",
     "Run": "mfa_sim.engine.run",
     "RunSummary": "mfa_sim.engine.run",
     "Severity": "mfa_sim.compliance",
@@ -94,9 +96,10 @@ _HOMES = {
     "generate_dataset": "mfa_sim.data.generate",
     "load_dataset": "mfa_sim.data.load",
     "load_policy": "mfa_sim.policy.files",
+    "plan": "mfa_sim.rollout",
     "save_dataset": "mfa_sim.data.save",
-    "summarise": "mfa_sim.model.summary",
     "select_checks": "mfa_sim.compliance",
+    "summarise": "mfa_sim.model.summary",
     "tier_of": "mfa_sim.model.plans",
 }
 
@@ -146,6 +149,7 @@ __all__ = [
     "ProblemReason",
     "Reason",
     "Role",
+    "RolloutPlan",
     "Run",
     "RunSummary",
     "Severity",
@@ -161,6 +165,7 @@ __all__ = [
     "generate_dataset",
     "load_dataset",
     "load_policy",
+    "plan",
     "save_dataset",
     "select_checks",
     "summarise",

@@ -755,6 +755,7 @@ def _selection(chance: float) -> tuple[Slot, ...]:
     return (Slot("--checks", CHECK_PATTERNS, CHECK_PATTERNS_BAD, chance),
             Slot("--exclude-checks", CHECK_PATTERNS, CHECK_PATTERNS_BAD, chance / 2),
             Slot("--severity", SEVERITY_LISTS, SEVERITY_LISTS_BAD, chance / 2))
+PLAN_FORMATS = ("text", "markdown", "html", "csv", "json")
 
 
 DATASET_SLOT = Slot(None, (DATASET,), DATASET_PATHS, path=PathRole.DATASET, name="dataset")
@@ -823,6 +824,20 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--hops", HOPS, HOPS_BAD, 0.4),
         Slot("--scenario", (SCENARIO,), INPUT_FILE_PATHS, 0.3, path=PathRole.INPUT),
         Slot("--output", (f"{OUT}/graph.graphml", f"{OUT}/graph.gexf"), GRAPH_OUTPUT_PATHS,
+             path=PathRole.OUTPUT),
+    )),
+    CommandFuzz("plan", (
+        DATASET_SLOT,
+        Slot("--accounts", (*ACCOUNTS, "a_*", "*"), ("", *UNKNOWN_ACCOUNTS, "zz*"), 0.4,
+             many=True),
+        Slot("--policy", ("dnsimple",), ("", "DNSIMPLE", "dnsimple ", "nope"), 0.2),
+        Slot("--contacts", ("0", "1", "25", "123456789"), (*INTEGERS_BAD, "-1"), 0.4),
+        Slot("--wave-size", ("1", "3", "10"), HOPS_BAD, 0.4),
+        Slot("--include-removals", chance=0.5),
+        Slot("--as-of", DATES, DATES_BAD, 0.3),
+        Slot("--format", PLAN_FORMATS, (*FORMATS_BAD, "junit"), 0.6),
+        _output(0.3),
+        Slot("--scenario-out", (f"{OUT}/plan.yaml",), OUTPUT_FILE_PATHS, 0.3,
              path=PathRole.OUTPUT),
     )),
     CommandFuzz("generate", (

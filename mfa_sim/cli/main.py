@@ -376,6 +376,58 @@ def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO,
                 bar.advance(len(chunk))
 
 
+PLAN_FORMATS = ("text", "markdown", "html", "csv", "json")
+
+
+def _plan(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.errors import UsageError
+
+    if (arguments.scenario_out is not None and arguments.output is not None
+            and os.path.realpath(arguments.scenario_out) == os.path.realpath(arguments.output)):
+        raise UsageError("--output and --scenario-out name the same file; give each its own")
+    from mfa_sim.data.load import importing
+    from mfa_sim.errors import ProblemReason
+    from mfa_sim.policy import DNSIMPLE
+
+    # Every problem at once: the policy's, the dataset's and the account patterns'.
+    problems: list[Problem] = []
+    policy = DNSIMPLE
+    if arguments.policy is not None:
+        try:
+            policy = _read_one_policy(arguments.policy)
+        except InputError as error:
+            problems.extend(error.problems)
+        except UsageError as error:
+            problems.append(Problem("--policy", None, None, arguments.policy,
+                                    ProblemReason.INVALID_VALUE, str(error)))
+    try:
+        dataset = _load(arguments, _progress(arguments), importing(
+            "mfa_sim.rollout", "mfa_sim.report.plan", f"mfa_sim.report.plan_{arguments.format}"))
+    except InputError as error:
+        raise InputError([*error.problems, *problems]) from None
+    from mfa_sim.report.plan import render_plan
+    from mfa_sim.rollout import plan
+    from mfa_sim.rollout.replay import scenario_yaml
+
+    try:
+        found = plan(dataset, policy=policy, accounts=arguments.accounts,
+                     contacts=arguments.contacts, wave_size=arguments.wave_size,
+                     include_removals=arguments.include_removals, as_of=arguments.as_of)
+    except InputError as error:
+        problems = [*error.problems, *problems]
+    if problems:
+        raise InputError(problems)
+    chunks = render_plan(found, arguments.format)
+    with _progress(arguments).stage("writing plan", total=sum(len(chunk) for chunk in chunks),
+                                    unit="B") as bar:
+        _write_audit(chunks, arguments.output, out, bar)
+    if arguments.scenario_out is not None:
+        from pathlib import Path
+
+        Path(arguments.scenario_out).write_text(scenario_yaml(found), encoding="utf-8")
+    return EXIT_OK
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -527,6 +579,29 @@ def build_parser() -> argparse.ArgumentParser:
                          help="the time each what-if happens at (default: now)")
     what_if.set_defaults(run=_what_if)
 
+    plan = add_command("plan", help="the rollout plan: whom to ask first, and the waves "
+                                    "that enforce MFA")
+    plan.add_argument("dataset", help="the dataset folder")
+    plan.add_argument("--accounts", nargs="+", action="extend", metavar="ID",
+                      help="target these accounts: ids or patterns with * (repeatable; "
+                           "default: every account that could enforce and does not)")
+    plan.add_argument("--policy", metavar="NAME|FILE",
+                      help=POLICY_HELP + ": its rules decide which accounts are ready")
+    plan.add_argument("--contacts", type=_count, default=25, metavar="N",
+                      help="how many people the contact list shows (default 25)")
+    plan.add_argument("--wave-size", type=_positive, default=10, metavar="K",
+                      help="contacts asked per wave (default 10)")
+    plan.add_argument("--include-removals", action="store_true",
+                      help="plan the removal wave too (remove, enforce, re-invite), "
+                           "instead of only flagging it")
+    plan.add_argument("--as-of", type=_date, metavar="DATE",
+                      help="the plan's date and its scenario's start (default: now)")
+    plan.add_argument("--format", choices=PLAN_FORMATS, default="text")
+    plan.add_argument("--output", help="write the report to this file")
+    plan.add_argument("--scenario-out", metavar="FILE",
+                      help="write the plan as a scenario that `mfa-sim simulate` replays")
+    plan.set_defaults(run=_plan)
+
     generate = add_command("generate", help="write a synthetic dataset")
     generate.add_argument("--users", type=_positive, required=True, help="how many users")
     generate.add_argument("--seed", type=_integer, default=0, help="random seed (default 0)")
@@ -579,6 +654,8 @@ def _outputs(arguments: argparse.Namespace) -> list[Output]:
                               getattr(arguments, "output_kind", "file")))
     if getattr(arguments, "save_state", None) is not None:
         outputs.append(Output("--save-state", arguments.save_state, "folder"))
+    if getattr(arguments, "scenario_out", None) is not None:
+        outputs.append(Output("--scenario-out", arguments.scenario_out))
     return outputs
 
 
@@ -602,7 +679,7 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
 
 
 PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",
-                                  "graph", "compare", "checks"})
+                                  "graph", "compare", "checks", "plan"})
 """Commands that work on Arrow tables and their indexes alone: every one of them."""
 
 

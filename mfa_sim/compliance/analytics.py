@@ -82,6 +82,46 @@ def _refused_disabling(facts: AuditFacts) -> np.ndarray | None:
     return _per_user(facts, refusing) > 0
 
 
+def disable_applies(facts: AuditFacts) -> np.ndarray:
+    """Per user, whether ``disable_mfa`` would apply: unless MFA is known to be off
+    (contract §3)."""
+    known_off: np.ndarray = facts.user_mfa.fill_null(True).to_numpy(zero_copy_only=False) == False  # noqa: E712
+    return ~known_off
+
+
+def blast_counts(facts: AuditFacts, *, enforced: np.ndarray | None = None,
+                 kept: np.ndarray | None = None, applies: np.ndarray | None = None
+                 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per user, what disabling MFA would cost: the enforcing accounts they would be
+    removed from, of those the ones left with nobody to manage them, and the ones left
+    with no member.
+
+    Today's state by default; a planned one with ``enforced`` (per account), ``kept``
+    (per membership: still there) and ``applies`` (per user: ``disable_mfa`` would
+    apply, i.e. MFA on or unknown).
+    """
+    user_count = len(facts.user_ids)
+    account = facts.membership_account
+    user = facts.membership_user
+    if applies is None:
+        applies = disable_applies(facts)
+    if enforced is None:
+        enforced = facts.enforced
+    if kept is None:
+        managers, members = facts.managers, facts.members
+        removed = enforced[account] & applies[user]
+    else:
+        accounts = len(facts.account_ids)
+        managers = np.bincount(account[kept & facts.manages], minlength=accounts)
+        members = np.bincount(account[kept], minlength=accounts)
+        removed = kept & enforced[account] & applies[user]
+    sole_manager = removed & facts.manages & (managers[account] == 1)
+    sole_member = removed & (members[account] == 1)
+    return (np.bincount(user[removed], minlength=user_count),
+            np.bincount(user[sole_manager], minlength=user_count),
+            np.bincount(user[sole_member], minlength=user_count))
+
+
 def blast_radius(facts: AuditFacts) -> pa.Table:
     """What disabling MFA would cost, for every user it would apply to, under the
     audit's policy: removals (``removed_from``), and where the policy has them,
@@ -94,8 +134,7 @@ def blast_radius(facts: AuditFacts) -> pa.Table:
     account = facts.membership_account
     user = facts.membership_user
     knobs = facts.policy.knobs
-    # disable_mfa applies unless MFA is known to be off (contract §3).
-    applies = ~(facts.user_mfa.fill_null(True).to_numpy(zero_copy_only=False) == False)  # noqa: E712
+    applies = disable_applies(facts)
     refused = _refused_disabling(facts)
     allowed = applies if refused is None else applies & ~refused
     hit = facts.enforced[account] & allowed[user] & facts.covered

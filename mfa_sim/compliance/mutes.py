@@ -73,6 +73,39 @@ def _like(pattern: str) -> str:
     return escaped.replace("*", "%")
 
 
+def pattern_mask(values: pa.Array | pa.ChunkedArray, pattern: str, *,
+                 ignore_case: bool = False) -> np.ndarray:
+    """Which values a ``*`` pattern matches, as mute files match them (nulls match
+    nothing), by one Arrow kernel over the whole column.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> pattern_mask(pa.array(["a_team", "a%x", "b_team", None]), "a*").tolist()
+    [True, True, False, False]
+    >>> pattern_mask(pa.array(["A_team"]), "a_*", ignore_case=True).tolist()
+    [True]
+    >>> pattern_mask(pa.array(["x" * 300_000, "y", None]), "x" * 300_000).tolist()
+    [True, False, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        matched = pc.fill_null(pc.match_like(values, _like(pattern), ignore_case=ignore_case),
+                               False)
+    except pa.ArrowInvalid:
+        # Arrow's engine refuses a pattern too large to compile: Python's matches each
+        # distinct value once instead.
+        from mfa_sim.columns.keys import per_distinct
+
+        regex = re.compile(_pattern_regex(pattern).pattern,
+                           re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+        return per_distinct(values, lambda value: value is not None
+                            and regex.fullmatch(value) is not None)
+    return np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def matching_checks(pattern: str) -> tuple[str, ...]:
     """The known check ids a check pattern names, in report order.
 
@@ -196,16 +229,15 @@ class Mute:
         import pyarrow.compute as pc
 
         checks = matching_checks(self.check)
-        matched = pc.is_in(findings.column("check"),
-                           value_set=pa.array(checks, pa.string()))
+        matched = np.asarray(pc.is_in(findings.column("check"),
+                                      value_set=pa.array(checks, pa.string()))
+                             .to_numpy(zero_copy_only=False), dtype=bool)
         for key in PATTERN_KEYS:
             pattern = getattr(self, key)
-            if pattern is None:
-                continue
-            field = pc.match_like(findings.column(key), _like(pattern),
-                                  ignore_case=key == "email")
-            matched = pc.and_(matched, pc.fill_null(field, False))
-        return np.asarray(matched.to_numpy(zero_copy_only=False), dtype=bool)
+            if pattern is not None:
+                matched &= pattern_mask(findings.column(key), pattern,
+                                        ignore_case=key == "email")
+        return matched
 
 
 @dataclass(frozen=True, slots=True)
