@@ -37,13 +37,17 @@ def write(argv: list[str]) -> None:
 
 @pytest.fixture(scope="module")
 def pages(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The example's audit and simulation pages."""
+    """The example's audit, simulation, comparison and rollout-plan pages."""
     folder = tmp_path_factory.mktemp("pages")
     audit, run = folder / "audit.html", folder / "simulation.html"
+    comparison, plan = folder / "compare.html", folder / "plan.html"
     write(["audit", str(EXAMPLE), "--format", "html", "--output", str(audit), "--as-of", AS_OF])
     write(["simulate", str(EXAMPLE), str(EXAMPLE / "scenario.yaml"), "--format", "html",
            "--output", str(run)])
-    return {"audit": audit, "simulation": run}
+    write(["compare", str(EXAMPLE), str(EXAMPLE / "scenario.yaml"), "--format", "html",
+           "--output", str(comparison)])
+    write(["plan", str(EXAMPLE), "--format", "html", "--output", str(plan), "--as-of", AS_OF])
+    return {"audit": audit, "simulation": run, "compare": comparison, "plan": plan}
 
 
 @pytest.fixture(scope="session")
@@ -151,6 +155,17 @@ def test_the_simulation_page_is_quiet_and_keeps_each_time_on_one_line(
                     " <= document.documentElement.clientWidth;")
     assert_quiet(page)
     assert page.screenshot(tmp_path / "simulation.png").read_bytes()[:4] == b"\x89PNG"
+
+
+@pytest.mark.parametrize("name", ["compare", "plan"])
+def test_the_comparison_and_plan_pages_are_quiet_and_fit_the_window(
+        driver: Any, pages: dict[str, Path], tmp_path: Path, name: str) -> None:
+    page = open_page(driver, pages[name])
+    assert page.run("return document.querySelectorAll('table').length;") >= 1
+    assert page.run("return document.documentElement.scrollWidth"
+                    " <= document.documentElement.clientWidth;")
+    assert_quiet(page)
+    assert page.screenshot(tmp_path / f"{name}.png").read_bytes()[:4] == b"\x89PNG"
 
 
 def test_the_200k_user_audit_page_has_no_horizontal_scroll_at_1400_px(
