@@ -423,3 +423,29 @@ def test_exposure_kept_up_to_date_is_the_audit_s_count_afresh(tmp_path: Path) ->
         removed_from, unmanaged, _ = blast_counts(facts, enforced=enforced, applies=applies)
         assert np.array_equal(exposure.removed_from, removed_from), step
         assert np.array_equal(exposure.left_unmanaged, unmanaged), step
+
+
+@pytest.mark.parametrize(("policy", "words"), [
+    ("github", "Enforcing suspends (outside collaborators are removed) the 4 members"),
+    ("gitlab", "Enforcing gives a 48-hour grace period, then suspends the 4 members"),
+    ("npm", "Enforcing removes the 4 members"),
+    ("github_legacy", "Enforcing removes the 4 members"),
+])
+def test_the_last_wave_says_what_the_policy_does_to_members_lacking_mfa(
+        policy: str, words: str) -> None:
+    """rules.md, "enforcement switched on while some members lack MFA": each product's
+    treatment, read from the policy's knobs."""
+    code, out, _ = run_cli("plan", "datasets/training", "--policy", policy, "--contacts", "2",
+                           "--wave-size", "1", "--as-of", "2026-01-10")
+    assert code == 0
+    assert words in out
+
+
+def test_blast_radius_follows_what_disabling_mfa_does_under_the_policy() -> None:
+    """rules.md, "a member disables MFA later": GitHub suspends, npm refuses."""
+    _, github, _ = run_cli("plan", "datasets/training", "--policy", "github",
+                           "--as-of", "2026-01-10")
+    _, npm, _ = run_cli("plan", "datasets/training", "--policy", "npm", "--as-of", "2026-01-10")
+    assert "losing MFA would suspend u_casey" in github
+    assert "nobody may turn MFA off while an account requires it" in npm
+    assert "losing MFA would" not in npm

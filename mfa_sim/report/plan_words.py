@@ -120,8 +120,14 @@ def wave_lines(plan: RolloutPlan, wave: Wave, markup: Markup) -> list[str]:
             + (f" ({note.left_unmanaged:,} left unmanaged)" if note.left_unmanaged else "")
             for note in wave.blast_radius)
         more = (f"; and {wave.blast_radius_more:,} more" if wave.blast_radius_more else "")
-        lines.append(f"Risk, blast radius: after this wave, losing MFA would remove {worst}"
-                     f"{more}.")
+        verb = plan.enforcement.disabling
+        if verb:
+            lines.append(f"Risk, blast radius: after this wave, losing MFA would {verb} "
+                         f"{worst}{more}.")
+        else:
+            lines.append(f"Blast radius: under {markup.value(plan.policy)} nobody may turn "
+                         f"MFA off while an account requires it; those who would otherwise "
+                         f"be cut: {worst}{more}.")
     return lines
 
 
@@ -143,8 +149,8 @@ def _removal_lines(plan: RolloutPlan, wave: Wave, markup: Markup) -> list[str]:
                 lines.append(f"Not invited again: {counts[outcome.value]:,} {words} "
                              f"({markup.code(outcome.value)}).")
     else:
-        lines.append(f"Enforcing cuts the {plural(members, 'member')} lacking MFA "
-                     f"(policy {markup.value(plan.policy)}).")
+        lines.append(f"Enforcing {plan.enforcement.cuts} the {plural(members, 'member')} "
+                     f"lacking MFA (policy {markup.value(plan.policy)}).")
     users = plan.removals.column("user").slice(0, IDS_SHOWN).to_pylist()
     lines.append(f"Who would lose access: {markup.ids(users, members)}.")
     if wave.left_unmanaged:
