@@ -11,6 +11,8 @@ class Role(StrEnum):
     OWNER = "owner"
     ADMIN = "admin"
     MEMBER = "member"
+    COLLABORATOR = "collaborator"
+    """An outside collaborator (contract §5): in the account, never managing it."""
 
     @property
     def manages(self) -> bool:
@@ -21,13 +23,14 @@ class Role(StrEnum):
         >>> Role.ADMIN.manages, Role.MEMBER.manages
         (True, False)
         """
-        return self is not Role.MEMBER
+        return self in (Role.OWNER, Role.ADMIN)
 
 
 ROLE_SPELLINGS: dict[str, Role] = {
     "owner": Role.OWNER,
     "admin": Role.ADMIN,
     "member": Role.MEMBER,
+    "collaborator": Role.COLLABORATOR,
     # DNSimple calls them Full Access and Limited Access.
     "full": Role.ADMIN,
     "full_access": Role.ADMIN,

@@ -79,6 +79,7 @@ def test_check_table_is_the_contracts_in_its_order_then_ours() -> None:
         (STALE, INFO),
         (SEATS, LOW),
         (FOR_MEMBER, LOW),
+        ("enforcement_state_unknown", INFO),
     ]
 
 

@@ -51,7 +51,7 @@ def test_accounts_frame_has_the_documented_dtypes(example: Dataset) -> None:
     assert _is_text(accounts["account_id"].dtype)
     assert _is_text(accounts["plan"].dtype)
     assert _categories(accounts["tier"].dtype) == ["individual", "teams", "business",
-                                                   "enterprise"]
+                                                   "enterprise", "unknown"]
     assert accounts["tier"].dtype.ordered
     assert isinstance(accounts["mfa_enforced"].dtype, pd.BooleanDtype)
     assert isinstance(accounts["seats"].dtype, pd.Int64Dtype)
@@ -61,10 +61,12 @@ def test_memberships_and_invitations_frames_have_the_documented_dtypes(
         example: Dataset) -> None:
     memberships, invitations = example.memberships, example.invitations
     assert list(memberships.columns) == ["account_id", "user_id", "role"]
-    assert _categories(memberships["role"].dtype) == ["owner", "admin", "member"]
+    assert _categories(memberships["role"].dtype) == ["owner", "admin", "member",
+                                                       "collaborator"]
     assert list(invitations.columns) == ["account_id", "email", "invitation_id", "role",
                                          "invited_at", "status"]
-    assert _categories(invitations["role"].dtype) == ["owner", "admin", "member"]
+    assert _categories(invitations["role"].dtype) == ["owner", "admin", "member",
+                                                       "collaborator"]
     assert _categories(invitations["status"].dtype) == ["pending", "awaiting_mfa"]
     assert _is_utc(invitations["invited_at"].dtype)
     assert _is_text(invitations["invitation_id"].dtype)

@@ -99,6 +99,10 @@ INVITATION_FOR_MEMBER = Check(
     "invitation_for_member", Severity.LOW, Granularity.INVITATION,
     "A pending invitation for someone who is already a member of the account: it can "
     "never be accepted (already_member), yet it takes a seat.")
+ENFORCEMENT_STATE_UNKNOWN = Check(
+    "enforcement_state_unknown", Severity.INFO, Granularity.ACCOUNT,
+    "The export does not say whether the account enforces MFA (an imported export, "
+    "contract §6): it counts as not enforcing.")
 
 CHECKS: tuple[Check, ...] = (
     MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT,
@@ -113,6 +117,7 @@ CHECKS: tuple[Check, ...] = (
     INVITATION_STALE,
     SEATS_EXCEEDED,
     INVITATION_FOR_MEMBER,
+    ENFORCEMENT_STATE_UNKNOWN,
 )
 """Every check, in report order."""
 

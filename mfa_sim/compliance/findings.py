@@ -21,6 +21,7 @@ from mfa_sim.compliance.checks import (
     CHECKS,
     ENFORCEMENT_BLOCKED_BY_MEMBER,
     ENFORCEMENT_READY,
+    ENFORCEMENT_STATE_UNKNOWN,
     ENFORCING_ON_INELIGIBLE_PLAN,
     INVITATION_BLOCKED,
     INVITATION_FOR_MEMBER,
@@ -350,6 +351,18 @@ def invitation_for_member(facts: AuditFacts) -> pa.Table:
                  "accepted, and it takes a seat."))
 
 
+def enforcement_state_unknown(facts: AuditFacts) -> pa.Table:
+    """Accounts whose export does not say whether they enforce MFA."""
+    unknown = facts.dataset.tables["accounts"].column("mfa_enforced").is_null()
+    _, accounts = _accounts(facts, unknown.to_numpy(zero_copy_only=False))
+    return _table(
+        ENFORCEMENT_STATE_UNKNOWN, accounts, None, None,
+        sentence("The export does not say whether ", accounts, " enforces MFA; it counts "
+                 "as not enforcing."),
+        sentence("Check in the product whether ", accounts, " requires MFA, and write it "
+                 "in accounts.csv (mfa_enforced)."))
+
+
 Finder = Callable[[AuditFacts], "pa.Table"]
 
 FINDERS: dict[str, Finder] = {
@@ -364,6 +377,7 @@ FINDERS: dict[str, Finder] = {
     MANAGERS_ALL_WITHOUT_MFA.id: managers_all_without_mfa,
     SEATS_EXCEEDED.id: seats_exceeded,
     INVITATION_FOR_MEMBER.id: invitation_for_member,
+    ENFORCEMENT_STATE_UNKNOWN.id: enforcement_state_unknown,
 }
 
 

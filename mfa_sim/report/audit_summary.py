@@ -174,7 +174,7 @@ def check_codes(findings: pa.Table) -> tuple[list[str], np.ndarray[Any, np.dtype
     >>> import pyarrow as pa
     >>> ids, codes = check_codes(pa.table({"check": ["zz_ours", "admin_without_mfa"]}))
     >>> ids[1], ids[-1], codes.tolist()
-    ('admin_without_mfa', 'zz_ours', [12, 1])
+    ('admin_without_mfa', 'zz_ours', [13, 1])
     """
     import pyarrow as pa
     import pyarrow.compute as pc
