@@ -1,0 +1,170 @@
+"""Reading a JSON export as a stream of items, so a file of any size is never held
+whole: the items of one array are built one at a time (ijson, on yajl when it has it),
+and a file that is cut short or not JSON is one located problem, never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from mfa_sim.errors import InputError, Problem, ProblemReason
+from mfa_sim.importers.base import BOM, problem
+
+CHUNK = 1 << 16
+
+
+def json_path(prefix: str, index: int | None = None, *keys: str) -> str:
+    """A JSON path as problems show it, from an ijson prefix.
+
+    Examples
+    --------
+    >>> json_path("data.organization.membersWithRole.edges.item", 3, "node", "login")
+    '$.data.organization.membersWithRole.edges[3].node.login'
+    >>> json_path("item", 0, "role"), json_path("")
+    ('$[0].role', '$')
+    """
+    parts = prefix.split(".") if prefix else []
+    if parts and parts[-1] == "item":
+        parts.pop()
+        base = "$" + "".join(f".{part}" for part in parts) + f"[{index}]"
+    else:
+        base = "$" + "".join(f".{part}" for part in parts)
+    return base + "".join(f".{key}" for key in keys)
+
+
+class JsonExport:
+    """One JSON export being read, and the problems found in it so far.
+
+    Parameters
+    ----------
+    path
+        The file.
+    """
+
+    def __init__(self, path: str | os.PathLike[str]) -> None:
+        self.path = Path(path)
+        self.file = os.fspath(path)
+        self.problems: list[Problem] = []
+
+    def items(self, prefix: str) -> Iterator[tuple[int, Any]]:
+        """Each item of the array at ``prefix`` (``item`` for a top-level array), with
+        its position. A file that is not JSON, or ends early, adds one problem saying
+        where reading stopped, and the items stop there."""
+        import ijson
+
+        index = -1
+        try:
+            with self._opened() as handle:
+                for index, item in enumerate(ijson.items(handle, prefix, use_float=True,
+                                                                 multiple_values=True)):
+                    yield index, item
+        except ijson.JSONError as error:
+            self.problems.append(self._not_json(error, prefix, index))
+        except OSError as error:
+            raise InputError([Problem(self.file, None, None, None, ProblemReason.MISSING_FILE,
+                                      f"the export cannot be read: {error.strerror}")]
+                             ) from None
+
+    def scalars(self, prefixes: tuple[str, ...], head: bytes) -> dict[str, Any]:
+        """The first value at each prefix (a scalar, or a small object), looked for in
+        ``head`` first, then, for each one not there, in a pass over the file that
+        stops where it is found."""
+        import io
+
+        import ijson
+
+        found = _first_values(io.BytesIO(head), prefixes)
+        for prefix in prefixes:
+            if prefix in found:
+                continue
+            try:
+                with self._opened() as handle:
+                    value = next(ijson.items(handle, prefix, use_float=True,
+                                                  multiple_values=True), MISSING)
+            except ijson.JSONError:
+                continue  # reported by items(), which reads the same file
+            if value is not MISSING:
+                found[prefix] = value
+        return found
+
+    def head(self, size: int = 1 << 18) -> bytes:
+        """The first bytes of the file, past a byte order mark."""
+        with self._opened() as handle:
+            read: bytes = handle.read(size)
+        return read
+
+    def _opened(self) -> Any:
+        handle = self.path.open("rb")
+        if handle.read(len(BOM)) != BOM:
+            handle.seek(0)
+        return handle
+
+    def _not_json(self, error: Exception, prefix: str, index: int) -> Problem:
+        text = str(error)
+        first = text.splitlines()[0] if text.strip() else "not JSON"
+        first = first.removeprefix("b'").removeprefix('b"')
+        where = json_path(prefix, index) if index >= 0 else None
+        if "premature EOF" in first:
+            message = "the JSON ends before it is complete: the file is cut short"
+        else:
+            message = f"not valid JSON ({first.rstrip(chr(92) + 'n')})"
+        if where is not None:
+            message += f"; read up to {where}"
+        return problem(self.file, None if where is None else where, None,
+                       ProblemReason.INVALID_JSON, message)
+
+    def wrong(self, where: str, value: Any, expected: str) -> None:
+        """A value of the wrong type (or a missing one, for ``value`` ``MISSING``)."""
+        if value is MISSING:
+            self.problems.append(problem(self.file, where, None, ProblemReason.MISSING_KEY,
+                                         f"the key is missing; expected {expected}"))
+            return
+        self.problems.append(problem(self.file, where, value, ProblemReason.INVALID_VALUE,
+                                     f"expected {expected}"))
+
+    def raise_problems(self) -> None:
+        """Raise every problem found, if any."""
+        if self.problems:
+            raise InputError(self.problems)
+
+
+class _Missing:
+    def __repr__(self) -> str:
+        return "MISSING"
+
+
+MISSING: Any = _Missing()
+"""What ``item.get(key, MISSING)`` gives for a key the item lacks."""
+
+
+def _first_values(handle: Any, prefixes: tuple[str, ...]) -> dict[str, Any]:
+    """The first value at each prefix met in a (possibly cut-off) JSON text."""
+    import ijson
+
+    found: dict[str, Any] = {}
+    wanted = set(prefixes)
+    building: tuple[str, Any] | None = None
+    depth = 0
+    try:
+        for prefix, event, value in ijson.parse(handle, use_float=True,
+                                                multiple_values=True):
+            if building is not None:
+                building[1].event(event, value)
+                depth += event in ("start_map", "start_array")
+                depth -= event in ("end_map", "end_array")
+                if not depth:
+                    found[building[0]] = building[1].value
+                    building = None
+            elif prefix in wanted and prefix not in found and event != "map_key":
+                if event in ("start_map", "start_array"):
+                    building = (prefix, ijson.ObjectBuilder())
+                    building[1].event(event, value)
+                    depth = 1
+                else:
+                    found[prefix] = value
+    except ijson.JSONError:
+        pass  # the head ends mid-value
+    return found

@@ -1,0 +1,81 @@
+"""Every export format ``mfa-sim import`` reads, and which one a file is."""
+
+from __future__ import annotations
+
+from mfa_sim.errors import InputError, Problem, ProblemReason
+from mfa_sim.importers import (
+    github_collaborators,
+    github_graphql,
+    github_invitations,
+    github_license,
+    github_people,
+    google_csv,
+    google_directory,
+    mfa_list,
+)
+from mfa_sim.importers.base import ExportFormat, read_head
+
+FORMATS: tuple[ExportFormat, ...] = (
+    github_graphql.FORMAT,
+    github_people.FORMAT,
+    github_license.FORMAT,
+    github_invitations.FORMAT,
+    github_collaborators.FORMAT,
+    google_csv.FORMAT,
+    google_directory.FORMAT,
+    mfa_list.FORMAT,
+)
+"""In the order ``--list-formats`` names them; ``auto`` asks each in turn."""
+
+FORMATS_BY_NAME: dict[str, ExportFormat] = {export.name: export for export in FORMATS}
+
+AUTO = "auto"
+
+
+def format_named(name: str) -> ExportFormat:
+    """The format ``--from NAME`` names.
+
+    Raises
+    ------
+    InputError
+        For a name that is no format's, naming the known ones.
+    """
+    found = FORMATS_BY_NAME.get(name)
+    if found is None:
+        raise InputError([Problem("--from", None, None, name, ProblemReason.INVALID_VALUE,
+                                  f"no such format; known formats: {AUTO}, "
+                                  + ", ".join(FORMATS_BY_NAME))])
+    return found
+
+
+def recognise(path: str) -> ExportFormat:
+    """The format a file is, told from its header or its keys.
+
+    Raises
+    ------
+    InputError
+        If no format, or more than one, recognises the file.
+
+    Examples
+    --------
+    >>> recognise("datasets/imports/google-users.csv").name
+    'google-csv'
+    >>> recognise("datasets/example/users.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.InputError: 1 problem in the input:
+      datasets/example/users.csv: no export format recognises this file (a CSV whose ...
+    """
+    head = read_head(path)
+    matching = [export for export in FORMATS if export.recognises(head)]
+    if len(matching) == 1:
+        return matching[0]
+    if matching:
+        names = ", ".join(export.name for export in matching)
+        message = (f"several formats recognise this file ({names}); name one with --from")
+    else:
+        what = (f"a CSV whose header is {','.join(head.header)!r}" if head.kind == "csv"
+                else "JSON with none of the keys a known export has")
+        message = (f"no export format recognises this file ({what}); name one with --from "
+                   "(mfa-sim import --list-formats lists them)")
+    raise InputError([Problem(path, None, None, None, ProblemReason.UNKNOWN_FORMAT, message)])

@@ -1,0 +1,222 @@
+"""Importing exports: each file read by its format (named, or recognised), every
+problem of every file reported at once, the files assembled into one dataset and
+written as a dataset folder with its ``SOURCE.md``."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from mfa_sim.errors import InputError, Problem
+from mfa_sim.importers.assemble import Assembled, Conflict, assemble
+from mfa_sim.importers.base import Gap, LeftOut, Mapped
+from mfa_sim.importers.registry import AUTO, format_named, recognise
+
+if TYPE_CHECKING:
+    from mfa_sim.dataset import Dataset
+
+SOURCE_FILE = "SOURCE.md"
+
+
+@dataclass(frozen=True, slots=True)
+class FileImport:
+    """What one file gave."""
+
+    file: str
+    format: str
+    recognised: bool
+    """Whether ``auto`` chose the format (rather than ``--from``)."""
+    users: int
+    accounts: int
+    memberships: int
+    invitations: int
+    mfa_states: int
+    gaps: tuple[Gap, ...]
+    left_out: tuple[LeftOut, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ImportReport:
+    """What an import mapped, merged and could not know.
+
+    Examples
+    --------
+    >>> from mfa_sim.importers import import_export
+    >>> report = import_export(["datasets/imports/github-members.json"]).report
+    >>> report.files[0].format, report.users, report.accounts
+    ('github-graphql', 6, 1)
+    """
+
+    files: tuple[FileImport, ...]
+    users: int
+    accounts: int
+    memberships: int
+    invitations: int
+    merged_users: int
+    conflicts: tuple[Conflict, ...]
+    mfa_list_applied: int
+    mfa_list_unmatched: tuple[str, ...]
+    account_choices: tuple[str, ...]
+    prefixes: tuple[str, ...]
+    output: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The report as ``--format json`` writes it."""
+        return {
+            "output": self.output,
+            "files": [{"file": item.file, "format": item.format,
+                       "recognised": item.recognised, "users": item.users,
+                       "accounts": item.accounts, "memberships": item.memberships,
+                       "invitations": item.invitations, "mfa_states": item.mfa_states,
+                       "gaps": [{"code": gap.code, "count": gap.count,
+                                 "message": gap.message} for gap in item.gaps],
+                       "left_out": [{"count": left.count, "message": left.message}
+                                    for left in item.left_out]}
+                      for item in self.files],
+            "dataset": {"users": self.users, "accounts": self.accounts,
+                        "memberships": self.memberships, "invitations": self.invitations,
+                        "merged_users": self.merged_users},
+            "prefixes": list(self.prefixes),
+            "account_choices": list(self.account_choices),
+            "conflicts": [{"kind": conflict.kind, "subject": conflict.subject,
+                           "values": [{"file": file, "value": value}
+                                      for file, value in conflict.values],
+                           "outcome": conflict.outcome} for conflict in self.conflicts],
+            "mfa_list": {"applied": self.mfa_list_applied,
+                         "unmatched": list(self.mfa_list_unmatched)},
+        }
+
+    def __str__(self) -> str:
+        from mfa_sim.importers.source_md import import_text
+
+        return import_text(self)
+
+
+class Imported(NamedTuple):
+    """What :func:`import_export` gives: the dataset and the report of the import."""
+
+    dataset: Dataset
+    report: ImportReport
+
+
+def read_exports(paths: Sequence[str | os.PathLike[str]], source: str = AUTO
+                 ) -> list[tuple[Mapped, bool]]:
+    """Every file mapped by its format, with whether the format was recognised.
+
+    Raises
+    ------
+    InputError
+        With every problem of every file (an unknown ``source``, an unrecognised file, a
+        value that is wrong), each located by file, line or JSON path, and value.
+    """
+    named = None if source == AUTO else format_named(source)
+    problems: list[Problem] = []
+    mapped: list[tuple[Mapped, bool]] = []
+    for path in paths:
+        file = os.fspath(path)
+        try:
+            export = named or recognise(file)
+            mapped.append((export.read(file), named is None))
+        except InputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise InputError(problems)
+    return mapped
+
+
+def write_import(paths: Sequence[str | os.PathLike[str]], output: str | os.PathLike[str],
+                 source: str = AUTO) -> ImportReport:
+    """Import the files and write the dataset folder (new or empty) with its SOURCE.md.
+
+    Raises
+    ------
+    InputError
+        If the folder is not new or empty, or with every problem of every file.
+    """
+    from pathlib import Path
+
+    from mfa_sim.importers.source_md import source_markdown
+    from mfa_sim.save import require_empty_folder
+    from mfa_sim.schema import SCHEMAS
+    from mfa_sim.writing import csv_bytes
+
+    if not paths:
+        from mfa_sim.errors import UsageError
+
+        raise UsageError("import needs at least one export file")
+    mapped = read_exports(paths, source)
+    folder = require_empty_folder(output)
+    assembled = assemble([item for item, _ in mapped])
+    report = _report(mapped, assembled, os.fspath(output))
+    for schema in SCHEMAS:
+        table = assembled.tables[schema.table]
+        (folder / schema.file).write_bytes(csv_bytes(
+            table.column_names, {name: table.column(name) for name in table.column_names}))
+    Path(folder / SOURCE_FILE).write_text(source_markdown(report), encoding="utf-8")
+    return report
+
+
+def import_export(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
+                  source: str = AUTO) -> Imported:
+    """Import exports of other products as one dataset (contract §6).
+
+    Parameters
+    ----------
+    paths
+        One export file or several (GitHub, Google Workspace, MFA lists: see
+        ``mfa-sim import --list-formats``).
+    source
+        The format of every file (``--from``), or ``"auto"`` to recognise each one.
+
+    Returns
+    -------
+    Imported
+        ``dataset``, loaded exactly as ``load_dataset`` would load the folder
+        ``mfa-sim import`` writes, and ``report``: what was mapped, merged, and not known.
+
+    Raises
+    ------
+    InputError
+        With every problem of every file.
+
+    Examples
+    --------
+    >>> from mfa_sim.importers import import_export
+    >>> dataset, report = import_export(["datasets/imports/github-members.json",
+    ...                                  "datasets/imports/google-users.csv"])
+    >>> report.merged_users, dataset.counts["accounts"]
+    (2, 2)
+    """
+    import tempfile
+    from dataclasses import replace
+
+    from mfa_sim.load import load_dataset
+
+    files = ([paths] if isinstance(paths, str | os.PathLike) else list(paths))
+    with tempfile.TemporaryDirectory(prefix="mfa-sim-import-") as folder:
+        report = write_import(files, os.path.join(folder, "dataset"), source)
+        dataset = load_dataset(os.path.join(folder, "dataset"))
+    label = "import of " + ", ".join(os.fspath(file) for file in files)
+    return Imported(replace(dataset, source=label), replace(report, output=None))
+
+
+def _report(mapped: list[tuple[Mapped, bool]], assembled: Assembled,
+            output: str | None) -> ImportReport:
+    tables = assembled.tables
+    files = tuple(FileImport(
+        file=item.file, format=item.format, recognised=recognised,
+        users=item.users.num_rows, accounts=item.accounts.num_rows,
+        memberships=item.memberships.num_rows, invitations=item.invitations.num_rows,
+        mfa_states=0 if item.mfa_states is None else item.mfa_states.num_rows,
+        gaps=item.gaps, left_out=item.left_out) for item, recognised in mapped)
+    prefixes = tuple(dict.fromkeys(f"{item.product}:" for item, _ in mapped
+                                   if item.mfa_states is None))
+    return ImportReport(
+        files=files, users=tables["users"].num_rows, accounts=tables["accounts"].num_rows,
+        memberships=tables["memberships"].num_rows,
+        invitations=tables["invitations"].num_rows, merged_users=assembled.merged_users,
+        conflicts=assembled.conflicts, mfa_list_applied=assembled.mfa_list_applied,
+        mfa_list_unmatched=assembled.mfa_list_unmatched,
+        account_choices=assembled.account_choices, prefixes=prefixes, output=output)
