@@ -82,7 +82,11 @@ def read_head(path: str | os.PathLike[str]) -> FileHead:
         raise InputError([Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                                   "the export is empty")])
     if text.lstrip()[:1] in ("{", "["):
-        return FileHead(file, "json", keys=_json_keys(raw))
+        from mfa_sim.importers.json_stream import MAX_DEPTH, deepest
+
+        # Too deep a head is refused by the reader; here it is only not recognised.
+        too_deep = deepest(raw)[0] > MAX_DEPTH
+        return FileHead(file, "json", keys=frozenset() if too_deep else _json_keys(raw))
     import csv
 
     first = next((line for line in text.splitlines() if line.strip()), "")
@@ -101,8 +105,8 @@ def _json_keys(raw: bytes) -> frozenset[str]:
         for prefix, event, value in ijson.parse(io.BytesIO(raw), multiple_values=True):
             if event == "map_key":
                 keys.add(f"{prefix}.{value}" if prefix else str(value))
-    except ijson.JSONError:
-        pass  # the head ends mid-value, or the file is not JSON after all
+    except (ijson.JSONError, UnicodeDecodeError):
+        pass  # the head ends mid-value, or the file is not JSON (or UTF-8) after all
     return frozenset(keys)
 
 

@@ -10,10 +10,56 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from mfa_sim.errors import InputError, Problem, ProblemReason
+from mfa_sim.errors import InputError, MfaSimError, Problem, ProblemReason
 from mfa_sim.importers.base import BOM, problem
 
 CHUNK = 1 << 16
+
+MAX_DEPTH = 1_000
+"""The deepest nesting a JSON export may have: exports nest a handful of levels, and
+the streaming parser's cost grows with the square of the depth."""
+
+
+def deepest(data: bytes, start: int = 0) -> tuple[int, int]:
+    """The deepest nesting of brackets in ``data`` begun at depth ``start``, and the
+    depth at its end. Brackets inside strings count too: the bound errs only on the
+    safe side.
+
+    Examples
+    --------
+    >>> deepest(b'{"a": [[1], {"b": []}]}')
+    (3, 0)
+    """
+    import numpy as np
+
+    codes = np.frombuffer(data, dtype=np.uint8)
+    opening = (codes == ord("[")) | (codes == ord("{"))
+    closing = (codes == ord("]")) | (codes == ord("}"))
+    where = np.flatnonzero(opening | closing)
+    if not where.size:
+        return start, start
+    steps = np.where(opening[where], 1, -1).astype(np.int64)
+    depths = np.cumsum(steps) + start
+    return max(int(depths.max()), start), int(depths[-1])
+
+
+class NestingTooDeepError(MfaSimError):
+    """A JSON export nests past :data:`MAX_DEPTH` (caught where it is read)."""
+
+
+class _Nesting:
+    """A file whose reads are checked for nesting before the parser sees them."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+        self.depth = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self.handle.read(size)
+        deepest_here, self.depth = deepest(data, self.depth)
+        if deepest_here > MAX_DEPTH:
+            raise NestingTooDeepError
+        return data
 
 
 def json_path(prefix: str, index: int | None = None, *keys: str) -> str:
@@ -58,11 +104,21 @@ class JsonExport:
         index = -1
         try:
             with self._opened() as handle:
-                for index, item in enumerate(ijson.items(handle, prefix, use_float=True,
+                checked = _Nesting(handle)
+                for index, item in enumerate(ijson.items(checked, prefix, use_float=True,
                                                                  multiple_values=True)):
                     yield index, item
         except ijson.JSONError as error:
             self.problems.append(self._not_json(error, prefix, index))
+        except NestingTooDeepError:
+            self.problems.append(problem(
+                self.file, None, None, ProblemReason.INVALID_JSON,
+                f"the JSON nests more than {MAX_DEPTH:,} levels deep; exports nest a few"))
+        except UnicodeDecodeError:
+            where = json_path(prefix, index) if index >= 0 else None
+            self.problems.append(problem(
+                self.file, where, None, ProblemReason.NOT_UTF8,
+                "the export is not UTF-8 text" + (f"; read up to {where}" if where else "")))
         except OSError as error:
             raise InputError([Problem(self.file, None, None, None, ProblemReason.MISSING_FILE,
                                       f"the export cannot be read: {error.strerror}")]
@@ -76,15 +132,17 @@ class JsonExport:
 
         import ijson
 
+        if deepest(head)[0] > MAX_DEPTH:
+            return {}  # reported by items(), which reads the same file
         found = _first_values(io.BytesIO(head), prefixes)
         for prefix in prefixes:
             if prefix in found:
                 continue
             try:
                 with self._opened() as handle:
-                    value = next(ijson.items(handle, prefix, use_float=True,
-                                                  multiple_values=True), MISSING)
-            except ijson.JSONError:
+                    value = next(ijson.items(_Nesting(handle), prefix, use_float=True,
+                                             multiple_values=True), MISSING)
+            except (ijson.JSONError, UnicodeDecodeError, NestingTooDeepError):
                 continue  # reported by items(), which reads the same file
             if value is not MISSING:
                 found[prefix] = value
@@ -165,6 +223,6 @@ def _first_values(handle: Any, prefixes: tuple[str, ...]) -> dict[str, Any]:
                     depth = 1
                 else:
                     found[prefix] = value
-    except ijson.JSONError:
-        pass  # the head ends mid-value
+    except (ijson.JSONError, UnicodeDecodeError):
+        pass  # the head ends mid-value (or mid-character)
     return found
