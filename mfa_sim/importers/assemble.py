@@ -213,6 +213,11 @@ def _users(sources: list[Mapped], conflicts: list[Conflict]
         final = emails[0] if len(distinct) > 1 and emails else distinct[0]
         if len(distinct) > 1:
             merged += 1
+            products = [identifier.split(":", 1)[0] for identifier in distinct]
+            if len(set(products)) < len(products):
+                conflicts.append(Conflict(
+                    "shared_email", final, _given(columns, "id", group, files),
+                    "one product's different ids share this email: made one user"))
         for old in distinct:
             if old != final:
                 renamed[old] = final
