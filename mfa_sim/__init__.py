@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from mfa_sim.generate import GeneratedDataset, generate_dataset
+    from mfa_sim.importers import Imported, ImportReport, import_export
     from mfa_sim.load import load_dataset
     from mfa_sim.outcome import Event, EventType, Outcome, Reason, Status
     from mfa_sim.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
@@ -51,6 +52,8 @@ _HOMES = {
     "Event": "mfa_sim.outcome",
     "EventType": "mfa_sim.outcome",
     "GeneratedDataset": "mfa_sim.generate",
+    "ImportReport": "mfa_sim.importers",
+    "Imported": "mfa_sim.importers",
     "InputError": "mfa_sim.errors",
     "InvitationStatus": "mfa_sim.values",
     "KNOWN_PLANS": "mfa_sim.plans",
@@ -75,6 +78,7 @@ _HOMES = {
     "audit": "mfa_sim.compliance",
     "canonical_plan": "mfa_sim.plans",
     "generate_dataset": "mfa_sim.generate",
+    "import_export": "mfa_sim.importers",
     "load_dataset": "mfa_sim.load",
     "save_dataset": "mfa_sim.save",
     "summarise": "mfa_sim.summary",
@@ -95,6 +99,8 @@ __all__ = [
     "Event",
     "EventType",
     "GeneratedDataset",
+    "ImportReport",
+    "Imported",
     "InputError",
     "InvitationStatus",
     "Method",
@@ -117,6 +123,7 @@ __all__ = [
     "audit",
     "canonical_plan",
     "generate_dataset",
+    "import_export",
     "load_dataset",
     "save_dataset",
     "summarise",

@@ -167,6 +167,11 @@ def _repeated(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     """Which rows hold a (non-null) value that another row holds too."""
     import pyarrow.compute as pc
 
+    from mfa_sim.importers.csv_export import distinct
+
+    if distinct(values):
+        return np.zeros(len(values), dtype=bool)
+
     encoded = pc.dictionary_encode(values)
     if isinstance(encoded, pc.pa.ChunkedArray):
         encoded = encoded.combine_chunks()
@@ -180,9 +185,10 @@ def _repeated(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
 
 
 def _folded(emails: pa.Array | pa.ChunkedArray) -> pa.Array:
-    import pyarrow.compute as pc
+    from mfa_sim.arrays import one_piece
+    from mfa_sim.parsing import casefolded_emails
 
-    return pc.utf8_lower(pc.utf8_trim_whitespace(emails))
+    return casefolded_emails(one_piece(emails))
 
 
 def _users(sources: list[Mapped], conflicts: list[Conflict]
@@ -450,8 +456,11 @@ def _memberships(sources: list[Mapped], renamed: dict[str, str],
                          for name in ("account_id", "user_id", "role")})
     table = pa.concat_tables(tables)
     files = [item.file for item in sources]
-    table = _deduplicated(table, ("account_id", "user_id"), "role", files, conflicts,
-                          lambda record: f"{record['account_id']} / {record['user_id']}")
+    if renamed or sum(bool(item.memberships.num_rows) for item in sources) > 1:
+        # Each format lists a member of an account once: only several files, or ids
+        # made one user, repeat one.
+        table = _deduplicated(table, ("account_id", "user_id"), "role", files, conflicts,
+                              lambda record: f"{record['account_id']} / {record['user_id']}")
     return table.drop_columns(["file"]).set_column(
         2, "role", _text(table.column("role")).fill_null(""))
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from mfa_sim.errors import ProblemReason
 from mfa_sim.importers.base import (
+    NOTHING,
     ExportFormat,
     FileHead,
     Gap,
@@ -63,7 +64,7 @@ def read(path: str) -> Mapped:
             invitee = f"github:{login.strip()}"
             by_login += 1
         else:
-            export.problems.append(problem(export.file, json_path(ITEMS, index), None,
+            export.problems.append(problem(export.file, json_path(ITEMS, index), NOTHING,
                                            ProblemReason.MISSING_KEY,
                                            "the invitation has neither an email nor a login"))
             continue

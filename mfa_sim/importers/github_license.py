@@ -54,7 +54,8 @@ def read(path: str) -> Mapped:
     2FA and their pending invitations."""
     import pyarrow as pa
 
-    export = CsvExport(path)
+    export = CsvExport(path, (*LOGIN, *NAME, *ROLES_CELL, *ENTERPRISE_ROLES, *VERIFIED_EMAILS,
+                               *SAML_NAME, *PENDING, *TWO_FACTOR))
     logins = export.column(*LOGIN)
     two_factor = export.column(*TWO_FACTOR)
     cells = export.column(*ROLES_CELL)

@@ -35,7 +35,8 @@ def read(path: str) -> Mapped:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    export = CsvExport(path)
+    export = CsvExport(path, (*EMAIL, *ENROLLED, *ENFORCED, *FIRST_NAME, *LAST_NAME,
+                               *ORG_UNIT, *STATUS, *LAST_SIGN_IN))
     emails = export.column(*EMAIL)
     enrolled = export.column(*ENROLLED)
     enforced = export.column(*ENFORCED, required=False)

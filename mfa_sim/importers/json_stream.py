@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from mfa_sim.errors import InputError, MfaSimError, Problem, ProblemReason
-from mfa_sim.importers.base import BOM, problem
+from mfa_sim.importers.base import BOM, NOTHING, problem
 
 CHUNK = 1 << 16
 
@@ -28,7 +28,7 @@ def deepest(data: bytes, start: int = 0) -> tuple[int, int]:
     Examples
     --------
     >>> deepest(b'{"a": [[1], {"b": []}]}')
-    (3, 0)
+    (4, 0)
     """
     import numpy as np
 
@@ -112,12 +112,12 @@ class JsonExport:
             self.problems.append(self._not_json(error, prefix, index))
         except NestingTooDeepError:
             self.problems.append(problem(
-                self.file, None, None, ProblemReason.INVALID_JSON,
+                self.file, None, NOTHING, ProblemReason.INVALID_JSON,
                 f"the JSON nests more than {MAX_DEPTH:,} levels deep; exports nest a few"))
         except UnicodeDecodeError:
             where = json_path(prefix, index) if index >= 0 else None
             self.problems.append(problem(
-                self.file, where, None, ProblemReason.NOT_UTF8,
+                self.file, where, NOTHING, ProblemReason.NOT_UTF8,
                 "the export is not UTF-8 text" + (f"; read up to {where}" if where else "")))
         except OSError as error:
             raise InputError([Problem(self.file, None, None, None, ProblemReason.MISSING_FILE,
@@ -171,13 +171,13 @@ class JsonExport:
             message = f"not valid JSON ({first.rstrip(chr(92) + 'n')})"
         if where is not None:
             message += f"; read up to {where}"
-        return problem(self.file, None if where is None else where, None,
+        return problem(self.file, where, NOTHING,
                        ProblemReason.INVALID_JSON, message)
 
     def wrong(self, where: str, value: Any, expected: str) -> None:
         """A value of the wrong type (or a missing one, for ``value`` ``MISSING``)."""
         if value is MISSING:
-            self.problems.append(problem(self.file, where, None, ProblemReason.MISSING_KEY,
+            self.problems.append(problem(self.file, where, NOTHING, ProblemReason.MISSING_KEY,
                                          f"the key is missing; expected {expected}"))
             return
         self.problems.append(problem(self.file, where, value, ProblemReason.INVALID_VALUE,

@@ -27,7 +27,7 @@ def read(path: str) -> Mapped:
     """Read the list: each email with its MFA state (empty or unknown: unknown)."""
     import pyarrow as pa
 
-    export = CsvExport(path)
+    export = CsvExport(path, ("email", "mfa_enabled"))
     emails = export.column("email")
     states = export.column("mfa_enabled")
     if emails is None or states is None:

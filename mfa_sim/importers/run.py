@@ -15,6 +15,10 @@ from mfa_sim.importers.base import Gap, LeftOut, Mapped
 from mfa_sim.importers.registry import AUTO, format_named, recognise
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
+    import pyarrow as pa
+
     from mfa_sim.dataset import Dataset
 
 SOURCE_FILE = "SOURCE.md"
@@ -140,7 +144,6 @@ def write_import(paths: Sequence[str | os.PathLike[str]], output: str | os.PathL
     from mfa_sim.importers.source_md import source_markdown
     from mfa_sim.save import require_empty_folder
     from mfa_sim.schema import SCHEMAS
-    from mfa_sim.writing import csv_bytes
 
     if not paths:
         from mfa_sim.errors import UsageError
@@ -151,11 +154,38 @@ def write_import(paths: Sequence[str | os.PathLike[str]], output: str | os.PathL
     assembled = assemble([item for item, _ in mapped])
     report = _report(mapped, assembled, os.fspath(output))
     for schema in SCHEMAS:
-        table = assembled.tables[schema.table]
-        (folder / schema.file).write_bytes(csv_bytes(
-            table.column_names, {name: table.column(name) for name in table.column_names}))
+        _write_csv(assembled.tables[schema.table], folder / schema.file)
     Path(folder / SOURCE_FILE).write_text(source_markdown(report), encoding="utf-8")
     return report
+
+
+WRITTEN_ROWS = 1 << 16
+"""Rows written at a time: a file's text is never held whole, however large."""
+
+
+def _write_csv(table: pa.Table, path: Path) -> None:
+    from mfa_sim.writing import csv_bytes
+
+    header = table.column_names
+    with path.open("wb") as target:
+        for start in range(0, max(table.num_rows, 1), WRITTEN_ROWS):
+            rows = table.slice(start, WRITTEN_ROWS)
+            written = memoryview(csv_bytes(header, {name: rows.column(name)
+                                                    for name in header}))
+            # Every piece starts with the header; only the first one keeps it.
+            target.write(written if not start else written[_header_length(header):])
+
+
+def _header_length(header: list[str]) -> int:
+    from mfa_sim.writing import csv_bytes
+
+    return len(csv_bytes(header, {name: _no_rows() for name in header}))
+
+
+def _no_rows() -> pa.Array:
+    import pyarrow as pa
+
+    return pa.array([], pa.string())
 
 
 def import_export(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
