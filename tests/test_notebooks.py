@@ -92,10 +92,10 @@ def _kernel_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- committed as sources -------------------------------------------------------------
 
 
-def test_the_five_notebooks_are_there() -> None:
+def test_the_notebooks_are_there() -> None:
     assert NOTEBOOKS == ["01_quickstart.ipynb", "02_enforcement_what_ifs.ipynb",
                          "03_batch_audit.ipynb", "04_totp_training.ipynb",
-                         "05_graph_exploration.ipynb"]
+                         "05_graph_exploration.ipynb", "07_from_real_exports.ipynb"]
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)

@@ -155,28 +155,46 @@ class CsvExport:
 
         if distinct(values, fold_case=True):
             return
-        folded = casefolded_emails(values)
-        encoded = folded.dictionary_encode()
-        codes = encoded.indices.to_numpy(zero_copy_only=False)
-        _, first = np.unique(codes, return_index=True)
-        later = np.ones(len(codes), dtype=bool)
-        later[first] = False
-        later &= pc.not_equal(values, "").to_numpy(zero_copy_only=False)
-        rows = np.flatnonzero(later)
-        if not rows.size:
+        pairs = [(row, first) for row, first in repeated_rows(casefolded_emails(values))
+                 if values[row].as_py() != ""]
+        if not pairs:
             return
-        first_line = self.text.lines(first[np.searchsorted(np.unique(codes), codes[rows])])
+        rows = np.array([row for row, _ in pairs], dtype=np.int64)
+        first_lines = self.text.lines(np.array([first for _, first in pairs], dtype=np.int64))
         lines = self.text.lines(rows).tolist()
         shown = pa.array(values).take(rows).to_pylist()
         self.problems.extend(
             Problem(self.file, line, column, value, ProblemReason.DUPLICATE_ID,
                     f"the {noun} is already on line {earlier}")
-            for line, value, earlier in zip(lines, shown, first_line.tolist(), strict=True))
+            for line, value, earlier in zip(lines, shown, first_lines.tolist(), strict=True))
 
     def raise_problems(self) -> None:
         """Raise every problem found, if any."""
         if self.problems:
             raise InputError(self.problems)
+
+
+def repeated_rows(values: pa.Array) -> list[tuple[int, int]]:
+    """Each row whose (non-null) value an earlier row holds, with that earlier row.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> repeated_rows(pa.array(["a", "b", "a", None, None, "b"]))
+    [(2, 0), (5, 1)]
+    """
+    encoded = values.dictionary_encode()
+    codes = encoded.indices.to_numpy(zero_copy_only=False)
+    valid = np.asarray(encoded.indices.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    codes = np.where(valid, codes, -1)
+    present = np.flatnonzero(valid)
+    unique, first = np.unique(codes[present], return_index=True)
+    first_row = present[first]
+    later = np.ones(len(present), dtype=bool)
+    later[first] = False
+    rows = present[later]
+    earlier = first_row[np.searchsorted(unique, codes[rows])]
+    return list(zip(rows.tolist(), earlier.tolist(), strict=True))
 
 
 def distinct(values: pa.Array, *, fold_case: bool = False) -> bool:

@@ -8,6 +8,8 @@ Each edge has the member's ``role`` (``ADMIN``, GitHub's org owner, or ``MEMBER`
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mfa_sim.errors import ProblemReason
 from mfa_sim.importers.base import (
     ExportFormat,
@@ -21,6 +23,9 @@ from mfa_sim.importers.base import (
 )
 from mfa_sim.importers.json_stream import MISSING, JsonExport, json_path
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 ORGANIZATION = "data.organization"
 EDGES = f"{ORGANIZATION}.membersWithRole.edges.item"
 
@@ -33,63 +38,49 @@ def recognises(head: FileHead) -> bool:
     return head.kind == "json" and f"{ORGANIZATION}.membersWithRole" in head.keys
 
 
+BATCH = 1 << 16
+"""Edges converted to Arrow at a time: the parser builds each edge as a Python object,
+and a batch of them becomes columns in one call."""
+
+
+def _edge_type() -> pa.DataType:
+    import pyarrow as pa
+
+    return pa.struct([("role", pa.string()), ("hasTwoFactorEnabled", pa.bool_()),
+                      ("node", pa.struct([("login", pa.string()), ("name", pa.string()),
+                                          ("email", pa.string())]))])
+
+
 def read(path: str) -> Mapped:
     """Map a ``membersWithRole`` response: one account, its members and their 2FA."""
     import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from mfa_sim.arrays import one_piece
 
     export = JsonExport(path)
     found = export.scalars((f"{ORGANIZATION}.login",
                             f"{ORGANIZATION}.requiresTwoFactorAuthentication",
                             f"{ORGANIZATION}.membersWithRole.pageInfo.hasNextPage"),
                            export.head())
-    logins: list[str] = []
-    emails: list[str | None] = []
-    mfa: list[bool | None] = []
-    names: list[str | None] = []
-    roles: list[str | None] = []
-    seen: dict[str, int] = {}
-    wrong = export.wrong
-    for index, edge in export.items(EDGES):
-        if type(edge) is not dict:
-            wrong(json_path(EDGES, index), edge, "an object with role, hasTwoFactorEnabled "
-                  "and node")
-            continue
-        node = edge.get("node", MISSING)
-        if type(node) is not dict:
-            wrong(json_path(EDGES, index, "node"), node, "an object with login")
-            continue
-        login = node.get("login", MISSING)
-        if type(login) is not str or not login.strip():
-            wrong(json_path(EDGES, index, "node", "login"), login, "a non-empty login")
-            continue
-        login = login.strip()
-        if login in seen:
-            export.problems.append(problem(
-                export.file, json_path(EDGES, index, "node", "login"), login,
-                ProblemReason.DUPLICATE_ID,
-                f"the login is already a member at {json_path(EDGES, seen[login])}"))
-            continue
-        seen[login] = index
-        two_factor = edge.get("hasTwoFactorEnabled", None)
-        if two_factor is not None and type(two_factor) is not bool:
-            export.problems.append(problem(
-                export.file, json_path(EDGES, index, "hasTwoFactorEnabled"), two_factor,
-                ProblemReason.INVALID_BOOLEAN, "expected true, false or null (unknown)"))
-        role = edge.get("role", None)
-        if role is not None and role not in ROLES:
-            export.problems.append(problem(
-                export.file, json_path(EDGES, index, "role"), role, ProblemReason.UNKNOWN_ROLE,
-                "expected ADMIN, MEMBER or null (unknown)"))
-        email = node.get("email")
-        name = node.get("name")
-        logins.append(login)
-        emails.append(email.strip() if type(email) is str and email.strip() else None)
-        mfa.append(two_factor if type(two_factor) is bool else None)
-        names.append(name if type(name) is str and name else None)
-        roles.append(ROLES.get(role) if type(role) is str else None)
+    edge_type = _edge_type()
+    converted: list[pa.Array] = []
+    for first, batch in export.batches(EDGES, BATCH):
+        try:
+            converted.append(pa.array(batch, edge_type))
+        except (pa.ArrowInvalid, pa.ArrowTypeError):
+            # Some edge is not of the shape the schema gives: judged one by one.
+            for offset, edge in enumerate(batch):
+                _check_edge(export, first + offset, edge)
+    edges = pa.chunked_array(converted, edge_type)
+    node = pc.struct_field(edges, "node")
+    logins = one_piece(pc.utf8_trim_whitespace(pc.struct_field(node, "login")))
+    roles = one_piece(pc.struct_field(edges, "role"))
+    _check_columns(export, node, logins, roles)
     organization = found.get(f"{ORGANIZATION}.login")
     if organization is not None and (type(organization) is not str or not organization.strip()):
-        wrong(json_path(f"{ORGANIZATION}.login"), organization, "the organization's login")
+        export.wrong(json_path(f"{ORGANIZATION}.login"), organization,
+                     "the organization's login")
         organization = None
     enforced = found.get(f"{ORGANIZATION}.requiresTwoFactorAuthentication")
     if enforced is not None and type(enforced) is not bool:
@@ -100,8 +91,15 @@ def read(path: str) -> Mapped:
     export.raise_problems()
     account = organization.strip() if isinstance(organization, str) else file_stem(path)
     count = len(logins)
-    gaps = github_gaps(count, emails, mfa, roles, enforced is None,
-                       named=organization is not None, file=path)
+    emails = pc.utf8_trim_whitespace(one_piece(pc.struct_field(node, "email")))
+    emails = pc.if_else(pc.equal(emails, ""), None, emails)
+    names = one_piece(pc.struct_field(node, "name"))
+    names = pc.if_else(pc.equal(names, ""), None, names)
+    mfa = one_piece(pc.struct_field(edges, "hasTwoFactorEnabled"))
+    mapped_roles = pc.if_else(pc.equal(roles, "ADMIN"), "owner",
+                              pc.if_else(pc.equal(roles, "MEMBER"), "member", None))
+    gaps = github_gaps(count, emails.null_count, mfa.null_count, mapped_roles.null_count,
+                       enforced is None, named=organization is not None, file=path)
     if found.get(f"{ORGANIZATION}.membersWithRole.pageInfo.hasNextPage") is True:
         gaps.append(Gap("one_page_of_several", count,
                         "the file is one page of several (pageInfo.hasNextPage is true): "
@@ -112,29 +110,91 @@ def read(path: str) -> Mapped:
                           "github_login": logins}, {"mfa_enabled": pa.bool_()}),
         accounts=text_table({"key": [account], "name": [account], "plan": [""],
                              "mfa_enforced": [enforced]}, {"mfa_enforced": pa.bool_()}),
-        memberships=text_table({"account": pa.repeat(account, count) if count else [],
-                                "user": logins, "role": roles}),
+        memberships=text_table({"account": pa.repeat(pa.scalar(account), count),
+                                "user": logins, "role": mapped_roles}),
         invitations=empty_invitations(),
         account_from_file=organization is None,
         gaps=tuple(gaps),
     )
 
 
-def github_gaps(count: int, emails: list[str | None], mfa: list[bool | None],
-                roles: list[str | None], enforcement_unknown: bool, *, named: bool,
-                file: str) -> list[Gap]:
-    """What a GitHub member list lacks: emails, 2FA states, roles, enforcement, plan."""
+def _check_edge(export: JsonExport, index: int, edge: object) -> None:
+    """The problems of one edge that does not convert to the schema's shape."""
+    wrong = export.wrong
+    if type(edge) is not dict:
+        wrong(json_path(EDGES, index), edge, "an object with role, hasTwoFactorEnabled "
+              "and node")
+        return
+    node = edge.get("node", MISSING)
+    if type(node) is not dict:
+        wrong(json_path(EDGES, index, "node"), node, "an object with login")
+    else:
+        for key in ("login", "name", "email"):
+            value = node.get(key)
+            if value is not None and type(value) is not str:
+                wrong(json_path(EDGES, index, "node", key), value, "text")
+    two_factor = edge.get("hasTwoFactorEnabled")
+    if two_factor is not None and type(two_factor) is not bool:
+        export.problems.append(problem(
+            export.file, json_path(EDGES, index, "hasTwoFactorEnabled"), two_factor,
+            ProblemReason.INVALID_BOOLEAN, "expected true, false or null (unknown)"))
+    role = edge.get("role")
+    if role is not None and role not in ROLES:
+        export.problems.append(problem(
+            export.file, json_path(EDGES, index, "role"), role, ProblemReason.UNKNOWN_ROLE,
+            "expected ADMIN, MEMBER or null (unknown)"))
+
+
+def _check_columns(export: JsonExport, node: pa.ChunkedArray, logins: pa.Array,
+                   roles: pa.Array) -> None:
+    """The problems of edges that converted: no node or login, an unknown role, a
+    login met before (edges are numbered as in the file, every batch having converted
+    or been reported)."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    from mfa_sim.importers.csv_export import distinct, repeated_rows
+
+    missing = np.flatnonzero(node.is_null().to_numpy(zero_copy_only=False))
+    for row in missing.tolist():
+        export.wrong(json_path(EDGES, row, "node"), MISSING, "an object with login")
+    empty = pc.and_(node.is_valid(), pc.fill_null(pc.equal(logins, ""), True))
+    for row in np.flatnonzero(empty.to_numpy(zero_copy_only=False)).tolist():
+        export.wrong(json_path(EDGES, row, "node", "login"), logins[row].as_py(),
+                     "a non-empty login")
+    unknown = pc.and_(roles.is_valid(),
+                      pc.invert(pc.is_in(roles, value_set=pa_strings(ROLES))))
+    for row in np.flatnonzero(unknown.to_numpy(zero_copy_only=False)).tolist():
+        export.problems.append(problem(
+            export.file, json_path(EDGES, row, "role"), roles[row].as_py(),
+            ProblemReason.UNKNOWN_ROLE, "expected ADMIN, MEMBER or null (unknown)"))
+    if not export.problems and not distinct(logins):
+        for row, first in repeated_rows(logins):
+            export.problems.append(problem(
+                export.file, json_path(EDGES, row, "node", "login"), logins[row].as_py(),
+                ProblemReason.DUPLICATE_ID,
+                f"the login is already a member at {json_path(EDGES, first)}"))
+
+
+def pa_strings(values: object) -> pa.Array:
+    """Text values as an Arrow array."""
+    import pyarrow as pa
+
+    return pa.array(list(values), pa.string())  # type: ignore[call-overload]
+
+
+def github_gaps(count: int, no_email: int, unknown: int, no_role: int,
+                enforcement_unknown: bool, *, named: bool, file: str) -> list[Gap]:
+    """What a GitHub member list lacks: emails, 2FA states, roles, enforcement, plan
+    (given how many members lack each)."""
     gaps = []
-    no_email = sum(email is None for email in emails)
     if no_email:
         gaps.append(Gap("no_email", no_email, f"{no_email:,} of {count:,} members have no "
                         "email in the file: their id stands in for it, and they are never "
                         "merged with another source"))
-    unknown = sum(state is None for state in mfa)
     if unknown:
         gaps.append(Gap("mfa_unknown", unknown, f"the 2FA state of {unknown:,} of "
                         f"{count:,} members is not given (only an owner sees it): unknown"))
-    no_role = sum(role is None for role in roles)
     if no_role:
         gaps.append(Gap("role_unknown", no_role, f"the role of {no_role:,} of {count:,} "
                         "members is not given (only an owner sees it): written as member"))

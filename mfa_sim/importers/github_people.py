@@ -102,7 +102,8 @@ def read(path: str) -> Mapped:
         memberships=text_table({"account": [account] * count, "user": logins, "role": roles}),
         invitations=empty_invitations(),
         account_from_file=True,
-        gaps=tuple(github_gaps(count, emails, mfa, roles, True, named=False, file=path)),
+        gaps=tuple(github_gaps(count, emails.count(None), mfa.count(None), roles.count(None),
+                               True, named=False, file=path)),
     )
 
 

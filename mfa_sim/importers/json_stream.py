@@ -13,7 +13,8 @@ from typing import Any
 from mfa_sim.errors import InputError, MfaSimError, Problem, ProblemReason
 from mfa_sim.importers.base import BOM, NOTHING, problem
 
-CHUNK = 1 << 16
+CHUNK = 1 << 20
+"""Bytes handed to the parser at a time."""
 
 MAX_DEPTH = 1_000
 """The deepest nesting a JSON export may have: exports nest a handful of levels, and
@@ -32,15 +33,25 @@ def deepest(data: bytes, start: int = 0) -> tuple[int, int]:
     """
     import numpy as np
 
-    codes = np.frombuffer(data, dtype=np.uint8)
-    opening = (codes == ord("[")) | (codes == ord("{"))
-    closing = (codes == ord("]")) | (codes == ord("}"))
-    where = np.flatnonzero(opening | closing)
+    steps = _STEPS[np.frombuffer(data, dtype=np.uint8)]
+    where = np.flatnonzero(steps)
     if not where.size:
         return start, start
-    steps = np.where(opening[where], 1, -1).astype(np.int64)
-    depths = np.cumsum(steps) + start
+    depths = np.cumsum(steps[where], dtype=np.int64) + start
     return max(int(depths.max()), start), int(depths[-1])
+
+
+def _bracket_steps() -> Any:
+    import numpy as np
+
+    steps = np.zeros(256, dtype=np.int8)
+    steps[[ord("["), ord("{")]] = 1
+    steps[[ord("]"), ord("}")]] = -1
+    return steps
+
+
+_STEPS = _bracket_steps()
+"""How each byte moves the nesting: +1 opens, -1 closes, 0 neither."""
 
 
 class NestingTooDeepError(MfaSimError):
@@ -99,26 +110,34 @@ class JsonExport:
         """Each item of the array at ``prefix`` (``item`` for a top-level array), with
         its position. A file that is not JSON, or ends early, adds one problem saying
         where reading stopped, and the items stop there."""
+        for first, batch in self.batches(prefix, 1):
+            yield first, batch[0]
+
+    def batches(self, prefix: str, size: int) -> Iterator[tuple[int, list[Any]]]:
+        """The items of the array at ``prefix`` in lists of ``size`` (the last one
+        shorter), each with the position of its first item: the lists are filled by
+        the parser's own iteration, with no Python step per item. Problems as
+        :meth:`items` says."""
+        from itertools import islice
+
         import ijson
 
-        index = -1
+        first = 0
+        batch: list[Any] = []
         try:
             with self._opened() as handle:
-                checked = _Nesting(handle)
-                for index, item in enumerate(ijson.items(checked, prefix, use_float=True,
-                                                                 multiple_values=True)):
-                    yield index, item
-        except ijson.JSONError as error:
-            self.problems.append(self._not_json(error, prefix, index))
-        except NestingTooDeepError:
-            self.problems.append(problem(
-                self.file, None, NOTHING, ProblemReason.INVALID_JSON,
-                f"the JSON nests more than {MAX_DEPTH:,} levels deep; exports nest a few"))
-        except UnicodeDecodeError:
-            where = json_path(prefix, index) if index >= 0 else None
-            self.problems.append(problem(
-                self.file, where, NOTHING, ProblemReason.NOT_UTF8,
-                "the export is not UTF-8 text" + (f"; read up to {where}" if where else "")))
+                found = ijson.items(_Nesting(handle), prefix, use_float=True,
+                                    multiple_values=True)
+                while True:
+                    batch = []
+                    # What the parser built before a failure stays in the batch.
+                    batch.extend(islice(found, size))
+                    if not batch:
+                        return
+                    yield first, batch
+                    first += len(batch)
+        except (ijson.JSONError, NestingTooDeepError, UnicodeDecodeError) as error:
+            self.problems.append(self._failure(error, prefix, first + len(batch) - 1))
         except OSError as error:
             raise InputError([Problem(self.file, None, None, None, ProblemReason.MISSING_FILE,
                                       f"the export cannot be read: {error.strerror}")]
@@ -159,6 +178,25 @@ class JsonExport:
         if handle.read(len(BOM)) != BOM:
             handle.seek(0)
         return handle
+
+    def _failure(self, error: Exception, prefix: str, index: int) -> Problem:
+        """The problem that stopped the reading, after the item at ``index``."""
+        if isinstance(error, NestingTooDeepError):
+            return self._too_deep()
+        if isinstance(error, UnicodeDecodeError):
+            return self._not_utf8(prefix, index)
+        return self._not_json(error, prefix, index)
+
+    def _too_deep(self) -> Problem:
+        return problem(self.file, None, NOTHING, ProblemReason.INVALID_JSON,
+                       f"the JSON nests more than {MAX_DEPTH:,} levels deep; exports nest "
+                       "a few")
+
+    def _not_utf8(self, prefix: str, index: int) -> Problem:
+        where = json_path(prefix, index) if index >= 0 else None
+        return problem(self.file, where, NOTHING, ProblemReason.NOT_UTF8,
+                       "the export is not UTF-8 text" + (f"; read up to {where}" if where
+                                                         else ""))
 
     def _not_json(self, error: Exception, prefix: str, index: int) -> Problem:
         text = str(error)
