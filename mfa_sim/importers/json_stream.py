@@ -67,10 +67,20 @@ class _Nesting:
 
     def read(self, size: int = -1) -> bytes:
         data: bytes = self.handle.read(size)
-        deepest_here, self.depth = deepest(data, self.depth)
-        if deepest_here > MAX_DEPTH:
-            raise NestingTooDeepError
+        depth = self.depth
+        # Brackets are counted a slice at a time (bytes.count, no copy): a slice whose
+        # openings cannot take the depth past the limit needs no closer look.
+        for start in range(0, len(data), _SLICE):
+            end = start + _SLICE
+            opening = data.count(b"[", start, end) + data.count(b"{", start, end)
+            if depth + opening > MAX_DEPTH and deepest(data[start:end], depth)[0] > MAX_DEPTH:
+                raise NestingTooDeepError
+            depth += opening - data.count(b"]", start, end) - data.count(b"}", start, end)
+        self.depth = depth
         return data
+
+
+_SLICE = 1 << 14
 
 
 def json_path(prefix: str, index: int | None = None, *keys: str) -> str:
@@ -117,31 +127,47 @@ class JsonExport:
         """The items of the array at ``prefix`` in lists of ``size`` (the last one
         shorter), each with the position of its first item: the lists are filled by
         the parser's own iteration, with no Python step per item. Problems as
-        :meth:`items` says."""
+        :meth:`items` says.
+
+        Documents written one after another (``gh api --paginate``) are read as one:
+        met only when the first one ends, they are read again from the item reached.
+        """
         from itertools import islice
 
         import ijson
 
         first = 0
         batch: list[Any] = []
-        try:
-            with self._opened() as handle:
-                found = ijson.items(_Nesting(handle), prefix, use_float=True,
-                                    multiple_values=True)
-                while True:
-                    batch = []
-                    # What the parser built before a failure stays in the batch.
-                    batch.extend(islice(found, size))
-                    if not batch:
-                        return
-                    yield first, batch
-                    first += len(batch)
-        except (ijson.JSONError, NestingTooDeepError, UnicodeDecodeError) as error:
-            self.problems.append(self._failure(error, prefix, first + len(batch) - 1))
-        except OSError as error:
-            raise InputError([Problem(self.file, None, None, None, ProblemReason.MISSING_FILE,
-                                      f"the export cannot be read: {error.strerror}")]
-                             ) from None
+        several = False
+        while True:
+            try:
+                with self._opened() as handle:
+                    found = ijson.items(_Nesting(handle), prefix, use_float=True,
+                                        multiple_values=several)
+                    # The items handed over before the file was read again.
+                    for _ in islice(found, first if several else 0):
+                        pass
+                    while True:
+                        batch = []
+                        # What the parser built before a failure stays in the batch.
+                        batch.extend(islice(found, size))
+                        if not batch:
+                            return
+                        yield first, batch
+                        first += len(batch)
+            except ijson.JSONError as error:
+                if not several and "trailing garbage" in str(error):
+                    several = True
+                    continue
+                self.problems.append(self._failure(error, prefix, first + len(batch) - 1))
+            except (NestingTooDeepError, UnicodeDecodeError) as error:
+                self.problems.append(self._failure(error, prefix, first + len(batch) - 1))
+            except OSError as error:
+                raise InputError([Problem(self.file, None, None, None,
+                                          ProblemReason.MISSING_FILE,
+                                          f"the export cannot be read: {error.strerror}")]
+                                 ) from None
+            return
 
     def scalars(self, prefixes: tuple[str, ...], head: bytes) -> dict[str, Any]:
         """The first value at each prefix (a scalar, or a small object), looked for in
