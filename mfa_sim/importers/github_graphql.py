@@ -38,7 +38,7 @@ def recognises(head: FileHead) -> bool:
     return head.kind == "json" and f"{ORGANIZATION}.membersWithRole" in head.keys
 
 
-BATCH = 1 << 16
+BATCH = 1 << 13
 """Edges converted to Arrow at a time: the parser builds each edge as a Python object,
 and a batch of them becomes columns in one call."""
 
