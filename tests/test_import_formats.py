@@ -463,3 +463,28 @@ def test_mfa_list_fills_an_unknown_state() -> None:
     assert pd.isna(users(dataset).loc["github:mira-orbit", "mfa_enabled"])
     assert dataset.counts["users"] == 2
     assert report.mfa_list_applied == 0
+
+
+def test_graphql_whole_file_and_stream_readings_agree() -> None:
+    from mfa_sim.importers import github_graphql
+    from mfa_sim.importers.json_stream import JsonExport
+
+    for name in ("github-graphql-owner.json", "github-graphql-nonowner.json"):
+        path = str(EXPORTS / name)
+        whole = github_graphql._read_whole(path)
+        assert whole is not None
+        streamed = github_graphql._read_stream(JsonExport(path))
+        assert whole[0].combine_chunks().equals(streamed[0].combine_chunks())
+        assert whole[1] == streamed[1]
+
+
+def test_graphql_answer_of_errors_only_is_refused(tmp_path: Path) -> None:
+    from mfa_sim import InputError
+
+    path = tmp_path / "errors.json"
+    path.write_text('{"data": null, "errors": [{"message": "Could not resolve to an '
+                    'Organization with the login of \'nope\'."}]}')
+    with pytest.raises(InputError) as caught:
+        imported(path, source="github-graphql")
+    assert [(problem.column, problem.reason.value) for problem in caught.value.problems] == [
+        ("$.data.organization", "missing_key")]

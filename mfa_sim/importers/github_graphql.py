@@ -51,18 +51,67 @@ def _edge_type() -> pa.DataType:
                                           ("email", pa.string())]))])
 
 
-def read(path: str) -> Mapped:
-    """Map a ``membersWithRole`` response: one account, its members and their 2FA."""
+def _schema() -> pa.Schema:
+    """The part of a response that is read; any other key is ignored."""
+    import pyarrow as pa
+
+    members = pa.struct([("pageInfo", pa.struct([("hasNextPage", pa.bool_())])),
+                         ("edges", pa.list_(_edge_type()))])
+    organization = pa.struct([("login", pa.string()),
+                              ("requiresTwoFactorAuthentication", pa.bool_()),
+                              ("membersWithRole", members)])
+    return pa.schema([("data", pa.struct([("organization", organization)]))])
+
+
+def _read_whole(path: str) -> tuple[pa.ChunkedArray, dict[str, object]] | None:
+    """The edges and the organization's fields, read by Arrow's JSON reader in one
+    pass (each page a row); ``None`` when the file is not of the schema's shape, to be
+    read again as a stream that locates every problem."""
+    import os
+
     import pyarrow as pa
     import pyarrow.compute as pc
+    import pyarrow.json as pajson
 
-    from mfa_sim.arrays import one_piece
+    try:
+        table = pajson.read_json(
+            path, read_options=pajson.ReadOptions(block_size=os.path.getsize(path) + 1),
+            parse_options=pajson.ParseOptions(explicit_schema=_schema(),
+                                              unexpected_field_behavior="ignore",
+                                              newlines_in_values=True))
+    except (pa.ArrowInvalid, OSError):
+        return None
+    organization = pc.struct_field(table.column("data"), "organization")
+    if not table.num_rows or organization.null_count == len(organization):
+        return None
+    members = pc.struct_field(organization, "membersWithRole")
+    edges = pc.list_flatten(pc.struct_field(members, "edges"))
+    login = pc.struct_field(organization, "login").drop_null()
+    enforced = pc.struct_field(organization, "requiresTwoFactorAuthentication").drop_null()
+    pages = pc.struct_field(pc.struct_field(members, "pageInfo"), "hasNextPage").drop_null()
+    found: dict[str, object] = {}
+    if len(login):
+        found[f"{ORGANIZATION}.login"] = login[0].as_py()
+    if len(enforced):
+        found[f"{ORGANIZATION}.requiresTwoFactorAuthentication"] = enforced[0].as_py()
+    if len(pages):
+        # Pages written one after another: the last says whether more were left out.
+        found[f"{ORGANIZATION}.membersWithRole.pageInfo.hasNextPage"] = pages[-1].as_py()
+    return pa.chunked_array(edges.chunks if isinstance(edges, pa.ChunkedArray)
+                            else [edges], _edge_type()), found
 
-    export = JsonExport(path)
-    found = export.scalars((f"{ORGANIZATION}.login",
+
+def _read_stream(export: JsonExport) -> tuple[pa.ChunkedArray, dict[str, object]]:
+    """The edges and the organization's fields, streamed: every edge that does not fit
+    the schema is judged on its own, and each problem located by its JSON path."""
+    import pyarrow as pa
+
+    given = export.scalars((f"{ORGANIZATION}.login",
                             f"{ORGANIZATION}.requiresTwoFactorAuthentication",
                             f"{ORGANIZATION}.membersWithRole.pageInfo.hasNextPage"),
                            export.head())
+    found: dict[str, object] = {key: value for key, value in given.items()
+                                if value is not None}
     edge_type = _edge_type()
     converted: list[pa.Array] = []
     for first, batch in export.batches(EDGES, BATCH):
@@ -72,7 +121,21 @@ def read(path: str) -> Mapped:
             # Some edge is not of the shape the schema gives: judged one by one.
             for offset, edge in enumerate(batch):
                 _check_edge(export, first + offset, edge)
-    edges = pa.chunked_array(converted, edge_type)
+    return pa.chunked_array(converted, edge_type), found
+
+
+def read(path: str) -> Mapped:
+    """Map a ``membersWithRole`` response: one account, its members and their 2FA."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    from mfa_sim.arrays import one_piece
+
+    export = JsonExport(path)
+    edges, found = _read_whole(path) or _read_stream(export)
+    if not len(edges) and f"{ORGANIZATION}.login" not in found and not export.problems:
+        export.wrong(json_path(ORGANIZATION), MISSING, "the organization, with its login "
+                     "and membersWithRole (a GraphQL answer of errors only has none)")
     node = pc.struct_field(edges, "node")
     logins = one_piece(pc.utf8_trim_whitespace(pc.struct_field(node, "login")))
     roles = one_piece(pc.struct_field(edges, "role"))
