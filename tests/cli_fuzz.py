@@ -577,7 +577,7 @@ def _yaml_structure(rng: random.Random, data: bytes) -> bytes:
 def _json_structure(rng: random.Random, data: bytes) -> bytes:
     try:
         tree = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep for the json module
         return _flip_bits(rng, data)
     return json.dumps(_damage_tree(rng, tree), default=str,
                       indent=rng.choice((None, 2))).encode("utf-8", "surrogatepass")

@@ -199,3 +199,35 @@ def test_control_characters_in_values_never_reach_the_terminal(tmp_path: Path) -
     assert (code, err) == (0, "")
     assert "\x1b" not in out
     assert "\x1b" not in (tmp_path / "o" / "SOURCE.md").read_text()
+
+
+def test_a_huge_integer_is_a_problem_not_a_crash(tmp_path: Path) -> None:
+    path = tmp_path / "members.json"
+    path.write_text('{"data": {"organization": {"login": "o", "membersWithRole": {"edges": '
+                    '[{"role": "MEMBER", "node": ' + "9" * 100_000 + "}]}}}}")
+    assert [reason for *_, reason in problems(path)] == ["invalid_json"]
+
+
+def test_bytes_that_are_not_utf8_inside_a_json_string_are_located(tmp_path: Path) -> None:
+    path = tmp_path / "members.json"
+    path.write_bytes(b'{"data": {"organization": {"login": "o", "membersWithRole": {"edges": '
+                     b'[{"role": "MEMBER", "node": {"login": "caf\xe9"}}]}}}}')
+    assert [reason for *_, reason in problems(path)] == ["not_utf8"]
+
+
+@pytest.mark.parametrize("name", ["members.json", "invitations.json"])
+def test_a_role_that_is_a_list_is_a_problem(tmp_path: Path, name: str) -> None:
+    path = tmp_path / name
+    if name == "members.json":
+        path.write_text('{"data": {"organization": {"login": "o", "membersWithRole": {"edges": '
+                        '[{"role": ["ADMIN"], "node": {"login": "a"}}]}}}}')
+    else:
+        path.write_text('[{"id": 1, "login": "a", "email": null, "role": ["admin"], '
+                        '"inviter": {}, "failed_at": null}]')
+    assert [reason for *_, reason in problems(path)] == ["unknown_role"]
+
+
+def test_a_header_field_past_the_csv_modules_limit_is_no_crash(tmp_path: Path) -> None:
+    path = tmp_path / "list.csv"
+    path.write_text("email," + "x" * 200_000 + "\na@x.example,true\n")
+    assert [reason for *_, reason in problems(path)] == ["unknown_format"]

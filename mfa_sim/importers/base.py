@@ -90,7 +90,10 @@ def read_head(path: str | os.PathLike[str]) -> FileHead:
     import csv
 
     first = next((line for line in text.splitlines() if line.strip()), "")
-    header = next(csv.reader([first]), [])
+    try:
+        header = next(csv.reader([first]), [])
+    except csv.Error:  # a field past the csv module's limit: no export's header
+        header = first.split(",")
     return FileHead(file, "csv", header=tuple(name.strip() for name in header))
 
 
@@ -102,7 +105,9 @@ def _json_keys(raw: bytes) -> frozenset[str]:
 
     keys: set[str] = set()
     try:
-        for prefix, event, value in ijson.parse(io.BytesIO(raw), multiple_values=True):
+        # Numbers as floats: yajl's arbitrary-precision path fails on huge integers.
+        for prefix, event, value in ijson.parse(io.BytesIO(raw), multiple_values=True,
+                                                use_float=True):
             if event == "map_key":
                 keys.add(f"{prefix}.{value}" if prefix else str(value))
     except (ijson.JSONError, UnicodeDecodeError):

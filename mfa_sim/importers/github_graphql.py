@@ -79,6 +79,9 @@ def _read_whole(path: str) -> tuple[pa.ChunkedArray, dict[str, object]] | None:
             parse_options=pajson.ParseOptions(explicit_schema=_schema(),
                                               unexpected_field_behavior="ignore",
                                               newlines_in_values=True))
+        # The reader takes strings' bytes as they are: bytes that are not UTF-8 are
+        # found here, and located by the stream.
+        table.validate(full=True)
     except (pa.ArrowInvalid, OSError):
         return None
     organization = pc.struct_field(table.column("data"), "organization")
@@ -202,7 +205,7 @@ def _check_edge(export: JsonExport, index: int, edge: object) -> None:
             export.file, json_path(EDGES, index, "hasTwoFactorEnabled"), two_factor,
             ProblemReason.INVALID_BOOLEAN, "expected true, false or null (unknown)"))
     role = edge.get("role")
-    if role is not None and role not in ROLES:
+    if role is not None and (type(role) is not str or role not in ROLES):
         export.problems.append(problem(
             export.file, json_path(EDGES, index, "role"), role, ProblemReason.UNKNOWN_ROLE,
             "expected ADMIN, MEMBER or null (unknown)"))

@@ -69,7 +69,7 @@ def read(path: str) -> Mapped:
                                            "the invitation has neither an email nor a login"))
             continue
         role = item.get("role")
-        if role not in ROLES:
+        if type(role) is not str or role not in ROLES:
             export.problems.append(problem(
                 export.file, json_path(ITEMS, index, "role"), role, ProblemReason.UNKNOWN_ROLE,
                 "expected " + ", ".join(ROLES)))

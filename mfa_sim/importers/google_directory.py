@@ -75,11 +75,16 @@ def read(path: str) -> Mapped:
                     ProblemReason.INVALID_BOOLEAN, "expected true, false or null (unknown)"))
                 value = None
             flags[key] = value
+        for key in ("orgUnitPath", "lastLoginTime", "customerId", "id"):
+            if type(user.get(key)) in (dict, list):
+                export.wrong(json_path(ITEMS, index, key), user[key], "text")
         name = user.get("name")
         full = name.get("fullName") if type(name) is dict else None
         last = user.get("lastLoginTime")
         never += last == NEVER
         customer = user.get("customerId")
+        if type(customer) is not str:
+            customer = None
         columns["key"].append(email)
         columns["mfa_enabled"].append(flags["isEnrolledIn2Sv"])
         columns["name"].append(full if type(full) is str and full else None)

@@ -229,6 +229,8 @@ class JsonExport:
         first = text.splitlines()[0] if text.strip() else "not JSON"
         first = first.removeprefix("b'").removeprefix('b"')
         where = json_path(prefix, index) if index >= 0 else None
+        if "utf8" in first.lower():
+            return self._not_utf8(prefix, index)
         if "premature EOF" in first:
             message = "the JSON ends before it is complete: the file is cut short"
         else:
