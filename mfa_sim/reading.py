@@ -223,7 +223,11 @@ def read_text_table(path: Path, file: str, wanted: Callable[[str], bool] | None 
     problems: list[Problem] = []
     malformed: list[tuple[str, ...]] = []
     if wrong_counts:
-        problems.extend(_field_count_problems(file, source.whole(), header, malformed))
+        try:
+            problems.extend(_field_count_problems(file, source.whole(), header, malformed))
+        except UnicodeDecodeError as error:
+            # Columns left unread are not checked by Arrow: their bytes are found here.
+            return _not_utf8(file, source.whole(), error)
     columns: list[pa.ChunkedArray | None] = list(table.columns)
     if kept is not None:
         found = {position: table.column(f"c{position}") for position in kept}

@@ -231,3 +231,11 @@ def test_a_header_field_past_the_csv_modules_limit_is_no_crash(tmp_path: Path) -
     path = tmp_path / "list.csv"
     path.write_text("email," + "x" * 200_000 + "\na@x.example,true\n")
     assert [reason for *_, reason in problems(path)] == ["unknown_format"]
+
+
+def test_bytes_that_are_not_utf8_in_an_unread_column_with_a_bad_record(
+        tmp_path: Path) -> None:
+    path = google_csv(tmp_path, CLASSIC)
+    data = path.read_bytes().replace(b"Unlimited", b"Unl\xa9mited", 1) + b"x,y\r\n"
+    path.write_bytes(data)
+    assert [reason for *_, reason in problems(path)] == ["not_utf8"]

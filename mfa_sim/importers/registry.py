@@ -12,6 +12,7 @@ from mfa_sim.importers import (
     google_csv,
     google_directory,
     mfa_list,
+    slack_members,
 )
 from mfa_sim.importers.base import ExportFormat, read_head
 
@@ -23,6 +24,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     github_collaborators.FORMAT,
     google_csv.FORMAT,
     google_directory.FORMAT,
+    slack_members.FORMAT,
     mfa_list.FORMAT,
 )
 """In the order ``--list-formats`` names them; ``auto`` asks each in turn."""
