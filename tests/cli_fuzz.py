@@ -63,9 +63,10 @@ from mfa_sim.cli import build_parser, main  # noqa: E402
 EXAMPLE = REPO / "datasets" / "example"
 IMPORTS = REPO / "datasets" / "imports"
 EXPORTS = ("exports/github-members.json", "exports/google-users.csv",
-           "exports/mfa-list.csv", "exports/slack-members.csv")
-"""Exports for ``import``: the bundled GitHub and Google Workspace ones, an MFA list and a
-Slack member list (the import tests' fixture)."""
+           "exports/mfa-list.csv", "exports/slack-members.csv",
+           "exports/aws-credential-report.csv")
+"""Exports for ``import``: the bundled GitHub and Google Workspace ones, an MFA list, and
+the import tests' Slack member list and AWS credential report."""
 MFA_LIST_TEXT = "email,mfa_enabled\nben@acme.example,true\nnobody@acme.example,false\n"
 DATASET = "dataset"
 DATASET_FILES = ("users.csv", "accounts.csv", "memberships.csv", "invitations.csv")
@@ -775,7 +776,8 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot(None, EXPORTS, (*INPUT_FILE_PATHS, f"{DATASET}/accounts.csv"),
              path=PathRole.INPUT, name="files"),
         Slot("--output", (f"{OUT}/imported", OUT), OUTPUT_FOLDER_PATHS, path=PathRole.OUTPUT),
-        Slot("--from", ("auto", "github-graphql", "google-csv", "mfa-list", "slack-members"),
+        Slot("--from", ("auto", "github-graphql", "google-csv", "mfa-list", "slack-members",
+                        "aws-credential-report"),
              ("", "github", "AUTO", "google-csv ", "--format", "x" * 300), 0.3),
         Slot("--format", ("text", "json"), FORMATS_BAD, 0.5),
         Slot("--list-formats", chance=0.05),
@@ -915,7 +917,8 @@ def pristine_files() -> dict[str, bytes]:
     for export in EXPORTS[:2]:
         files[export] = (IMPORTS / export.removeprefix("exports/")).read_bytes()
     files[EXPORTS[2]] = MFA_LIST_TEXT.encode()
-    files[EXPORTS[3]] = (REPO / "tests" / EXPORTS[3]).read_bytes()
+    for export in EXPORTS[3:]:
+        files[export] = (REPO / "tests" / export).read_bytes()
     report = io.StringIO()
     code = main(["audit", str(EXAMPLE), "--format", "json"], out=report, err=io.StringIO())
     if code not in (0, 1):

@@ -199,7 +199,8 @@ def test_list_formats_names_every_format() -> None:
     names = [line.split()[0] for line in out.splitlines()]
     assert names == ["auto", "github-graphql", "github-people", "github-license-report",
                      "github-invitations", "github-outside-collaborators", "google-csv",
-                     "google-directory", "slack-members", "mfa-list"]
+                     "google-directory", "slack-members", "aws-credential-report",
+                     "mfa-list"]
 
 
 def test_two_commands_give_an_audit_of_both_sources_together(tmp_path: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.importers import (
+    aws_credential_report,
     github_collaborators,
     github_graphql,
     github_invitations,
@@ -25,6 +26,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     google_csv.FORMAT,
     google_directory.FORMAT,
     slack_members.FORMAT,
+    aws_credential_report.FORMAT,
     mfa_list.FORMAT,
 )
 """In the order ``--list-formats`` names them; ``auto`` asks each in turn."""
