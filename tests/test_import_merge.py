@@ -200,7 +200,7 @@ def test_list_formats_names_every_format() -> None:
     assert names == ["auto", "github-graphql", "github-people", "github-license-report",
                      "github-invitations", "github-outside-collaborators", "google-csv",
                      "google-directory", "slack-members", "aws-credential-report",
-                     "mfa-list"]
+                     "okta-mfa-usage", "mfa-list"]
 
 
 def test_two_commands_give_an_audit_of_both_sources_together(tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from mfa_sim.importers import (
     google_csv,
     google_directory,
     mfa_list,
+    okta_mfa_usage,
     slack_members,
 )
 from mfa_sim.importers.base import ExportFormat, read_head
@@ -27,6 +28,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     google_directory.FORMAT,
     slack_members.FORMAT,
     aws_credential_report.FORMAT,
+    okta_mfa_usage.FORMAT,
     mfa_list.FORMAT,
 )
 """In the order ``--list-formats`` names them; ``auto`` asks each in turn."""
