@@ -222,3 +222,13 @@ def test_import_export_takes_one_path_or_several(single: bool) -> None:
     dataset, _ = import_export(BUNDLED[0] if single else [BUNDLED[0]])
     assert dataset.counts["users"] == 6
     assert dataset.source == f"import of {BUNDLED[0]}"
+
+
+def test_every_format_is_on_the_formats_page_and_in_the_data_dictionary() -> None:
+    from mfa_sim.importers.registry import FORMATS
+
+    page = (REPO / "docs" / "import-formats.md").read_text()
+    dictionary = (REPO / "datasets" / "README.md").read_text()
+    for export in FORMATS:
+        assert f"| `{export.name}` |" in page, export.name
+        assert f"(`{export.name}`)" in dictionary, export.name
