@@ -64,9 +64,10 @@ EXAMPLE = REPO / "datasets" / "example"
 IMPORTS = REPO / "datasets" / "imports"
 EXPORTS = ("exports/github-members.json", "exports/google-users.csv",
            "exports/mfa-list.csv", "exports/slack-members.csv",
-           "exports/aws-credential-report.csv", "exports/okta-mfa-usage.csv")
+           "exports/aws-credential-report.csv", "exports/okta-mfa-usage.csv",
+           "exports/gitlab-members.csv", "exports/gitlab-users.json")
 """Exports for ``import``: the bundled GitHub and Google Workspace ones, an MFA list, and
-the import tests' Slack member list, AWS credential report and Okta MFA Usage report."""
+the import tests' Slack, AWS, Okta and GitLab ones."""
 MFA_LIST_TEXT = "email,mfa_enabled\nben@acme.example,true\nnobody@acme.example,false\n"
 DATASET = "dataset"
 DATASET_FILES = ("users.csv", "accounts.csv", "memberships.csv", "invitations.csv")
@@ -777,7 +778,7 @@ COMMANDS: tuple[CommandFuzz, ...] = (
              path=PathRole.INPUT, name="files"),
         Slot("--output", (f"{OUT}/imported", OUT), OUTPUT_FOLDER_PATHS, path=PathRole.OUTPUT),
         Slot("--from", ("auto", "github-graphql", "google-csv", "mfa-list", "slack-members",
-                        "aws-credential-report", "okta-mfa-usage"),
+                        "aws-credential-report", "okta-mfa-usage", "gitlab-members-csv"),
              ("", "github", "AUTO", "google-csv ", "--format", "x" * 300), 0.3),
         Slot("--format", ("text", "json"), FORMATS_BAD, 0.5),
         Slot("--list-formats", chance=0.05),

@@ -18,7 +18,7 @@ from mfa_sim.importers.base import (
     file_stem,
     text_table,
 )
-from mfa_sim.importers.github_people import ITEMS, logins_of
+from mfa_sim.importers.github_people import ITEMS
 from mfa_sim.importers.json_stream import JsonExport
 
 OTHER_FORMATS_KEYS = ("item.role", "item.tfa_enabled", "item.tfa_level", "item.inviter")
@@ -39,7 +39,7 @@ def read(path: str) -> Mapped:
     logins: list[str] = []
     seen: dict[str, int] = {}
     for index, item in export.items(ITEMS):
-        login = logins_of(export, index, item, seen)
+        login = export.unique_key(ITEMS, index, item, "login", seen)
         if login is not None:
             logins.append(login)
     export.raise_problems()

@@ -9,8 +9,6 @@ organization's name is not in the file, and neither is an email (but ``saml_name
 
 from __future__ import annotations
 
-from typing import Any
-
 from mfa_sim.errors import ProblemReason
 from mfa_sim.importers.base import (
     ExportFormat,
@@ -22,7 +20,7 @@ from mfa_sim.importers.base import (
     text_table,
 )
 from mfa_sim.importers.github_graphql import github_gaps
-from mfa_sim.importers.json_stream import MISSING, JsonExport, json_path
+from mfa_sim.importers.json_stream import JsonExport, json_path
 
 ITEMS = "item"
 ROLES = {"owner": "owner", "member": "member"}
@@ -32,26 +30,6 @@ def recognises(head: FileHead) -> bool:
     """A JSON array of objects with ``login`` and ``tfa_enabled`` or ``tfa_level``."""
     return head.kind == "json" and "item.login" in head.keys and (
         "item.tfa_enabled" in head.keys or "item.tfa_level" in head.keys)
-
-
-def logins_of(export: JsonExport, index: int, item: Any, seen: dict[str, int]) -> str | None:
-    """The item's login, or ``None`` with a problem (not an object, no login, a login
-    already met)."""
-    if type(item) is not dict:
-        export.wrong(json_path(ITEMS, index), item, "an object with login")
-        return None
-    login = item.get("login", MISSING)
-    if type(login) is not str or not login.strip():
-        export.wrong(json_path(ITEMS, index, "login"), login, "a non-empty login")
-        return None
-    login = login.strip()
-    if login in seen:
-        export.problems.append(problem(export.file, json_path(ITEMS, index, "login"), login,
-                                       ProblemReason.DUPLICATE_ID,
-                                       f"the login is already at {json_path(ITEMS, seen[login])}"))
-        return None
-    seen[login] = index
-    return login
 
 
 def read(path: str) -> Mapped:
@@ -67,7 +45,7 @@ def read(path: str) -> Mapped:
     levels: list[str | None] = []
     seen: dict[str, int] = {}
     for index, item in export.items(ITEMS):
-        login = logins_of(export, index, item, seen)
+        login = export.unique_key(ITEMS, index, item, "login", seen)
         if login is None:
             continue
         enabled = item.get("tfa_enabled")

@@ -249,6 +249,27 @@ class JsonExport:
         self.problems.append(problem(self.file, where, value, ProblemReason.INVALID_VALUE,
                                      f"expected {expected}"))
 
+    def unique_key(self, prefix: str, index: int, item: Any, key: str,
+                   seen: dict[str, int]) -> str | None:
+        """The item's id under ``key`` (trimmed), or ``None`` with a problem: the item is
+        not an object, the id is missing or empty, or an earlier item (``seen``) has it."""
+        if type(item) is not dict:
+            self.wrong(json_path(prefix, index), item, f"an object with {key}")
+            return None
+        found = item.get(key, MISSING)
+        if type(found) is not str or not found.strip():
+            self.wrong(json_path(prefix, index, key), found, f"a non-empty {key}")
+            return None
+        found = found.strip()
+        if found in seen:
+            self.problems.append(problem(self.file, json_path(prefix, index, key), found,
+                                         ProblemReason.DUPLICATE_ID,
+                                         f"the {key} is already at "
+                                         f"{json_path(prefix, seen[found])}"))
+            return None
+        seen[found] = index
+        return found
+
     def raise_problems(self) -> None:
         """Raise every problem found, if any."""
         if self.problems:

@@ -10,6 +10,7 @@ from mfa_sim.importers import (
     github_invitations,
     github_license,
     github_people,
+    gitlab_members,
     google_csv,
     google_directory,
     mfa_list,
@@ -29,6 +30,9 @@ FORMATS: tuple[ExportFormat, ...] = (
     slack_members.FORMAT,
     aws_credential_report.FORMAT,
     okta_mfa_usage.FORMAT,
+    gitlab_members.API_FORMAT,
+    gitlab_members.CSV_FORMAT,
+    gitlab_members.USERS_FORMAT,
     mfa_list.FORMAT,
 )
 """In the order ``--list-formats`` names them; ``auto`` asks each in turn."""
