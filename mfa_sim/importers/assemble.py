@@ -34,7 +34,8 @@ class Conflict:
     ----------
     kind
         What they disagree on: ``mfa_enabled``, ``mfa_enforced``, ``name``, ``email``,
-        ``plan``, ``role``.
+        ``plan``, ``role``; or ``shared_email``, one product's different ids with one
+        email (made one user).
     subject
         The user or account (or ``account / user`` for a role) in the written dataset.
     values

@@ -122,9 +122,9 @@ class Gap:
     Attributes
     ----------
     code
-        ``no_email``, ``no_admin_flag``, ``role_unknown``, ``mfa_unknown``,
-        ``enforcement_unknown``, ``no_plan``, ``account_named_after_file``,
-        ``one_page_of_several`` or ``mfa_per_user``.
+        A stable name, such as ``no_email``, ``no_admin_flag``, ``role_unknown``,
+        ``mfa_unknown``, ``enforcement_unknown``, ``no_plan``,
+        ``account_named_after_file`` or ``one_page_of_several``.
     count
         How many records it concerns.
     message
