@@ -65,7 +65,8 @@ IMPORTS = REPO / "datasets" / "imports"
 EXPORTS = ("exports/github-members.json", "exports/google-users.csv",
            "exports/mfa-list.csv", "exports/slack-members.csv",
            "exports/aws-credential-report.csv", "exports/okta-mfa-usage.csv",
-           "exports/gitlab-members.csv", "exports/gitlab-users.json")
+           "exports/gitlab-members.csv", "exports/gitlab-users.json",
+           "exports/okta-users.json", "exports/okta-factors.json")
 """Exports for ``import``: the bundled GitHub and Google Workspace ones, an MFA list, and
 the import tests' Slack, AWS, Okta and GitLab ones."""
 MFA_LIST_TEXT = "email,mfa_enabled\nben@acme.example,true\nnobody@acme.example,false\n"

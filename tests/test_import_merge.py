@@ -200,7 +200,8 @@ def test_list_formats_names_every_format() -> None:
     assert names == ["auto", "github-graphql", "github-people", "github-license-report",
                      "github-invitations", "github-outside-collaborators", "google-csv",
                      "google-directory", "slack-members", "aws-credential-report",
-                     "okta-mfa-usage", "gitlab-members-api", "gitlab-members-csv",
+                     "okta-mfa-usage", "okta-users", "okta-factors", "gitlab-members-api",
+                     "gitlab-members-csv",
                      "gitlab-users", "mfa-list"]
 
 

@@ -14,6 +14,7 @@ from mfa_sim.importers import (
     google_csv,
     google_directory,
     mfa_list,
+    okta_api,
     okta_mfa_usage,
     slack_members,
 )
@@ -30,6 +31,8 @@ FORMATS: tuple[ExportFormat, ...] = (
     slack_members.FORMAT,
     aws_credential_report.FORMAT,
     okta_mfa_usage.FORMAT,
+    okta_api.USERS_FORMAT,
+    okta_api.FACTORS_FORMAT,
     gitlab_members.API_FORMAT,
     gitlab_members.CSV_FORMAT,
     gitlab_members.USERS_FORMAT,
