@@ -66,7 +66,8 @@ EXPORTS = ("exports/github-members.json", "exports/google-users.csv",
            "exports/mfa-list.csv", "exports/slack-members.csv",
            "exports/aws-credential-report.csv", "exports/okta-mfa-usage.csv",
            "exports/gitlab-members.csv", "exports/gitlab-users.json",
-           "exports/okta-users.json", "exports/okta-factors.json")
+           "exports/okta-users.json", "exports/okta-factors.json",
+           "exports/dnsimple-webhooks.jsonl")
 """Exports for ``import``: the bundled GitHub and Google Workspace ones, an MFA list, and
 the import tests' Slack, AWS, Okta and GitLab ones."""
 MFA_LIST_TEXT = "email,mfa_enabled\nben@acme.example,true\nnobody@acme.example,false\n"
@@ -609,8 +610,9 @@ MUTATIONS: tuple[Mutation, ...] = BYTE_MUTATIONS + CSV_MUTATIONS + TREE_MUTATION
 
 
 def file_format(path: str) -> str:
-    """The format of a case file, from its name: csv, yaml or json."""
-    return path.rsplit(".", 1)[-1]
+    """The format of a case file, from its name: csv, yaml or json (JSON lines too)."""
+    found = path.rsplit(".", 1)[-1]
+    return "json" if found == "jsonl" else found
 
 
 # --- command lines -----------------------------------------------------------------

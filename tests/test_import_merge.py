@@ -202,7 +202,7 @@ def test_list_formats_names_every_format() -> None:
                      "google-directory", "slack-members", "aws-credential-report",
                      "okta-mfa-usage", "okta-users", "okta-factors", "gitlab-members-api",
                      "gitlab-members-csv",
-                     "gitlab-users", "mfa-list"]
+                     "gitlab-users", "dnsimple-webhooks", "mfa-list"]
 
 
 def test_two_commands_give_an_audit_of_both_sources_together(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.importers import (
     aws_credential_report,
+    dnsimple_webhooks,
     github_collaborators,
     github_graphql,
     github_invitations,
@@ -36,6 +37,7 @@ FORMATS: tuple[ExportFormat, ...] = (
     gitlab_members.API_FORMAT,
     gitlab_members.CSV_FORMAT,
     gitlab_members.USERS_FORMAT,
+    dnsimple_webhooks.FORMAT,
     mfa_list.FORMAT,
 )
 """In the order ``--list-formats`` names them; ``auto`` asks each in turn."""
