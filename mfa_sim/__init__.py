@@ -26,6 +26,7 @@ if TYPE_CHECKING:
         select_checks,
     )
     from mfa_sim.data.generate import GeneratedDataset, generate_dataset
+    from mfa_sim.data.importers import Imported, ImportReport, import_export
     from mfa_sim.data.load import load_dataset
     from mfa_sim.data.save import save_dataset
     from mfa_sim.engine.comparison import Comparison, compare
@@ -41,6 +42,7 @@ if TYPE_CHECKING:
         UsageError,
     )
     from mfa_sim.model.actions import ActionName, Method
+    from mfa_sim.model.dataset import Dataset
     from mfa_sim.model.outcome import Event, EventType, Outcome, Reason, Status
     from mfa_sim.model.plans import KNOWN_PLANS, Tier, canonical_plan, tier_of
     from mfa_sim.model.roles import Role
@@ -67,6 +69,8 @@ _HOMES = {
     "Event": "mfa_sim.model.outcome",
     "EventType": "mfa_sim.model.outcome",
     "GeneratedDataset": "mfa_sim.data.generate",
+    "ImportReport": "mfa_sim.data.importers",
+    "Imported": "mfa_sim.data.importers",
     "InputError": "mfa_sim.errors",
     "InvitationStatus": "mfa_sim.model.values",
     "KNOWN_PLANS": "mfa_sim.model.plans",
@@ -94,6 +98,7 @@ _HOMES = {
     "canonical_plan": "mfa_sim.model.plans",
     "compare": "mfa_sim.engine.comparison",
     "generate_dataset": "mfa_sim.data.generate",
+    "import_export": "mfa_sim.data.importers",
     "load_dataset": "mfa_sim.data.load",
     "load_policy": "mfa_sim.policy.files",
     "plan": "mfa_sim.rollout",
@@ -138,6 +143,8 @@ __all__ = [
     "Event",
     "EventType",
     "GeneratedDataset",
+    "ImportReport",
+    "Imported",
     "InputError",
     "InvitationStatus",
     "Knobs",
@@ -163,6 +170,7 @@ __all__ = [
     "canonical_plan",
     "compare",
     "generate_dataset",
+    "import_export",
     "load_dataset",
     "load_policy",
     "plan",

@@ -68,6 +68,8 @@ class ProblemReason(StrEnum):
     INVALID_MUTE = "invalid_mute"
     INVALID_JSON = "invalid_json"
     INVALID_BASELINE = "invalid_baseline"
+    # Exports given to `mfa-sim import`.
+    UNKNOWN_FORMAT = "unknown_format"
 
 
 VALUE_SHOWN = 80

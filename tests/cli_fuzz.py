@@ -61,6 +61,16 @@ if str(REPO) not in sys.path:  # run as a script: the package is next to tests/
 from mfa_sim.cli import build_parser, main  # noqa: E402
 
 EXAMPLE = REPO / "datasets" / "example"
+IMPORTS = REPO / "datasets" / "imports"
+EXPORTS = ("exports/github-members.json", "exports/google-users.csv",
+           "exports/mfa-list.csv", "exports/slack-members.csv",
+           "exports/aws-credential-report.csv", "exports/okta-mfa-usage.csv",
+           "exports/gitlab-members.csv", "exports/gitlab-users.json",
+           "exports/okta-users.json", "exports/okta-factors.json",
+           "exports/dnsimple-webhooks.jsonl")
+"""Exports for ``import``: the bundled GitHub and Google Workspace ones, an MFA list, and
+the import tests' Slack, AWS, Okta and GitLab ones."""
+MFA_LIST_TEXT = "email,mfa_enabled\nben@acme.example,true\nnobody@acme.example,false\n"
 DATASET = "dataset"
 DATASET_FILES = ("users.csv", "accounts.csv", "memberships.csv", "invitations.csv")
 SCENARIO = "scenario.yaml"
@@ -584,7 +594,7 @@ def _yaml_structure(rng: random.Random, data: bytes) -> bytes:
 def _json_structure(rng: random.Random, data: bytes) -> bytes:
     try:
         tree = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep for the json module
         return _flip_bits(rng, data)
     return json.dumps(_damage_tree(rng, tree), default=str,
                       indent=rng.choice((None, 2))).encode("utf-8", "surrogatepass")
@@ -612,8 +622,9 @@ MUTATIONS: tuple[Mutation, ...] = BYTE_MUTATIONS + CSV_MUTATIONS + TREE_MUTATION
 
 
 def file_format(path: str) -> str:
-    """The format of a case file, from its name: csv, yaml or json."""
-    return path.rsplit(".", 1)[-1]
+    """The format of a case file, from its name: csv, yaml or json (JSON lines too)."""
+    found = path.rsplit(".", 1)[-1]
+    return "json" if found == "jsonl" else found
 
 
 # --- command lines -----------------------------------------------------------------
@@ -830,7 +841,7 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         DATASET_SLOT,
         Slot("--accounts", (*ACCOUNTS, "a_*", "*"), ("", *UNKNOWN_ACCOUNTS, "zz*"), 0.4,
              many=True),
-        Slot("--policy", ("dnsimple",), ("", "DNSIMPLE", "dnsimple ", "nope"), 0.2),
+        _policy(0.2),
         Slot("--contacts", ("0", "1", "25", "123456789"), (*INTEGERS_BAD, "-1"), 0.4),
         Slot("--wave-size", ("1", "3", "10"), HOPS_BAD, 0.4),
         Slot("--include-removals", chance=0.5),
@@ -839,6 +850,18 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         _output(0.3),
         Slot("--scenario-out", (f"{OUT}/plan.yaml",), OUTPUT_FILE_PATHS, 0.3,
              path=PathRole.OUTPUT),
+    )),
+    CommandFuzz("import", (
+        Slot(None, EXPORTS, (*INPUT_FILE_PATHS, f"{DATASET}/accounts.csv"),
+             path=PathRole.INPUT, name="files"),
+        Slot(None, EXPORTS, (*INPUT_FILE_PATHS, f"{DATASET}/accounts.csv"),
+             path=PathRole.INPUT, name="files"),
+        Slot("--output", (f"{OUT}/imported", OUT), OUTPUT_FOLDER_PATHS, path=PathRole.OUTPUT),
+        Slot("--from", ("auto", "github-graphql", "google-csv", "mfa-list", "slack-members",
+                        "aws-credential-report", "okta-mfa-usage", "gitlab-members-csv"),
+             ("", "github", "AUTO", "google-csv ", "--format", "x" * 300), 0.3),
+        Slot("--format", ("text", "json"), FORMATS_BAD, 0.5),
+        Slot("--list-formats", chance=0.05),
     )),
     CommandFuzz("generate", (
         Slot("--users", ("1", "3", "20"), ("0", "-1", "abc", "", "1e3", "2.5")),
@@ -973,6 +996,11 @@ def pristine_files() -> dict[str, bytes]:
     files[SCENARIO] = (EXAMPLE / "scenario.yaml").read_bytes()
     files[MUTES] = MUTES_TEXT.encode()
     files[POLICY] = POLICY_TEXT.encode()
+    for export in EXPORTS[:2]:
+        files[export] = (IMPORTS / export.removeprefix("exports/")).read_bytes()
+    files[EXPORTS[2]] = MFA_LIST_TEXT.encode()
+    for export in EXPORTS[3:]:
+        files[export] = (REPO / "tests" / export).read_bytes()
     report = io.StringIO()
     code = main(["audit", str(EXAMPLE), "--format", "json"], out=report, err=io.StringIO())
     if code not in (0, 1):
@@ -1025,8 +1053,12 @@ def command_case(seed: int, index: int,
     # Damaged options meet sound files mostly, so that the run gets as far as using them.
     count = rng.choice((0, 0, 1) if damage else MUTATION_COUNTS)
     damage += _damage_files(rng, files, _named_files(argv), count)
+    # A folder that import wrote must validate as it is.
+    writes = command.name == "import" and "--output" in argv[:-1] and not (
+        {"-h", "--help", "--list-formats"} & set(argv))
+    follow_up = ("validate", argv[argv.index("--output") + 1]) if writes else ()
     return Case(f"cli:{seed}:{index}", command.name, files, tuple(argv), tuple(damage),
-                command.exits)
+                command.exits, follow_up)
 
 
 # --- the random-scenario fuzz --------------------------------------------------------
@@ -1352,6 +1384,7 @@ def write_case(case: Case, folder: Path) -> None:
     (folder / OUT).mkdir()
     for path, content in case.files.items():
         target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
         if content is Stand.DIRECTORY:
             target.mkdir()
         elif isinstance(content, bytes):
@@ -1381,15 +1414,18 @@ def named_paths(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     inputs: list[str] = []
     outputs: list[str] = []
     for slot in COMMANDS_BY_NAME[argv[0]].slots:
-        value = getattr(arguments, slot.dest, None)
-        if slot.path is None or not isinstance(value, str):
+        found = getattr(arguments, slot.dest, None)
+        # A positional that takes several files (import's) holds a list of them.
+        values = found if isinstance(found, list) else [found]
+        if slot.path is None or not all(isinstance(value, str) for value in values):
             continue
-        if slot.path is PathRole.DATASET:
-            inputs += [os.path.join(value, name) for name in DATASET_FILES]
-        elif slot.path is PathRole.INPUT:
-            inputs.append(value)
-        else:
-            outputs.append(value)
+        for value in values:
+            if slot.path is PathRole.DATASET:
+                inputs += [os.path.join(value, name) for name in DATASET_FILES]
+            elif slot.path is PathRole.INPUT:
+                inputs.append(value)
+            else:
+                outputs.append(value)
     return inputs, outputs
 
 

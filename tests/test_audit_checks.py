@@ -81,6 +81,7 @@ def test_check_table_is_the_contracts_in_its_order_then_ours() -> None:
         (SEATS, LOW),
         (FOR_MEMBER, LOW),
         (MANAGERS_ENFORCING, CRITICAL),
+        ("enforcement_state_unknown", INFO),
     ]
 
 

@@ -299,7 +299,7 @@ def large_result(findings: int = 500_000, accounts: int = 400_000,
     """An audit the size of the one-million-user one, built directly: ids, sentences
     and what-if tables shaped like the real ones."""
     rng = np.random.default_rng(0)
-    shares = np.array([1, 180, 1, 380, 20, 1, 10, 210, 134, 63, 1, 1, 1], dtype=float)
+    shares = np.array([1, 180, 1, 380, 20, 1, 10, 210, 134, 63, 1, 1, 1, 1], dtype=float)
     per_check = np.floor(shares / shares.sum() * findings).astype(np.int64)
     per_check[3] += findings - per_check.sum()
     check = pa.array(np.repeat(np.array(CHECK_IDS, dtype=object), per_check), pa.string())

@@ -131,7 +131,7 @@ def test_cli_checks_accumulate_when_repeated_and_the_json_says_which_ran() -> No
     document = json.loads(out)
     assert document["checks"] == ["member_without_mfa_in_enforcing_account",
                                   "admin_without_mfa", "enforcement_blocked_by_member",
-                                  "enforcement_ready"]
+                                  "enforcement_ready", "enforcement_state_unknown"]
     assert {f["check"] for f in document["findings"]} == {"admin_without_mfa",
                                                            "enforcement_blocked_by_member"}
     assert code == 1
@@ -160,7 +160,7 @@ def test_cli_checks_lists_every_check_worst_first() -> None:
     assert [words[0] for words in headers[:-1]] == sorted(
         IDS, key=lambda check: (-mfa_sim.Severity(next(
             c.severity for c in CHECKS if c.id == check)).rank, IDS.index(check)))
-    assert headers[-1] == ["13", "checks."]
+    assert headers[-1] == ["14", "checks."]
     code, out, _ = run_cli("checks", "--format", "json", "--severity", "high")
     entries = json.loads(out)
     assert {entry["severity"] for entry in entries} == {"high"}
@@ -174,7 +174,7 @@ def test_reports_for_people_say_when_only_some_checks_ran(fmt: str) -> None:
     code, out, _ = run_cli("audit", str(EXAMPLE), "--format", fmt, "--checks",
                            "admin_*,managers_all_*")
     assert code == 1
-    assert "Only 2 of 13 checks ran: admin" in out
+    assert "Only 2 of 14 checks ran: admin" in out
     _, everything, _ = run_cli("audit", str(EXAMPLE), "--format", fmt)
     assert "checks ran" not in everything
 

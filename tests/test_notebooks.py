@@ -97,7 +97,7 @@ def test_the_notebooks_are_there() -> None:
     assert NOTEBOOKS == ["01_quickstart.ipynb", "02_enforcement_what_ifs.ipynb",
                          "03_batch_audit.ipynb", "04_totp_training.ipynb",
                          "05_graph_exploration.ipynb", "06_policy_comparison.ipynb",
-                         "08_rollout_plan.ipynb"]
+                         "07_from_real_exports.ipynb", "08_rollout_plan.ipynb"]
 
 
 def test_the_notebooks_folder_holds_no_stray_images() -> None:

@@ -116,7 +116,7 @@ def test_audit_draws_a_bar_per_stage_and_keeps_stdout_the_report(
     assert (code, out) == (quiet_code, quiet_out)
     lines = final_lines(err.getvalue())
     assert len(lines) == 4, lines
-    for line, (label, done) in zip(lines, (("loading dataset", "5/5"), ("checking", "15/15"),
+    for line, (label, done) in zip(lines, (("loading dataset", "5/5"), ("checking", "16/16"),
                                            ("rendering", "1/1")), strict=False):
         assert re.fullmatch(stage("audit", label, done), line), line
     assert re.fullmatch(r"audit: writing report: 100%\|.*\| (\S+)/\1 \[.*B/s\]", lines[3])

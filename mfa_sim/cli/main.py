@@ -105,6 +105,36 @@ def _generate(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+IMPORT_FORMATS = ("text", "json")
+
+
+def _import(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.errors import UsageError
+
+    if arguments.list_formats:
+        if arguments.files or arguments.output is not None:
+            raise UsageError("import --list-formats takes no files and no --output")
+        from mfa_sim.data.importers.registry import AUTO, FORMATS
+
+        print(f"{AUTO:<30} recognise each file from its header or keys (the default)",
+              file=out)
+        for export in FORMATS:
+            print(f"{export.name:<30} {export.title}", file=out)
+        return EXIT_OK
+    if not arguments.files or arguments.output is None:
+        raise UsageError("import needs export files and --output DIR (or --list-formats)")
+    from mfa_sim.data.importers.run import write_import
+
+    report = write_import(arguments.files, arguments.output, arguments.source)
+    if arguments.format == "json":
+        import json
+
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), file=out)
+    else:
+        print(report, file=out)
+    return EXIT_OK
+
+
 SIMULATE_FORMATS = ("text", "json", "markdown", "html")
 
 
@@ -601,6 +631,19 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--scenario-out", metavar="FILE",
                       help="write the plan as a scenario that `mfa-sim simulate` replays")
     plan.set_defaults(run=_plan)
+    imports = add_command(
+        "import", help="make a dataset folder of exports of other products (GitHub, Google "
+                       "Workspace, MFA lists)")
+    imports.add_argument("files", nargs="*", metavar="FILE", help="the export files")
+    imports.add_argument("--output", metavar="DIR", help="a new or empty folder")
+    imports.add_argument("--from", dest="source", default="auto", metavar="NAME",
+                         help="the format of every file (default auto: recognised from "
+                              "each file's header or keys)")
+    imports.add_argument("--format", choices=IMPORT_FORMATS, default="text",
+                         help="the import's own report: text or json")
+    imports.add_argument("--list-formats", action="store_true",
+                         help="name the formats and stop")
+    imports.set_defaults(run=_import, output_kind="folder")
 
     generate = add_command("generate", help="write a synthetic dataset")
     generate.add_argument("--users", type=_positive, required=True, help="how many users")
@@ -665,6 +708,7 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
 
     dataset = getattr(arguments, "dataset", None)
     files = [] if dataset is None else dataset_files(dataset)
+    files += getattr(arguments, "files", None) or []
     files += [path for option in ("scenario", "mute", "baseline")
               if (path := getattr(arguments, option, None)) is not None]
     named = [value for value in (getattr(arguments, "policy", None),
@@ -679,7 +723,7 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
 
 
 PANDAS_FREE_COMMANDS = frozenset({"validate", "generate", "simulate", "what-if", "audit",
-                                  "graph", "compare", "checks", "plan"})
+                                  "graph", "compare", "checks", "plan", "import"})
 """Commands that work on Arrow tables and their indexes alone: every one of them."""
 
 

@@ -6,7 +6,7 @@ byte by byte, a generated dataset step by step, a graph's layout) is a bar that
 advances as the work does and stays on screen with its time when it ends::
 
     audit: loading dataset: 100%|██████████| 5/5 [00:01<00:00, 3.9 step/s, checks done]
-    audit: checking: 100%|██████████| 15/15 [00:00<00:00, 19.8 check/s]
+    audit: checking: 100%|██████████| 16/16 [00:00<00:00, 19.8 check/s]
     audit: writing report: 100%|██████████| 1.05M/1.05M [00:00<00:00, 98.2MB/s]
 
 Bars are drawn only on a terminal (a stream whose ``isatty()`` is true), never on

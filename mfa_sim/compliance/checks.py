@@ -144,6 +144,14 @@ ENFORCING_MANAGERS_WITHOUT_MFA = Check(
     remediation=("Have an owner or admin enable MFA at once, then find out how the account "
                  "came to enforce MFA without its managers having it."))
 
+ENFORCEMENT_STATE_UNKNOWN = Check(
+    "enforcement_state_unknown", Severity.INFO, Granularity.ACCOUNT,
+    "The export does not say whether the account enforces MFA (an imported export, "
+    "contract §6): it counts as not enforcing.",
+    title="Enforcement state unknown",
+    remediation=("Look up in the product whether the account requires MFA, and record it "
+                 "in the export's mfa_enforced column."))
+
 CHECKS: tuple[Check, ...] = (
     MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT,
     ADMIN_WITHOUT_MFA,
@@ -158,6 +166,7 @@ CHECKS: tuple[Check, ...] = (
     SEATS_EXCEEDED,
     INVITATION_FOR_MEMBER,
     ENFORCING_MANAGERS_WITHOUT_MFA,
+    ENFORCEMENT_STATE_UNKNOWN,
 )
 """Every check, in report order."""
 

@@ -107,7 +107,10 @@ class AuditFacts:
     @cached_property
     def enforced(self) -> np.ndarray:
         """Whether each account enforces MFA."""
-        column = self.dataset.tables["accounts"].column("mfa_enforced")
+        import pyarrow.compute as pc
+
+        # An unknown enforcement (an imported export's) counts as not enforcing.
+        column = pc.fill_null(self.dataset.tables["accounts"].column("mfa_enforced"), False)
         found: np.ndarray = column.to_numpy().astype(bool)
         return found
 

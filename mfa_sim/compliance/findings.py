@@ -21,6 +21,7 @@ from mfa_sim.compliance.checks import (
     CHECKS,
     ENFORCEMENT_BLOCKED_BY_MEMBER,
     ENFORCEMENT_READY,
+    ENFORCEMENT_STATE_UNKNOWN,
     ENFORCING_MANAGERS_WITHOUT_MFA,
     ENFORCING_ON_INELIGIBLE_PLAN,
     INVITATION_BLOCKED,
@@ -363,6 +364,18 @@ def invitation_for_member(facts: AuditFacts) -> pa.Table:
                  "accepted, and it takes a seat."))
 
 
+def enforcement_state_unknown(facts: AuditFacts) -> pa.Table:
+    """Accounts whose export does not say whether they enforce MFA."""
+    unknown = facts.dataset.tables["accounts"].column("mfa_enforced").is_null()
+    _, accounts = _accounts(facts, unknown.to_numpy(zero_copy_only=False))
+    return _table(
+        ENFORCEMENT_STATE_UNKNOWN, accounts, None, None,
+        sentence("The export does not say whether ", accounts, " enforces MFA; it counts "
+                 "as not enforcing."),
+        sentence("Check in the product whether ", accounts, " requires MFA, and write it "
+                 "in accounts.csv (mfa_enforced)."))
+
+
 Finder = Callable[[AuditFacts], "pa.Table"]
 
 FINDERS: dict[str, Finder] = {
@@ -379,6 +392,7 @@ FINDERS: dict[str, Finder] = {
     INVITATION_FOR_MEMBER.id: invitation_for_member,
     ENFORCING_MANAGERS_WITHOUT_MFA.id:
         lambda facts: managers_all_without_mfa(facts, enforcing=True),
+    ENFORCEMENT_STATE_UNKNOWN.id: enforcement_state_unknown,
 }
 
 
@@ -390,7 +404,7 @@ def checks_under(policy: Policy) -> tuple[Check, ...]:
     --------
     >>> from mfa_sim.policy import DNSIMPLE, GITLAB
     >>> len(checks_under(DNSIMPLE)), "invitation_blocked" in {c.id for c in checks_under(GITLAB)}
-    (13, False)
+    (14, False)
     """
     if policy.checks is None:
         return CHECKS
@@ -415,6 +429,7 @@ FACTS_READ: dict[str, tuple[str, ...]] = {
     INVITATION_FOR_MEMBER.id: ("invitee_is_member", "invitations", "invitee"),
     ENFORCING_MANAGERS_WITHOUT_MFA.id: (
         "managers", "managers_with_mfa", "manages", "unknown", "enforced"),
+    ENFORCEMENT_STATE_UNKNOWN.id: ("account_ids",),
 }
 """The facts each check reads: a filtered audit works out only those of its checks."""
 

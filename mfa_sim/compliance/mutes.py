@@ -111,8 +111,9 @@ def matching_checks(pattern: str) -> tuple[str, ...]:
 
     Examples
     --------
-    >>> matching_checks("enforcement_*")
-    ('enforcement_blocked_by_member', 'enforcement_ready')
+    >>> matching_checks("enforc*")
+    ('enforcing_on_ineligible_plan', 'enforcement_blocked_by_member', 'enforcement_ready',
+     'enforcing_managers_without_mfa', 'enforcement_state_unknown')
     >>> matching_checks("admin_without_mfa"), matching_checks("nothing*")
     (('admin_without_mfa',), ())
     """

@@ -43,7 +43,7 @@ class CheckSelection:
     >>> selection.ids
     ('admin_without_mfa', 'enforcement_ready')
     >>> "admin_without_mfa" in selection, len(CheckSelection.every())
-    (True, 13)
+    (True, 14)
     >>> selection.intersect(["admin_without_mfa", "mfa_state_unknown"]).ids
     ('admin_without_mfa',)
     """

@@ -13,8 +13,9 @@ class Role(StrEnum):
     ADMIN = "admin"
     MEMBER = "member"
     COLLABORATOR = "collaborator"
-    """An outside collaborator (GitHub's word): someone from outside the organisation
-    given access to some of it; a policy may treat them apart from members."""
+    """An outside collaborator (GitHub's word, contract §5): someone from outside the
+    organisation given access to some of it; in the account, never managing it, and a
+    policy may treat them apart from members."""
 
     @property
     def manages(self) -> bool:
@@ -32,12 +33,12 @@ ROLE_SPELLINGS: dict[str, Role] = {
     "owner": Role.OWNER,
     "admin": Role.ADMIN,
     "member": Role.MEMBER,
+    "collaborator": Role.COLLABORATOR,
     # DNSimple calls them Full Access and Limited Access.
     "full": Role.ADMIN,
     "full_access": Role.ADMIN,
     "limited": Role.MEMBER,
     "limited_access": Role.MEMBER,
-    "collaborator": Role.COLLABORATOR,
     "outside_collaborator": Role.COLLABORATOR,
 }
 

@@ -147,8 +147,8 @@ class State:
         """Whether an account enforces MFA."""
         if account in self.enforced:
             return self.enforced[account]
-        value: bool = self.baseline.enforced[self._account_row(account)].as_py()
-        return value
+        # An unknown enforcement (an imported export's) counts as not enforcing.
+        return self.baseline.enforced[self._account_row(account)].as_py() is True
 
     def plan_of(self, account: str) -> str:
         """An account's canonical plan name."""

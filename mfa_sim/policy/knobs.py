@@ -149,7 +149,7 @@ AUDIT_CHECK_IDS: tuple[str, ...] = (
     "enforcing_on_ineligible_plan", "enforcement_blocked_by_member", "mfa_state_unknown",
     "account_without_admin", "invitation_blocked", "enforcement_ready",
     "managers_all_without_mfa", "invitation_stale", "seats_exceeded",
-    "invitation_for_member", "enforcing_managers_without_mfa",
+    "invitation_for_member", "enforcing_managers_without_mfa", "enforcement_state_unknown",
 )
 """The audit's check ids (the audit's own table is the reference; a test holds the two
 equal). The policy names the ones that can arise under it."""

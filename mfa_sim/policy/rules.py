@@ -39,9 +39,12 @@ def can_enforce(tier: Tier, plan_gate: bool = True) -> bool:
     --------
     >>> can_enforce(Tier.INDIVIDUAL), can_enforce(Tier.INDIVIDUAL, plan_gate=False)
     (False, True)
+    >>> can_enforce(Tier.UNKNOWN), can_enforce(Tier.UNKNOWN, plan_gate=False)
+    (False, True)
     """
-    # The gate is the policy's: DNSimple offers enforcement from the Teams plan up.
-    return not plan_gate or tier.rank >= Tier.TEAMS.rank
+    # The gate is the policy's: DNSimple offers enforcement from the Teams plan up, and
+    # an account whose plan is unknown (an imported export's) shows no such plan.
+    return not plan_gate or tier.can_enforce_mfa
 
 
 def noncompliant_members(state: State, account: str) -> tuple[str, ...]:

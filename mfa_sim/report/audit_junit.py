@@ -141,7 +141,7 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
     ...                as_of=datetime(2026, 1, 10, tzinfo=UTC))
     >>> root = ET.fromstring(b"".join(audit_junit_chunks(result, fail_on="medium")))
     >>> root.get("tests"), root.get("failures"), root.get("skipped")
-    ('15', '4', '0')
+    ('16', '4', '0')
     >>> suite = root.find("testsuite[@name='admin_without_mfa']")
     >>> [(case.get("name"), case.find("failure").get("type"))
     ...  for case in suite.iter("testcase")]

@@ -134,7 +134,7 @@ def checks_run(result: AuditResult) -> str:
     >>> from mfa_sim import load_dataset
     >>> from mfa_sim.compliance import audit, select_checks
     >>> checks_run(audit(load_dataset("datasets/example"), checks=select_checks(["admin_*"])))
-    ' Only 1 of 13 checks ran: admin_without_mfa.'
+    ' Only 1 of 14 checks ran: admin_without_mfa.'
     """
     if len(result.checks) == len(CHECKS):
         return ""
@@ -190,7 +190,7 @@ def check_codes(findings: pa.Table) -> tuple[list[str], np.ndarray[Any, np.dtype
     >>> import pyarrow as pa
     >>> ids, codes = check_codes(pa.table({"check": ["zz_ours", "admin_without_mfa"]}))
     >>> ids[1], ids[-1], codes.tolist()
-    ('admin_without_mfa', 'zz_ours', [13, 1])
+    ('admin_without_mfa', 'zz_ours', [14, 1])
     """
     import pyarrow as pa
     import pyarrow.compute as pc
