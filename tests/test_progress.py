@@ -167,6 +167,22 @@ def test_generate_and_graph_draw_their_stages(tmp_path: Path) -> None:
                       "graph: layout and drawing", "graph: writing"]
 
 
+def test_import_draws_a_bar_through_its_files_the_merge_and_the_writing(
+        tmp_path: Path) -> None:
+    exports = sorted(str(path) for path in (EXAMPLE.parent / "imports").iterdir()
+                     if path.suffix in (".json", ".csv"))
+    err = Terminal()
+    code, out = run("import", *exports, "--output", str(tmp_path / "imported"), err=err)
+    assert code == 0
+    assert out
+    [line] = final_lines(err.getvalue())
+    steps = len(exports) + 6  # merged, four tables, SOURCE.md
+    assert re.fullmatch(stage("import", "importing", f"{steps}/{steps}"), line), line
+    quiet = Terminal()
+    run("import", *exports, "--output", str(tmp_path / "again"), "--no-progress", err=quiet)
+    assert quiet.getvalue() == ""
+
+
 def test_ci_true_silences_every_bar(make_dataset: MakeDataset,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("CI", "true")

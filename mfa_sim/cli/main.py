@@ -123,9 +123,12 @@ def _import(arguments: argparse.Namespace, out: TextIO) -> int:
         return EXIT_OK
     if not arguments.files or arguments.output is None:
         raise UsageError("import needs export files and --output DIR (or --list-formats)")
-    from mfa_sim.data.importers.run import write_import
+    from mfa_sim.data.importers.run import IMPORT_STEPS, write_import
 
-    report = write_import(arguments.files, arguments.output, arguments.source)
+    with _progress(arguments).stage("importing",
+                                    total=len(arguments.files) + IMPORT_STEPS) as bar:
+        report = write_import(arguments.files, arguments.output, arguments.source,
+                              on_step=bar)
     if arguments.format == "json":
         import json
 

@@ -5,7 +5,7 @@ written as a dataset folder with its ``SOURCE.md``."""
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
 from mfa_sim.data.importers.assemble import Assembled, assemble
@@ -18,6 +18,7 @@ from mfa_sim.data.importers.import_report import (
 )
 from mfa_sim.data.importers.registry import AUTO, format_named, recognise
 from mfa_sim.errors import InputError, Problem
+from mfa_sim.model.schema import SCHEMAS
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -28,9 +29,11 @@ if TYPE_CHECKING:
 SOURCE_FILE = "SOURCE.md"
 
 
-def read_exports(paths: Sequence[str | os.PathLike[str]], source: str = AUTO
+def read_exports(paths: Sequence[str | os.PathLike[str]], source: str = AUTO,
+                 on_file: Callable[[str], object] | None = None
                  ) -> list[tuple[Mapped, bool]]:
-    """Every file mapped by its format, with whether the format was recognised.
+    """Every file mapped by its format, with whether the format was recognised;
+    ``on_file`` is called with each file's name once it is read (a progress bar's steps).
 
     Raises
     ------
@@ -48,14 +51,24 @@ def read_exports(paths: Sequence[str | os.PathLike[str]], source: str = AUTO
             mapped.append((export.read(file), named is None))
         except InputError as error:
             problems.extend(error.problems)
+        if on_file is not None:
+            on_file(os.path.basename(file))
     if problems:
         raise InputError(problems)
     return mapped
 
 
+IMPORT_STEPS = len(SCHEMAS) + 2
+"""The steps of :func:`write_import` besides one per file: merging, each table
+written, and SOURCE.md."""
+
+
 def write_import(paths: Sequence[str | os.PathLike[str]], output: str | os.PathLike[str],
-                 source: str = AUTO) -> ImportReport:
-    """Import the files and write the dataset folder (new or empty) with its SOURCE.md.
+                 source: str = AUTO, on_step: Callable[[str], object] | None = None
+                 ) -> ImportReport:
+    """Import the files and write the dataset folder (new or empty) with its SOURCE.md;
+    ``on_step`` is called as the work goes (each file read, ``merged``, each file
+    written: ``len(paths) + IMPORT_STEPS`` calls, a progress bar's steps).
 
     Raises
     ------
@@ -65,19 +78,21 @@ def write_import(paths: Sequence[str | os.PathLike[str]], output: str | os.PathL
     from pathlib import Path
 
     from mfa_sim.data.save import require_empty_folder
-    from mfa_sim.model.schema import SCHEMAS
-
     if not paths:
         from mfa_sim.errors import UsageError
 
         raise UsageError("import needs at least one export file")
-    mapped = read_exports(paths, source)
+    step = on_step or (lambda _: None)
+    mapped = read_exports(paths, source, on_file=step)
     folder = require_empty_folder(output)
     assembled = assemble([item for item, _ in mapped])
     report = _report(mapped, assembled, os.fspath(output))
+    step("merged")
     for schema in SCHEMAS:
         _write_csv(assembled.tables[schema.table], folder / schema.file)
+        step(schema.file)
     Path(folder / SOURCE_FILE).write_text(source_markdown(report), encoding="utf-8")
+    step(SOURCE_FILE)
     return report
 
 
