@@ -17,6 +17,11 @@ from mfa_sim.errors import cut_value
 if TYPE_CHECKING:
     from mfa_sim.model.dataset import Dataset
 
+PRESET_OF_PRODUCT = {"dnsimple": "dnsimple", "github": "github", "gitlab": "gitlab",
+                     "slack": "slack"}
+"""The policy preset with each product's own rules (by name: the data layer knows no
+policy), for SOURCE.md."""
+
 LISTED = 50
 """How many conflicts (and unmatched emails) are listed before a count of the rest."""
 
@@ -184,11 +189,21 @@ def source_markdown(report: ImportReport) -> str:
         lines += [f"- {_code(email)}" for email in report.mfa_list_unmatched[:LISTED]]
         if len(report.mfa_list_unmatched) > LISTED:
             lines.append(f"- ... and {len(report.mfa_list_unmatched) - LISTED:,} more")
-    lines += ["", "## Policy", "",
-              "The commands judge the dataset by the `dnsimple` policy, the only one so "
-              "far: an account without a plan cannot enforce MFA under it "
-              "(`plan_not_eligible`), and one whose enforcement is unknown counts as not "
-              "enforcing (the audit reports it as `enforcement_state_unknown`).", ""]
+    lines += ["", "## Policy", ""]
+    products = [prefix.removesuffix(":") for prefix in report.prefixes]
+    presets = [PRESET_OF_PRODUCT[product] for product in products
+               if product in PRESET_OF_PRODUCT]
+    for preset in presets:
+        lines.append(f"- The `{preset}` preset has {preset}'s own MFA rules: "
+                     f"`mfa-sim audit FOLDER --policy {preset}` judges the dataset by them.")
+    without = [product for product in products if product not in PRESET_OF_PRODUCT]
+    if without:
+        lines.append(f"- No preset has the rules of {', '.join(without)}; its accounts are "
+                     f"judged by the policy you choose.")
+    lines += ["", "By default the commands judge by the `dnsimple` policy: an account "
+              "without a plan cannot enforce MFA under it (`plan_not_eligible`); under every "
+              "policy one whose enforcement is unknown counts as not enforcing (the audit "
+              "reports it as `enforcement_state_unknown`).", ""]
     return "\n".join(lines)
 
 
