@@ -24,7 +24,7 @@ from mfa_sim.model.actions import ActionName
 from mfa_sim.model.dataset import Dataset
 from mfa_sim.policy import DNSIMPLE, Policy, rules
 from mfa_sim.rollout import Reinvite, RolloutPlan, WaveKind, plan
-from mfa_sim.rollout.replay import observed, predicted, scenario_yaml
+from mfa_sim.rollout.replay import observed, plan_steps, predicted, scenario_yaml
 from tests.conftest import MakeDataset
 
 AS_OF = datetime(2026, 3, 1, tzinfo=UTC)
@@ -449,3 +449,30 @@ def test_blast_radius_follows_what_disabling_mfa_does_under_the_policy() -> None
     assert "losing MFA would suspend u_casey" in github
     assert "nobody may turn MFA off while an account requires it" in npm
     assert "losing MFA would" not in npm
+
+
+CUT_EVENTS = {"member_suspended", "member_removed", "grace_started"}
+"""What enforcing does to a member lacking MFA under a policy that does not refuse."""
+
+
+@pytest.mark.parametrize("preset", ["github", "github_legacy", "gitlab", "npm", "slack",
+                                    "hexpm"])
+def test_under_a_preset_the_members_the_plan_cuts_are_the_ones_the_replay_cuts(
+        shop: Dataset, preset: str) -> None:
+    """rules.md, "enforcement switched on while some members lack MFA": the plan's last
+    wave names who enforcing would cut; replayed under the same preset, enforcing
+    suspends, removes or starts a grace period for exactly those members, and every
+    step applies."""
+    policy = mfa_sim.POLICIES[preset]
+    found = plan(shop, policy=policy, contacts=2, include_removals=True, as_of=AS_OF)
+    cut = {(row["account"], row["user"]) for row in found.removals.to_pylist()}
+    assert cut
+    run = replay(shop, found, policy)
+    assert [outcome.status.value for outcome in run.outcomes
+            if outcome.status.value != "applied"] == []
+    enforced = {step["account"] for step in plan_steps(found).to_pylist()
+                if step["action"] == "enforce_mfa"}
+    lost = {(event.account, event.user) for outcome in run.outcomes
+            if outcome.action == "enforce_mfa" for event in outcome.events
+            if event.type.value in CUT_EVENTS and event.account in enforced}
+    assert lost == cut
