@@ -1623,15 +1623,16 @@ def environment_count(variable: str, default: int) -> int:
 def counts_table(outcomes: Sequence[Outcome]) -> str:
     """Runs, exits by code and escaped exceptions by class, per command (a Markdown table).
 
-    The follow-up ``validate`` of saved states has a row of its own.
+    The follow-up ``validate`` of a saved state or an imported folder has a row of its own.
     """
     rows: dict[str, tuple[Counter[str], Counter[str]]] = {}
     for outcome in outcomes:
-        label = outcome.case.command + (
-            " (random scenario)" if outcome.case.follow_up else "")
+        scenario = outcome.case.name.startswith("scenario:")
+        label = outcome.case.command + (" (random scenario)" if scenario else "")
         labelled = [(label, outcome.run)]
         if outcome.follow_up is not None:
-            labelled.append(("validate (saved state)", outcome.follow_up))
+            written = "saved state" if scenario else f"{outcome.case.command}'s folder"
+            labelled.append((f"validate ({written})", outcome.follow_up))
         for name, run in labelled:
             exits, exceptions = rows.setdefault(name, (Counter(), Counter()))
             exits["runs"] += 1

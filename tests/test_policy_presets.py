@@ -485,3 +485,22 @@ def test_every_event_of_contract_section_5_can_happen() -> None:
     assert {EventType.MEMBER_SUSPENDED, EventType.MEMBER_RESTORED,
             EventType.MEMBER_REINSTATED, EventType.GRACE_STARTED,
             EventType.GRACE_EXPIRED} <= seen
+
+
+def test_a_grace_period_that_outlasts_the_calendar_never_ends_within_it() -> None:
+    """rules.md, GitLab's grace period, at the calendar's end (contract §2: the clock runs
+    to the last moment of 9999): 48 hours from 9999-12-31T23:00Z end past it, so the
+    grace starts with the last moment as its deadline and nothing expires."""
+    import mfa_sim
+    from mfa_sim.model.clock import END_OF_TIME
+
+    sim = mfa_sim.Simulation(mfa_sim.load_dataset("datasets/example"), "gitlab",
+                             start=datetime(9999, 12, 31, 23, tzinfo=UTC))
+    outcome = sim.enforce_mfa("a_team", actor="u_alice")
+    assert outcome.status.value == "applied"
+    graces = [event for event in outcome.events if event.type.value == "grace_started"]
+    assert graces
+    assert {event.deadline for event in graces} == {END_OF_TIME}
+    later = sim.advance_time(minutes=59)
+    assert later.status.value == "applied"
+    assert not [event for event in later.events if event.type.value == "grace_expired"]

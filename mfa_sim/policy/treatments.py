@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from immutables import Map
 
+from mfa_sim.model.clock import END_OF_TIME, shifted
 from mfa_sim.model.outcome import Event, EventType, Reason
 from mfa_sim.model.state import State
 from mfa_sim.policy.base import Attempt
@@ -73,12 +74,16 @@ class Treatment:
         if enforcement is Enforcement.REMOVE or role in self.knobs.outside_collaborators:
             transaction.remove_member(account, user, reason, own=False)
         elif enforcement is Enforcement.GRACE:
-            deadline = transaction.state.clock + self.knobs.grace
+            ends = shifted(transaction.state.clock, self.knobs.grace.total_seconds())
+            # A grace period that outlasts the calendar (year 9999) never ends within
+            # it: its deadline reads as the last moment, and no expiry is scheduled.
+            deadline = END_OF_TIME if ends is None else ends
             transaction.set_policy_state(
                 GRACE_KEY, _graces(transaction.state).set((account, user), deadline))
             transaction.record_for(account, Event(EventType.GRACE_STARTED, account=account,
                                                   user=user, deadline=deadline))
-            transaction.schedule(deadline, GraceExpiry(account, user, deadline))
+            if ends is not None:
+                transaction.schedule(deadline, GraceExpiry(account, user, deadline))
         else:
             transaction.suspend(account, user, reason)
 
