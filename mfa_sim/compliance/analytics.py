@@ -100,7 +100,6 @@ def blast_counts(facts: AuditFacts, *, enforced: np.ndarray | None = None,
     (per membership: still there) and ``applies`` (per user: ``disable_mfa`` would
     apply, i.e. MFA on or unknown).
     """
-    user_count = len(facts.user_ids)
     account = facts.membership_account
     user = facts.membership_user
     if applies is None:
@@ -117,9 +116,8 @@ def blast_counts(facts: AuditFacts, *, enforced: np.ndarray | None = None,
         removed = kept & enforced[account] & applies[user]
     sole_manager = removed & facts.manages & (managers[account] == 1)
     sole_member = removed & (members[account] == 1)
-    return (np.bincount(user[removed], minlength=user_count),
-            np.bincount(user[sole_manager], minlength=user_count),
-            np.bincount(user[sole_member], minlength=user_count))
+    return (_per_user(facts, removed), _per_user(facts, sole_manager),
+            _per_user(facts, sole_member))
 
 
 def blast_radius(facts: AuditFacts) -> pa.Table:

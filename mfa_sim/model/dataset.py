@@ -127,14 +127,17 @@ class Dataset:
         >>> load_dataset("datasets/example").value_counts("memberships", "role")["owner"]
         3
         """
-        found = self._counts.get((table, column)) or self.loaded.value_counts.get((table, column))
+        key = (table, column)
+        found = self._counts.get(key)
+        if found is None:
+            found = self.loaded.value_counts.get(key)
         if found is None:
             import pyarrow.compute as pc
 
             counts = pc.value_counts(self.tables[table].column(column))
             found = dict(zip(counts.field("values").to_pylist(),
                              counts.field("counts").to_pylist(), strict=True))
-            self._counts[(table, column)] = found
+            self._counts[key] = found
         return dict(found)
 
     # -- canonical meaning ------------------------------------------------------------
