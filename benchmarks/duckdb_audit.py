@@ -7,8 +7,9 @@ the spec), without any of mfa_sim's code: the four CSVs are read as text with
 DuckDB's own reader (``all_varchar``, which deals with the BOM, CRLF line ends and
 quoted fields), every value is normalised in SQL (booleans, unknown MFA, plans and
 their tiers, role aliases, ids and emails trimmed, emails compared lower-cased), and
-the twelve checks (the contract's eight, then ``managers_all_without_mfa``,
-``invitation_stale``, ``seats_exceeded`` and ``invitation_for_member``) are one
+the thirteen checks (the contract's eight, then ``managers_all_without_mfa``,
+``invitation_stale``, ``seats_exceeded``, ``invitation_for_member`` and
+``enforcing_managers_without_mfa``) are one
 ``UNION ALL`` ordered as the contract says: by check,
 then account id, then user id or, for a finding about an invitation, its email (the
 reading mfa_sim's findings.py takes). The findings, with the same messages and
@@ -235,7 +236,7 @@ SELECT 9, false, 'managers_all_without_mfa', 'high', f.account_id, NULL, NULL,
             ELSE 'None of the owners and admins of ' || f.account_id || ' has MFA.' END,
        'Have at least one owner or admin of ' || f.account_id || ' enable MFA first.'
 FROM account_facts AS f
-WHERE f.managers > 0 AND f.managers_with_mfa = 0
+WHERE f.managers > 0 AND f.managers_with_mfa = 0 AND NOT f.enforced
 
 UNION ALL
 SELECT 10, true, 'invitation_stale', 'info', i.account_id, NULL, i.email,
@@ -266,6 +267,18 @@ SELECT 12, true, 'invitation_for_member', 'low', mi.account_id, mi.user_id, mi.e
        'Cancel the invitation of ' || mi.email || ' to ' || mi.account_id
            || ': it can never be accepted, and it takes a seat.'
 FROM member_invitations AS mi
+
+UNION ALL
+SELECT 13, false, 'enforcing_managers_without_mfa', 'critical', f.account_id, NULL, NULL,
+       CASE WHEN f.managers_unknown > 0
+            THEN f.account_id || ' enforces MFA, yet none of its owners and admins is '
+                 || 'known to have MFA: the MFA state of ' || f.managers_unknown
+                 || ' of them is unknown.'
+            ELSE f.account_id || ' enforces MFA, yet none of its owners and admins has MFA.'
+            END,
+       'Have at least one owner or admin of ' || f.account_id || ' enable MFA at once.'
+FROM account_facts AS f
+WHERE f.managers > 0 AND f.managers_with_mfa = 0 AND f.enforced
 
 )
 -- The contract's order: check table, then account id, then user id or, for an

@@ -16,10 +16,20 @@ from typing import TYPE_CHECKING, Any
 from mfa_sim.model import ports as _ports
 
 if TYPE_CHECKING:
-    from mfa_sim.compliance import AuditResult, Severity, audit
+    from mfa_sim.compliance import (
+        CHECKS,
+        AuditResult,
+        Check,
+        CheckSelection,
+        Severity,
+        audit,
+        select_checks,
+    )
     from mfa_sim.data.generate import GeneratedDataset, generate_dataset
+    from mfa_sim.data.importers import Imported, ImportReport, import_export
     from mfa_sim.data.load import load_dataset
     from mfa_sim.data.save import save_dataset
+    from mfa_sim.engine.comparison import Comparison, compare
     from mfa_sim.engine.engine import Engine
     from mfa_sim.engine.run import Run, RunSummary
     from mfa_sim.engine.simulation import Simulation
@@ -39,13 +49,19 @@ if TYPE_CHECKING:
     from mfa_sim.model.state import State
     from mfa_sim.model.summary import DatasetSummary, summarise
     from mfa_sim.model.values import InvitationStatus
-    from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
+    from mfa_sim.policy import DNSIMPLE, POLICIES, Knobs, Policy
+    from mfa_sim.policy.files import load_policy
+    from mfa_sim.rollout import RolloutPlan, plan
 
 # The command line needs only a few of these: each is imported when first used, so
 # `mfa-sim validate` does not pay for the engine, the audit or the graphs.
 _HOMES = {
     "ActionName": "mfa_sim.model.actions",
     "AuditResult": "mfa_sim.compliance",
+    "CHECKS": "mfa_sim.compliance",
+    "Check": "mfa_sim.compliance",
+    "CheckSelection": "mfa_sim.compliance",
+    "Comparison": "mfa_sim.engine.comparison",
     "DNSIMPLE": "mfa_sim.policy",
     "Dataset": "mfa_sim.model.dataset",
     "DatasetSummary": "mfa_sim.model.summary",
@@ -53,9 +69,12 @@ _HOMES = {
     "Event": "mfa_sim.model.outcome",
     "EventType": "mfa_sim.model.outcome",
     "GeneratedDataset": "mfa_sim.data.generate",
+    "ImportReport": "mfa_sim.data.importers",
+    "Imported": "mfa_sim.data.importers",
     "InputError": "mfa_sim.errors",
     "InvitationStatus": "mfa_sim.model.values",
     "KNOWN_PLANS": "mfa_sim.model.plans",
+    "Knobs": "mfa_sim.policy",
     "Method": "mfa_sim.model.actions",
     "MfaSimError": "mfa_sim.errors",
     "Outcome": "mfa_sim.model.outcome",
@@ -65,6 +84,7 @@ _HOMES = {
     "ProblemReason": "mfa_sim.errors",
     "Reason": "mfa_sim.model.outcome",
     "Role": "mfa_sim.model.roles",
+    "RolloutPlan": "mfa_sim.rollout",
     "Run": "mfa_sim.engine.run",
     "RunSummary": "mfa_sim.engine.run",
     "Severity": "mfa_sim.compliance",
@@ -76,9 +96,14 @@ _HOMES = {
     "UsageError": "mfa_sim.errors",
     "audit": "mfa_sim.compliance",
     "canonical_plan": "mfa_sim.model.plans",
+    "compare": "mfa_sim.engine.comparison",
     "generate_dataset": "mfa_sim.data.generate",
+    "import_export": "mfa_sim.data.importers",
     "load_dataset": "mfa_sim.data.load",
+    "load_policy": "mfa_sim.policy.files",
+    "plan": "mfa_sim.rollout",
     "save_dataset": "mfa_sim.data.save",
+    "select_checks": "mfa_sim.compliance",
     "summarise": "mfa_sim.model.summary",
     "tier_of": "mfa_sim.model.plans",
 }
@@ -103,19 +128,26 @@ def _save_dataset(dataset: Any, directory: str) -> None:
 _ports.install(html=_report_html, save_dataset=_save_dataset)
 
 __all__ = [
+    "CHECKS",
     "DNSIMPLE",
     "KNOWN_PLANS",
     "POLICIES",
     "ActionName",
     "AuditResult",
+    "Check",
+    "CheckSelection",
+    "Comparison",
     "Dataset",
     "DatasetSummary",
     "Engine",
     "Event",
     "EventType",
     "GeneratedDataset",
+    "ImportReport",
+    "Imported",
     "InputError",
     "InvitationStatus",
+    "Knobs",
     "Method",
     "MfaSimError",
     "Outcome",
@@ -124,6 +156,7 @@ __all__ = [
     "ProblemReason",
     "Reason",
     "Role",
+    "RolloutPlan",
     "Run",
     "RunSummary",
     "Severity",
@@ -135,9 +168,14 @@ __all__ = [
     "UsageError",
     "audit",
     "canonical_plan",
+    "compare",
     "generate_dataset",
+    "import_export",
     "load_dataset",
+    "load_policy",
+    "plan",
     "save_dataset",
+    "select_checks",
     "summarise",
     "tier_of",
 ]

@@ -57,6 +57,7 @@ class ProblemReason(StrEnum):
     MISSING_KEY = "missing_key"
     DUPLICATE_KEY = "duplicate_key"
     UNKNOWN_POLICY = "unknown_policy"
+    INVALID_POLICY = "invalid_policy"
     UNKNOWN_ACTION = "unknown_action"
     UNKNOWN_ARGUMENT = "unknown_argument"
     MISSING_ARGUMENT = "missing_argument"
@@ -67,6 +68,8 @@ class ProblemReason(StrEnum):
     INVALID_MUTE = "invalid_mute"
     INVALID_JSON = "invalid_json"
     INVALID_BASELINE = "invalid_baseline"
+    # Exports given to `mfa-sim import`.
+    UNKNOWN_FORMAT = "unknown_format"
 
 
 VALUE_SHOWN = 80

@@ -61,10 +61,21 @@ if str(REPO) not in sys.path:  # run as a script: the package is next to tests/
 from mfa_sim.cli import build_parser, main  # noqa: E402
 
 EXAMPLE = REPO / "datasets" / "example"
+IMPORTS = REPO / "datasets" / "imports"
+EXPORTS = ("exports/github-members.json", "exports/google-users.csv",
+           "exports/mfa-list.csv", "exports/slack-members.csv",
+           "exports/aws-credential-report.csv", "exports/okta-mfa-usage.csv",
+           "exports/gitlab-members.csv", "exports/gitlab-users.json",
+           "exports/okta-users.json", "exports/okta-factors.json",
+           "exports/dnsimple-webhooks.jsonl")
+"""Exports for ``import``: the bundled GitHub and Google Workspace ones, an MFA list, and
+the import tests' Slack, AWS, Okta and GitLab ones."""
+MFA_LIST_TEXT = "email,mfa_enabled\nben@acme.example,true\nnobody@acme.example,false\n"
 DATASET = "dataset"
 DATASET_FILES = ("users.csv", "accounts.csv", "memberships.csv", "invitations.csv")
 SCENARIO = "scenario.yaml"
 MUTES = "mutes.yaml"
+POLICY = "policy.yaml"
 BASELINE = "baseline.json"
 OUT = "out"
 """An empty folder in every case, where well-formed command lines write."""
@@ -91,6 +102,17 @@ MUTES_TEXT = """\
   reason: invitations are reviewed quarterly
 """
 """A mute file per contract §4: a wildcard, an email pattern, with and without expiry."""
+
+POLICY_TEXT = """\
+# GitHub's rules with a month of grace instead of an immediate block (contract §5).
+name: github-grace
+preset: github
+enforcement: grace
+grace_hours: 720
+reinstate_days: 30
+outside_collaborators: [collaborator]
+"""
+"""A policy file per contract §5: a preset and the knobs it overrides."""
 
 
 class Stand(Enum):
@@ -572,7 +594,7 @@ def _yaml_structure(rng: random.Random, data: bytes) -> bytes:
 def _json_structure(rng: random.Random, data: bytes) -> bytes:
     try:
         tree = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deep for the json module
         return _flip_bits(rng, data)
     return json.dumps(_damage_tree(rng, tree), default=str,
                       indent=rng.choice((None, 2))).encode("utf-8", "surrogatepass")
@@ -600,8 +622,9 @@ MUTATIONS: tuple[Mutation, ...] = BYTE_MUTATIONS + CSV_MUTATIONS + TREE_MUTATION
 
 
 def file_format(path: str) -> str:
-    """The format of a case file, from its name: csv, yaml or json."""
-    return path.rsplit(".", 1)[-1]
+    """The format of a case file, from its name: csv, yaml or json (JSON lines too)."""
+    found = path.rsplit(".", 1)[-1]
+    return "json" if found == "jsonl" else found
 
 
 # --- command lines -----------------------------------------------------------------
@@ -620,7 +643,7 @@ DATASET_PATHS = ("nowhere", SCENARIO, OUT, "", ".", "/proc", f"{DATASET}/users.c
 """Dataset arguments that are no dataset: missing, a file, an empty or odd folder."""
 
 INPUT_FILE_PATHS = ("nowhere.yaml", DATASET, OUT, "", "/dev/null", "/proc/version",
-                    f"{DATASET}/users.csv", SCENARIO, MUTES, BASELINE, "n" * 300)
+                    f"{DATASET}/users.csv", SCENARIO, MUTES, BASELINE, POLICY, "n" * 300)
 """Input-file arguments that name the wrong thing: missing, a folder, another input."""
 
 PROC_FOLDER = "/proc/mfa-sim-fuzz"
@@ -629,7 +652,8 @@ PROC_FOLDER = "/proc/mfa-sim-fuzz"
 OUTPUT_FILE_PATHS = (
     "nowhere/report.txt", OUT, DATASET, "/proc", f"{PROC_FOLDER}/report.txt",
     "/proc/mfa-sim-fuzz.txt", f"{DATASET}/users.csv", f"{DATASET}/accounts.csv",
-    f"{DATASET}/invitations.csv", SCENARIO, MUTES, BASELINE, "", f"{OUT}/{'n' * 300}",
+    f"{DATASET}/invitations.csv", SCENARIO, MUTES, BASELINE, POLICY, "",
+    f"{OUT}/{'n' * 300}",
     f"{OUT}/link-to-users.csv", f"{OUT}/\udcff.txt", "./",
 )
 """Output files that cannot or must not be written: missing folders, folders, /proc
@@ -664,6 +688,16 @@ INTEGERS_BAD = ("", "abc", "1.5", "-0", "1e3", "9" * 30, " 7", "0x10", "\u0663",
                 "9" * 5_000)
 HOPS = ("1", "2", "3", "10")
 HOPS_BAD = ("0", "-1", "abc", "", "9" * 25, "1.5")
+
+PRESETS = ("dnsimple", "github", "github_legacy", "gitlab", "npm", "slack", "hexpm")
+POLICIES_GOOD = (*PRESETS, POLICY)
+POLICIES_BAD = (*INPUT_FILE_PATHS, "bitbucket", "GitHub", " npm", "npm,github", "-",
+                "x" * 5_000)
+"""--policy values: a preset or the policy file; else no policy at all."""
+POLICY_LISTS = (",".join(PRESETS), "npm", "github,gitlab", POLICY, f"npm,{POLICY}",
+                f"{POLICY},dnsimple")
+POLICY_LISTS_BAD = ("", ",", "npm,,github", "npm,npm", "bitbucket", "npm,nowhere.yaml",
+                    f"{POLICY},{POLICY}", SCENARIO, f"npm,{DATASET}", "dnsimple," * 2_000)
 
 UNKNOWN_OPTIONS = ("--frobnicate", "-x", "--formats", "--output-dir", "--fail", "--",
                    "--help", "-h", "--format=", "--=x", "---format", "--seed=--1")
@@ -714,8 +748,25 @@ class CommandFuzz:
     """The exit codes the contract allows this command."""
 
 
-AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit")
+AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit", "ocsf")
 RUN_FORMATS = ("text", "json", "markdown", "html")
+CHECKS_FORMATS = ("text", "json")
+
+CHECK_PATTERNS = ("admin_*", "member_*,admin_*", "*", "enforcement_ready", "*mfa*",
+                  "invitation_*", "enforcing_managers_without_mfa", " admin_* , seats_* ")
+CHECK_PATTERNS_BAD = ("", ",", "nope", "admin", "ADMIN_*", "admin_without_mfa,,", "x" * 5_000,
+                      "\udcff", "--format", "admin_*,nope*", "a\nb")
+"""Check ids and patterns (comma-separated lists) for --checks and --exclude-checks."""
+SEVERITY_LISTS = ("critical", "high,critical", "low", "medium,low,info", " high , low ")
+SEVERITY_LISTS_BAD = ("", "HIGH", "urgent", "high,,low", "9" * 3_000, "high;low")
+
+
+def _selection(chance: float) -> tuple[Slot, ...]:
+    """The options that choose checks; each accumulates when repeated."""
+    return (Slot("--checks", CHECK_PATTERNS, CHECK_PATTERNS_BAD, chance),
+            Slot("--exclude-checks", CHECK_PATTERNS, CHECK_PATTERNS_BAD, chance / 2),
+            Slot("--severity", SEVERITY_LISTS, SEVERITY_LISTS_BAD, chance / 2))
+PLAN_FORMATS = ("text", "markdown", "html", "csv", "json")
 
 
 DATASET_SLOT = Slot(None, (DATASET,), DATASET_PATHS, path=PathRole.DATASET, name="dataset")
@@ -724,6 +775,10 @@ DATASET_SLOT = Slot(None, (DATASET,), DATASET_PATHS, path=PathRole.DATASET, name
 def _output(chance: float) -> Slot:
     return Slot("--output", (f"{OUT}/report.txt",), OUTPUT_FILE_PATHS, chance,
                 path=PathRole.OUTPUT)
+
+
+def _policy(chance: float) -> Slot:
+    return Slot("--policy", POLICIES_GOOD, POLICIES_BAD, chance, path=PathRole.INPUT)
 
 
 COMMANDS: tuple[CommandFuzz, ...] = (
@@ -737,7 +792,14 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--mute", (MUTES,), INPUT_FILE_PATHS, 0.5, path=PathRole.INPUT),
         Slot("--baseline", (BASELINE,), INPUT_FILE_PATHS, 0.5, path=PathRole.INPUT),
         Slot("--no-progress", chance=0.5),
+        _policy(0.3),
+        *_selection(0.3),
     ), exits=frozenset({0, 1, 2})),
+    CommandFuzz("checks", (
+        Slot("--format", CHECKS_FORMATS, FORMATS_BAD, 0.5),
+        _output(0.3),
+        *_selection(0.4),
+    )),
     CommandFuzz("simulate", (
         DATASET_SLOT,
         Slot(None, (SCENARIO,), INPUT_FILE_PATHS, path=PathRole.INPUT, name="scenario"),
@@ -746,6 +808,16 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--save-state", (f"{OUT}/state", OUT), OUTPUT_FOLDER_PATHS, 0.3,
              path=PathRole.OUTPUT),
         Slot("--seed", INTEGERS, INTEGERS_BAD, 0.3),
+        _policy(0.4),
+    )),
+    CommandFuzz("compare", (
+        DATASET_SLOT,
+        Slot(None, (SCENARIO,), INPUT_FILE_PATHS, path=PathRole.INPUT, name="scenario"),
+        Slot("--policies", POLICY_LISTS, POLICY_LISTS_BAD, 0.6),
+        _policy(0.15),
+        Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
+        _output(0.3),
+        Slot("--seed", INTEGERS, INTEGERS_BAD, 0.3),
     )),
     CommandFuzz("what-if", (
         DATASET_SLOT,
@@ -753,6 +825,8 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--enforce", ACCOUNTS, UNKNOWN_ACCOUNTS, 0.6, many=True),
         Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
         _output(0.2),
+        _policy(0.3),
+        Slot("--as-of", DATES, DATES_BAD, 0.3),
     )),
     CommandFuzz("graph", (
         DATASET_SLOT,
@@ -762,6 +836,32 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         Slot("--scenario", (SCENARIO,), INPUT_FILE_PATHS, 0.3, path=PathRole.INPUT),
         Slot("--output", (f"{OUT}/graph.graphml", f"{OUT}/graph.gexf"), GRAPH_OUTPUT_PATHS,
              path=PathRole.OUTPUT),
+    )),
+    CommandFuzz("plan", (
+        DATASET_SLOT,
+        Slot("--accounts", (*ACCOUNTS, "a_*", "*"), ("", *UNKNOWN_ACCOUNTS, "zz*"), 0.4,
+             many=True),
+        _policy(0.2),
+        Slot("--contacts", ("0", "1", "25", "123456789"), (*INTEGERS_BAD, "-1"), 0.4),
+        Slot("--wave-size", ("1", "3", "10"), HOPS_BAD, 0.4),
+        Slot("--include-removals", chance=0.5),
+        Slot("--as-of", DATES, DATES_BAD, 0.3),
+        Slot("--format", PLAN_FORMATS, (*FORMATS_BAD, "junit"), 0.6),
+        _output(0.3),
+        Slot("--scenario-out", (f"{OUT}/plan.yaml",), OUTPUT_FILE_PATHS, 0.3,
+             path=PathRole.OUTPUT),
+    )),
+    CommandFuzz("import", (
+        Slot(None, EXPORTS, (*INPUT_FILE_PATHS, f"{DATASET}/accounts.csv"),
+             path=PathRole.INPUT, name="files"),
+        Slot(None, EXPORTS, (*INPUT_FILE_PATHS, f"{DATASET}/accounts.csv"),
+             path=PathRole.INPUT, name="files"),
+        Slot("--output", (f"{OUT}/imported", OUT), OUTPUT_FOLDER_PATHS, path=PathRole.OUTPUT),
+        Slot("--from", ("auto", "github-graphql", "google-csv", "mfa-list", "slack-members",
+                        "aws-credential-report", "okta-mfa-usage", "gitlab-members-csv"),
+             ("", "github", "AUTO", "google-csv ", "--format", "x" * 300), 0.3),
+        Slot("--format", ("text", "json"), FORMATS_BAD, 0.5),
+        Slot("--list-formats", chance=0.05),
     )),
     CommandFuzz("generate", (
         Slot("--users", ("1", "3", "20"), ("0", "-1", "abc", "", "1e3", "2.5")),
@@ -895,6 +995,12 @@ def pristine_files() -> dict[str, bytes]:
     files = {f"{DATASET}/{name}": (EXAMPLE / name).read_bytes() for name in DATASET_FILES}
     files[SCENARIO] = (EXAMPLE / "scenario.yaml").read_bytes()
     files[MUTES] = MUTES_TEXT.encode()
+    files[POLICY] = POLICY_TEXT.encode()
+    for export in EXPORTS[:2]:
+        files[export] = (IMPORTS / export.removeprefix("exports/")).read_bytes()
+    files[EXPORTS[2]] = MFA_LIST_TEXT.encode()
+    for export in EXPORTS[3:]:
+        files[export] = (REPO / "tests" / export).read_bytes()
     report = io.StringIO()
     code = main(["audit", str(EXAMPLE), "--format", "json"], out=report, err=io.StringIO())
     if code not in (0, 1):
@@ -947,8 +1053,12 @@ def command_case(seed: int, index: int,
     # Damaged options meet sound files mostly, so that the run gets as far as using them.
     count = rng.choice((0, 0, 1) if damage else MUTATION_COUNTS)
     damage += _damage_files(rng, files, _named_files(argv), count)
+    # A folder that import wrote must validate as it is.
+    writes = command.name == "import" and "--output" in argv[:-1] and not (
+        {"-h", "--help", "--list-formats"} & set(argv))
+    follow_up = ("validate", argv[argv.index("--output") + 1]) if writes else ()
     return Case(f"cli:{seed}:{index}", command.name, files, tuple(argv), tuple(damage),
-                command.exits)
+                command.exits, follow_up)
 
 
 # --- the random-scenario fuzz --------------------------------------------------------
@@ -970,7 +1080,8 @@ SCENARIO_ACTIONS: dict[str, tuple[str, ...]] = {
 
 PLANS = ("personal", "solo", "professional", "teams", "business", "enterprise",
          "dnsimple-teams-v2-monthly", "Teams", "dnsimple-personal-yearly")
-ROLES = ("owner", "admin", "member", "full", "full_access", "limited", "limited_access")
+ROLES = ("owner", "admin", "member", "full", "full_access", "limited", "limited_access",
+         "collaborator")
 BOOLEANS = ("true", "false", "yes", "no", "Y", "n", "T", "f", "1", "0", " TRUE ")
 TIME_UNITS = ("seconds", "minutes", "hours", "days")
 
@@ -1086,6 +1197,8 @@ def random_scenario(rng: random.Random) -> tuple[bytes, list[str]]:
                                         "2030-12-31T23:59:59+05:00"))
     if rng.random() < 0.1:
         document["policy"] = "dnsimple"
+    elif rng.random() < 0.4:
+        document["policy"] = rng.choice(PRESETS)
     document["steps"] = [writer.step() for _ in range(rng.randint(1, 25))]
     flaws = [_flaw(rng, document) for _ in range(rng.choice((0, 0, 0, 1, 2)))]
     return yaml.safe_dump(document, sort_keys=False).encode(), flaws
@@ -1271,6 +1384,7 @@ def write_case(case: Case, folder: Path) -> None:
     (folder / OUT).mkdir()
     for path, content in case.files.items():
         target = folder / path
+        target.parent.mkdir(parents=True, exist_ok=True)
         if content is Stand.DIRECTORY:
             target.mkdir()
         elif isinstance(content, bytes):
@@ -1300,15 +1414,18 @@ def named_paths(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     inputs: list[str] = []
     outputs: list[str] = []
     for slot in COMMANDS_BY_NAME[argv[0]].slots:
-        value = getattr(arguments, slot.dest, None)
-        if slot.path is None or not isinstance(value, str):
+        found = getattr(arguments, slot.dest, None)
+        # A positional that takes several files (import's) holds a list of them.
+        values = found if isinstance(found, list) else [found]
+        if slot.path is None or not all(isinstance(value, str) for value in values):
             continue
-        if slot.path is PathRole.DATASET:
-            inputs += [os.path.join(value, name) for name in DATASET_FILES]
-        elif slot.path is PathRole.INPUT:
-            inputs.append(value)
-        else:
-            outputs.append(value)
+        for value in values:
+            if slot.path is PathRole.DATASET:
+                inputs += [os.path.join(value, name) for name in DATASET_FILES]
+            elif slot.path is PathRole.INPUT:
+                inputs.append(value)
+            else:
+                outputs.append(value)
     return inputs, outputs
 
 
@@ -1506,15 +1623,16 @@ def environment_count(variable: str, default: int) -> int:
 def counts_table(outcomes: Sequence[Outcome]) -> str:
     """Runs, exits by code and escaped exceptions by class, per command (a Markdown table).
 
-    The follow-up ``validate`` of saved states has a row of its own.
+    The follow-up ``validate`` of a saved state or an imported folder has a row of its own.
     """
     rows: dict[str, tuple[Counter[str], Counter[str]]] = {}
     for outcome in outcomes:
-        label = outcome.case.command + (
-            " (random scenario)" if outcome.case.follow_up else "")
+        scenario = outcome.case.name.startswith("scenario:")
+        label = outcome.case.command + (" (random scenario)" if scenario else "")
         labelled = [(label, outcome.run)]
         if outcome.follow_up is not None:
-            labelled.append(("validate (saved state)", outcome.follow_up))
+            written = "saved state" if scenario else f"{outcome.case.command}'s folder"
+            labelled.append((f"validate ({written})", outcome.follow_up))
         for name, run in labelled:
             exits, exceptions = rows.setdefault(name, (Counter(), Counter()))
             exits["runs"] += 1

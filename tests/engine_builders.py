@@ -138,7 +138,8 @@ def observable(state: State, *, with_accounts_of: bool = True) -> dict[str, Any]
     accounts = {
         account: (
             state.is_enforced(account), state.plan_of(account), state.seats_of(account),
-            tuple((user, role.value) for user, role in state.members_of(account).items()),
+            tuple((user, role.value, state.is_suspended(account, user))
+                  for user, role in state.members_of(account).items()),
             tuple((invitation.email.strip().lower(), invitation.role.value,
                    invitation.status.value, invitation.invitation_id, invitation.invited_at)
                   for invitation in state.invitations_of(account)),

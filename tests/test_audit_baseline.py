@@ -89,7 +89,7 @@ def test_json_marks_each_finding_and_lists_the_resolved(folders: tuple[str, str,
                              "--baseline", baseline)
     assert err == ""
     document = json.loads(out)
-    assert list(document) == ["summary", "findings", "accounts", "resolved"]
+    assert list(document) == ["summary", "findings", "accounts", "resolved", "checks"]
     assert [(*identity(f), f["change"]) for f in document["findings"]] == AFTER_FINDINGS
     assert all(list(f) == [*FINDING_KEYS, "change"] for f in document["findings"])
     # Resolved findings are the baseline's own entries, as the old file had them.
@@ -142,10 +142,10 @@ def test_text_marks_new_findings_and_lists_the_resolved(folders: tuple[str, str,
         "      u2 is a member of a1, which enforces MFA, but they have no MFA.\n"
         "  high      admin_without_mfa                        account=b1 user=u2\n"
         "      u2 is an owner of b1 and they have no MFA.\n"
-        "  medium    enforcement_blocked_by_member            account=b1 user=u2\n"
-        "      b1 cannot enforce MFA while u2 is a member: they have no MFA.\n"
         "  high      managers_all_without_mfa                 account=b1 user=-\n"
-        "      None of the owners and admins of b1 has MFA.\n")
+        "      None of the owners and admins of b1 has MFA.\n"
+        "  medium    enforcement_blocked_by_member            account=b1 user=u2\n"
+        "      b1 cannot enforce MFA while u2 is a member: they have no MFA.\n")
 
 
 def test_csv_has_a_change_column_and_the_resolved_rows(folders: tuple[str, str, str]) -> None:

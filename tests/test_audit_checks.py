@@ -21,7 +21,7 @@ AS_OF = datetime(2026, 1, 10, tzinfo=UTC)
 
 Finding = tuple[str, str, str | None, str | None, str | None]
 
-HIGH, MEDIUM, LOW, INFO = "high", "medium", "low", "info"
+CRITICAL, HIGH, MEDIUM, LOW, INFO = "critical", "high", "medium", "low", "info"
 MEMBER_IN_ENFORCING = "member_without_mfa_in_enforcing_account"
 ADMIN = "admin_without_mfa"
 INELIGIBLE = "enforcing_on_ineligible_plan"
@@ -34,6 +34,7 @@ MANAGERS = "managers_all_without_mfa"
 STALE = "invitation_stale"
 SEATS = "seats_exceeded"
 FOR_MEMBER = "invitation_for_member"
+MANAGERS_ENFORCING = "enforcing_managers_without_mfa"
 
 
 def audit_of(make_dataset: MakeDataset, users: str, accounts: str, memberships: str = "",
@@ -79,6 +80,8 @@ def test_check_table_is_the_contracts_in_its_order_then_ours() -> None:
         (STALE, INFO),
         (SEATS, LOW),
         (FOR_MEMBER, LOW),
+        (MANAGERS_ENFORCING, CRITICAL),
+        ("enforcement_state_unknown", INFO),
     ]
 
 
@@ -139,25 +142,25 @@ def test_worked_example_every_finding_in_report_order(worked: AuditResult) -> No
         (NO_ADMIN, MEDIUM, "b1", None, None),
         (INVITATION, LOW, "a1", None, "zed@x.example"),   # nobody has this address
         (READY, LOW, "b1", None, None),                  # empty: vacuously ready
-        (MANAGERS, HIGH, "a10", None, None),
         (STALE, INFO, "a1", None, "dan@x.example"),
         (STALE, INFO, "a2", None, "eve@x.example"),
         (FOR_MEMBER, LOW, "a1", "u2", "BOB@x.example"),  # matched case-insensitively
         (FOR_MEMBER, LOW, "a2", "u10", "eve@x.example"),
+        (MANAGERS_ENFORCING, CRITICAL, "a10", None, None),  # a10 enforces: not MANAGERS
     ]
 
 
 def test_worked_example_summary_counts_all_five_severities(worked: AuditResult) -> None:
     assert worked.summary() == {
         "users": 5, "accounts": 4, "memberships": 7,
-        "findings": {"critical": 0, "high": 6, "medium": 5, "low": 4, "info": 2},
+        "findings": {"critical": 1, "high": 5, "medium": 5, "low": 4, "info": 2},
     }
     assert list(worked.summary()) == ["users", "accounts", "memberships", "findings"]
     assert list(worked.by_severity) == ["critical", "high", "medium", "low", "info"]
 
 
 @pytest.mark.parametrize(("fail_on", "expected"), [
-    ("critical", 0), ("high", 6), ("medium", 11), ("low", 15), ("info", 17),
+    ("critical", 1), ("high", 6), ("medium", 11), ("low", 15), ("info", 17),
 ])
 def test_failing_counts_findings_at_or_above(worked: AuditResult, fail_on: str,
                                              expected: int) -> None:
@@ -480,6 +483,28 @@ def test_managers_all_without_mfa_says_unknown_when_states_are_unknown(
     assert "unknown" in messages(result, MANAGERS)[("a", None)]
 
 
+def test_enforcing_managers_without_mfa_is_critical_and_takes_its_place(
+        make_dataset: MakeDataset) -> None:
+    """An enforcing account whose every owner and admin lacks MFA is the one critical
+    finding, reported instead of managers_all_without_mfa (never both)."""
+    result = audit_of(
+        make_dataset,
+        "on,on@x.example,true\noff,off@x.example,false\nunk,unk@x.example,\n",
+        "a,teams,true\n"      # enforcing, owner off, admin unknown: critical
+        "b,teams,true\n"      # enforcing, owner off, admin on: not found
+        "c,teams,false\n"     # not enforcing, owner off: managers_all_without_mfa
+        "d,teams,true\n",     # enforcing, nobody manages it: account_without_admin
+        "a,off,owner\na,unk,admin\nb,off,owner\nb,on,admin\nc,off,owner\nd,on,member\n")
+    assert found(result, MANAGERS_ENFORCING) == [(MANAGERS_ENFORCING, CRITICAL, "a", None,
+                                                 None)]
+    assert found(result, MANAGERS) == [(MANAGERS, HIGH, "c", None, None)]
+    assert messages(result, MANAGERS_ENFORCING)[("a", None)] == (
+        "a enforces MFA, yet none of its owners and admins is known to have MFA: the MFA "
+        "state of 1 of them is unknown.")
+    assert result.by_severity["critical"] == 1
+    assert result.failing("critical") == 1
+
+
 # -- invitation_stale ------------------------------------------------------------------
 
 STALE_INVITATIONS = (
@@ -659,8 +684,8 @@ def test_unknown_mfa_lacks_mfa_in_every_check(make_dataset: MakeDataset) -> None
         (BLOCKED_BY_MEMBER, MEDIUM, "N", "unk", None),
         (UNKNOWN, MEDIUM, None, "unk", None),
         (INVITATION, LOW, "F", "unk", "unk@x.example"),
-        (MANAGERS, HIGH, "E", None, None),
         (MANAGERS, HIGH, "N", None, None),
+        (MANAGERS_ENFORCING, CRITICAL, "E", None, None),
     ]
     # Nothing reports the unknown state as off.
     for finding in result.findings.to_pylist():
@@ -714,7 +739,7 @@ def test_findings_follow_the_check_table_whatever_the_ids(make_dataset: MakeData
     order = {check.id: position for position, check in enumerate(CHECKS)}
     checks = [f[0] for f in found(result)]
     assert checks == sorted(checks, key=order.__getitem__)
-    assert checks == [MEMBER_IN_ENFORCING, ADMIN, MANAGERS]
+    assert checks == [MEMBER_IN_ENFORCING, ADMIN, MANAGERS_ENFORCING]
 
 
 def test_an_empty_dataset_has_no_findings(make_dataset: MakeDataset) -> None:

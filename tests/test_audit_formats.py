@@ -32,8 +32,10 @@ from mfa_sim.report import audit_html as html_module
 from mfa_sim.report import audit_markdown as markdown_module
 from mfa_sim.report.audit import AUDIT_RENDERERS, render_audit
 from mfa_sim.report.audit_summary import fair_quotas, sample
+from mfa_sim.report.common import visible
 from mfa_sim.report.markdown import escape_markdown
 from tests.conftest import EXAMPLE
+from tests.markdown_spans import split_code_spans
 
 AS_OF = datetime(2026, 1, 10, tzinfo=UTC)
 CHECK_IDS = [check.id for check in CHECKS]
@@ -122,8 +124,8 @@ def empty_result() -> AuditResult:
 # -- the registry and the command ------------------------------------------------------
 
 
-def test_the_registry_has_every_contract_format() -> None:
-    assert set(AUDIT_RENDERERS) == {"text", "json", "csv", "markdown", "html", "junit"}
+def test_the_registry_has_every_contract_format_and_ocsf() -> None:
+    assert set(AUDIT_RENDERERS) == {"text", "json", "csv", "markdown", "html", "junit", "ocsf"}
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "html", "junit"])
@@ -297,7 +299,7 @@ def large_result(findings: int = 500_000, accounts: int = 400_000,
     """An audit the size of the one-million-user one, built directly: ids, sentences
     and what-if tables shaped like the real ones."""
     rng = np.random.default_rng(0)
-    shares = np.array([1, 180, 1, 380, 20, 1, 10, 210, 134, 63, 1, 1], dtype=float)
+    shares = np.array([1, 180, 1, 380, 20, 1, 10, 210, 134, 63, 1, 1, 1, 1], dtype=float)
     per_check = np.floor(shares / shares.sum() * findings).astype(np.int64)
     per_check[3] += findings - per_check.sum()
     check = pa.array(np.repeat(np.array(CHECK_IDS, dtype=object), per_check), pa.string())
@@ -362,15 +364,16 @@ def test_markdown_example_groups_findings_by_check(example: AuditResult) -> None
     text = render(example, "markdown")
     assert "| high | 2 |" in text
     sections = text.split("\n### ")[1:]
+    # Worst first, then in the check table's order.
     assert [section.split(" ")[0] for section in sections] == [
-        "`admin_without_mfa`", "`enforcement_blocked_by_member`", "`invitation_blocked`",
-        "`managers_all_without_mfa`"]
+        "`admin_without_mfa`", "`managers_all_without_mfa`",
+        "`enforcement_blocked_by_member`", "`invitation_blocked`"]
     for section in sections:
         check = section.split("`")[1]
         description = next(c.finds for c in CHECKS if c.id == check)
         assert escape_markdown(description) in section
         assert "| account | user / email | message | remediation |" in section
-    assert "| a\\_secure | u\\_finn (finn@mail.example) |" in text
+    assert "| `a_secure` | `u_finn` (`finn@mail.example`) |" in text
     assert "No findings from `member_without_mfa_in_enforcing_account`" in text
 
 
@@ -380,8 +383,13 @@ def unescaped_pipes(line: str) -> int:
 
 def test_markdown_escapes_every_value() -> None:
     text = render(nasty_result(), "markdown")
-    # No value opens a tag, a comment or an entity: every <, > and & is escaped.
-    assert not re.search(r"(?<!\\)[<>&]", text)
+    # Ids are code spans, shown as written (controls as escapes); outside them no value
+    # opens a tag, a comment or an entity: every <, > and & is escaped.
+    outside, spans = zip(*(split_code_spans(line) for line in text.splitlines()),
+                         strict=True)
+    assert not re.search(r"(?<!\\)[<>&]", "\n".join(outside))
+    ids = {span for found in spans for span in found}
+    assert {visible(value) for value in NASTY} <= ids
     assert "\\<script\\>alert(1)\\</script\\>" in text
     assert "a\\&b\\&amp;c" in text
     assert "\\[link\\](javascript:x)" in text
@@ -400,7 +408,7 @@ def test_markdown_caps_each_check_and_counts_the_rest() -> None:
     rows = [{"check": "admin_without_mfa", "severity": "high", "account": f"a{i:03}",
              "message": f"m{i}"} for i in range(cap + 70)]
     text = render(make_result(rows), "markdown")
-    assert sum(line.startswith("| a0") for line in text.splitlines()) == cap
+    assert sum(line.startswith("| `a0") for line in text.splitlines()) == cap
     assert f"a{cap - 1:03}" in text
     assert f"a{cap:03}" not in text
     assert "… and 70 more findings of this check" in text

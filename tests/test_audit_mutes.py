@@ -87,7 +87,7 @@ def test_without_mute_the_findings_keep_the_contract_keys(folder: str) -> None:
     findings = document["findings"]
     assert isinstance(findings, list)
     assert all(list(finding) == FINDING_KEYS for finding in findings)
-    assert list(document) == ["summary", "findings", "accounts"]
+    assert list(document) == ["summary", "findings", "accounts", "checks"]
 
 
 def test_a_mute_marks_its_finding_and_only_it(folder: str, tmp_path: Path) -> None:
@@ -101,7 +101,7 @@ def test_a_mute_marks_its_finding_and_only_it(folder: str, tmp_path: Path) -> No
     assert [(f["muted"], f["mute_reason"]) for f in findings] == [
         (False, None), (True, "b1 closes at the end of the month"), (False, None),
         (False, None), (False, None), (False, None), (False, None)]
-    assert list(document) == ["summary", "findings", "accounts", "mutes"]
+    assert list(document) == ["summary", "findings", "accounts", "mutes", "checks"]
     assert document["mutes"] == {"muted": 1, "expired": [], "unmatched": []}
     # Muted findings are still findings: the summary counts every one.
     summary = document["summary"]
@@ -257,6 +257,9 @@ def test_text_lists_muted_findings_with_their_reason(folder: str, tmp_path: Path
         "  high      admin_without_mfa                        account=b1 user=u2\n"
         "      u2 is an owner of b1 and they have no MFA.\n"
         f"{reason}"
+        "  high      managers_all_without_mfa                 account=b1 user=-\n"
+        "      None of the owners and admins of b1 has MFA.\n"
+        f"{reason}"
         "  medium    enforcement_blocked_by_member            account=a2 user=u3\n"
         "      a2 cannot enforce MFA while u3 is a member: their MFA state is unknown.\n"
         "  medium    enforcement_blocked_by_member            account=b1 user=u2\n"
@@ -266,10 +269,7 @@ def test_text_lists_muted_findings_with_their_reason(folder: str, tmp_path: Path
         "      u3's MFA state is unknown; it counts as not enabled.\n"
         "  low       invitation_blocked                       account=a1 user=-\n"
         "      Dan@Contractor.example is invited to a1, which enforces MFA, but has no user "
-        "profile yet.\n"
-        "  high      managers_all_without_mfa                 account=b1 user=-\n"
-        "      None of the owners and admins of b1 has MFA.\n"
-        f"{reason}")
+        "profile yet.\n")
     # Accepted findings do not push their account up the list of what to act on first.
     ranked = out.split("Accounts to act on first", 1)[1].split("\n\n", 1)[0]
     assert "b1" not in ranked

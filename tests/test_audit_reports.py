@@ -15,9 +15,10 @@ import pyarrow as pa
 import pytest
 
 import mfa_sim
-from mfa_sim.compliance import AuditResult
+from mfa_sim.compliance import CHECKS, AuditResult
 from mfa_sim.errors import UsageError
 from mfa_sim.report.audit import AUDIT_RENDERERS, render_audit
+from mfa_sim.report.severity_order import findings_worst_first
 from tests.conftest import MakeDataset, write_dataset
 
 AS_OF = datetime(2026, 1, 10, tzinfo=UTC)
@@ -121,7 +122,7 @@ CRAFTED_VALUES = [
 
 def test_json_key_order(worked: AuditResult) -> None:
     document = json.loads(report(worked, "json"))
-    assert list(document) == ["summary", "findings", "accounts"]
+    assert list(document) == ["summary", "findings", "accounts", "checks"]
     assert list(document["summary"]) == ["users", "accounts", "memberships", "findings"]
     assert list(document["summary"]["findings"]) == SEVERITIES
     assert document["findings"]
@@ -286,8 +287,9 @@ def test_text_has_severity_counts_and_every_findings_ids(worked: AuditResult) ->
     assert "info: 1" in text
     rows = text.split("Findings:", 1)[1].strip("\n").split("\n")
     assert len(rows) == 2 * worked.findings.num_rows
-    for finding, row, message in zip(worked.findings.to_pylist(), rows[0::2], rows[1::2],
-                                     strict=True):
+    # Worst first, then by check (the spec test of the order is in test_audit_order).
+    for finding, row, message in zip(findings_worst_first(worked.findings).to_pylist(),
+                                     rows[0::2], rows[1::2], strict=True):
         assert finding["check"] in row
         assert finding["severity"] in row
         for key in ("account", "user", "email"):
@@ -351,7 +353,7 @@ def test_a_dataset_with_no_rows_renders(make_dataset: MakeDataset, fmt: str) -> 
         assert json.loads(text) == {
             "summary": {"users": 0, "accounts": 0, "memberships": 0,
                         "findings": dict.fromkeys(SEVERITIES, 0)},
-            "findings": [], "accounts": []}
+            "findings": [], "accounts": [], "checks": [check.id for check in CHECKS]}
     elif fmt == "csv":
         assert csv_rows(result) == [FINDING_KEYS]
     else:

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from mfa_sim.cli import main
+from mfa_sim.compliance import CHECKS
 from tests.conftest import REPO, MakeDataset
 
 SEVERITIES = ["critical", "high", "medium", "low", "info"]
@@ -151,7 +152,8 @@ def test_stdout_json_is_the_report(make_dataset: MakeDataset) -> None:
     folder = str(make_dataset(WORST["high"], base=False))
     _, out, _ = run_cli("audit", folder, "--format", "json", "--as-of", AS_OF)
     document = json.loads(out)
-    assert list(document) == ["summary", "findings", "accounts"]
+    assert list(document) == ["summary", "findings", "accounts", "checks"]
+    assert document["checks"] == [check.id for check in CHECKS]
     assert [(f["check"], f["account"], f["user"]) for f in document["findings"]] == [
         ("member_without_mfa_in_enforcing_account", "a1", "u2"),
     ]

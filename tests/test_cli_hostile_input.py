@@ -438,3 +438,18 @@ def test_unrecognised_arguments_are_cut_in_the_usage_error() -> None:
     assert "unrecognized arguments" in err
     assert "… (3,000 characters)" in err
     assert max(len(line) for line in err.splitlines()) < 400
+
+
+def test_a_line_of_spaces_under_a_one_column_header_is_a_blank_line(
+        make_dataset: MakeDataset) -> None:
+    """Contract §1 as extended: a line of only spaces and tabs is blank, wherever it
+    stands; with a header of one column it must not be taken for a record (it once
+    crashed the line numbering)."""
+    folder = make_dataset({"accounts.csv": "account_id\n\n,plan,mfa_enforced\n   \n"
+                                           "a_team,teams,false\n"})
+    code, _, err = run_cli("validate", folder)
+    assert code == 2
+    assert "accounts.csv:1: column plan: the header lacks the required column" in err
+    assert "accounts.csv:3:" in err
+    assert "accounts.csv:5:" in err
+    assert "accounts.csv:4:" not in err

@@ -252,3 +252,22 @@ def test_saved_states_of_the_same_run_are_byte_identical(tmp_path: Path) -> None
                        str(folder))[0] == 0
     for name in ("users.csv", "accounts.csv", "memberships.csv", "invitations.csv"):
         assert (folders[0] / name).read_bytes() == (folders[1] / name).read_bytes()
+
+
+def test_what_if_happens_now_or_at_as_of() -> None:
+    """Each what-if is stamped with the time it is asked at, not a fixed date."""
+    from datetime import UTC, datetime, timedelta
+
+    before = datetime.now(UTC).replace(microsecond=0)
+    code, out, _ = run_cli("what-if", str(EXAMPLE), "--disable-mfa", "u_dana", "--format",
+                           "json")
+    assert code == 0
+    stamped = datetime.fromisoformat(json.loads(out)["steps"][0]["time"])
+    assert before <= stamped <= datetime.now(UTC) + timedelta(seconds=1)
+    code, out, _ = run_cli("what-if", str(EXAMPLE), "--enforce", "a_team", "--format", "json",
+                           "--as-of", "2026-03-01T08:30:00Z")
+    assert json.loads(out)["steps"][0]["time"] == "2026-03-01T08:30:00Z"
+    code, _, err = run_cli("what-if", str(EXAMPLE), "--enforce", "a_team", "--as-of",
+                           "1969-12-31")
+    assert code == 2
+    assert "--as-of must be at or after 1970-01-01T00:00:00Z" in err

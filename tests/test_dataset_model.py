@@ -51,7 +51,7 @@ def test_accounts_frame_has_the_documented_dtypes(example: Dataset) -> None:
     assert _is_text(accounts["account_id"].dtype)
     assert _is_text(accounts["plan"].dtype)
     assert _categories(accounts["tier"].dtype) == ["individual", "teams", "business",
-                                                   "enterprise"]
+                                                   "enterprise", "unknown"]
     assert accounts["tier"].dtype.ordered
     assert isinstance(accounts["mfa_enforced"].dtype, pd.BooleanDtype)
     assert isinstance(accounts["seats"].dtype, pd.Int64Dtype)

@@ -46,9 +46,11 @@ from mfa_sim.model.outcome import Event, EventType, Outcome, Reason, Status
 from mfa_sim.model.roles import Role, parse_role
 from mfa_sim.model.state import State
 from mfa_sim.model.values import InvitationStatus
-from mfa_sim.policy import DNSIMPLE, Policy
+from mfa_sim.policy import DNSIMPLE, POLICIES, Policy
 from mfa_sim.policy import rules as shared_rules
 from mfa_sim.policy.dnsimple import remove_from_enforcing_accounts
+from mfa_sim.policy.knobs import Disabling, Joining, Knobs
+from mfa_sim.policy.treatments import grace_deadline
 from tests.engine_builders import (
     account_ids,
     accounts_of_agree,
@@ -89,8 +91,10 @@ OWN_EVENT = {
 
 
 @st.composite
-def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
-    """The four tables of a small dataset with drift, as rows."""
+def datasets(draw: st.DrawFn, roles: tuple[str, ...] = ROLES,
+             statuses: bool = False) -> dict[str, list[dict[str, Any]]]:
+    """The four tables of a small dataset with drift, as rows (with ``statuses``, some
+    memberships suspended already)."""
     users = USER_IDS[:draw(st.integers(1, len(USER_IDS)))]
     emails = {user: f"{user.lower()}@x.example" for user in users}
     accounts = ACCOUNT_IDS[:draw(st.integers(1, len(ACCOUNT_IDS)))]
@@ -107,9 +111,12 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
     member_rows = []
     for account in accounts:
         for user in users:
-            role = draw(st.sampled_from([None] * 7 + list(ROLES)))
+            role = draw(st.sampled_from([None] * 7 + list(roles)))
             if role is not None:
-                member_rows.append({"account_id": account, "user_id": user, "role": role})
+                row = {"account_id": account, "user_id": user, "role": role}
+                if statuses:
+                    row["status"] = draw(st.sampled_from(["", "active", "suspended"]))
+                member_rows.append(row)
     members = {(row["account_id"], emails[row["user_id"]]) for row in member_rows}
     invitation_rows = []
     for account in accounts:
@@ -129,6 +136,23 @@ def datasets(draw: st.DrawFn) -> dict[str, list[dict[str, Any]]]:
 def varied(email: str, how: int) -> str:
     """An email as someone might type it: as is, upper-cased, or with spaces."""
     return (email, email.upper(), f" {email} ")[how]
+
+
+JOINING_EVENTS = (EventType.MEMBER_JOINED, EventType.MEMBER_REINSTATED)
+
+
+def excused(state: State, account: str, user: str, knobs: Knobs) -> bool:
+    """Whether a member may lack MFA in an enforcing account under the policy: their
+    access is cut, they are in a grace period, or their role is exempt."""
+    return state.is_suspended(account, user) or \
+        grace_deadline(state, account, user) is not None or \
+        not knobs.covers(state.role_of(account, user))
+
+
+def drift(state: State, knobs: Knobs) -> set[tuple[str, str]]:
+    """Members lacking MFA in enforcing accounts who have access and no grace."""
+    return {(account, user) for account, user in violations(state)
+            if not excused(state, account, user, knobs)}
 
 
 class EngineMachine(RuleBasedStateMachine):
@@ -325,6 +349,7 @@ class EngineMachine(RuleBasedStateMachine):
         elif outcome.status is Status.BLOCKED:
             assert (action, outcome.reason) == (ActionName.ACCEPT_INVITATION,
                                                 Reason.MFA_REQUIRED)
+            assert self.knobs.joining is Joining.BLOCK
             assert [event.type for event in events] == [EventType.INVITATION_BLOCKED]
             assert memberships(after) == memberships(before)
         else:
@@ -334,18 +359,27 @@ class EngineMachine(RuleBasedStateMachine):
                              if not before.has_mfa(user))
             assert list(outcome.users) == lacking
 
-        # Drift only ever shrinks.
-        assert violations(after) <= violations(before), \
+        # Drift only ever shrinks. A suspended member, or one in a grace period, lacks
+        # MFA as the policy says they may (never under dnsimple).
+        assert drift(after, self.knobs) <= drift(before, self.knobs), \
             "drift grew: a member lacks MFA in an enforcing account"
-        assert ineligible_enforcing(after) <= ineligible_enforcing(before), \
-            "drift grew: enforcement switched on where the plan does not offer it"
+        if self.policy.plan_gate:
+            assert ineligible_enforcing(after) <= ineligible_enforcing(before), \
+                "drift grew: enforcement switched on where the plan does not offer it"
         for account in account_ids(after):
             if after.is_enforced(account) and not before.is_enforced(account):
-                assert after.tier_of(account).can_enforce_mfa
-                assert all(after.has_mfa(user) for user in after.members_of(account)), \
+                if self.policy.plan_gate:
+                    assert after.tier_of(account).can_enforce_mfa
+                assert all(after.has_mfa(user) or excused(after, account, user, self.knobs)
+                           for user in after.members_of(account)), \
                     "drift grew: enforcement switched on with a member lacking MFA"
 
+        if outcome.reason is not None and self.policy.reasons is not None:
+            assert outcome.reason in self.policy.reasons, \
+                f"{outcome.reason.value} cannot arise under {self.policy.name}"
         self.check_rules(action, args, before, after, outcome)
+        self.check_policy_rules(action, args, before, after, outcome)
+        self.check_suspensions(before, after, events)
         self.check_memberships(before, after, events)
         self.check_warnings(before, after, events)
         self.check_order(action, outcome, events)
@@ -365,28 +399,43 @@ class EngineMachine(RuleBasedStateMachine):
             else:
                 assert changed == set()
 
-    @staticmethod
-    def check_rules(action: ActionName, args: dict[str, Any], before: State, after: State,
-                    outcome: Outcome) -> None:
-        """DNSimple's rules as an oracle, where the state alone decides."""
+    def check_rules(self, action: ActionName, args: dict[str, Any], before: State,
+                    after: State, outcome: Outcome) -> None:
+        """DNSimple's rules as an oracle, where the state alone decides (with the
+        policy's knobs where they differ)."""
+        knobs = self.knobs
         account, actor = args.get("account"), args.get("actor")
         if account is not None and actor is not None:
             role = before.role_of(account, actor)
-            if role is None or not role.manages:
+            if role is None or not role.manages or before.is_suspended(account, actor):
                 assert outcome.reason is Reason.NOT_AUTHORIZED
         applied = outcome.status is Status.APPLIED
         if action is ActionName.DISABLE_MFA and applied:
             user = args["user"]
             ended = set(memberships(before)) - set(memberships(after))
-            assert ended == {(a, u) for (a, u) in memberships(before)
-                             if u == user and before.is_enforced(a)}, \
+            removing = {(a, u) for (a, u) in memberships(before)
+                        if u == user and before.is_enforced(a)
+                        and knobs.covers(before.role_of(a, u))}
+            if knobs.disabling is Disabling.SUSPEND:
+                removing = {(a, u) for (a, u) in removing
+                            if before.role_of(a, u) in knobs.outside_collaborators}
+            elif knobs.disabling is Disabling.REFUSE:
+                removing = set()
+            assert ended == removing, \
                 "disabling MFA must remove from every enforcing account and no other"
         if action is ActionName.ACCEPT_INVITATION and outcome.status is not Status.REJECTED:
             invitation = before.invitation(account, args["email"])
             invitee = before.user_with_email(args["email"])
             assert invitation is not None
             assert invitee is not None
-            if applied:
+            reinstated = any(e.type is EventType.MEMBER_REINSTATED for e in outcome.events)
+            if applied and reinstated:
+                departure = before.departure(account, invitee)
+                assert departure is not None
+                assert knobs.reinstate_window is not None
+                assert before.clock - departure[1] <= knobs.reinstate_window
+                assert after.role_of(account, invitee) is departure[0]
+            elif applied:
                 assert after.role_of(account, invitee) is invitation.role
             else:
                 assert before.is_enforced(account)
@@ -416,11 +465,11 @@ class EngineMachine(RuleBasedStateMachine):
         removed_events = Counter((e.account, e.user) for e in events
                                  if e.type is EventType.MEMBER_REMOVED)
         joined_events = Counter((e.account, e.user) for e in events
-                                if e.type is EventType.MEMBER_JOINED)
+                                if e.type in JOINING_EVENTS)
         assert removed_events == left, "member_removed events != memberships that ended"
         assert joined_events == joined, "member_joined events != memberships that began"
         for event in events:
-            if event.type is EventType.MEMBER_JOINED:
+            if event.type in JOINING_EVENTS:
                 assert event.role == new[(event.account, event.user)]
 
     @staticmethod
@@ -445,7 +494,9 @@ class EngineMachine(RuleBasedStateMachine):
         order, each account's removal before its warnings."""
         consequences = events
         if outcome.status is Status.APPLIED and action is not ActionName.ADVANCE_TIME:
-            assert events[0].type is OWN_EVENT[action]
+            assert events[0].type is OWN_EVENT[action] or (
+                action is ActionName.ACCEPT_INVITATION
+                and events[0].type is EventType.MEMBER_REINSTATED)
             consequences = events[1:]
             if action is ActionName.REMOVE_MEMBER:
                 # Its own event is the removal; the account's warnings follow it.
@@ -464,6 +515,66 @@ class EngineMachine(RuleBasedStateMachine):
     def check_state(self, state: State) -> None:
         assert counts_agree(state) == []
         assert accounts_of_agree(state) == []
+        # A suspended member is still a member (and one who left is not suspended).
+        for (account, user), suspended in state.suspended.items():
+            assert not suspended or state.role_of(account, user) is not None
+        if not self.knobs.suspends:
+            assert not any(state.suspended.values()), "a suspension under a removing policy"
+
+    @property
+    def knobs(self) -> Knobs:
+        assert self.policy.knobs is not None
+        return self.policy.knobs
+
+    def check_policy_rules(self, action: ActionName, args: dict[str, Any], before: State,
+                           after: State, outcome: Outcome) -> None:
+        """The rules of contract §5 that only some policies have, as an oracle."""
+        knobs = self.knobs
+        applied = outcome.status is Status.APPLIED
+        user, account, actor = args.get("user"), args.get("account"), args.get("actor")
+        if action is ActionName.ENFORCE_MFA and applied and actor is not None \
+                and knobs.enabler_needs_mfa:
+            assert before.has_mfa(actor), "enforcement switched on by someone without MFA"
+        if action is ActionName.DISABLE_MFA and applied:
+            enforcing = [a for a in before.accounts_of(user) if before.is_enforced(a)]
+            if knobs.disabling is Disabling.REFUSE:
+                assert enforcing == [], "MFA disabled while an account requires it"
+            if knobs.sole_owner_keeps_mfa:
+                assert not any(
+                    [m for m, r in before.members_of(a).items() if r is Role.OWNER] == [user]
+                    for a in enforcing), "the sole owner of an enforcing account disabled MFA"
+            if knobs.managers_keep_mfa:
+                assert not any(before.members_of(a)[user].manages for a in enforcing)
+            if knobs.disabling is Disabling.SUSPEND:
+                for a in enforcing:
+                    assert after.role_of(a, user) is None or after.is_suspended(a, user) \
+                        or not knobs.covers(after.role_of(a, user)), \
+                        "disabling MFA left access to an enforcing account"
+        if action is ActionName.REMOVE_MEMBER and applied and knobs.last_admin_guard:
+            def enrolled_admins(state: State) -> set[str]:
+                return {m for m, r in state.members_of(account).items()
+                        if r.manages and state.has_mfa(m)
+                        and not state.is_suspended(account, m)}
+            if user in enrolled_admins(before):
+                assert enrolled_admins(after), "a removal left no admin with MFA"
+        if action is ActionName.ENABLE_MFA and applied:
+            assert not any(after.is_suspended(a, user) for a in after.accounts_of(user)), \
+                "a member who enabled MFA is still suspended"
+
+    @staticmethod
+    def check_suspensions(before: State, after: State, events: list[Event]) -> None:
+        """Each suspension and restoration of a membership has one event, and each such
+        event one change."""
+        old, new = memberships(before), memberships(after)
+        kept = old.keys() & new.keys()
+        suspended = Counter(key for key in kept if after.is_suspended(*key)
+                            and not before.is_suspended(*key))
+        restored = Counter(key for key in kept if before.is_suspended(*key)
+                           and not after.is_suspended(*key))
+        assert Counter((e.account, e.user) for e in events
+                       if e.type is EventType.MEMBER_SUSPENDED) == suspended
+        assert Counter((e.account, e.user) for e in events
+                       if e.type is EventType.MEMBER_RESTORED) == restored
 
     def check_replay(self) -> None:
         """The same steps from the same files and seed give byte-identical JSON."""
@@ -514,6 +625,77 @@ def test_state_machine_catches_a_policy_that_drops_a_rule(mutant: Any) -> None:
 
     with pytest.raises(AssertionError, match="drift grew"):
         run_state_machine_as_test(MutantMachine, settings=settings(
+            max_examples=200, stateful_step_count=25, deadline=None, database=None,
+            derandomize=True, phases=[Phase.generate],
+            suppress_health_check=[HealthCheck.too_slow]))
+
+
+# -- every preset, on datasets with outside collaborators and suspended memberships ----------
+
+PRESET_ROLES = (*ROLES, "collaborator")
+
+
+def machine_for(preset: Policy) -> type[EngineMachine]:
+    """The state machine under a preset, its datasets holding the roles and statuses of
+    contract §5 too; the invariants that hold for the preset follow from its knobs
+    (``EngineMachine.check_policy_rules``, ``drift``, ``excused``)."""
+
+    class PresetMachine(EngineMachine):
+        policy = preset
+
+        @initialize(tables=datasets(PRESET_ROLES, statuses=True), seed=st.integers(0, 2**32),
+                    offset=st.integers(0, 365 * 86400))
+        def load(self, tables: dict[str, list[dict[str, Any]]], seed: int,
+                 offset: int) -> None:
+            EngineMachine.load(self, tables, seed, offset)
+
+    PresetMachine.__name__ = f"{preset.name.title().replace('_', '')}Machine"
+    return PresetMachine
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+def test_state_machine_holds_under_every_preset(name: str) -> None:
+    """Under ``npm`` and ``github_legacy`` no member of an enforcing account is left
+    lacking MFA; under ``github`` and ``hexpm`` one lacking it is suspended, still a member
+    with no access; under ``gitlab`` and ``slack`` one lacking it is suspended or in grace;
+    under ``dnsimple`` everything holds as before, with collaborators and suspended rows
+    in the data too."""
+    run_state_machine_as_test(machine_for(POLICIES[name]), settings=settings(
+        FAST, max_examples=25, database=None))
+
+
+def github_without_suspension() -> Policy:
+    """Disabling MFA under github cuts nobody's access."""
+    from mfa_sim.policy import GITHUB
+
+    return GITHUB.derive("mutant-github", consequences={ActionName.DISABLE_MFA: ()})
+
+
+def npm_without_refusal() -> Policy:
+    """Members of an enforcing npm organisation may disable 2FA."""
+    from mfa_sim.policy import NPM
+    from mfa_sim.policy.guards import account_requires_mfa
+
+    kept = tuple(rule for rule in NPM.rules[ActionName.DISABLE_MFA]
+                 if rule is not account_requires_mfa)
+    return NPM.derive("mutant-npm", rules={ActionName.DISABLE_MFA: kept})
+
+
+def gitlab_without_grace() -> Policy:
+    """GitLab's enforcement treats nobody: no grace, no suspension."""
+    from mfa_sim.policy import GITLAB
+
+    return GITLAB.derive("mutant-gitlab", consequences={ActionName.ENFORCE_MFA: ()})
+
+
+@pytest.mark.parametrize("mutant", [github_without_suspension, npm_without_refusal,
+                                    gitlab_without_grace],
+                         ids=["github keeps access", "npm lets 2FA go",
+                              "gitlab without grace"])
+def test_preset_machines_catch_a_policy_that_drops_a_rule(mutant: Any) -> None:
+    broken = mutant()
+    with pytest.raises(AssertionError, match=r"drift grew|left access|while an account"):
+        run_state_machine_as_test(machine_for(broken), settings=settings(
             max_examples=200, stateful_step_count=25, deadline=None, database=None,
             derandomize=True, phases=[Phase.generate],
             suppress_health_check=[HealthCheck.too_slow]))

@@ -16,8 +16,8 @@ import networkx as nx
 import pytest
 
 from mfa_sim.cli import main
+from mfa_sim.cli.graph_command import write_view
 from mfa_sim.graph import model, views
-from mfa_sim.graph.command import write_view
 from tests.conftest import EXAMPLE, MakeDataset
 from tests.test_cli_startup import PANDAS_REFUSED
 
@@ -116,14 +116,39 @@ def test_scenario_draws_its_impact(tmp_path: Path, drawn: list[nx.Graph]) -> Non
     assert (G.graph["removed"], G.graph["blocked"], G.graph["unmanaged"]) == (5, 2, 1)
 
 
-def test_scenario_within_a_focus_exports_its_impact(tmp_path: Path) -> None:
+@pytest.mark.parametrize(("hops", "expected"), [
+    # One hop around u_eli: his own links only, as the focus view shows them.
+    ("1", [("account:a_secure", "user:u_eli")]),
+    # Two: his account's members too, not their other accounts (a_team, three away).
+    ("2", [("account:a_secure", "user:u_dana"), ("account:a_secure", "user:u_eli")]),
+])
+def test_scenario_within_a_focus_exports_its_impact(tmp_path: Path, hops: str,
+                                                    expected: list[tuple[str, str]]) -> None:
     output = tmp_path / "impact.graphml"
     code, _, _ = run_cli("graph", str(EXAMPLE), "--scenario", str(SCENARIO), "--user", "u_eli",
-                         "--hops", "1", "--output", str(output))
+                         "--hops", hops, "--output", str(output))
     assert code == 0
     back = nx.read_graphml(output, force_multigraph=True)
     removed = sorted((u, v) for u, v, kind in back.edges(data="kind") if kind == "removed")
-    assert removed == [("account:a_secure", "user:u_dana"), ("account:a_secure", "user:u_eli")]
+    assert removed == expected
+
+
+def test_a_focus_changes_the_impact_drawn(tmp_path: Path, drawn: list[nx.Graph]) -> None:
+    """graph --account a_secure --scenario FILE draws a_secure's part of the run, ringed
+    at the centre, not the same picture as without the focus (a newcomer's report)."""
+    for focus in ([], ["--account", "a_secure"], ["--account", "a_secure", "--hops", "1"]):
+        code, _, err = run_cli("graph", str(EXAMPLE), "--scenario", str(SCENARIO), *focus,
+                               "--output", str(tmp_path / "impact.png"))
+        assert (code, err) == (0, "")
+    whole, around, close = drawn
+    assert (whole.graph["removed"], around.graph["removed"], close.graph["removed"]) == (
+        5, 3, 2)
+    assert "focus" not in whole.graph
+    assert (around.graph["focus"], around.graph["hops"]) == ("account:a_secure", 2)
+    assert around.nodes["account:a_secure"]["hop"] == 0
+    assert "account:a_team" not in close
+    assert [edge for edge in around.edges("user:u_ben", keys=True)
+            if edge[2].startswith("removed")] == []
 
 
 @pytest.mark.parametrize(("argv", "message"), [

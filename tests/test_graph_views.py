@@ -131,7 +131,7 @@ def test_aggregate_draws_groups_with_their_shares(crafted: Dataset) -> None:
     assert len(drawing.edges) == 6
     assert drawing.labels["accounts:business:not_enforcing"] == (
         "business, not enforcing: 1 account\n33% of 3 memberships with MFA\n"
-        "1 admins without MFA")
+        "1 admin without MFA")
     assert drawing.labels["accounts:enterprise:enforcing"].endswith("1 account without an admin")
     assert drawing.labels["users:unknown"] == "1 user\nMFA unknown"
     assert "memberships, users without MFA" in drawing.legend

@@ -183,7 +183,8 @@ def test_tier_of_unknown_plan_names_the_known_ones() -> None:
 
 
 def test_mfa_enforcement_is_available_from_the_teams_tier() -> None:
-    assert [tier.can_enforce_mfa for tier in Tier] == [False, True, True, True]
+    # The last, unknown, is the tier of an imported account without a plan (contract §6).
+    assert [tier.can_enforce_mfa for tier in Tier] == [False, True, True, True, False]
 
 
 # -- seats ------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import json
 import os
 import re
 import sys
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -92,10 +93,19 @@ def _kernel_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 # -- committed as sources -------------------------------------------------------------
 
 
-def test_the_five_notebooks_are_there() -> None:
+def test_the_notebooks_are_there() -> None:
     assert NOTEBOOKS == ["01_quickstart.ipynb", "02_enforcement_what_ifs.ipynb",
                          "03_batch_audit.ipynb", "04_totp_training.ipynb",
-                         "05_graph_exploration.ipynb"]
+                         "05_graph_exploration.ipynb", "06_policy_comparison.ipynb",
+                         "07_from_real_exports.ipynb", "08_rollout_plan.ipynb"]
+
+
+def test_the_notebooks_folder_holds_no_stray_images() -> None:
+    """Figures are shown inline; an image exported next to the notebooks is a leftover
+    (q_22_0.png and q_26_0.png once were)."""
+    leftovers = [path.name for path in NOTEBOOK_DIR.iterdir()
+                 if path.suffix.lower() in (".png", ".svg", ".jpg", ".jpeg", ".gif")]
+    assert leftovers == []
 
 
 @pytest.mark.parametrize("name", NOTEBOOKS)
@@ -218,6 +228,21 @@ def test_graph_exploration_runs_with_its_defaults() -> None:
     notebook = execute("05_graph_exploration.ipynb")
     assert_ran_cleanly(notebook)
     assert figures(notebook) == 4
+    shown = "".join(o.get("text", "") + "".join(o.get("data", {}).get("text/plain", ""))
+                    + "".join(o.get("data", {}).get("text/html", ""))
+                    for o in outputs(notebook))
+    # What a newcomer tripped on: a scratch folder's path, and "1 admins".
+    assert "Dataset generated (400 users, seed 1): valid" in shown
+    assert tempfile.gettempdir() not in shown
+    assert not re.search(r"\b1 (admins|accounts|enforcing accounts)\b", shown)
+
+
+def test_papermill_examples_make_their_output_folder() -> None:
+    """Every documented papermill command writing to ../out/ makes the folder first."""
+    for path in (NOTEBOOK_DIR / "README.md", NOTEBOOK_DIR / "05_graph_exploration.ipynb"):
+        text = path.read_text(encoding="utf-8")
+        for line in re.findall(r"^.*papermill \S+\.ipynb \.\./out/.*$", text, re.MULTILINE):
+            assert "mkdir -p ../out" in text[:text.index(line) + len(line)], (path.name, line)
 
 
 def test_graph_exploration_runs_with_other_parameters() -> None:

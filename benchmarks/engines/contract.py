@@ -16,7 +16,13 @@ from mfa_sim.errors import Problem, ProblemReason, cut_value
 from mfa_sim.model.plans import canonical_plan
 from mfa_sim.model.roles import parse_role
 from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
-from mfa_sim.model.values import UNPARSED, parse_boolean, parse_invitation_status, parse_mfa_state
+from mfa_sim.model.values import (
+    UNPARSED,
+    parse_boolean,
+    parse_invitation_status,
+    parse_membership_status,
+    parse_mfa_state,
+)
 
 WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 """What trimming removes: Unicode white space as Python and Arrow's ``utf8_trim_whitespace``
@@ -36,12 +42,18 @@ def _status(spelling: str) -> object:
     return UNPARSED if status is None else status.value
 
 
+def _membership_status(spelling: str) -> object:
+    status = parse_membership_status(spelling)
+    return UNPARSED if status is None else status.value
+
+
 SPELLED: dict[Kind, tuple[Callable[[str], Any], ProblemReason]] = {
     Kind.MFA: (parse_mfa_state, ProblemReason.INVALID_BOOLEAN),
     Kind.BOOLEAN: (parse_boolean, ProblemReason.INVALID_BOOLEAN),
     Kind.PLAN: (_written_as(canonical_plan), ProblemReason.UNKNOWN_PLAN),
     Kind.ROLE: (_written_as(parse_role), ProblemReason.UNKNOWN_ROLE),
     Kind.STATUS: (_status, ProblemReason.UNKNOWN_STATUS),
+    Kind.MEMBERSHIP_STATUS: (_membership_status, ProblemReason.UNKNOWN_STATUS),
 }
 """Kinds with few distinct spellings: each spelling is judged once, in Python, by
 mfa_sim's own rule (UNPARSED for nonsense), and the verdict joined back to the rows."""

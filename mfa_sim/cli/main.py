@@ -19,10 +19,11 @@ from mfa_sim.data.output_paths import Output, check_outputs
 from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_quoted
 
 if TYPE_CHECKING:
-    from mfa_sim.cli.progress import Progress
-    from mfa_sim.compliance import Baseline, Mute
+    from mfa_sim.cli.progress import Bar, Progress
+    from mfa_sim.compliance import Baseline, CheckSelection, Mute
     from mfa_sim.data.writing import Chunk
     from mfa_sim.model.dataset import Dataset
+    from mfa_sim.policy import Policy
 
 T = TypeVar("T")
 
@@ -62,21 +63,77 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {cut_quoted(message)}\n")
 
 
+def _progress(arguments: argparse.Namespace) -> Progress:
+    """Bars on standard error for this command (only on a terminal, not in CI, not with
+    --no-progress)."""
+    from mfa_sim.cli.progress import Progress
+
+    return Progress(getattr(arguments, "err", None) or sys.stderr, name=arguments.command,
+                    enabled=False if arguments.no_progress else None)
+
+
+def _load(arguments: argparse.Namespace, progress: Progress,
+          prepare: Callable[[], object] = lambda: None, *,
+          group_memberships: bool = False) -> Dataset:
+    """The command's dataset, loaded while ``prepare`` runs, with a bar advancing file
+    by file."""
+    from mfa_sim.data.load import LOADING_STEPS, load_dataset_while
+
+    with progress.stage("loading dataset", total=LOADING_STEPS) as bar:
+        dataset = load_dataset_while(arguments.dataset, prepare, on_file=bar,
+                                     group_memberships=group_memberships)
+        bar("checked")
+    return dataset
+
+
 def _validate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.data.load import load_dataset
     from mfa_sim.model.summary import summarise
 
-    print(summarise(load_dataset(arguments.dataset)), file=out)
+    print(summarise(_load(arguments, _progress(arguments))), file=out)
     return EXIT_OK
 
 
 def _generate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.data.generate import generate_dataset
+    from mfa_sim.data.generate import GENERATE_STEPS, generate_dataset
 
-    made = generate_dataset(arguments.output, arguments.users, seed=arguments.seed,
-                            messy=arguments.messy)
+    with _progress(arguments).stage("generating", total=GENERATE_STEPS) as bar:
+        made = generate_dataset(arguments.output, arguments.users, seed=arguments.seed,
+                                messy=arguments.messy, on_step=bar)
     print(f"Wrote {made.users:,} users, {made.accounts:,} accounts, {made.memberships:,} "
           f"memberships and {made.invitations:,} invitations to {arguments.output}", file=out)
+    return EXIT_OK
+
+
+IMPORT_FORMATS = ("text", "json")
+
+
+def _import(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.errors import UsageError
+
+    if arguments.list_formats:
+        if arguments.files or arguments.output is not None:
+            raise UsageError("import --list-formats takes no files and no --output")
+        from mfa_sim.data.importers.registry import AUTO, FORMATS
+
+        print(f"{AUTO:<30} recognise each file from its header or keys (the default)",
+              file=out)
+        for export in FORMATS:
+            print(f"{export.name:<30} {export.title}", file=out)
+        return EXIT_OK
+    if not arguments.files or arguments.output is None:
+        raise UsageError("import needs export files and --output DIR (or --list-formats)")
+    from mfa_sim.data.importers.run import IMPORT_STEPS, write_import
+
+    with _progress(arguments).stage("importing",
+                                    total=len(arguments.files) + IMPORT_STEPS) as bar:
+        report = write_import(arguments.files, arguments.output, arguments.source,
+                              on_step=bar)
+    if arguments.format == "json":
+        import json
+
+        print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False), file=out)
+    else:
+        print(report, file=out)
     return EXIT_OK
 
 
@@ -93,12 +150,50 @@ def _emit(report: str, output: str | None, out: TextIO) -> None:
     Path(output).write_text(report, encoding="utf-8")
 
 
-def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.data.load import importing, load_dataset_while
+def _read_policies(values: Sequence[str], problems: list[Problem]) -> list[Policy]:
+    """The policies ``--policy`` or ``--policies`` name: presets, or policy files whose
+    problems join ``problems`` (so that they are reported with the dataset's)."""
+    from mfa_sim.policy.files import policy_option
 
-    dataset = load_dataset_while(arguments.dataset, importing(
-        "mfa_sim.policy", "mfa_sim.report", "mfa_sim.data.save", "mfa_sim.engine.scenario",
-        "mfa_sim.engine.simulation"), group_memberships=True)
+    found = []
+    for value in values:
+        try:
+            found.append(policy_option(value))
+        except InputError as error:
+            problems.extend(error.problems)
+    return found
+
+
+def _read_one_policy(value: str) -> Policy:
+    from mfa_sim.policy.files import policy_option
+
+    return policy_option(value)
+
+
+def _load_with_policies(arguments: argparse.Namespace, values: Sequence[str],
+                        modules: Callable[[], object], **options: bool) -> tuple[
+                            Dataset, list[Policy]]:
+    """The dataset and the policies named on the command line, the problems of both
+    reported together."""
+    problems: list[Problem] = []
+    policies = _read_policies(values, problems)
+    try:
+        dataset = _load(arguments, _progress(arguments), modules, **options)
+    except InputError as error:
+        raise InputError([*problems, *error.problems]) from None
+    if problems:
+        raise InputError(problems)
+    return dataset, policies
+
+
+def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.data.load import importing
+
+    dataset, chosen = _load_with_policies(
+        arguments, [arguments.policy] if arguments.policy is not None else [],
+        importing("mfa_sim.policy", "mfa_sim.report", "mfa_sim.data.save",
+                  "mfa_sim.engine.scenario", "mfa_sim.engine.simulation"),
+        group_memberships=True)
     from mfa_sim.data.save import require_empty_folder, save_dataset
     from mfa_sim.engine.scenario import load_scenario
     from mfa_sim.engine.simulation import Simulation
@@ -109,7 +204,9 @@ def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
                              policies=tuple(POLICIES))
     if arguments.save_state is not None:
         require_empty_folder(arguments.save_state)
-    simulation = Simulation(dataset, scenario.policy, scenario.start, scenario.seed)
+    # The flag wins over the scenario's key (contract §5).
+    policy = chosen[0] if chosen else scenario.policy
+    simulation = Simulation(dataset, policy, scenario.start, scenario.seed)
     run = simulation.play(scenario)
     run = type(run)(run.policy, run.outcomes, run.final, scenario.name)
     _emit(render_run(run, arguments.format), arguments.output, out)
@@ -118,11 +215,47 @@ def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
     return EXIT_OK
 
 
+def _compare(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.errors import UsageError
+
+    if arguments.policy is not None and arguments.policies is not None:
+        raise UsageError("give --policy or --policies, not both (--policy X means "
+                         "--policies X)")
+    from mfa_sim.data.load import importing
+
+    dataset, chosen = _load_with_policies(
+        arguments, arguments.policies or ([arguments.policy] if arguments.policy else []),
+        importing("mfa_sim.engine.comparison", "mfa_sim.report.comparison",
+                  "mfa_sim.engine.scenario"),
+        group_memberships=True)
+    from mfa_sim.engine.comparison import compare
+    from mfa_sim.engine.scenario import load_scenario
+    from mfa_sim.policy import POLICIES
+    from mfa_sim.report.comparison import render_comparison
+
+    scenario = load_scenario(arguments.scenario, dataset, seed=arguments.seed,
+                             policies=tuple(POLICIES))
+    comparison = compare(dataset, scenario, chosen or None)
+    _emit(render_comparison(comparison, arguments.format), arguments.output, out)
+    return EXIT_OK
+
+
+def _policy_list(text: str) -> list[str]:
+    from mfa_sim.engine.comparison import parse_policy_list
+    from mfa_sim.errors import UsageError
+
+    try:
+        return list(parse_policy_list(text))
+    except UsageError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _graph(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.graph.command import write_view
+    from mfa_sim.cli.graph_command import write_view
 
     notice = write_view(arguments.dataset, arguments.output, account=arguments.account,
-                        user=arguments.user, hops=arguments.hops, scenario=arguments.scenario)
+                        user=arguments.user, hops=arguments.hops, scenario=arguments.scenario,
+                        progress=_progress(arguments))
     if notice is not None:
         print(f"mfa-sim graph: {notice}", file=arguments.err)
     return EXIT_OK
@@ -135,11 +268,11 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     questions += [("enforce_mfa", {"account": account}) for account in arguments.enforce or ()]
     if not questions:
         raise UsageError("what-if needs at least one --disable-mfa USER or --enforce ACCOUNT")
-    from mfa_sim.data.load import importing, load_dataset_while
+    from mfa_sim.data.load import importing
 
-    dataset = load_dataset_while(arguments.dataset,
-                                 importing("mfa_sim.report", "mfa_sim.engine.simulation"),
-                                 group_memberships=True)
+    dataset, chosen = _load_with_policies(
+        arguments, [arguments.policy] if arguments.policy is not None else [],
+        importing("mfa_sim.report", "mfa_sim.engine.simulation"), group_memberships=True)
     from mfa_sim.engine.simulation import what_ifs
     from mfa_sim.report import render_run
 
@@ -152,11 +285,25 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
                for value in values if value not in known]
     if unknown:
         raise InputError(unknown)
-    _emit(render_run(what_ifs(dataset, questions), arguments.format), arguments.output, out)
+    # Each what-if happens now (or at --as-of), not at a fixed date: its time is the
+    # moment the question is asked about.
+    from datetime import UTC
+
+    from mfa_sim.model.clock import EARLIEST_START
+    from mfa_sim.model.outcome import iso
+
+    moment = arguments.as_of or datetime.now(UTC).replace(microsecond=0)
+    if moment < EARLIEST_START:
+        raise UsageError(f"--as-of must be at or after {iso(EARLIEST_START)}, where TOTP time "
+                         f"begins, not {iso(moment)}")
+    run = what_ifs(dataset, questions, chosen[0] if chosen else "dnsimple", start=moment)
+    _emit(render_run(run, arguments.format), arguments.output, out)
     return EXIT_OK
 
 
-AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit")
+AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit", "ocsf")
+CHECKS_FORMATS = ("text", "json")
+SELECTION_OPTIONS = ("--checks", "--exclude-checks", "--severity")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 
 
@@ -169,17 +316,41 @@ def _date(text: str) -> datetime:
     return moment
 
 
+def _selection(arguments: argparse.Namespace) -> CheckSelection:
+    """The checks ``--checks``, ``--exclude-checks`` and ``--severity`` choose."""
+    from mfa_sim.compliance.selection import select_checks, split_list
+
+    return select_checks(split_list(arguments.checks or ()),
+                         split_list(arguments.exclude_checks or ()),
+                         split_list(arguments.severity or ()), options=SELECTION_OPTIONS)
+
+
+def _checks(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.report.check_list import check_json, check_text
+
+    checks = _selection(arguments).checks
+    render = check_json if arguments.format == "json" else check_text
+    _emit(render(checks), arguments.output, out)
+    return EXIT_OK
+
+
 def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
-        Dataset, tuple[Mute, ...] | None, Baseline | None]:
-    """The dataset, mutes and baseline an audit reads; the problems of all three
+        Dataset, tuple[Mute, ...] | None, Baseline | None, CheckSelection]:
+    """The dataset, mutes, baseline and checks an audit reads; the problems of all four
     reported together."""
     from mfa_sim.compliance import load_baseline, load_mutes
-    from mfa_sim.data.load import importing, load_dataset_while
+    from mfa_sim.data.load import importing
 
     problems: list[Problem] = []
+    try:
+        selection = _selection(arguments)
+    except InputError as error:
+        problems.extend(error.problems)
 
-    def read(label: str, reader: Callable[[], T]) -> T | None:
+    def read(label: str | None, reader: Callable[[], T]) -> T | None:
         try:
+            if label is None:
+                return reader()
             with progress.stage(label):
                 return reader()
         except InputError as error:
@@ -188,37 +359,40 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
 
     mutes = None if arguments.mute is None else read(
         "reading mutes", lambda: load_mutes(arguments.mute))
+    arguments.chosen_policy = None if arguments.policy is None else read(
+        "reading policy", lambda: _read_one_policy(arguments.policy))
     baseline = None if arguments.baseline is None else read(
         "reading baseline", lambda: load_baseline(arguments.baseline))
     checks_and_report = importing(
         "mfa_sim.compliance.findings", "mfa_sim.compliance.accounts",
         "mfa_sim.compliance.analytics", "mfa_sim.report.audit",
         f"mfa_sim.report.audit_{arguments.format}")
-    dataset = read("loading dataset",
-                   lambda: load_dataset_while(arguments.dataset, checks_and_report))
+    dataset = read(None, lambda: _load(arguments, progress, checks_and_report))
     if problems or dataset is None:
         raise InputError(problems)
-    return dataset, mutes, baseline
+    return dataset, mutes, baseline, selection
 
 
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
-    from mfa_sim.cli.progress import Progress
     from mfa_sim.compliance import audit
     from mfa_sim.report.audit import render_audit
 
     # Progress goes to standard error, and only when it is a terminal.
-    progress = Progress(getattr(arguments, "err", None) or sys.stderr, name="audit",
-                        enabled=False if arguments.no_progress else None)
-    dataset, mutes, baseline = _audit_inputs(arguments, progress)
-    with progress.stage("checking"):
-        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline)
-    with progress.stage("writing report"):
-        _write_audit(render_audit(result, arguments.format, fail_on=arguments.fail_on),
-                     arguments.output, out)
+    progress = _progress(arguments)
+    dataset, mutes, baseline, selection = _audit_inputs(arguments, progress)
+    with progress.stage("checking", total=len(selection) + 2) as bar:
+        result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline,
+                       policy=arguments.chosen_policy, checks=selection, on_step=bar)
+    with progress.stage("rendering"):
+        chunks = render_audit(result, arguments.format, fail_on=arguments.fail_on)
+    with progress.stage("writing report", total=sum(len(chunk) for chunk in chunks),
+                        unit="B") as bar:
+        _write_audit(chunks, arguments.output, out, bar)
     return EXIT_FINDINGS if result.failing(arguments.fail_on) else EXIT_OK
 
 
-def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO) -> None:
+def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO,
+                 bar: Bar) -> None:
     if output is None:
         stream = getattr(out, "buffer", None)
         for chunk in chunks:
@@ -226,10 +400,64 @@ def _write_audit(chunks: Sequence[Chunk], output: str | None, out: TextIO) -> No
                 stream.write(chunk)
             else:
                 out.write(bytes(chunk).decode("utf-8"))
+            bar.advance(len(chunk))
     else:
         with open(output, "wb") as target:
             for chunk in chunks:
                 target.write(chunk)
+                bar.advance(len(chunk))
+
+
+PLAN_FORMATS = ("text", "markdown", "html", "csv", "json")
+
+
+def _plan(arguments: argparse.Namespace, out: TextIO) -> int:
+    from mfa_sim.errors import UsageError
+
+    if (arguments.scenario_out is not None and arguments.output is not None
+            and os.path.realpath(arguments.scenario_out) == os.path.realpath(arguments.output)):
+        raise UsageError("--output and --scenario-out name the same file; give each its own")
+    from mfa_sim.data.load import importing
+    from mfa_sim.errors import ProblemReason
+    from mfa_sim.policy import DNSIMPLE
+
+    # Every problem at once: the policy's, the dataset's and the account patterns'.
+    problems: list[Problem] = []
+    policy = DNSIMPLE
+    if arguments.policy is not None:
+        try:
+            policy = _read_one_policy(arguments.policy)
+        except InputError as error:
+            problems.extend(error.problems)
+        except UsageError as error:
+            problems.append(Problem("--policy", None, None, arguments.policy,
+                                    ProblemReason.INVALID_VALUE, str(error)))
+    try:
+        dataset = _load(arguments, _progress(arguments), importing(
+            "mfa_sim.rollout", "mfa_sim.report.plan", f"mfa_sim.report.plan_{arguments.format}"))
+    except InputError as error:
+        raise InputError([*error.problems, *problems]) from None
+    from mfa_sim.report.plan import render_plan
+    from mfa_sim.rollout import plan
+    from mfa_sim.rollout.replay import scenario_yaml
+
+    try:
+        found = plan(dataset, policy=policy, accounts=arguments.accounts,
+                     contacts=arguments.contacts, wave_size=arguments.wave_size,
+                     include_removals=arguments.include_removals, as_of=arguments.as_of)
+    except InputError as error:
+        problems = [*error.problems, *problems]
+    if problems:
+        raise InputError(problems)
+    chunks = render_plan(found, arguments.format)
+    with _progress(arguments).stage("writing plan", total=sum(len(chunk) for chunk in chunks),
+                                    unit="B") as bar:
+        _write_audit(chunks, arguments.output, out, bar)
+    if arguments.scenario_out is not None:
+        from pathlib import Path
+
+        Path(arguments.scenario_out).write_text(scenario_yaml(found), encoding="utf-8")
+    return EXIT_OK
 
 
 def _positive(text: str) -> int:
@@ -256,6 +484,10 @@ def _integer(text: str) -> int:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
+POLICY_HELP = ("the policy: a preset (dnsimple, the default, github, github_legacy, gitlab, "
+               "npm, slack, hexpm) or a YAML policy file")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``mfa-sim``."""
     parser = _Parser(
@@ -270,9 +502,27 @@ def build_parser() -> argparse.ArgumentParser:
         "--max-problems", type=_count, default=SHOWN_PER_REASON, metavar="N",
         help=f"list at most N problems of each reason when the input is refused "
              f"(default {SHOWN_PER_REASON}; 0 lists all); every problem is still counted")
+    reporting.add_argument(
+        "--no-progress", action="store_true",
+        help="no progress bars on standard error (drawn only on a terminal, and never "
+             "when CI=true)")
 
     def add_command(name: str, help: str) -> argparse.ArgumentParser:
         return commands.add_parser(name, parents=[reporting], help=help)
+
+    def add_selection(command: argparse.ArgumentParser, verb: str) -> None:
+        # Lists add up when repeated, as --disable-mfa does; patterns as in mute files.
+        command.add_argument(
+            "--checks", action="append", metavar="ID,...",
+            help=f"{verb} only these checks: ids or patterns (`admin_*`), comma-separated, "
+                 "repeatable")
+        command.add_argument(
+            "--exclude-checks", action="append", metavar="ID,...",
+            help=f"do not {verb} these checks (ids or patterns, comma-separated, repeatable)")
+        command.add_argument(
+            "--severity", action="append", metavar="LEVEL,...",
+            help=f"{verb} only checks of these severities: "
+                 f"{', '.join(SEVERITIES)} (comma-separated, repeatable)")
 
     validate = add_command("validate", help="load and check a dataset folder")
     validate.add_argument("dataset", help="folder with users.csv, accounts.csv, ...")
@@ -293,9 +543,18 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_argument("--baseline", metavar="OLD.json",
                        help="an earlier `audit --format json`: mark findings new or "
                             "unchanged and list the resolved ones")
-    audit.add_argument("--no-progress", action="store_true",
-                       help="no progress lines on standard error (shown only on a terminal)")
+    audit.add_argument("--policy", metavar="NAME|FILE",
+                       help=POLICY_HELP + ": judge under it, run only the checks that can "
+                       "arise under it, and say what it would do to each member")
+    add_selection(audit, "run")
     audit.set_defaults(run=_audit)
+
+    checks = add_command("checks", help="list the audit's checks: severity, granularity, "
+                                        "what each finds and what to do")
+    checks.add_argument("--format", choices=CHECKS_FORMATS, default="text")
+    checks.add_argument("--output", help="write the list to this file")
+    add_selection(checks, "list")
+    checks.set_defaults(run=_checks)
 
     simulate = add_command("simulate", help="run a scenario step by step")
     simulate.add_argument("dataset", help="the dataset folder")
@@ -305,7 +564,24 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_argument("--save-state", metavar="DIR",
                           help="write the final state as a dataset folder (new or empty)")
     simulate.add_argument("--seed", type=_integer, help="override the scenario's seed")
+    simulate.add_argument("--policy", metavar="NAME|FILE", help=POLICY_HELP
+                          + "; wins over the scenario's policy key")
     simulate.set_defaults(run=_simulate)
+
+    comparing = add_command(
+        "compare", help="one scenario under several policies, side by side")
+    comparing.add_argument("dataset", help="the dataset folder")
+    comparing.add_argument("scenario", help="the scenario file (YAML); its policy key is "
+                                            "not used")
+    comparing.add_argument("--policies", type=_policy_list, metavar="NAME|FILE,...",
+                           help="the policies to compare, separated by commas (default: "
+                                "every preset)")
+    comparing.add_argument("--policy", metavar="NAME|FILE",
+                           help="one policy: the same as --policies NAME|FILE")
+    comparing.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
+    comparing.add_argument("--output", help="write the report to this file")
+    comparing.add_argument("--seed", type=_integer, help="override the scenario's seed")
+    comparing.set_defaults(run=_compare)
 
     graph = add_command(
         "graph", help="membership graph views (png, svg) and exports (graphml, gexf)")
@@ -330,7 +606,46 @@ def build_parser() -> argparse.ArgumentParser:
                          help="what if this account switched enforcement on (repeatable)")
     what_if.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
     what_if.add_argument("--output", help="write the report to this file")
+    what_if.add_argument("--policy", metavar="NAME|FILE", help=POLICY_HELP)
+    what_if.add_argument("--as-of", type=_date, metavar="DATE",
+                         help="the time each what-if happens at (default: now)")
     what_if.set_defaults(run=_what_if)
+
+    plan = add_command("plan", help="the rollout plan: whom to ask first, and the waves "
+                                    "that enforce MFA")
+    plan.add_argument("dataset", help="the dataset folder")
+    plan.add_argument("--accounts", nargs="+", action="extend", metavar="ID",
+                      help="target these accounts: ids or patterns with * (repeatable; "
+                           "default: every account that could enforce and does not)")
+    plan.add_argument("--policy", metavar="NAME|FILE",
+                      help=POLICY_HELP + ": its rules decide which accounts are ready")
+    plan.add_argument("--contacts", type=_count, default=25, metavar="N",
+                      help="how many people the contact list shows (default 25)")
+    plan.add_argument("--wave-size", type=_positive, default=10, metavar="K",
+                      help="contacts asked per wave (default 10)")
+    plan.add_argument("--include-removals", action="store_true",
+                      help="plan the removal wave too (remove, enforce, re-invite), "
+                           "instead of only flagging it")
+    plan.add_argument("--as-of", type=_date, metavar="DATE",
+                      help="the plan's date and its scenario's start (default: now)")
+    plan.add_argument("--format", choices=PLAN_FORMATS, default="text")
+    plan.add_argument("--output", help="write the report to this file")
+    plan.add_argument("--scenario-out", metavar="FILE",
+                      help="write the plan as a scenario that `mfa-sim simulate` replays")
+    plan.set_defaults(run=_plan)
+    imports = add_command(
+        "import", help="make a dataset folder of exports of other products (GitHub, Google "
+                       "Workspace, MFA lists)")
+    imports.add_argument("files", nargs="*", metavar="FILE", help="the export files")
+    imports.add_argument("--output", metavar="DIR", help="a new or empty folder")
+    imports.add_argument("--from", dest="source", default="auto", metavar="NAME",
+                         help="the format of every file (default auto: recognised from "
+                              "each file's header or keys)")
+    imports.add_argument("--format", choices=IMPORT_FORMATS, default="text",
+                         help="the import's own report: text or json")
+    imports.add_argument("--list-formats", action="store_true",
+                         help="name the formats and stop")
+    imports.set_defaults(run=_import, output_kind="folder")
 
     generate = add_command("generate", help="write a synthetic dataset")
     generate.add_argument("--users", type=_positive, required=True, help="how many users")
@@ -384,6 +699,8 @@ def _outputs(arguments: argparse.Namespace) -> list[Output]:
                               getattr(arguments, "output_kind", "file")))
     if getattr(arguments, "save_state", None) is not None:
         outputs.append(Output("--save-state", arguments.save_state, "folder"))
+    if getattr(arguments, "scenario_out", None) is not None:
+        outputs.append(Output("--scenario-out", arguments.scenario_out))
     return outputs
 
 
@@ -393,8 +710,17 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
 
     dataset = getattr(arguments, "dataset", None)
     files = [] if dataset is None else dataset_files(dataset)
+    files += getattr(arguments, "files", None) or []
     files += [path for option in ("scenario", "mute", "baseline")
               if (path := getattr(arguments, option, None)) is not None]
+    named = [value for value in (getattr(arguments, "policy", None),
+                                 *(getattr(arguments, "policies", None) or []))
+             if value is not None]
+    if named:
+        from mfa_sim.policy.files import looks_like_file
+
+        # Policy files are inputs too (a preset's name is no file).
+        files += [value for value in named if looks_like_file(value)]
     return files
 
 

@@ -1,26 +1,30 @@
-"""Progress of a long command on standard error: one line per stage, with its time.
+"""Progress of a long command on standard error: a bar per stage, drawn by tqdm.
 
 A batch audit of a large export takes seconds; a person at a terminal should see it
-move. Each stage writes its name when it starts and its time when it ends, on the same
-line::
+move. Each stage (loading the dataset file by file, the checks one by one, the report
+byte by byte, a generated dataset step by step, a graph's layout) is a bar that
+advances as the work does and stays on screen with its time when it ends::
 
-    audit: loading dataset… 1.2 s
-    audit: checking… 0.8 s
-    audit: writing report… 0.3 s
+    audit: loading dataset: 100%|██████████| 5/5 [00:01<00:00, 3.9 step/s, checks done]
+    audit: checking: 100%|██████████| 16/16 [00:00<00:00, 19.8 check/s]
+    audit: writing report: 100%|██████████| 1.05M/1.05M [00:00<00:00, 98.2MB/s]
 
-Progress is written only to a terminal (a stream whose ``isatty()`` is true), never to
-standard output, never into a pipe or a CI log, and not at all with ``--no-progress``.
+Bars are drawn only on a terminal (a stream whose ``isatty()`` is true), never on
+standard output, never into a pipe or a file, not when the ``CI`` environment variable
+says the run is a CI job (``CI=true``), and not at all with ``--no-progress``. tqdm is
+imported only when a bar is drawn.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable, Iterator
+import os
+import threading
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from typing import TextIO
+from typing import Any, TextIO
 
-ELLIPSIS = "…"
-"""What follows a stage's name while it runs (``...`` where the stream cannot encode it)."""
+BAR_CHARACTERS = "█"
+"""What a bar is drawn with (``#`` where the stream cannot encode it)."""
 
 
 def is_terminal(stream: TextIO | None) -> bool:
@@ -40,19 +44,56 @@ def is_terminal(stream: TextIO | None) -> bool:
         return False
 
 
+def in_ci(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether the environment says this is a CI job (``CI`` set to true, 1 or yes).
+
+    Examples
+    --------
+    >>> in_ci({"CI": "true"}), in_ci({"CI": "false"}), in_ci({})
+    (True, False, False)
+    """
+    value = (os.environ if environ is None else environ).get("CI", "")
+    return value.strip().lower() in ("true", "1", "yes")
+
+
+class Bar:
+    """One stage's bar: :meth:`advance` it as work is done (from any thread).
+
+    A bar of a silent :class:`Progress` does nothing.
+    """
+
+    def __init__(self, bar: Any = None) -> None:
+        self._bar = bar
+        self._lock = threading.Lock()
+
+    def advance(self, amount: float = 1, note: str | None = None) -> None:
+        """Count ``amount`` more units done; ``note`` says what was just done."""
+        if self._bar is None:
+            return
+        with self._lock:
+            if note is not None:
+                self._bar.set_postfix_str(note, refresh=False)
+            self._bar.update(amount)
+
+    def __call__(self, note: str) -> None:
+        """One unit done, named: a bar is a callback for the work it follows."""
+        self.advance(1, note)
+
+
 class Progress:
-    """Stage timings written to a stream, or nothing at all.
+    """Bars on a stream, or nothing at all.
 
     Parameters
     ----------
     stream
-        Where to write (standard error); ``None`` writes nothing.
+        Where to draw (standard error); ``None`` draws nothing.
     name
         The command, written before each stage.
     enabled
-        Whether to write; by default, only when ``stream`` is a terminal.
-    clock
-        Seconds from an arbitrary start (tests pass a fake).
+        ``False`` draws nothing (``--no-progress``); otherwise bars are drawn when
+        ``stream`` is a terminal and the environment is no CI job.
+    environ
+        The environment to read ``CI`` from (default: the process's).
 
     Examples
     --------
@@ -60,57 +101,59 @@ class Progress:
     >>> class Terminal(io.StringIO):
     ...     def isatty(self) -> bool:
     ...         return True
-    >>> ticks = iter([0.0, 1.25, 2.0, 2.5])
-    >>> progress = Progress(Terminal(), clock=lambda: next(ticks))
-    >>> with progress.stage("loading dataset"):
-    ...     pass
-    >>> with progress.stage("checking"):
-    ...     pass
-    >>> print(progress.stream.getvalue(), end="")
-    audit: loading dataset… 1.3 s
-    audit: checking… 0.5 s
-
-    Anything but a terminal gets nothing:
-
-    >>> quiet = Progress(io.StringIO())
-    >>> with quiet.stage("loading dataset"):
-    ...     pass
+    >>> progress = Progress(Terminal(), environ={})
+    >>> with progress.stage("checking", total=3, unit="check") as bar:
+    ...     for check in ("a", "b", "c"):
+    ...         bar(check)
+    >>> print(progress.stream.getvalue().split("\\r")[-1].split(" [")[0])
+    audit: checking: 100%|...| 3/3
+    >>> quiet = Progress(Terminal(), environ={"CI": "true"})
+    >>> with quiet.stage("checking", total=3) as bar:
+    ...     bar("a")
     >>> quiet.enabled, quiet.stream.getvalue()
     (False, '')
     """
 
     def __init__(self, stream: TextIO | None, *, name: str = "audit",
                  enabled: bool | None = None,
-                 clock: Callable[[], float] = time.perf_counter) -> None:
+                 environ: Mapping[str, str] | None = None) -> None:
         self.stream = stream
         self.name = name
-        self.enabled = stream is not None and (is_terminal(stream) if enabled is None
-                                               else enabled)
-        self.clock = clock
-        self._ellipsis = ELLIPSIS if _encodes(stream, ELLIPSIS) else "..."
-
-    def _write(self, text: str) -> None:
-        assert self.stream is not None
-        self.stream.write(text)
-        self.stream.flush()
+        self.enabled = (enabled is not False and is_terminal(stream)
+                        and not in_ci(environ))
 
     @contextmanager
-    def stage(self, label: str) -> Iterator[None]:
-        """Time a stage: its name now, its time when it ends (``stopped`` if it fails,
-        so that an error message starts on a line of its own)."""
+    def stage(self, label: str, total: float | None = None,
+              unit: str = "step") -> Iterator[Bar]:
+        """A bar for a stage of ``total`` units (one, done when the stage ends, if not
+        given). It stays on its line, with its time, when the stage ends or fails, so
+        an error message starts on a line of its own."""
         if not self.enabled:
-            yield
+            yield Bar()
             return
-        self._write(f"{self.name}: {label}{self._ellipsis}")
-        start = self.clock()
+        from tqdm import tqdm
+
+        counted = total is not None
+        columns, rows = _size(self.stream)
+        bar = tqdm(total=total if counted else 1, desc=f"{self.name}: {label}", unit=unit,
+                   file=self.stream, leave=True, ncols=columns, nrows=rows,
+                   unit_scale=unit == "B", ascii=not _encodes(self.stream, BAR_CHARACTERS))
         try:
-            yield
-        except BaseException:
-            self._write(" stopped\n")
-            raise
-        # Seconds to one decimal, half away from zero (1.25 s shows as 1.3 s).
-        tenths = int((self.clock() - start) * 10 + 0.5)
-        self._write(f" {tenths // 10}.{tenths % 10} s\n")
+            yield Bar(bar)
+            if not counted:
+                bar.update(1)
+        finally:
+            bar.close()
+
+
+def _size(stream: TextIO | None) -> tuple[int, int]:
+    """The terminal's columns and rows (80 by 24 where it does not say: a terminal made
+    by a program may report none, and tqdm hides a bar past a terminal's last row)."""
+    try:
+        size = os.get_terminal_size(stream.fileno()) if stream else os.terminal_size((0, 0))
+    except (AttributeError, ValueError, OSError):
+        size = os.terminal_size((0, 0))
+    return size.columns or 80, size.lines or 24
 
 
 def _encodes(stream: TextIO | None, text: str) -> bool:

@@ -8,7 +8,7 @@ spread over the rows, so the audit and the engine cannot disagree.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
 
@@ -19,9 +19,12 @@ from mfa_sim.columns.buffers import flags_of, numpy_of, scalar_of
 from mfa_sim.columns.keys import per_distinct
 from mfa_sim.model.plans import PLAN_TIERS
 from mfa_sim.model.roles import Role
+from mfa_sim.policy import DNSIMPLE, Policy
 from mfa_sim.policy.rules import can_enforce, is_compliant
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import pyarrow as pa
 
     from mfa_sim.model.dataset import Dataset
@@ -36,14 +39,18 @@ class AuditFacts:
     """
 
     dataset: Dataset
+    policy: Policy = field(default=DNSIMPLE)
+    """The policy the audit judges under: its plan gate decides eligibility."""
 
-    def prepare(self) -> AuditFacts:
-        """Work out every fact now (before checks read them from several threads)."""
-        for name in ("compliant", "unknown", "account_ids", "plans_written", "eligible",
-                     "enforced", "members", "managers", "managers_with_mfa",
-                     "noncompliant_members", "ready", "roles", "manages",
-                     "member_compliant", "invitations", "invitation_account", "invitee",
-                     "invitee_is_member", "seats", "pending_invitations"):
+    def prepare(self, names: Iterable[str] | None = None) -> AuditFacts:
+        """Work out the named facts (default: every one) now, before checks read them
+        from several threads."""
+        every = ("compliant", "unknown", "account_ids", "plans_written", "eligible",
+                 "enforced", "members", "managers", "managers_with_mfa",
+                 "noncompliant_members", "ready", "roles", "manages", "member_compliant",
+                 "invitations", "invitation_account", "invitee", "invitee_is_member",
+                 "seats", "pending_invitations", "suspended", "covered")
+        for name in every if names is None else names:
             getattr(self, name)
         return self
 
@@ -95,11 +102,13 @@ class AuditFacts:
     @cached_property
     def eligible(self) -> np.ndarray:
         """Whether each account's plan offers MFA enforcement."""
-        return per_distinct(self.plans, lambda plan: can_enforce(PLAN_TIERS[plan]))
+        gate = self.policy.plan_gate
+        return per_distinct(self.plans, lambda plan: can_enforce(PLAN_TIERS[plan], gate))
 
     @cached_property
     def enforced(self) -> np.ndarray:
         """Whether each account enforces MFA."""
+        # An unknown enforcement (an imported export's) counts as not enforcing.
         column = self.dataset.tables["accounts"].column("mfa_enforced")
         found: np.ndarray = flags_of(column)
         return found
@@ -171,6 +180,33 @@ class AuditFacts:
     def manages(self) -> np.ndarray:
         """Whether each membership is an owner's or an admin's."""
         return per_distinct(self.roles, lambda role: Role(role).manages)
+
+    def roles_are(self, *roles: Role) -> np.ndarray:
+        """Whether each membership's role is one of ``roles``."""
+        wanted = {role.value for role in roles}
+        return per_distinct(self.roles, lambda role: role in wanted)
+
+    @cached_property
+    def covered(self) -> np.ndarray:
+        """Whether the policy requires MFA of each membership's role (GitLab exempts
+        project-level members)."""
+        knobs = self.policy.knobs
+        if knobs is None or not knobs.exempt_roles:
+            return np.ones(len(self.membership_account), dtype=bool)
+        found: np.ndarray = ~self.roles_are(*knobs.exempt_roles)
+        return found
+
+    @cached_property
+    def suspended(self) -> np.ndarray:
+        """Whether each membership's access is cut (``status`` suspended)."""
+        import pyarrow.compute as pc
+
+        written = self.dataset.tables["memberships"].column("status")
+        if written.null_count == len(written):
+            return np.zeros(len(written), dtype=bool)
+        statuses = self.dataset.canonical_table("memberships").column("status")
+        found: np.ndarray = flags_of(pc.equal(statuses, scalar_of("suspended")))
+        return found
 
     @cached_property
     def member_compliant(self) -> np.ndarray:

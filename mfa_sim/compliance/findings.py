@@ -8,20 +8,22 @@ findings.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 import numpy as np
 
-from mfa_sim.columns.buffers import arrow_of, moment_of, rows_of, scalar_of
+from mfa_sim.columns.buffers import arrow_of, moment_of, numpy_of, rows_of, scalar_of
 from mfa_sim.compliance.checks import (
     ACCOUNT_WITHOUT_ADMIN,
     ADMIN_WITHOUT_MFA,
     CHECKS,
     ENFORCEMENT_BLOCKED_BY_MEMBER,
     ENFORCEMENT_READY,
+    ENFORCEMENT_STATE_UNKNOWN,
+    ENFORCING_MANAGERS_WITHOUT_MFA,
     ENFORCING_ON_INELIGIBLE_PLAN,
     INVITATION_BLOCKED,
     INVITATION_FOR_MEMBER,
@@ -37,6 +39,8 @@ from mfa_sim.compliance.facts import AuditFacts
 
 if TYPE_CHECKING:
     import pyarrow as pa
+
+    from mfa_sim.policy import Policy
 
 FINDING_COLUMNS = ("check", "severity", "account", "user", "email", "message", "remediation")
 
@@ -133,7 +137,12 @@ def _memberships(facts: AuditFacts, mask: np.ndarray) -> tuple[np.ndarray, pa.Ar
 def member_without_mfa_in_enforcing_account(facts: AuditFacts) -> pa.Table:
     """Members of enforcing accounts who lack MFA."""
     enforcing = facts.enforced[facts.membership_account]
-    rows, accounts, users = _memberships(facts, enforcing & ~facts.member_compliant)
+    lacking = enforcing & ~facts.member_compliant & facts.covered
+    knobs = facts.policy.knobs
+    if knobs is not None and knobs.suspends:
+        # Under a policy that suspends, a suspended member lacks MFA as the rules say.
+        lacking &= ~facts.suspended
+    rows, accounts, users = _memberships(facts, lacking)
     why = _lacking(facts, facts.membership_user[rows])
     return _table(
         MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT, accounts, users, None,
@@ -273,21 +282,27 @@ def enforcement_ready(facts: AuditFacts) -> pa.Table:
         sentence("Switch on MFA enforcement for ", accounts, "."))
 
 
-def managers_all_without_mfa(facts: AuditFacts) -> pa.Table:
-    """Accounts whose every owner and admin lacks MFA."""
-    rows, accounts = _accounts(facts, (facts.managers > 0) & (facts.managers_with_mfa == 0))
+def managers_all_without_mfa(facts: AuditFacts, *, enforcing: bool = False) -> pa.Table:
+    """Accounts whose every owner and admin lacks MFA: those that do not enforce MFA, or
+    with ``enforcing``, those that do (the critical check, reported in its place)."""
+    unprotected = (facts.managers > 0) & (facts.managers_with_mfa == 0)
+    rows, accounts = _accounts(facts, unprotected & (facts.enforced == enforcing))
     # An unknown state is reported as unknown, never as off (contract §1).
     unknown_managers = np.bincount(
         facts.membership_account[facts.manages & facts.unknown[facts.membership_user]],
         minlength=len(facts.account_ids))[rows]
+    check = ENFORCING_MANAGERS_WITHOUT_MFA if enforcing else (
+        MANAGERS_ALL_WITHOUT_MFA)
+    lead = (sentence(accounts, " enforces MFA, yet none of its owners and admins") if enforcing
+            else sentence("None of the owners and admins of ", accounts))
     return _table(
-        MANAGERS_ALL_WITHOUT_MFA, accounts, None, None,
+        check, accounts, None, None,
         _either(unknown_managers > 0,
-                sentence("None of the owners and admins of ", accounts, " is known to have "
-                         "MFA: the MFA state of ", _numerals(unknown_managers),
-                         " of them is unknown."),
-                sentence("None of the owners and admins of ", accounts, " has MFA.")),
-        sentence("Have at least one owner or admin of ", accounts, " enable MFA first."))
+                sentence(lead, " is known to have MFA: the MFA state of ",
+                         _numerals(unknown_managers), " of them is unknown."),
+                sentence(lead, " has MFA.")),
+        sentence("Have at least one owner or admin of ", accounts, " enable MFA ",
+                 "at once." if enforcing else "first."))
 
 
 STALE_AFTER = timedelta(days=30)
@@ -348,6 +363,18 @@ def invitation_for_member(facts: AuditFacts) -> pa.Table:
                  "accepted, and it takes a seat."))
 
 
+def enforcement_state_unknown(facts: AuditFacts) -> pa.Table:
+    """Accounts whose export does not say whether they enforce MFA."""
+    unknown = facts.dataset.tables["accounts"].column("mfa_enforced").is_null()
+    _, accounts = _accounts(facts, numpy_of(unknown))
+    return _table(
+        ENFORCEMENT_STATE_UNKNOWN, accounts, None, None,
+        sentence("The export does not say whether ", accounts, " enforces MFA; it counts "
+                 "as not enforcing."),
+        sentence("Check in the product whether ", accounts, " requires MFA, and write it "
+                 "in accounts.csv (mfa_enforced)."))
+
+
 Finder = Callable[[AuditFacts], "pa.Table"]
 
 FINDERS: dict[str, Finder] = {
@@ -362,18 +389,70 @@ FINDERS: dict[str, Finder] = {
     MANAGERS_ALL_WITHOUT_MFA.id: managers_all_without_mfa,
     SEATS_EXCEEDED.id: seats_exceeded,
     INVITATION_FOR_MEMBER.id: invitation_for_member,
+    ENFORCING_MANAGERS_WITHOUT_MFA.id:
+        lambda facts: managers_all_without_mfa(facts, enforcing=True),
+    ENFORCEMENT_STATE_UNKNOWN.id: enforcement_state_unknown,
 }
 
 
-def all_findings(facts: AuditFacts, as_of: datetime) -> pa.Table:
-    """Every finding of every check, in report order."""
+def checks_under(policy: Policy) -> tuple[Check, ...]:
+    """The checks whose findings can arise under a policy (every one under DNSimple's),
+    in report order: the others do not run.
+
+    Examples
+    --------
+    >>> from mfa_sim.policy import DNSIMPLE, GITLAB
+    >>> len(checks_under(DNSIMPLE)), "invitation_blocked" in {c.id for c in checks_under(GITLAB)}
+    (14, False)
+    """
+    if policy.checks is None:
+        return CHECKS
+    return tuple(check for check in CHECKS if check.id in policy.checks)
+
+
+FACTS_READ: dict[str, tuple[str, ...]] = {
+    MEMBER_WITHOUT_MFA_IN_ENFORCING_ACCOUNT.id: ("enforced", "member_compliant", "unknown",
+                                                  "covered", "suspended"),
+    ADMIN_WITHOUT_MFA.id: ("manages", "member_compliant", "roles", "unknown"),
+    ENFORCING_ON_INELIGIBLE_PLAN.id: ("enforced", "eligible", "plans_written"),
+    ENFORCEMENT_BLOCKED_BY_MEMBER.id: ("eligible", "enforced", "member_compliant", "unknown"),
+    MFA_STATE_UNKNOWN.id: ("user_ids", "user_mfa"),
+    ACCOUNT_WITHOUT_ADMIN.id: ("managers", "members"),
+    INVITATION_BLOCKED.id: ("invitee", "compliant", "enforced", "invitation_account",
+                            "invitee_is_member", "unknown", "invitations"),
+    ENFORCEMENT_READY.id: ("ready", "members"),
+    MANAGERS_ALL_WITHOUT_MFA.id: ("managers", "managers_with_mfa", "manages", "unknown",
+                                  "enforced"),
+    INVITATION_STALE.id: ("invitations",),
+    SEATS_EXCEEDED.id: ("members", "pending_invitations", "seats"),
+    INVITATION_FOR_MEMBER.id: ("invitee_is_member", "invitations", "invitee"),
+    ENFORCING_MANAGERS_WITHOUT_MFA.id: (
+        "managers", "managers_with_mfa", "manages", "unknown", "enforced"),
+    ENFORCEMENT_STATE_UNKNOWN.id: ("account_ids",),
+}
+"""The facts each check reads: a filtered audit works out only those of its checks."""
+
+
+def all_findings(facts: AuditFacts, as_of: datetime, checks: Iterable[str] | None = None,
+                 on_check: Callable[[str], object] | None = None) -> pa.Table:
+    """Every finding of the given checks (default: every check), in report order;
+    ``on_check`` is called with each check's id as it finishes."""
     import pyarrow as pa
 
-    # The facts every check reads are worked out first; then the checks, whose Arrow
+    selected = [check for check in CHECKS if checks is None or check.id in set(checks)]
+    # The facts the checks read are worked out first; then the checks, whose Arrow
     # kernels release the GIL, run side by side.
-    facts.prepare()
+    facts.prepare(tuple(dict.fromkeys(
+        name for check in selected for name in FACTS_READ[check.id])))
     finders = [(lambda f: invitation_stale(f, as_of)) if check is INVITATION_STALE
-               else FINDERS[check.id] for check in CHECKS]
+               else FINDERS[check.id] for check in selected]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        tables = list(pool.map(lambda finder: finder(facts), finders))
-    return pa.concat_tables(tables)
+        running = {pool.submit(finder, facts): check.id
+                   for finder, check in zip(finders, selected, strict=True)}
+        if on_check is not None:
+            for done in as_completed(running):
+                on_check(running[done])
+        tables = [future.result() for future in running]
+    return pa.concat_tables(tables) if tables else _table(
+        ADMIN_WITHOUT_MFA, None, None, None, pa.array([], pa.string()),
+        pa.array([], pa.string()))

@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
 
-from mfa_sim.columns.buffers import arrow_of, flags_of, null_of, scalar_of, text_array
+from mfa_sim.columns.buffers import arrow_of, flags_of, null_of, text_array
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.data.input_files import compose_yaml, read_text
 from mfa_sim.errors import InputError, Problem, ProblemReason
@@ -74,13 +74,47 @@ def _like(pattern: str) -> str:
     return escaped.replace("*", "%")
 
 
+def pattern_mask(values: pa.Array | pa.ChunkedArray, pattern: str, *,
+                 ignore_case: bool = False) -> np.ndarray:
+    """Which values a ``*`` pattern matches, as mute files match them (nulls match
+    nothing), by one Arrow kernel over the whole column.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> pattern_mask(pa.array(["a_team", "a%x", "b_team", None]), "a*").tolist()
+    [True, True, False, False]
+    >>> pattern_mask(pa.array(["A_team"]), "a_*", ignore_case=True).tolist()
+    [True]
+    >>> pattern_mask(pa.array(["x" * 300_000, "y", None]), "x" * 300_000).tolist()
+    [True, False, False]
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        matched = pc.match_like(values, _like(pattern), ignore_case=ignore_case)
+    except pa.ArrowInvalid:
+        # Arrow's engine refuses a pattern too large to compile: Python's matches each
+        # distinct value once instead.
+        from mfa_sim.columns.keys import per_distinct
+
+        regex = re.compile(_pattern_regex(pattern).pattern,
+                           re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+        return per_distinct(values, lambda value: value is not None
+                            and regex.fullmatch(value) is not None)
+    # A null matches nothing.
+    return flags_of(matched)
+
+
 def matching_checks(pattern: str) -> tuple[str, ...]:
     """The known check ids a check pattern names, in report order.
 
     Examples
     --------
     >>> matching_checks("enforc*")
-    ('enforcing_on_ineligible_plan', 'enforcement_blocked_by_member', 'enforcement_ready')
+    ('enforcing_on_ineligible_plan', 'enforcement_blocked_by_member', 'enforcement_ready',
+     'enforcing_managers_without_mfa', 'enforcement_state_unknown')
     >>> matching_checks("admin_without_mfa"), matching_checks("nothing*")
     (('admin_without_mfa',), ())
     """
@@ -196,16 +230,13 @@ class Mute:
         import pyarrow.compute as pc
 
         checks = matching_checks(self.check)
-        matched = pc.is_in(findings.column("check"),
-                           value_set=text_array(checks))
+        matched = flags_of(pc.is_in(findings.column("check"), value_set=text_array(checks)))
         for key in PATTERN_KEYS:
             pattern = getattr(self, key)
-            if pattern is None:
-                continue
-            field = pc.match_like(findings.column(key), _like(pattern),
-                                  ignore_case=key == "email")
-            matched = pc.and_(matched, pc.fill_null(field, scalar_of(False)))
-        return flags_of(matched)
+            if pattern is not None:
+                matched &= pattern_mask(findings.column(key), pattern,
+                                        ignore_case=key == "email")
+        return matched
 
 
 @dataclass(frozen=True, slots=True)

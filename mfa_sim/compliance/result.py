@@ -9,7 +9,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.columns.buffers import text_array
-from mfa_sim.compliance.checks import Severity
+from mfa_sim.compliance.checks import CHECKS, Severity
 from mfa_sim.compliance.mutes import Mute, MuteReport, apply_mutes
 
 if TYPE_CHECKING:
@@ -44,6 +44,8 @@ class AuditResult:
     mute_report
         With mutes: what they did (expired entries, entries matching nothing); the
         findings then carry ``muted`` (bool) and ``mute_reason`` columns.
+    checks
+        The ids of the checks that ran.
     """
 
     findings: pa.Table
@@ -55,6 +57,12 @@ class AuditResult:
     """With a baseline: the baseline's findings that are gone."""
     mute_report: MuteReport | None = None
     """With mutes: what they did."""
+    policy: str | None = None
+    """The policy the audit judged under, when one was chosen (None: DNSimple's, the
+    default)."""
+    checks: tuple[str, ...] = tuple(check.id for check in CHECKS)
+    """The checks that ran, in report order (every one unless the audit was given a
+    selection)."""
 
     @cached_property
     def by_severity(self) -> dict[str, int]:

@@ -81,7 +81,8 @@ class _FileReading:
         return pa.chunked_array([*chunks_of(ids), text_array(more)], pa.string())
 
 
-def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False) -> Dataset:
+def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = False,
+                 on_file: Callable[[str], object] | None = None) -> Dataset:
     """Load and check a dataset folder (contract §1).
 
     Parameters
@@ -92,6 +93,9 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     group_memberships
         Also group the memberships by user, from the rows the checks matched, for a
         simulation whose first step will ask for a user's accounts.
+    on_file
+        Called with each file's name once it is read (an optional file that is absent
+        included): the granularity of a progress bar.
 
     Returns
     -------
@@ -128,7 +132,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     with ThreadPoolExecutor(2) as pool:
         # One file at a time, as Arrow reads each on every core; parsing one file's
         # columns (Arrow's kernels, outside Python's lock) overlaps reading the next.
-        parsing = [pool.submit(_parse_columns, _read_text(folder, schema, problems))
+        parsing = [pool.submit(_parse_columns, _read_text(folder, schema, problems, on_file))
                    for schema in SCHEMAS]
         readings = {schema.table: done.result() for schema, done in
                     zip(SCHEMAS, parsing, strict=True)}
@@ -172,7 +176,8 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
 
 
 def load_dataset_while(path: str | os.PathLike[str], prepare: Callable[[], object], *,
-                       group_memberships: bool = False) -> Dataset:
+                       group_memberships: bool = False,
+                       on_file: Callable[[str], object] | None = None) -> Dataset:
     """:func:`load_dataset` while ``prepare`` runs in the calling thread.
 
     A command imports its engine, report or drawing modules (tenths of a second of
@@ -187,7 +192,8 @@ def load_dataset_while(path: str | os.PathLike[str], prepare: Callable[[], objec
     (['ready'], True)
     """
     with ThreadPoolExecutor(1) as pool:
-        loading = pool.submit(load_dataset, path, group_memberships=group_memberships)
+        loading = pool.submit(load_dataset, path, group_memberships=group_memberships,
+                              on_file=on_file)
         try:
             prepare()
         except BaseException:
@@ -213,6 +219,11 @@ def importing(*modules: str) -> Callable[[], None]:
     return run
 
 
+LOADING_STEPS = len(SCHEMAS) + 1
+"""The steps of loading a dataset, as a progress bar counts them: each file read
+(``on_file``), then the checks across files done."""
+
+
 _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
 _CHECKED_ACROSS_FILES = _KEYS | {Kind.OPTIONAL_ID}
 
@@ -226,12 +237,17 @@ def _parse_columns(reading: _FileReading | None) -> _FileReading | None:
     return reading
 
 
-def _read_text(folder: Path, schema: FileSchema,
-               problems: list[Problem]) -> _FileReading | None:
+def _read_text(folder: Path, schema: FileSchema, problems: list[Problem],
+               on_file: Callable[[str], object] | None = None) -> _FileReading | None:
+    """Read one file as text and check its header (``None`` for a file that is
+    optional and absent, or unreadable); ``on_file`` is told once it is read."""
     path = folder / schema.file
-    if not schema.required and not path.exists():
+    text = (None if not schema.required and not path.exists()
+            else read_text_table(path, schema.file))
+    if on_file is not None:
+        on_file(schema.file)
+    if text is None:
         return None
-    text = read_text_table(path, schema.file)
     if isinstance(text, Problem):
         problems.append(text)
         return None

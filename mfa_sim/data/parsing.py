@@ -27,14 +27,13 @@ from mfa_sim.columns.buffers import (
 from mfa_sim.columns.keys import dictionary_codes
 from mfa_sim.columns.text import trimmed
 from mfa_sim.errors import ProblemReason
-from mfa_sim.model.plans import KNOWN_PLANS, canonical_plan
+from mfa_sim.model.plans import KNOWN_PLANS, NO_PLAN, canonical_plan
 from mfa_sim.model.roles import ROLE_SPELLINGS, parse_role
 from mfa_sim.model.schema import TIME_TYPE_UNIT, Kind
 from mfa_sim.model.values import (
     BOOLEAN_HINT,
     UNPARSED,
     InvitationStatus,
-    parse_boolean,
     parse_invitation_status,
     parse_mfa_state,
 )
@@ -160,8 +159,11 @@ def _mfa(text: pa.ChunkedArray) -> ParsedColumn:
 def _booleans(text: pa.ChunkedArray) -> ParsedColumn:
     import pyarrow as pa
 
-    return _by_spelling(text, parse_boolean, pa.bool_(), ProblemReason.INVALID_BOOLEAN,
-                        f"not a boolean: write {BOOLEAN_HINT}")
+    # Only accounts' mfa_enforced is such a column: an imported export may not say
+    # whether an account enforces MFA (contract §6), so it may be unknown too.
+    return _by_spelling(text, parse_mfa_state, pa.bool_(), ProblemReason.INVALID_BOOLEAN,
+                        f"not a boolean: write {BOOLEAN_HINT}, or leave it empty or "
+                        "'unknown' when it is not known")
 
 
 def _written_as(check: Callable[[str], object | None]) -> Callable[[str], object]:
@@ -174,7 +176,11 @@ def _written_as(check: Callable[[str], object | None]) -> Callable[[str], object
 def _plans(text: pa.ChunkedArray) -> ParsedColumn:
     import pyarrow as pa
 
-    return _by_spelling(text, _written_as(canonical_plan), pa.string(),
+    def plan(spelling: str) -> str | None:
+        # An empty plan is an export's that gives none (contract §6): tier unknown.
+        return NO_PLAN if not spelling.strip() else canonical_plan(spelling)
+
+    return _by_spelling(text, _written_as(plan), pa.string(),
                         ProblemReason.UNKNOWN_PLAN,
                         f"unknown plan; known plans: {', '.join(KNOWN_PLANS)} "
                         "(DNSimple identifiers such as dnsimple-teams or teams-v2-monthly "
@@ -198,6 +204,20 @@ def _statuses(text: pa.ChunkedArray) -> ParsedColumn:
     return _by_spelling(text, meaning, pa.string(), ProblemReason.UNKNOWN_STATUS,
                         "unknown invitation status; known statuses: "
                         + ", ".join(status.value for status in InvitationStatus))
+
+
+def _membership_statuses(text: pa.ChunkedArray) -> ParsedColumn:
+    import pyarrow as pa
+
+    from mfa_sim.model.values import MembershipStatus, parse_membership_status
+
+    def meaning(spelling: str) -> object:
+        status = parse_membership_status(spelling)
+        return UNPARSED if status is None else status.value
+
+    return _by_spelling(text, meaning, pa.string(), ProblemReason.UNKNOWN_STATUS,
+                        "unknown membership status; known statuses: "
+                        + ", ".join(status.value for status in MembershipStatus))
 
 
 def _counts(text: pa.ChunkedArray) -> ParsedColumn:
@@ -353,6 +373,7 @@ _PARSERS: dict[Kind, Callable[[pa.ChunkedArray], ParsedColumn]] = {
     Kind.PLAN: _plans,
     Kind.ROLE: _roles,
     Kind.STATUS: _statuses,
+    Kind.MEMBERSHIP_STATUS: _membership_statuses,
     Kind.COUNT: _counts,
     Kind.TIME: _times,
     Kind.TEXT: _text,

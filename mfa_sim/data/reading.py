@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -157,8 +157,25 @@ class SourceFile:
         return False
 
 
-def read_text_table(path: Path, file: str) -> TextTable | Problem:
+def read_text_table(path: Path, file: str, wanted: Callable[[str], bool] | None = None,
+                    block_size: int | None = None, threads: bool = True
+                    ) -> TextTable | Problem:
     """Read one CSV file as text columns, or say why the whole file cannot be read.
+
+    Parameters
+    ----------
+    path
+        Where the file is.
+    file
+        The name to report problems under.
+    wanted
+        Which columns to keep, by header name (default all): an export of forty
+        columns, of which a few are used, is read in a fraction of the memory. The
+        others are as if released (:meth:`TextTable.release`).
+    block_size, threads
+        Bytes parsed at a time (default :data:`BLOCK_SIZE`), and whether blocks are
+        parsed on every core at once: smaller blocks, one at a time, hold less memory;
+        larger ones, side by side, read a dataset faster.
 
     Returns
     -------
@@ -198,7 +215,9 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
                        f"{MAX_COLUMNS:,}, as many as a spreadsheet holds")
     (names,) = split_records([written], fields)
     header = tuple(name.strip() for name in names)
-    table = _read_records(source, end, len(header))
+    kept = None if wanted is None else [position for position, name in enumerate(header)
+                                        if wanted(name)]
+    table = _read_records(source, end, len(header), kept, block_size, threads)
     if table is None:
         return _not_utf8(file, source.whole())
     records, wrong = table
@@ -209,8 +228,12 @@ def read_text_table(path: Path, file: str) -> TextTable | Problem:
         layout.append(_layout(source.whole(), len(header), records.num_rows, wrong))
         problems.extend(_field_count_problems(file, layout[0], len(header)))
         malformed.extend(layout[0].fields)
+    columns: list[pa.ChunkedArray | None] = list(records.columns)
+    if kept is not None:
+        kept_columns = {position: records.column(f"c{position}") for position in kept}
+        columns = [kept_columns.get(position) for position in range(len(header))]
     return TextTable(file, header, records.num_rows, tuple(problems), tuple(malformed),
-                     header_line, records.columns, source, header_lines, layout)
+                     header_line, columns, source, header_lines, layout)
 
 
 def is_blank_line(line: str) -> bool:
@@ -286,15 +309,20 @@ def _not_utf8(file: str, source: bytes) -> Problem:
                    f"the file is not UTF-8 (bad byte at offset {position})")
 
 
-def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table, int] | None:
-    """The records after ``start`` as text columns and how many had the wrong number
-    of fields; ``None`` when they are not valid UTF-8."""
+def _read_records(source: SourceFile, start: int, width: int, kept: list[int] | None = None,
+                  first_block: int | None = None, threads: bool = True
+                  ) -> tuple[pa.Table, int] | None:
+    """The records after ``start`` as text columns (those at the ``kept`` positions
+    only, if given) and how many had the wrong number of fields; ``None`` when they are
+    not valid UTF-8 (in the columns read, or anywhere when a record has a wrong width)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     names = [f"c{i}" for i in range(width)]
+    # Arrow reads every column when told to include none: one is kept to count records.
+    included = names if kept is None else [names[position] for position in kept] or names[:1]
     if start >= source.size:
-        return pa.table({name: pa.array([], pa.string()) for name in names}), 0
+        return pa.table({name: pa.array([], pa.string()) for name in included}), 0
     wrong: list[int] = []
 
     def skip(row: pacsv.InvalidRow) -> str:
@@ -305,19 +333,31 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table,
 
     def read(block_size: int, handler: object) -> pa.Table:
         with source.opened_at(start) as opened:
-            return pacsv.read_csv(
+            table = pacsv.read_csv(
                 opened,
-                read_options=pacsv.ReadOptions(column_names=names, block_size=block_size),
+                read_options=pacsv.ReadOptions(column_names=names, block_size=block_size,
+                                               use_threads=threads),
                 parse_options=pacsv.ParseOptions(
                     # Quoted newlines need the slower chunker: only where quotes are.
                     newlines_in_values=source.contains(b'"', start),
                     invalid_row_handler=handler),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
+                    include_columns=included,
                     strings_can_be_null=False, quoted_strings_can_be_null=False))
+        if width == 1 and table.num_rows:
+            # With one column, Arrow takes a line of spaces for a record of one field;
+            # the contract calls it a blank line (a file of one column lacks required
+            # columns anyway, but its lines must count alike).
+            import pyarrow.compute as pc
 
+            table = table.filter(pc.invert(pc.match_substring_regex(
+                table.column(0), r"^[ \t]*$")))
+        return table
+
+    first = first_block or BLOCK_SIZE
     try:
-        return read(BLOCK_SIZE, None), 0
+        return read(first, None), 0
     except pa.ArrowInvalid as error:
         if "utf8" in str(error).lower():
             return None
@@ -329,7 +369,7 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table,
         _text(memoryview(source.whole())[start:])
     except pa.ArrowInvalid:
         return None
-    for block_size in (BLOCK_SIZE, source.size - start + 1):
+    for block_size in (first, source.size - start + 1):
         wrong.clear()
         try:
             return read(block_size, skip), len(wrong)

@@ -38,16 +38,18 @@ def quoted(text: pa.Array, *, always: bool = False, force: pa.Array | None = Non
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not always:
+        # Most fields need no quotes: told before any quoted copy is made.
+        needed = pc.match_substring_regex(text, _NEEDS_QUOTES)
+        if force is not None:
+            needed = pc.or_(needed, force)
+        elif not pc.any(needed).as_py():
+            return text
     quote = pa.scalar('"', text.type)
     doubled = pc.replace_substring(text, '"', '""')
     wrapped = pc.binary_join_element_wise(quote, doubled, quote, pa.scalar("", text.type))
     if always:
         return wrapped
-    needed = pc.match_substring_regex(text, _NEEDS_QUOTES)
-    if force is not None:
-        needed = pc.or_(needed, force)
-    elif not pc.any(needed).as_py():
-        return text
     return pc.if_else(needed, wrapped, text)
 
 

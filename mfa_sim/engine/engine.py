@@ -24,6 +24,7 @@ from mfa_sim.model.state import State
 from mfa_sim.model.transaction import Transaction
 from mfa_sim.model.values import InvitationStatus
 from mfa_sim.policy.base import Attempt, Policy, Refusal
+from mfa_sim.policy.consequences import rejoining
 
 
 @dataclass(frozen=True)
@@ -81,14 +82,17 @@ class Engine:
             status, reason, users = refusal.status, refusal.reason, refusal.users
         new_state, events = transaction.commit()
         message = describe(name, arguments, status, reason, users, events, state,
-                           new_state.clock)
+                           new_state.clock, self.policy.wording)
         outcome = Outcome(step, name.value, arguments, new_state.clock, status, reason,
                           events, message, users)
         return new_state, outcome
 
     def _prepare(self, action: ActionName, args: Mapping[str, Any],
                  state: State) -> Mapping[str, Any]:
-        """Work the engine does before judging: the enrolling user's TOTP code."""
+        """Work the engine does before judging: the enrolling user's TOTP code, and the
+        role a rejoining member is reinstated with under the policy."""
+        if action is ActionName.ACCEPT_INVITATION:
+            return self._prepare_joining(args, state)
         if action is not ActionName.ENABLE_MFA or state.has_mfa(args["user"]):
             return {}
         from mfa_sim.engine.totp import Authenticator
@@ -101,6 +105,15 @@ class Engine:
         )
         return {"verified": result.verified, "enrolment": result.enrolment,
                 "steps_off": result.steps_off}
+
+
+    def _prepare_joining(self, args: Mapping[str, Any], state: State) -> Mapping[str, Any]:
+        window = self.policy.reinstate_window
+        invitation = state.invitation(args["account"], args["email"])
+        user = state.user_with_email(args["email"])
+        if window is None or invitation is None or user is None:
+            return {}
+        return {"joining": rejoining(state, args["account"], user, invitation.role, window)}
 
 
 # -- what each action does by itself ---------------------------------------------------------
@@ -167,10 +180,10 @@ def _accept(attempt: Attempt, transaction: Transaction) -> None:
     user = state.user_with_email(email)
     assert invitation is not None
     assert user is not None
+    role, kind = attempt.prepared.get("joining", (invitation.role, EventType.MEMBER_JOINED))
     transaction.drop_invitation(account, email)
-    transaction.add_member(account, user, invitation.role)
-    transaction.record(Event(EventType.MEMBER_JOINED, account=account, user=user,
-                             email=email, role=invitation.role.value))
+    transaction.add_member(account, user, role)
+    transaction.record(Event(kind, account=account, user=user, email=email, role=role.value))
 
 
 def _block_acceptance(attempt: Attempt, transaction: Transaction, refusal: Refusal) -> None:

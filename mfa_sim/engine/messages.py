@@ -11,6 +11,7 @@ from mfa_sim.model.emails import email_key
 from mfa_sim.model.outcome import Event, EventType, Reason, Status, iso
 from mfa_sim.model.plans import canonical_plan
 from mfa_sim.model.state import State
+from mfa_sim.policy.wording import DNSIMPLE_WORDING, Wording
 
 
 def plural(count: int, noun: str, plural_noun: str | None = None) -> str:
@@ -120,6 +121,9 @@ def _applied(action: ActionName, args: Mapping[str, Any], own: Sequence[Event],
             return f"{email} invited to {account} as {own[0].role}"
         case ActionName.SIGN_UP:
             return f"{email} signed up as {user} (without MFA)"
+        case ActionName.ACCEPT_INVITATION if own[0].type is EventType.MEMBER_REINSTATED:
+            return (f"{own[0].user} rejoined {account} as {own[0].role} (reinstated with "
+                    "their previous role)")
         case ActionName.ACCEPT_INVITATION:
             return f"{own[0].user} joined {account} as {own[0].role}"
         case ActionName.CANCEL_INVITATION:
@@ -140,16 +144,26 @@ _REMOVAL_WHY = {
 }
 
 
+def _by_account(events: Sequence[Event], kind: EventType) -> dict[str, list[str]]:
+    """The users of the events of one type, account by account, in event order."""
+    found: dict[str, list[str]] = {}
+    for event in events:
+        if event.type is kind:
+            found.setdefault(str(event.account), []).append(str(event.user))
+    return found
+
+
 def _consequences(events: Sequence[Event], own_count: int, action: ActionName,
-                  args: Mapping[str, Any]) -> list[str]:
+                  args: Mapping[str, Any], wording: Wording) -> list[str]:
     parts: list[str] = []
     consequences = list(events[own_count:])
     removed = [e for e in consequences if e.type is EventType.MEMBER_REMOVED]
+    suspended = _by_account(consequences, EventType.MEMBER_SUSPENDED)
     if action is ActionName.DISABLE_MFA:
         if removed:
             accounts = ", ".join(str(e.account) for e in removed)
             parts.append(f"removed from {plural(len(removed), 'enforcing account')}: {accounts}")
-        else:
+        elif not suspended:
             parts.append("no account they belong to enforces MFA, so they stay everywhere")
         removed = []
     if removed:
@@ -159,24 +173,34 @@ def _consequences(events: Sequence[Event], own_count: int, action: ActionName,
         for account, users in by_account.items():
             why = _REMOVAL_WHY.get(removed[0].reason or Reason.MANUAL, "removed")
             parts.append(f"removed from {account} ({why}): {', '.join(users)}")
+    graces = _by_account(consequences, EventType.GRACE_STARTED)
+    deadlines = {str(e.account): e.deadline for e in consequences
+                 if e.type is EventType.GRACE_STARTED and e.deadline is not None}
+    for account, users in graces.items():
+        until = deadlines.get(account)
+        parts.append(f"grace until {iso(until) if until else 'later'} to enable MFA for "
+                     f"{account}: {', '.join(users)}")
+    for account, users in _by_account(consequences, EventType.GRACE_EXPIRED).items():
+        parts.append(f"grace over in {account} ({wording.grace_expired}): {', '.join(users)}")
+    for account, users in suspended.items():
+        parts.append(f"suspended in {account} ({wording.suspended}): {', '.join(users)}")
+    for account, users in _by_account(consequences, EventType.MEMBER_RESTORED).items():
+        parts.append(f"{wording.restored} in {account}: {', '.join(users)}")
     for event in consequences:
         match event.type:
             case EventType.MEMBER_JOINED:
                 parts.append(f"joined {event.account} (their invitation was waiting for MFA)")
+            case EventType.MEMBER_REINSTATED:
+                parts.append(f"rejoined {event.account} as {event.role} (their invitation was "
+                             "waiting for MFA; reinstated with their previous role)")
             case EventType.ENFORCEMENT_DISABLED:
-                parts.append(f"enforcement switched off on {event.account}: the plan does "
-                             "not offer it")
+                parts.append(f"enforcement switched off on {event.account}: "
+                             f"{wording.enforcement_ended}")
             case EventType.ACCOUNT_UNMANAGED:
                 parts.append(f"warning: {event.account} has no owner or admin left to "
                              "manage it")
             case EventType.ACCOUNT_EMPTY:
                 parts.append(f"warning: {event.account} has no members left")
-            case EventType.MEMBER_SUSPENDED:
-                parts.append(f"{event.user} suspended in {event.account} (membership kept, "
-                             "access cut)")
-            case EventType.GRACE_STARTED:
-                parts.append(f"{event.user} has until {event.deadline} to enable MFA for "
-                             f"{event.account}")
             case _:
                 pass
     return parts
@@ -184,7 +208,7 @@ def _consequences(events: Sequence[Event], own_count: int, action: ActionName,
 
 def describe(action: ActionName, args: Mapping[str, Any], status: Status,
              reason: Reason | None, users: Sequence[str], events: Sequence[Event],
-             before: State, after: datetime) -> str:
+             before: State, after: datetime, wording: Wording = DNSIMPLE_WORDING) -> str:
     """The sentence for a step.
 
     Parameters
@@ -199,19 +223,21 @@ def describe(action: ActionName, args: Mapping[str, Any], status: Status,
         The state the step met (for plans and seats).
     after
         The clock after the step.
+    wording
+        The words of the policy's consequences (DNSimple's by default).
     """
     fields = {"account": args.get("account"), "user": args.get("user"),
               "email": args.get("email"), "plan": args.get("plan")}
     if status is Status.BLOCKED:
         return (f"{args.get('email')} accepted the invitation to {args.get('account')}, but "
-                f"it is blocked until they enable MFA: {args.get('account')} enforces MFA.")
+                f"{wording.blocked}: {args.get('account')} enforces MFA.")
     if status is Status.REJECTED:
         assert reason is not None
         return f"{_HEADLINES[action].format(**fields)}: {_why(reason, args, users, before)}."
     own_count = _own_count(action, events)
     clock = iso(after) if action is ActionName.ADVANCE_TIME else ""
     sentence = _applied(action, args, events[:own_count], clock)
-    parts = _consequences(events, own_count, action, args)
+    parts = _consequences(events, own_count, action, args, wording)
     return sentence + ("; " + "; ".join(parts) if parts else "") + "."
 
 

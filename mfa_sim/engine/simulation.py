@@ -32,7 +32,7 @@ from mfa_sim.model.clock import (
 from mfa_sim.model.outcome import Outcome, iso
 from mfa_sim.model.ports import HtmlDisplay
 from mfa_sim.model.state import State
-from mfa_sim.policy import POLICIES, Policy
+from mfa_sim.policy import Policy
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -42,20 +42,23 @@ if TYPE_CHECKING:
 
 
 def resolve_policy(policy: str | Policy) -> Policy:
-    """A policy by name, or the policy itself.
+    """A policy by preset name or YAML policy file, or the policy itself.
 
     Raises
     ------
     UsageError
-        If no policy has that name.
+        If no preset has that name and it names no file.
+    InputError
+        For a policy file with problems.
     """
     if isinstance(policy, Policy):
         return policy
-    try:
-        return POLICIES[policy]
-    except KeyError:
-        known = ", ".join(POLICIES)
-        raise UsageError(f"unknown policy {policy!r}; known policies: {known}") from None
+    if not isinstance(policy, str):
+        raise UsageError(f"a policy is a preset's name, a policy file or a Policy, not "
+                         f"{type(policy).__name__}")
+    from mfa_sim.policy.files import policy_option
+
+    return policy_option(policy)
 
 
 class Simulation(HtmlDisplay):

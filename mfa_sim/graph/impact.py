@@ -27,7 +27,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Final
 
@@ -83,7 +83,7 @@ class _Record:
     """The role each removed or blocked pair had, as the events tell it."""
 
     @classmethod
-    def of(cls, outcomes: Iterable[Outcome], within: Collection[str] | None) -> _Record:
+    def of(cls, outcomes: Iterable[Outcome], within: _Scope) -> _Record:
         record = cls()
         for outcome in outcomes:
             for event in outcome.events:
@@ -94,7 +94,7 @@ class _Record:
 
     def read(self, step: int, kind: EventType, account: str | None, user: str | None,
              email: str | None, reason: str | None, role: str | None, plan: str | None,
-             within: Collection[str] | None) -> None:
+             within: _Scope) -> None:
         if kind is EventType.MFA_ENABLED and user is not None:
             self.mfa[user] = True
         elif kind is EventType.MFA_DISABLED and user is not None:
@@ -104,12 +104,13 @@ class _Record:
             self.enforced[account] = kind is EventType.ENFORCEMENT_ENABLED
         elif kind is EventType.PLAN_CHANGED and account is not None and plan is not None:
             self.plan[account] = plan
-        if account is None or not _concerns(within, account, user):
+        if account is None or not within.concerns(kind, account, user):
             return
         if kind is EventType.MEMBER_REMOVED and user is not None:
             self.removed.append((account, user, step, reason or ""))
             self.member[(account, user)] = None
-        elif kind is EventType.MEMBER_JOINED and user is not None:
+        elif kind in (EventType.MEMBER_JOINED, EventType.MEMBER_REINSTATED) \
+                and user is not None:
             self.joined[(account, user)] = (step, role or Role.MEMBER.value)
             self.member[(account, user)] = role or Role.MEMBER.value
         elif kind is EventType.INVITATION_BLOCKED:
@@ -128,15 +129,42 @@ class _Record:
         return sorted(found)
 
 
-def _concerns(within: Collection[str] | None, account: str, user: str | None) -> bool:
-    if within is None:
-        return True
-    return account_key(account) in within or (user is not None and user_key(user) in within)
+_PAIRS: Final = frozenset({EventType.MEMBER_REMOVED, EventType.MEMBER_JOINED,
+                           EventType.INVITATION_BLOCKED})
+"""Events about a link between an account and a person (an edge, not a node)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    """Which events an impact graph draws: all of them, those touching some nodes, or
+    those within a focus's reach."""
+
+    nodes: Collection[str] | None = None
+    hops: Mapping[str, int] | None = None
+    """Each node of a focus graph with its distance from the focus."""
+    reach: int = 0
+
+    def concerns(self, kind: EventType, account: str, user: str | None) -> bool:
+        if self.hops is not None:
+            # An event about a link is as far from the focus as the link's far end; an
+            # event about an account, as the account. A link to someone the focus
+            # collapsed (or who signed up during the run) is reached from the account.
+            beyond = self.reach + 1
+            distance = self.hops.get(account_key(account), beyond)
+            if kind in _PAIRS:
+                person = beyond if user is None else self.hops.get(user_key(user), beyond)
+                distance = min(distance, person) + 1
+            return distance <= self.reach
+        if self.nodes is None:
+            return True
+        return account_key(account) in self.nodes or (user is not None
+                                                      and user_key(user) in self.nodes)
 
 
 def impact_graph(changes: Run | Outcome | Iterable[Outcome], state: State | Dataset | None = None,
                  *, threshold: int = DEFAULT_THRESHOLD,
-                 within: Collection[str] | None = None) -> nx.MultiGraph:
+                 within: Collection[str] | None = None,
+                 focus: nx.Graph | None = None) -> nx.MultiGraph:
     """What a run, or one outcome, did to the accounts it touched.
 
     Parameters
@@ -153,6 +181,12 @@ def impact_graph(changes: Run | Outcome | Iterable[Outcome], state: State | Data
     within
         Node keys (e.g. a focus graph's nodes): only events about these accounts or
         users count.
+    focus
+        A focus graph (:func:`~mfa_sim.graph.model.focus_graph`): only what happened
+        within its reach counts (a link as far as its far end: with 2 hops around an
+        account, its members' removals and their removals from their other accounts,
+        not those accounts' other members'). The focus is drawn ringed at the centre,
+        every node at its distance.
 
     Returns
     -------
@@ -196,8 +230,17 @@ def impact_graph(changes: Run | Outcome | Iterable[Outcome], state: State | Data
         from mfa_sim.model.clock import DEFAULT_START
 
         state = State.start(state, DEFAULT_START)
-    record = _Record.of(outcomes, within)
-    return _Impact(state, record, threshold).graph(name, len(outcomes))
+    if focus is None:
+        scope = _Scope(nodes=within)
+    else:
+        scope = _Scope(hops={node: int(hop) for node, hop in focus.nodes(data="hop", default=0)},
+                       reach=int(focus.graph.get("hops", 0)))
+    record = _Record.of(outcomes, scope)
+    impact = _Impact(state, record, threshold)
+    G = impact.graph(name, len(outcomes))
+    if focus is not None:
+        impact.centre(str(focus.graph["focus"]), scope)
+    return G
 
 
 class _Impact:
@@ -237,6 +280,23 @@ class _Impact:
             G.add_edge(account_key(account), end, key=f"{BLOCKED}:{step}", kind=BLOCKED,
                        step=step, email=email, role=role)
         return G
+
+    def centre(self, focus: str, scope: _Scope) -> None:
+        """Draw around a focus: the focus itself even when nothing happened to it, and
+        each node at its distance (a node the focus graph collapsed, one beyond)."""
+        G = self.G
+        kind, _, name = focus.partition(":")
+        if focus not in G:
+            if kind == ACCOUNT:
+                G.add_node(focus, **self.account(name, self.members(name)))
+            elif self.state.has_user(name):
+                self.user(name)
+        G.graph.update(focus=focus, hops=scope.reach)
+        hops = scope.hops or {}
+        for node in G:
+            parent = G.nodes[node].get("parent")
+            G.nodes[node]["hop"] = hops.get(node, hops.get(parent, scope.reach) + 1
+                                            if parent else scope.reach)
 
     # -- members at the end ---------------------------------------------------------------
 

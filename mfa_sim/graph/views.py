@@ -44,6 +44,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
 from mfa_sim.errors import UsageError
+from mfa_sim.graph.label_places import EdgeLabel, Marker, NodeLabel, marker_radius, place_labels
 from mfa_sim.graph.style import (
     ACCOUNT_SIZE,
     BLACK,
@@ -251,8 +252,14 @@ def draw_impact(G: nx.MultiGraph, *, seed: int = 0, ax: Axes | None = None,
     """
     removed, blocked, unmanaged = (int(G.graph.get(key, 0))
                                    for key in ("removed", "blocked", "unmanaged"))
-    what = G.graph.get("name") or "the change"
-    default = (f"Impact of {what}: {_plural(removed, 'removal')}, "
+    lead = f"Impact of {G.graph.get('name') or 'the change'}: "
+    focus = str(G.graph.get("focus", ""))
+    if focus:
+        kind, _, name = focus.partition(":")
+        hops = int(G.graph.get("hops", 0))
+        # On a line of its own: the focus makes the title too long for one.
+        lead = f"{lead[:-2]}, around {kind} {name} ({_plural(hops, 'hop')}):\n"
+    default = (f"{lead}{_plural(removed, 'removal')}, "
                f"{_plural(blocked, 'blocked invitation')}, "
                f"{_plural(unmanaged, 'account')} left without an admin")
     return _draw_network(G, "impact", seed, ax, figsize, title or default)
@@ -315,7 +322,7 @@ def draw_aggregate(G: nx.Graph, *, seed: int = 0, ax: Axes | None = None,
                         f"memberships with MFA")
         extra = []
         if data["admins_without_mfa"]:
-            extra.append(f"{data['admins_without_mfa']:,} admins without MFA")
+            extra.append(f"{_plural(data['admins_without_mfa'], 'admin')} without MFA")
         if data["without_admin"]:
             extra.append(f"{_plural(data['without_admin'], 'account')} without an admin")
         if extra:
@@ -350,6 +357,7 @@ def _draw_network(G: nx.Graph, view: str, seed: int, ax: Axes | None,
                   figsize: tuple[float, float] | None, title: str) -> Drawing:
     count = G.number_of_nodes()
     side = min(16.0, 7.0 + count / 12)
+    own_figure = ax is None
     figure, ax = _canvas(ax, figsize or (side + 3.5, side * 0.75))
     positions = layout(G, seed)
     handles: dict[str, Artist] = {}
@@ -364,7 +372,7 @@ def _draw_network(G: nx.Graph, view: str, seed: int, ax: Axes | None,
     node_handles, sizes = _draw_nodes(ax, G, positions)
     _draw_unmanaged(ax, G, positions, sizes, handles)
     handles.update(node_handles)
-    edges, edge_handles = _draw_edges(ax, G, positions)
+    edges, edge_handles, boxes = _draw_edges(ax, G, positions)
     handles.update(edge_handles)
     if view == "impact":
         for kind in ("removed", "blocked"):
@@ -374,7 +382,7 @@ def _draw_network(G: nx.Graph, view: str, seed: int, ax: Axes | None,
         if not count:
             ax.text(0.5, 0.5, "Nothing removed, blocked or left without an admin.",
                     ha="center", va="center", transform=ax.transAxes, fontsize=11)
-    labels = _draw_labels(ax, G, positions)
+    labels, placed = _draw_labels(ax, G, positions)
     collapsed = {node: int(G.nodes[node]["count"]) for node in G
                  if G.nodes[node].get("kind") == "more"}
     if positions:
@@ -383,8 +391,14 @@ def _draw_network(G: nx.Graph, view: str, seed: int, ax: Axes | None,
         pad = 0.12 * max(max(xs) - min(xs), max(ys) - min(ys), 0.5)
         ax.set_xlim(min(xs) - pad, max(xs) + pad)
         ax.set_ylim(min(ys) - pad * 1.4, max(ys) + pad)
-    return _finish(figure, ax, G, view, title, handles, positions, tuple(sorted(G.nodes)),
-                   tuple(sorted(edges)), collapsed, labels)
+    drawing = _finish(figure, ax, G, view, title, handles, positions, tuple(sorted(G.nodes)),
+                      tuple(sorted(edges)), collapsed, labels)
+    # Once the title and legend have settled the layout: labels clear of markers and
+    # of each other (a collapsed node's label over the focus, a step box over a name).
+    markers = [Marker(node, positions[node], marker_radius(node_size(G.nodes[node])))
+               for node in sorted(G.nodes)]
+    place_labels(figure, ax, markers, placed, boxes, settle=own_figure)
+    return drawing
 
 
 def _draw_nodes(ax: Axes, G: nx.Graph, positions: Mapping[str, Position]
@@ -422,7 +436,7 @@ def _unmanaged_handle(ax: Axes) -> Artist:
 
 
 def _draw_edges(ax: Axes, G: nx.Graph, positions: Mapping[str, Position]
-                ) -> tuple[list[tuple[str, str, str]], dict[str, Artist]]:
+                ) -> tuple[list[tuple[str, str, str]], dict[str, Artist], list[EdgeLabel]]:
     from matplotlib.collections import LineCollection
     from matplotlib.patches import FancyArrowPatch
 
@@ -436,6 +450,7 @@ def _draw_edges(ax: Axes, G: nx.Graph, positions: Mapping[str, Position]
     drawn: list[tuple[str, str, str]] = []
     handles: dict[str, Artist] = {}
     steps: dict[tuple[str, str], list[tuple[int, str]]] = {}
+    boxes: list[EdgeLabel] = []
     for (u, v), _, data in items:
         style = edge_style(data)
         order = bends.get((u, v), 0)
@@ -457,27 +472,35 @@ def _draw_edges(ax: Axes, G: nx.Graph, positions: Mapping[str, Position]
         # One box per pair, its events in step order: parallel edges lie too close
         # for a label each.
         (x0, y0), (x1, y1) = positions[u], positions[v]
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2,
-                "\n".join(f"step {step}: {kind}" for step, kind in sorted(events)),
-                fontsize=6.5, ha="center", va="center", zorder=4,
-                bbox={"boxstyle": "round,pad=0.2", "facecolor": WHITE, "alpha": 0.9,
-                      "edgecolor": DARK_GREY, "linewidth": 0.6})
+        box = ax.text((x0 + x1) / 2, (y0 + y1) / 2,
+                      "\n".join(f"step {step}: {kind}" for step, kind in sorted(events)),
+                      fontsize=6.5, ha="center", va="center", zorder=4,
+                      bbox={"boxstyle": "round,pad=0.2", "facecolor": WHITE, "alpha": 0.9,
+                            "edgecolor": DARK_GREY, "linewidth": 0.6})
+        boxes.append(EdgeLabel(positions[u], positions[v], box))
     for style in sorted(straight, key=lambda s: s.width):
         ax.add_collection(LineCollection(straight[style], colors=style.colour,
                                          linestyles=style.linestyle, linewidths=style.width,
                                          zorder=1))
     ordered = {label: handles[label] for label in _EDGE_LEGEND_ORDER if label in handles}
-    return drawn, ordered
+    return drawn, ordered, boxes
 
 
 _EDGE_LEGEND_ORDER: Final = tuple(style.label for style in EDGE_STYLES.values())
 
 
-def _draw_labels(ax: Axes, G: nx.Graph, positions: Mapping[str, Position]) -> dict[str, str]:
+def _draw_labels(ax: Axes, G: nx.Graph, positions: Mapping[str, Position]
+                 ) -> tuple[dict[str, str], list[NodeLabel]]:
     count = G.number_of_nodes()
     fontsize = 9.0 if count <= 30 else 7.5 if count <= LABEL_ALL_UP_TO else 6.0
     labels: dict[str, str] = {}
-    for node in sorted(G.nodes):
+    placed: list[NodeLabel] = []
+    focus = G.graph.get("focus")
+    # Placed in this order, each clear of those before it: the focus, the accounts,
+    # then the rest.
+    order = sorted(G.nodes, key=lambda node: (node != focus, G.nodes[node].get("kind") != "account",
+                                              node))
+    for node in order:
         data = G.nodes[node]
         if count > LABEL_ALL_UP_TO and data.get("kind") == "user" \
                 and data.get("compliant") and node != G.graph.get("focus"):
@@ -485,11 +508,13 @@ def _draw_labels(ax: Axes, G: nx.Graph, positions: Mapping[str, Position]) -> di
         labels[node] = node_label(data, node)
         x, y = positions[node]
         radius = math.sqrt(node_size(data)) / 2
-        ax.annotate(labels[node], (x, y), xytext=(0, -radius - 2), textcoords="offset points",
-                    ha="center", va="top", fontsize=fontsize, zorder=5,
-                    bbox={"boxstyle": "round,pad=0.1", "facecolor": WHITE, "alpha": 0.75,
-                          "linewidth": 0})
-    return labels
+        annotation = ax.annotate(
+            labels[node], (x, y), xytext=(0, -radius - 2), textcoords="offset points",
+            ha="center", va="top", fontsize=fontsize, zorder=5,
+            bbox={"boxstyle": "round,pad=0.1", "facecolor": WHITE, "alpha": 0.75,
+                  "linewidth": 0})
+        placed.append(NodeLabel(Marker(node, (x, y), radius), annotation))
+    return labels, placed
 
 
 def node_label(data: Mapping[str, Any], node: str = "") -> str:
@@ -557,9 +582,12 @@ def _canvas(ax: Axes | None, figsize: tuple[float, float]) -> tuple[Figure, Axes
         figure = ax.get_figure()
         assert figure is not None
         return figure, ax  # type: ignore[return-value]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     figure = Figure(figsize=figsize, layout="constrained")
+    # A canvas that can measure text, so that labels are placed clear of each other.
+    FigureCanvasAgg(figure)
     return figure, figure.add_subplot()
 
 

@@ -18,7 +18,7 @@ from mfa_sim.columns.buffers import flags_of, moment_at, text_array
 from mfa_sim.model.emails import email_key
 from mfa_sim.model.records import Invitation
 from mfa_sim.model.roles import Role, parse_role
-from mfa_sim.model.values import InvitationStatus
+from mfa_sim.model.values import InvitationStatus, MembershipStatus
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -71,6 +71,22 @@ class Baseline:
         managing = pc.is_in(roles, value_set=text_array([Role.OWNER.value, Role.ADMIN.value]))
         rows = self.dataset.indexes.membership_account[flags_of(managing)]
         return np.bincount(rows, minlength=self.dataset.tables["accounts"].num_rows)
+
+    @cached_property
+    def member_statuses(self) -> pa.ChunkedArray:
+        """The canonical status of each membership (active or suspended)."""
+        return self.dataset.canonical_table("memberships").column("status")
+
+    @cached_property
+    def any_suspended(self) -> bool:
+        """Whether the dataset suspends any membership (most exports know no such thing)."""
+        import pyarrow.compute as pc
+
+        written = self.dataset.tables["memberships"].column("status")
+        if written.null_count == len(written):
+            return False  # no status column: nothing to normalise or look at
+        found = pc.any(pc.equal(self.member_statuses, MembershipStatus.SUSPENDED.value))
+        return bool(found.as_py())
 
     @cached_property
     def members(self) -> np.ndarray:

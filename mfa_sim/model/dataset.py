@@ -19,7 +19,7 @@ from mfa_sim.model.indexes import DatasetIndexes, LoaderIndexes
 from mfa_sim.model.plans import canonical_plan, tiers_of_plans
 from mfa_sim.model.roles import Role, parse_role
 from mfa_sim.model.schema import ACCOUNTS, INVITATIONS, MEMBERSHIPS, SCHEMAS, USERS, FileSchema
-from mfa_sim.model.values import InvitationStatus
+from mfa_sim.model.values import InvitationStatus, MembershipStatus
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -128,14 +128,17 @@ class Dataset:
         >>> load_dataset("datasets/example").value_counts("memberships", "role")["owner"]
         3
         """
-        found = self._counts.get((table, column)) or self.loaded.value_counts.get((table, column))
+        key = (table, column)
+        found = self._counts.get(key)
+        if found is None:
+            found = self.loaded.value_counts.get(key)
         if found is None:
             import pyarrow.compute as pc
 
             counts = pc.value_counts(self.tables[table].column(column))
             found = dict(zip(counts.field("values").to_pylist(),
                              counts.field("counts").to_pylist(), strict=True))
-            self._counts[(table, column)] = found
+            self._counts[key] = found
         return dict(found)
 
     # -- canonical meaning ------------------------------------------------------------
@@ -246,6 +249,8 @@ def _canonical(table: str, arrow: pa.Table,
         normalise("plan", canonical_plan, "")
     if table in ("memberships", "invitations"):
         normalise("role", lambda s: _role_value(parse_role(s)), Role.MEMBER.value)
+    if table == "memberships":
+        normalise("status", str, MembershipStatus.ACTIVE.value)
     if table == "invitations":
         normalise("status", str, InvitationStatus.PENDING.value)
         # An empty invitation id is no id, whether the column is absent or blank.

@@ -9,7 +9,7 @@ from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.model.plans import Tier, tiers_of_plans
 from mfa_sim.model.roles import Role
 from mfa_sim.model.schema import FileSchema
-from mfa_sim.model.values import InvitationStatus
+from mfa_sim.model.values import InvitationStatus, MembershipStatus
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -18,10 +18,23 @@ if TYPE_CHECKING:
     from mfa_sim.model.outcome import Outcome
 
 _CATEGORIES: dict[str, list[str]] = {
-    "role": [role.value for role in Role],
+    "role": [role.value for role in Role if role is not Role.COLLABORATOR],
     "status": [status.value for status in InvitationStatus],
     "tier": [tier.value for tier in Tier],
 }
+"""DNSimple's vocabulary; roles and statuses of the other products join it where a table
+holds them (:func:`_categories`)."""
+
+
+def _categories(schema: FileSchema, column: str, frame: pd.DataFrame) -> list[str]:
+    """A column's categories: an outside collaborator's role only where the table holds
+    one, and a membership's status (active, suspended) only where the file gives it."""
+    if schema.table == "memberships" and column == "status":
+        return [status.value for status in MembershipStatus]
+    categories = _CATEGORIES[column]
+    if column == "role" and (frame[column] == Role.COLLABORATOR.value).any():
+        categories = [*categories, Role.COLLABORATOR.value]
+    return categories
 
 
 def table_frame(schema: FileSchema, canonical: pa.Table, as_written: pa.Table) -> pd.DataFrame:
@@ -35,9 +48,14 @@ def table_frame(schema: FileSchema, canonical: pa.Table, as_written: pa.Table) -
 
     mapping = {pa.bool_(): pd.BooleanDtype(), pa.int64(): pd.Int64Dtype()}
     frame: pd.DataFrame = canonical.to_pandas(types_mapper=mapping.get)
-    for column, categories in _CATEGORIES.items():
+    if schema.table == "memberships" and "status" in frame.columns \
+            and as_written.column("status").null_count == as_written.num_rows:
+        # A membership status is another product's notion: shown when the file has one.
+        frame = frame.drop(columns="status")
+    for column in _CATEGORIES:
         if column in frame.columns and schema.column(column) is not None:
-            frame[column] = pd.Categorical(frame[column], categories=categories,
+            frame[column] = pd.Categorical(frame[column],
+                                           categories=_categories(schema, column, frame),
                                            ordered=column == "tier")
     if schema.table == "accounts":
         plan_names = frame["plan"]

@@ -23,6 +23,8 @@ class Tier(StrEnum):
     TEAMS = "teams"
     BUSINESS = "business"
     ENTERPRISE = "enterprise"
+    UNKNOWN = "unknown"
+    """No plan: the product has none, or its export does not give it (contract §6)."""
 
     @property
     def rank(self) -> int:
@@ -31,15 +33,22 @@ class Tier(StrEnum):
 
     @property
     def can_enforce_mfa(self) -> bool:
-        """Whether accounts on this tier may enforce MFA (teams and above).
+        """Whether accounts on this tier may enforce MFA under DNSimple's plans (teams and
+        above). The policy decides whether a plan gate applies at all
+        (:func:`mfa_sim.policy.rules.can_enforce`); this says where DNSimple's sits.
 
         Examples
         --------
         >>> Tier.INDIVIDUAL.can_enforce_mfa, Tier.TEAMS.can_enforce_mfa
         (False, True)
+        >>> Tier.UNKNOWN.can_enforce_mfa
+        False
         """
-        return self.rank >= Tier.TEAMS.rank
+        return self is not Tier.UNKNOWN and self.rank >= Tier.TEAMS.rank
 
+
+NO_PLAN = ""
+"""The plan of an account whose export gives none (contract §6): tier unknown."""
 
 PLAN_TIERS: dict[str, Tier] = {
     "personal": Tier.INDIVIDUAL,
@@ -48,10 +57,12 @@ PLAN_TIERS: dict[str, Tier] = {
     "teams": Tier.TEAMS,
     "business": Tier.BUSINESS,
     "enterprise": Tier.ENTERPRISE,
+    NO_PLAN: Tier.UNKNOWN,
 }
-"""Every known plan name, in canonical form, with its tier."""
+"""Every known plan name, in canonical form, with its tier; and the empty plan."""
 
-KNOWN_PLANS: tuple[str, ...] = tuple(PLAN_TIERS)
+KNOWN_PLANS: tuple[str, ...] = tuple(plan for plan in PLAN_TIERS if plan != NO_PLAN)
+_KNOWN = frozenset(KNOWN_PLANS)
 
 _DECORATIONS = re.compile(r"(?:-(?:monthly|yearly|v\d+))+$")
 
@@ -72,11 +83,11 @@ def canonical_plan(written: str) -> str | None:
     name = written.strip().lower()
     name = name.removeprefix("dnsimple-")
     name = _DECORATIONS.sub("", name)
-    return name if name in PLAN_TIERS else None
+    return name if name in _KNOWN else None
 
 
 def tier_of(plan: str) -> Tier:
-    """The tier of a plan as written.
+    """The tier of a plan as written; an empty plan's tier is unknown (contract §6).
 
     Raises
     ------
@@ -85,26 +96,27 @@ def tier_of(plan: str) -> Tier:
 
     Examples
     --------
-    >>> tier_of("dnsimple-teams")
-    <Tier.TEAMS: 'teams'>
+    >>> tier_of("dnsimple-teams"), tier_of("")
+    (<Tier.TEAMS: 'teams'>, <Tier.UNKNOWN: 'unknown'>)
     """
-    name = canonical_plan(plan)
+    name = NO_PLAN if not plan.strip() else canonical_plan(plan)
     if name is None:
         raise ValueError(f"unknown plan {plan!r}; known plans: {', '.join(KNOWN_PLANS)}")
     return PLAN_TIERS[name]
 
 
 def tiers_of_plans(plans: pa.Array) -> pa.Array:
-    """The tier name of each canonical plan name, vectorised (null for an unknown one).
+    """The tier name of each canonical plan name, vectorised (``unknown`` for the empty
+    plan, null for a plan that is not known).
 
     Examples
     --------
     >>> import pyarrow as pa
-    >>> tiers_of_plans(pa.array(["teams", "solo", "teams"])).to_pylist()
-    ['teams', 'individual', 'teams']
+    >>> tiers_of_plans(pa.array(["teams", "solo", ""])).to_pylist()
+    ['teams', 'individual', 'unknown']
     """
     import pyarrow.compute as pc
 
-    known = text_array(KNOWN_PLANS)
-    names = text_array([PLAN_TIERS[plan].value for plan in KNOWN_PLANS])
+    known = text_array(list(PLAN_TIERS))
+    names = text_array([tier.value for tier in PLAN_TIERS.values()])
     return names.take(pc.index_in(plans, value_set=known))

@@ -1,4 +1,5 @@
-"""Membership roles: owners and admins manage an account, members do not."""
+"""Membership roles: owners and admins manage an account, members and outside
+collaborators do not."""
 
 from __future__ import annotations
 
@@ -11,6 +12,10 @@ class Role(StrEnum):
     OWNER = "owner"
     ADMIN = "admin"
     MEMBER = "member"
+    COLLABORATOR = "collaborator"
+    """An outside collaborator (GitHub's word, contract §5): someone from outside the
+    organisation given access to some of it; in the account, never managing it, and a
+    policy may treat them apart from members."""
 
     @property
     def manages(self) -> bool:
@@ -18,21 +23,23 @@ class Role(StrEnum):
 
         Examples
         --------
-        >>> Role.ADMIN.manages, Role.MEMBER.manages
-        (True, False)
+        >>> Role.ADMIN.manages, Role.MEMBER.manages, Role.COLLABORATOR.manages
+        (True, False, False)
         """
-        return self is not Role.MEMBER
+        return self in (Role.OWNER, Role.ADMIN)
 
 
 ROLE_SPELLINGS: dict[str, Role] = {
     "owner": Role.OWNER,
     "admin": Role.ADMIN,
     "member": Role.MEMBER,
+    "collaborator": Role.COLLABORATOR,
     # DNSimple calls them Full Access and Limited Access.
     "full": Role.ADMIN,
     "full_access": Role.ADMIN,
     "limited": Role.MEMBER,
     "limited_access": Role.MEMBER,
+    "outside_collaborator": Role.COLLABORATOR,
 }
 
 DEFAULT_ROLE = Role.MEMBER

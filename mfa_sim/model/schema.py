@@ -26,12 +26,15 @@ class Kind(Enum):
     MFA = "mfa"
     """A tri-state boolean: true, false or unknown (empty)."""
     BOOLEAN = "boolean"
+    """A boolean that may be unknown (empty): an account's enforcement (contract §6)."""
     PLAN = "plan"
-    """A plan as written; its canonical name must be known."""
+    """A plan as written; its canonical name must be known, or it is empty (no plan)."""
     ROLE = "role"
     """A role as written (empty means member); it must be known."""
     STATUS = "status"
     """An invitation status, saved in canonical form."""
+    MEMBERSHIP_STATUS = "membership_status"
+    """A membership's status (active or suspended), saved in canonical form."""
     COUNT = "count"
     """A non-negative integer; empty means none (unlimited)."""
     TIME = "time"
@@ -93,6 +96,7 @@ MEMBERSHIPS = FileSchema("memberships", True, (
     Column("account_id", Kind.ACCOUNT_REF, True),
     Column("user_id", Kind.USER_REF, True),
     Column("role", Kind.ROLE, False),
+    Column("status", Kind.MEMBERSHIP_STATUS, False),
 ))
 INVITATIONS = FileSchema("invitations", False, (
     Column("account_id", Kind.ACCOUNT_REF, True),

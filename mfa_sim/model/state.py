@@ -23,6 +23,7 @@ from mfa_sim.model.plans import PLAN_TIERS, Tier
 from mfa_sim.model.records import Invitation, MfaState, NewUser
 from mfa_sim.model.roles import Role
 from mfa_sim.model.schema import INVITATIONS, MEMBERSHIPS, USERS, FileSchema, Kind
+from mfa_sim.model.values import MembershipStatus
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -69,7 +70,11 @@ class State:
     """Effects a policy scheduled on the clock, in (time, order) order."""
     scheduled_count: int = 0
     policy_state: Map[str, Any] = field(default_factory=Map)
-    """Per-policy bookkeeping (grace deadlines, suspended members, ...)."""
+    """Per-policy bookkeeping (grace deadlines, ...)."""
+    suspended: Map[tuple[str, str], bool] = field(default_factory=Map)
+    """(account, user) -> whether the membership is suspended, where that changed."""
+    departed: Map[tuple[str, str], tuple[Role, datetime]] = field(default_factory=Map)
+    """(account, user) -> the role a removed member had and when they left."""
 
     @classmethod
     def start(cls, dataset: Dataset, clock: datetime) -> State:
@@ -142,8 +147,8 @@ class State:
         """Whether an account enforces MFA."""
         if account in self.enforced:
             return self.enforced[account]
-        value: bool = self.baseline.enforced[self._account_row(account)].as_py()
-        return value
+        # An unknown enforcement (an imported export's) counts as not enforcing.
+        return self.baseline.enforced[self._account_row(account)].as_py() is True
 
     def plan_of(self, account: str) -> str:
         """An account's canonical plan name."""
@@ -194,6 +199,31 @@ class State:
             if self.dataset.indexes.membership_account[row] == self._account_row(account):
                 return Role(self.baseline.member_roles[row].as_py())
         return None
+
+    def is_suspended(self, account: str, user: str) -> bool:
+        """Whether a membership is kept but its access cut (contract §5); False for
+        someone who is not a member."""
+        key = (account, user)
+        if key in self.suspended:
+            return self.suspended[key]
+        if not self.baseline.any_suspended or key in self.memberships \
+                or user not in self.dataset.indexes.user_rows:
+            return False
+        for row in self.dataset.indexes.memberships_of_user(user):
+            if self.dataset.indexes.membership_account[row] == self._account_row(account):
+                status = self.baseline.member_statuses[row].as_py()
+                return bool(status == MembershipStatus.SUSPENDED.value)
+        return False
+
+    def has_access(self, account: str, user: str) -> bool:
+        """Whether a user is a member of an account whose access is not cut."""
+        return self.role_of(account, user) is not None and not self.is_suspended(account,
+                                                                                  user)
+
+    def departure(self, account: str, user: str) -> tuple[Role, datetime] | None:
+        """The role a user had in an account they were removed from during the
+        simulation, and when they left; None if they never left it."""
+        return self.departed.get((account, user))
 
     def accounts_of(self, user: str) -> list[str]:
         """The accounts a user is a member of, sorted by id."""
@@ -368,8 +398,40 @@ def _memberships(state: State) -> pa.Table:
                                       "role": role.value})
         if not in_base and role is not None:
             added.append({"account_id": account, "user_id": user, "role": role.value})
+    if _statuses_written(state):
+        for row in added:
+            row["status"] = _status(state, row["account_id"], row["user_id"])
+        base = _with_statuses(state, base)
     table = base.filter(pa.array(keep)) if not keep.all() else base
     return _appended(MEMBERSHIPS, table, dataset.header["memberships"], added)
+
+
+def _status(state: State, account: str, user: str) -> str:
+    suspended = state.is_suspended(account, user)
+    return (MembershipStatus.SUSPENDED if suspended else MembershipStatus.ACTIVE).value
+
+
+def _statuses_written(state: State) -> bool:
+    """Whether memberships are saved with their status: when the dataset or the state
+    suspends any (a state without suspension is saved as it was read)."""
+    return state.baseline.any_suspended or any(state.suspended.values())
+
+
+def _with_statuses(state: State, base: pa.Table) -> pa.Table:
+    """The memberships of the dataset with their statuses as they stand, every row in
+    canonical form."""
+    indexes = state.dataset.indexes
+    rows, values = [], []
+    for (account, user), suspended in state.suspended.items():
+        if user not in indexes.user_rows:
+            continue
+        for row in indexes.memberships_of_user(user):
+            if indexes.membership_account[row] == indexes.account_row(account):
+                rows.append(int(row))
+                values.append("suspended" if suspended else "active")
+    position = base.column_names.index("status")
+    canonical = state.baseline.member_statuses
+    return base.set_column(position, "status", _replace(canonical, rows, values))
 
 
 def _invitation_row(invitation: Invitation) -> dict[str, Any]:

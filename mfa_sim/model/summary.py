@@ -116,7 +116,9 @@ def summarise(dataset: Dataset) -> DatasetSummary:
         invitations=invitations.num_rows,
         invitations_awaiting_mfa=awaiting,
         tiers=tuple(TierSummary(tier, accounts_by_tier[tier], enforcing_by_tier[tier])
-                    for tier in Tier),
+                    for tier in Tier
+                    # Only imported exports have accounts without a plan (contract §6).
+                    if tier is not Tier.UNKNOWN or accounts_by_tier[tier]),
     )
 
 

@@ -122,11 +122,16 @@ class Transaction:
         if role is None:
             raise AssertionError(f"{user} is not a member of {account}")
         managed_before = state.manager_count(account) > 0
+        key = (account, user)
         self._set(
-            memberships=state.memberships.set((account, user), None),
+            memberships=state.memberships.set(key, None),
             member_delta=_bump(state.member_delta, account, -1),
             manager_delta=_bump(state.manager_delta, account, -1 if role.manages else 0),
+            departed=state.departed.set(key, (role, state.clock)),
         )
+        if state.is_suspended(account, user):
+            # Whoever joins again starts with access; the suspension left with them.
+            self._set(suspended=self._state.suspended.set(key, False))
         removal = Event(EventType.MEMBER_REMOVED, account=account, user=user, reason=reason)
         if own:
             self.record(removal)
@@ -137,6 +142,17 @@ class Transaction:
             self._warnings[account].append(Event(EventType.ACCOUNT_UNMANAGED, account=account))
         if self._state.member_count(account) == 0:
             self._warnings[account].append(Event(EventType.ACCOUNT_EMPTY, account=account))
+
+    def suspend(self, account: str, user: str, reason: Reason) -> None:
+        """Cut a member's access, keeping their membership (contract §5)."""
+        self._set(suspended=self._state.suspended.set((account, user), True))
+        self.record_for(account, Event(EventType.MEMBER_SUSPENDED, account=account, user=user,
+                                       reason=reason))
+
+    def restore(self, account: str, user: str) -> None:
+        """Give a suspended member their access back."""
+        self._set(suspended=self._state.suspended.set((account, user), False))
+        self.record_for(account, Event(EventType.MEMBER_RESTORED, account=account, user=user))
 
     # -- invitations ----------------------------------------------------------------------
 

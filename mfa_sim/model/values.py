@@ -73,3 +73,31 @@ def parse_invitation_status(written: str) -> InvitationStatus | None:
         return InvitationStatus(key)
     except ValueError:
         return None
+
+
+class MembershipStatus(StrEnum):
+    """Whether a member has access to the account (contract §5)."""
+
+    ACTIVE = "active"
+    SUSPENDED = "suspended"
+    """The membership is kept (role, seat) but its access is cut until the member
+    enables MFA."""
+
+
+def parse_membership_status(written: str) -> MembershipStatus | None:
+    """The membership status a spelling means (blank means active), or ``None``.
+
+    Examples
+    --------
+    >>> parse_membership_status(""), parse_membership_status(" Suspended ")
+    (<MembershipStatus.ACTIVE: 'active'>, <MembershipStatus.SUSPENDED: 'suspended'>)
+    >>> parse_membership_status("banned") is None
+    True
+    """
+    key = written.strip().lower()
+    if not key:
+        return MembershipStatus.ACTIVE
+    try:
+        return MembershipStatus(key)
+    except ValueError:
+        return None

@@ -15,10 +15,14 @@ from typing import TYPE_CHECKING, Any
 
 from mfa_sim.model.actions import ActionName
 from mfa_sim.model.outcome import Reason, Status
+from mfa_sim.policy.wording import DNSIMPLE_WORDING, Wording
 
 if TYPE_CHECKING:
+    from datetime import timedelta
+
     from mfa_sim.model.state import State
     from mfa_sim.model.transaction import Transaction
+    from mfa_sim.policy.knobs import Knobs
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,16 +73,42 @@ class Policy:
         For each action, what follows once its own effect is applied, in order.
     description
         One sentence for reports.
+    knobs
+        The knobs the policy was built from (:func:`mfa_sim.policy.build.build_policy`),
+        or None for a policy written rule by rule.
+    wording
+        The words its consequences read with in a step's sentence.
+    checks
+        The ids of the audit checks whose findings can arise under the policy (the audit
+        runs only these); None for every check.
+    reasons
+        The reasons its rules can refuse a step with; None when not declared (a policy
+        written rule by rule). Whatever the policy, the contract's order decides which
+        reason wins.
     """
 
     name: str
     rules: Mapping[ActionName, tuple[Rule, ...]]
     consequences: Mapping[ActionName, tuple[Consequence, ...]]
     description: str = ""
+    knobs: Knobs | None = None
+    wording: Wording = DNSIMPLE_WORDING
+    checks: frozenset[str] | None = None
+    reasons: frozenset[Reason] | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "rules", MappingProxyType(dict(self.rules)))
         object.__setattr__(self, "consequences", MappingProxyType(dict(self.consequences)))
+
+    @property
+    def plan_gate(self) -> bool:
+        """Whether enforcement needs a plan of the teams tier or above."""
+        return self.knobs.plan_gate if self.knobs is not None else True
+
+    @property
+    def reinstate_window(self) -> timedelta | None:
+        """How long after a removal the member may rejoin with their previous role."""
+        return self.knobs.reinstate_window if self.knobs is not None else None
 
     def judge(self, attempt: Attempt) -> Refusal | None:
         """The refusal that wins for a step, or None if every rule allows it."""
@@ -105,9 +135,16 @@ class Policy:
         >>> strict.name, strict.rules == DNSIMPLE.rules
         ('strict', True)
         """
+        changed = rules is not None or consequences is not None
         return Policy(
             name=name,
             rules={**self.rules, **(rules or {})},
             consequences={**self.consequences, **(consequences or {})},
             description=self.description if description is None else description,
+            knobs=self.knobs,
+            wording=self.wording,
+            # Rules changed by hand may refuse for other reasons, and let other findings
+            # arise: every check runs.
+            checks=None if changed else self.checks,
+            reasons=None if changed else self.reasons,
         )

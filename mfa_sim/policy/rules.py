@@ -31,9 +31,20 @@ def lacks_mfa(state: State, user: str) -> bool:
     return not is_compliant(state.mfa_of(user))
 
 
-def can_enforce(tier: Tier) -> bool:
-    """Enforcement is available on the teams tier and above."""
-    return tier.can_enforce_mfa
+def can_enforce(tier: Tier, plan_gate: bool = True) -> bool:
+    """Enforcement is available on the teams tier and above, under a policy with a plan
+    gate (only DNSimple's); under the others on any plan.
+
+    Examples
+    --------
+    >>> can_enforce(Tier.INDIVIDUAL), can_enforce(Tier.INDIVIDUAL, plan_gate=False)
+    (False, True)
+    >>> can_enforce(Tier.UNKNOWN), can_enforce(Tier.UNKNOWN, plan_gate=False)
+    (False, True)
+    """
+    # The gate is the policy's: DNSimple offers enforcement from the Teams plan up, and
+    # an account whose plan is unknown (an imported export's) shows no such plan.
+    return not plan_gate or tier.can_enforce_mfa
 
 
 def noncompliant_members(state: State, account: str) -> tuple[str, ...]:
@@ -47,12 +58,16 @@ def _refuse(reason: Reason, users: tuple[str, ...] = (),
 
 
 def actor_manages_account(attempt: Attempt) -> Refusal | None:
-    """An actor, when named, must be an owner or admin of the account."""
+    """An actor, when named, must be an owner or admin of the account whose access is
+    not suspended."""
     actor = attempt.arg("actor")
     if actor is None:
         return None
-    role = attempt.state.role_of(attempt.arg("account"), actor)
-    return None if role is not None and role.manages else _refuse(Reason.NOT_AUTHORIZED)
+    account = attempt.arg("account")
+    role = attempt.state.role_of(account, actor)
+    if role is not None and role.manages and not attempt.state.is_suspended(account, actor):
+        return None
+    return _refuse(Reason.NOT_AUTHORIZED)
 
 
 def enabler_has_mfa(attempt: Attempt) -> Refusal | None:

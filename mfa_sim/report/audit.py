@@ -24,6 +24,12 @@ def _json(result: AuditResult) -> list[Chunk]:
     return audit_json_chunks(result)
 
 
+def _ocsf(result: AuditResult) -> list[Chunk]:
+    from mfa_sim.report.audit_ocsf import audit_ocsf_chunks
+
+    return audit_ocsf_chunks(result)
+
+
 def _csv(result: AuditResult) -> list[Chunk]:
     from mfa_sim.report.audit_csv import audit_csv
 
@@ -64,6 +70,7 @@ AUDIT_RENDERERS: dict[str, Callable[[AuditResult], list[Chunk]]] = {
     "markdown": _markdown,
     "html": _html,
     "junit": _junit,
+    "ocsf": _ocsf,
 }
 
 

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import (
     TierCompliance,
     check_counts,
@@ -50,6 +51,7 @@ from mfa_sim.report.audit_summary import (
 )
 from mfa_sim.report.html import html_page, number_cell, table_html
 from mfa_sim.report.html_outcome import OKABE_ITO, badge_style
+from mfa_sim.report.severity_order import checks_worst_first, findings_worst_first
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -107,7 +109,12 @@ _CSS = """\
 .mfa-sim .mfa-sim-controls { margin: 0.5em 0; display: flex; flex-wrap: wrap; gap: 0.5em 1em;
   align-items: center; }
 .mfa-sim .mfa-sim-controls input { min-width: 16em; }
-.mfa-sim td.mfa-sim-long { max-width: 28em; }
+.mfa-sim td.mfa-sim-long { max-width: 28em; min-width: 14em; }
+.mfa-sim #mfa-sim-findings { width: 100%; }
+.mfa-sim td { overflow-wrap: anywhere; }
+.mfa-sim td.mfa-sim-id { min-width: 6em; }
+.mfa-sim td code { overflow-wrap: normal; word-break: normal; }
+.mfa-sim .mfa-sim-severity { white-space: nowrap; }
 .mfa-sim svg text { font-family: system-ui, sans-serif; font-size: 12px; }
 """ + "".join(f".mfa-sim .mfa-sim-severity.mfa-sim-{severity.value} "
               f"{{ {badge_style(background, colour)}; }}\n"
@@ -191,7 +198,9 @@ def _cell(value: object, css: str = "") -> str:
 
 
 def _code_cell(value: object) -> str:
-    return f"<td><code>{_text(value)}</code></td>"
+    # A check id may break after its underscores, never inside a word: the wide page
+    # then fits its window.
+    return f"<td><code>{_text(value).replace('_', '_<wbr>')}</code></td>"
 
 
 def severity_badge(severity: str) -> str:
@@ -246,7 +255,11 @@ def _severity_section(result: AuditResult, h2: str) -> list[str]:
 
 def _check_section(result: AuditResult, h2: str) -> list[str]:
     rows = []
-    for check, total in check_counts(result.findings):
+    counts = dict(check_counts(result.findings))
+    for check in checks_worst_first(counts):
+        total = counts[check]
+        if not total and check not in result.checks:
+            continue  # a check this audit did not run
         known = CHECKS_BY_ID.get(check)
         severity = known.severity.value if known is not None else ""
         rows.append([_code_cell(check),
@@ -391,6 +404,9 @@ def _act_first_section(result: AuditResult, h2: str, h3: str) -> list[str]:
                                 "removed_from", "left_unmanaged", "left_empty"))]
                              for row in protect]) if protect else "<p>None.</p>")
     parts.append("</div></div>")
+    for title, items in policy_sections(result):
+        parts.append(f"<{h3}>{escape(title)}</{h3}><ul>"
+                     + "".join(f"<li>{_text(item)}</li>" for item in items) + "</ul>")
     return parts
 
 
@@ -413,8 +429,9 @@ def _finding_row(position: int, row: dict[str, Any], columns: Sequence[str]) -> 
     muted = ' class="mfa-sim-muted-row"' if row.get("muted") else ""
     cells = [number_cell(position),
              f'<td data-key="{rank}">{severity_badge(severity)}</td>',
-             _code_cell(row.get("check")), _cell(row.get("account")), _cell(row.get("user")),
-             _cell(row.get("email")), _cell(row.get("message"), "mfa-sim-long"),
+             _code_cell(row.get("check")), _cell(row.get("account"), "mfa-sim-id"),
+             _cell(row.get("user"), "mfa-sim-id"), _cell(row.get("email"), "mfa-sim-id"),
+             _cell(row.get("message"), "mfa-sim-long"),
              _cell(row.get("remediation"), "mfa-sim-long")]
     if "muted" in columns or "change" in columns:
         cells.append(_status_cell(row, columns))
@@ -428,16 +445,16 @@ def _findings_section(result: AuditResult, h2: str) -> list[str]:
     parts = [f"<{h2}>Findings</{h2}>"]
     if not total:
         return [*parts, "<p>No findings.</p>"]
-    shown = sample(findings, MAX_FINDINGS)
+    shown = findings_worst_first(sample(findings, MAX_FINDINGS))
     columns = findings.column_names
     if shown.num_rows < total:
         parts.append(f'<p class="mfa-sim-note"><strong>Showing {shown.num_rows:,} of '
-                     f"{total:,} findings</strong>: the first ones of each check, in report "
-                     f"order, at most {MAX_FINDINGS:,} in all. For every finding, "
+                     f"{total:,} findings</strong>: the first ones of each check, worst "
+                     f"first, at most {MAX_FINDINGS:,} in all. For every finding, "
                      f"{full_list_hint(_code)}.</p>")
     else:
-        parts.append(f'<p class="mfa-sim-note">All {plural(total, "finding")}, in report '
-                     "order. Click a column heading to sort.</p>")
+        parts.append(f'<p class="mfa-sim-note">All {plural(total, "finding")}, worst '
+                     "first. Click a column heading to sort.</p>")
     checks = list(dict.fromkeys(shown.column("check").to_pylist()))
     options = "".join(f'<option value="{_text(check)}">{_text(check)}</option>'
                       for check in checks)
@@ -470,7 +487,7 @@ def _resolved_section(result: AuditResult, h2: str) -> list[str]:
     parts = [f"<{h2}>Resolved since the baseline</{h2}>"]
     if not resolved.num_rows:
         return [*parts, "<p>None.</p>"]
-    shown = resolved.slice(0, MAX_RESOLVED).to_pylist()
+    shown = findings_worst_first(resolved).slice(0, MAX_RESOLVED).to_pylist()
     if len(shown) < resolved.num_rows:
         parts.append(f'<p class="mfa-sim-note">The first {len(shown):,} of '
                      f"{resolved.num_rows:,}; the JSON report lists them all.</p>")

@@ -1,4 +1,6 @@
-"""``audit --format json`` (contract §4): summary, findings, accounts, in that order."""
+"""``audit --format json`` (contract §4): summary, findings, accounts, in that order;
+then, when there are any, ``resolved`` and ``mutes``; last, ``checks``: the ids of the
+checks that ran."""
 
 from __future__ import annotations
 
@@ -40,7 +42,11 @@ def audit_json_chunks(result: AuditResult) -> list[Chunk]:
                                        for key in FINDING_KEYS}, "  ", VOCABULARY)]
     if result.mute_report is not None:
         chunks += [b',\n  "mutes": ', _mutes(result.mute_report.to_dict())]
-    chunks.append(b"\n}\n")
+    if result.policy is not None:
+        chunks += [b',\n  "policy": ', json.dumps(result.policy, ensure_ascii=False).encode()]
+    # Which checks ran (every one unless the run chose some): a key of our own, last,
+    # so the contract's keys keep their places.
+    chunks += [b',\n  "checks": ', json.dumps(list(result.checks)).encode(), b"\n}\n"]
     return chunks
 
 
@@ -65,6 +71,6 @@ def audit_json(result: AuditResult) -> bytes:
     >>> from mfa_sim.compliance import audit
     >>> report = json.loads(audit_json(audit(load_dataset("datasets/example"))))
     >>> list(report), report["summary"]["findings"]["high"]
-    (['summary', 'findings', 'accounts'], 2)
+    (['summary', 'findings', 'accounts', 'checks'], 2)
     """
     return b"".join(audit_json_chunks(result))

@@ -141,7 +141,7 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
     ...                as_of=datetime(2026, 1, 10, tzinfo=UTC))
     >>> root = ET.fromstring(b"".join(audit_junit_chunks(result, fail_on="medium")))
     >>> root.get("tests"), root.get("failures"), root.get("skipped")
-    ('14', '4', '0')
+    ('16', '4', '0')
     >>> suite = root.find("testsuite[@name='admin_without_mfa']")
     >>> [(case.get("name"), case.find("failure").get("type"))
     ...  for case in suite.iter("testcase")]
@@ -166,7 +166,10 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
     failures = np.bincount(codes, weights=failing, minlength=size).astype(np.int64)
     skipped = np.bincount(codes, weights=muted, minlength=size).astype(np.int64)
     cases = _testcases(findings, threshold)
-    tests = np.maximum(counts, 1)
+    # A check that did not run (a filtered audit) has no suite: it passed nothing.
+    ran = np.array([bool(counts[code]) or check in result.checks
+                    for code, check in enumerate(ids)], dtype=bool)
+    tests = np.where(ran, np.maximum(counts, 1), 0)
     stamp = result.as_of.strftime("%Y-%m-%dT%H:%M:%S")
     chunks: list[Chunk] = [
         b'<?xml version="1.0" encoding="UTF-8"?>\n',
@@ -175,6 +178,8 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
          ).encode()]
     start = 0
     for code, check in enumerate(ids):
+        if not ran[code]:
+            continue
         known = CHECKS_BY_ID.get(check)
         properties = [("fail_on", threshold.value)]
         if known is not None:

@@ -1,14 +1,16 @@
 """``audit --format markdown``: the audit for a code-review page or an issue.
 
 A title and one sentence of counts, a table of findings by severity, compliance by
-tier, then the findings grouped by check: a heading per check that found something,
+tier, then the findings grouped by check, worst severity first: a heading per check
+that found something,
 what the check finds, and a table (account | user / email | message | remediation,
 and a status column when findings are muted or compared with a baseline). Each check
 shows at most :data:`PER_CHECK` findings, the first ones in report order, with a note
 of how many more there are and how to get them. Checks that found nothing are named
-in one line. Every value from the data is escaped with
-:func:`~mfa_sim.report.markdown.escape_markdown` (Markdown and HTML alike) and cut to
-:data:`CELL_LIMIT` characters.
+in one line. Ids (accounts, users, emails) are code spans
+(:func:`~mfa_sim.report.code_spans.code_span`), so they stay greppable; every other value
+from the data is escaped with :func:`~mfa_sim.report.markdown.escape_markdown` (Markdown
+and HTML alike); both are cut to :data:`CELL_LIMIT` characters.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import (
     CheckGroup,
     compliance_by_tier,
@@ -28,7 +31,9 @@ from mfa_sim.report.audit_summary import (
     plural,
     shorten,
 )
+from mfa_sim.report.code_spans import code_span
 from mfa_sim.report.markdown import code, escape_markdown
+from mfa_sim.report.severity_order import checks_worst_first, findings_worst_first
 
 if TYPE_CHECKING:
     from mfa_sim.compliance.result import AuditResult
@@ -49,6 +54,11 @@ def _value(value: object) -> str:
     return escape_markdown(shorten(str(value), CELL_LIMIT))
 
 
+def _id(value: object) -> str:
+    """An id (account, user, email) as a code span, cut to CELL_LIMIT characters."""
+    return "" if value is None else code_span(shorten(str(value), CELL_LIMIT))
+
+
 def _code_span(command: str) -> str:
     return f"`{command}`"
 
@@ -65,8 +75,8 @@ def _table(header: Sequence[str], align: Sequence[str], rows: Sequence[Sequence[
 def _who(row: dict[str, Any]) -> str:
     user, email = row.get("user"), row.get("email")
     if user is not None and email is not None:
-        return f"{_value(user)} ({_value(email)})"
-    return _value(user if user is not None else email)
+        return f"{_id(user)} ({_id(email)})"
+    return _id(user if user is not None else email)
 
 
 def _status(row: dict[str, Any]) -> str:
@@ -127,7 +137,7 @@ def _check_section(group: CheckGroup, with_status: bool) -> list[str]:
         header.append("status")
     rows = []
     for row in group.rows:
-        cells = [_value(row.get("account")), _who(row), _value(row.get("message")),
+        cells = [_id(row.get("account")), _who(row), _value(row.get("message")),
                  _value(row.get("remediation"))]
         if with_status:
             cells.append(_status(row))
@@ -145,12 +155,15 @@ def _findings(result: AuditResult) -> list[str]:
     columns = result.findings.column_names
     with_status = "muted" in columns or "change" in columns
     lines = ["", "## Findings by check"]
-    found = [group for group in groups if group.total]
+    order = checks_worst_first(group.check for group in groups)
+    found = sorted((group for group in groups if group.total),
+                   key=lambda group: order.index(group.check))
     if not found:
         lines += ["", "No findings."]
     for group in found:
         lines += _check_section(group, with_status)
-    quiet = [code(group.check) for group in groups if not group.total]
+    quiet = [code(group.check) for group in groups
+             if not group.total and group.check in result.checks]
     if quiet and found:
         lines += ["", f"No findings from {', '.join(quiet)}."]
     return lines
@@ -163,9 +176,9 @@ def _resolved(result: AuditResult) -> list[str]:
     lines = ["", "## Resolved since the baseline", ""]
     if not resolved.num_rows:
         return [*lines, "None."]
-    shown = resolved.slice(0, MAX_RESOLVED).to_pylist()
+    shown = findings_worst_first(resolved).slice(0, MAX_RESOLVED).to_pylist()
     rows = [[code(str(row.get("check") or "")), _value(row.get("severity")),
-             _value(row.get("account")), _who(row), _value(row.get("message"))]
+             _id(row.get("account")), _who(row), _value(row.get("message"))]
             for row in shown]
     lines += _table(("check", "severity", "account", "user / email", "message"),
                     ["---"] * 5, rows)
@@ -207,9 +220,13 @@ def audit_markdown(result: AuditResult) -> str:
     | --- | ---: |
     | critical | 0 |
     >>> print(text.split("### ")[1].splitlines()[6])
-    | a\\_solo | u\\_finn | u\\_finn is an owner of a\\_solo and they have no MFA. | ... |
+    | `a_solo` | `u_finn` | u\\_finn is an owner of a\\_solo and they have no MFA. | ... |
     """
     lines = ["# MFA compliance audit", "", escape_markdown(overview(result))]
-    lines += _severity_table(result) + _tier_table(result) + _findings(result)
+    lines += _severity_table(result) + _tier_table(result)
+    for title, items in policy_sections(result):
+        lines += ["", f"## {escape_markdown(title)}", "",
+                  *(f"- {escape_markdown(item)}" for item in items)]
+    lines += _findings(result)
     lines += _resolved(result)
     return "\n".join(lines) + "\n"

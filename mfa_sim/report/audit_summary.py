@@ -123,7 +123,23 @@ def overview(result: AuditResult) -> str:
     return (f"As of {result.as_of.date().isoformat()}: {plural(counts['users'], 'user')}, "
             f"{plural(counts['accounts'], 'account')}, "
             f"{plural(counts['memberships'], 'membership')} audited; "
-            f"{plural(result.findings.num_rows, 'finding')}.")
+            f"{plural(result.findings.num_rows, 'finding')}.{checks_run(result)}")
+
+
+def checks_run(result: AuditResult) -> str:
+    """When the audit ran only some checks, a sentence naming them (else nothing).
+
+    Examples
+    --------
+    >>> from mfa_sim import load_dataset
+    >>> from mfa_sim.compliance import audit, select_checks
+    >>> checks_run(audit(load_dataset("datasets/example"), checks=select_checks(["admin_*"])))
+    ' Only 1 of 14 checks ran: admin_without_mfa.'
+    """
+    if len(result.checks) == len(CHECKS):
+        return ""
+    return (f" Only {len(result.checks)} of {plural(len(CHECKS), 'check')} ran: "
+            f"{', '.join(result.checks)}.")
 
 
 def muted_mask(findings: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
@@ -174,7 +190,7 @@ def check_codes(findings: pa.Table) -> tuple[list[str], np.ndarray[Any, np.dtype
     >>> import pyarrow as pa
     >>> ids, codes = check_codes(pa.table({"check": ["zz_ours", "admin_without_mfa"]}))
     >>> ids[1], ids[-1], codes.tolist()
-    ('admin_without_mfa', 'zz_ours', [12, 1])
+    ('admin_without_mfa', 'zz_ours', [14, 1])
     """
     import pyarrow as pa
     import pyarrow.compute as pc

@@ -1,4 +1,5 @@
-"""``audit --format text``: a terminal summary, then every finding with its ids.
+"""``audit --format text``: a terminal summary, then every finding with its ids, worst
+severity first (:mod:`~mfa_sim.report.severity_order`).
 
 With mutes, a muted finding stays listed with its reason under it, and the entries
 that expired or match nothing are listed at the end; with a baseline, new findings are
@@ -12,8 +13,10 @@ from typing import TYPE_CHECKING
 from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.data.writing import records_body
-from mfa_sim.report.audit_summary import shown_array
+from mfa_sim.report.audit_policy import policy_sections
+from mfa_sim.report.audit_summary import checks_run, shown_array
 from mfa_sim.report.common import visible
+from mfa_sim.report.severity_order import findings_worst_first
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -66,7 +69,10 @@ def audit_text(result: AuditResult) -> bytes:
     counts = result.counts
     total = result.findings.num_rows
     lines = [f"MFA audit of {counts['users']:,} users, {counts['accounts']:,} accounts, "
-             f"{counts['memberships']:,} memberships: {total:,} findings", ""]
+             f"{counts['memberships']:,} memberships: {total:,} findings"]
+    if checks_run(result):
+        lines.append(visible(checks_run(result).strip()))
+    lines.append("")
     lines.append("  " + "   ".join(f"{severity}: {n:,}"
                                    for severity, n in result.by_severity.items()))
     if result.mute_report is not None:
@@ -82,13 +88,15 @@ def audit_text(result: AuditResult) -> bytes:
             lines += ["", f"{title} (findings, of which high or worse):"]
             lines += [f"  {visible(str(identifier)):<24} {count:>6,} {serious:>6,}"
                       for identifier, count, serious in top]
+    for title, items in policy_sections(result):
+        lines += ["", f"{visible(title)}:", *(f"  {visible(item)}" for item in items)]
     lines += ["", "Findings:" if total else "No findings."]
     parts: list[bytes | memoryview] = [("\n".join(lines) + "\n").encode()]
     if total:
-        parts += [records_body(_rows(result.findings)), b"\n"]
+        parts += [records_body(_rows(findings_worst_first(result.findings))), b"\n"]
     if result.resolved is not None and result.resolved.num_rows:
-        parts += [b"\nResolved since the baseline:\n", records_body(_rows(result.resolved)),
-                  b"\n"]
+        parts += [b"\nResolved since the baseline:\n",
+                  records_body(_rows(findings_worst_first(result.resolved))), b"\n"]
     report = result.mute_report
     if report is not None:
         for title, mutes in (("Expired mutes, no longer applied", report.expired),

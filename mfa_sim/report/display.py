@@ -20,11 +20,13 @@ from html import escape
 
 from mfa_sim.compliance.analytics import WhatIfTables
 from mfa_sim.data.generate import GeneratedDataset
+from mfa_sim.engine.comparison import Comparison
 from mfa_sim.engine.run import Run, RunSummary
 from mfa_sim.engine.scenario import Scenario
 from mfa_sim.engine.simulation import Simulation
 from mfa_sim.model.outcome import Outcome, iso
 from mfa_sim.model.summary import DatasetSummary
+from mfa_sim.report.comparison import comparison_html_fragment
 from mfa_sim.report.html import number_cell, run_html_fragment, table_html, text_cell
 from mfa_sim.report.html_outcome import outcome_html
 
@@ -38,6 +40,11 @@ def html_of(value: object) -> str | None:
 @html_of.register
 def _outcome(value: Outcome) -> str:
     return outcome_html(value)
+
+
+@html_of.register
+def _comparison(value: Comparison) -> str:
+    return comparison_html_fragment(value)
 
 
 @html_of.register

@@ -28,6 +28,7 @@ REPORT_CSS = """\
 .mfa-sim code { font-family: ui-monospace, monospace; font-size: 0.92em; }
 .mfa-sim .mfa-sim-muted { color: #555555; }
 .mfa-sim .mfa-sim-legend span.mfa-sim-status { margin-right: 0.3em; }
+.mfa-sim td.mfa-sim-time { white-space: nowrap; }
 """
 """The styles every HTML report shares, scoped to ``.mfa-sim``."""
 
@@ -145,7 +146,7 @@ def _step_row(outcome: Outcome) -> list[str]:
         f"<td>{status_badge(outcome.status)}{reason}</td>",
         f"<td><code>{escape(outcome.action)}</code></td>",
         f"<td>{escape(outcome.message)}{events_html(outcome.events)}</td>",
-        f'<td class="mfa-sim-muted">{escape(iso(outcome.time))}</td>',
+        f'<td class="mfa-sim-muted mfa-sim-time">{escape(iso(outcome.time))}</td>',
     ]
 
 

@@ -1,9 +1,10 @@
 """The Markdown report of a run, for code-review pages and issues.
 
 A title, a table of steps (step | status | what happened), the events of each step
-as a nested list, and summary tables. Every value that comes from the data (ids,
-emails, sentences, the scenario's name) is escaped, so no id can open a table cell,
-emphasis, a link or an HTML tag.
+as a nested list, and summary tables. Ids and emails are code spans
+(:func:`~mfa_sim.report.code_spans.code_span`), greppable and pasted as written; every
+other value from the data (sentences, the scenario's name) is escaped, so nothing can
+open a table cell, emphasis, a link or an HTML tag.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 
 from mfa_sim.engine.run import Run
 from mfa_sim.model.outcome import Event, Outcome
+from mfa_sim.report.code_spans import code_span
 from mfa_sim.report.common import counts_phrase, event_details, visible
 
 _SIGNIFICANT = re.compile(r"([\\`*_\[\]<>|~&$])")
@@ -74,9 +76,10 @@ def event_markdown(event: Event) -> str:
     >>> from mfa_sim.model.outcome import EventType, Reason
     >>> print(event_markdown(Event(EventType.MEMBER_REMOVED, account="a_secure",
     ...                            user="u_dana", reason=Reason.MFA_DISABLED)))
-    `member_removed`: account a\\_secure, user u\\_dana, reason mfa\\_disabled
+    `member_removed`: account `a_secure`, user `u_dana`, reason `mfa_disabled`
     """
-    details = ", ".join(f"{key} {escape_markdown(value)}" for key, value in event_details(event))
+    details = ", ".join(f"{key} {code_span(value, in_table=False)}"
+                        for key, value in event_details(event))
     return code(event.type.value) + (f": {details}" if details else "")
 
 
@@ -110,14 +113,14 @@ def _summary(run: Run) -> list[str]:
     summary = run.summary
     sections = (
         ("Removed memberships", ("step", "account", "user"),
-         [(str(e["step"]), escape_markdown(str(e["account"])), escape_markdown(str(e["user"])))
+         [(str(e["step"]), code_span(str(e["account"])), code_span(str(e["user"])))
           for e in summary.removed]),
         ("Blocked invitations", ("step", "account", "email"),
-         [(str(e["step"]), escape_markdown(str(e["account"])), escape_markdown(str(e["email"])))
+         [(str(e["step"]), code_span(str(e["account"])), code_span(str(e["email"])))
           for e in summary.blocked]),
         ("Warnings", ("step", "warning", "account"),
          [(str(e["step"]), code(str(e["type"])),
-           escape_markdown(str(e["account"]))) for e in summary.warnings]),
+           code_span(str(e["account"]))) for e in summary.warnings]),
     )
     lines = ["", "## Summary"]
     for title, header, rows in sections:

@@ -14,6 +14,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Final
 
+from mfa_sim.cli.progress import Progress
+from mfa_sim.data.load import LOADING_STEPS
 from mfa_sim.errors import UsageError
 from mfa_sim.graph import model
 
@@ -48,7 +50,8 @@ def output_format(output: str | os.PathLike[str]) -> str:
 def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[str], *,
                account: str | None = None, user: str | None = None,
                hops: int = model.DEFAULT_HOPS, scenario: str | None = None,
-               seed: int = 0, limit: int | None = None) -> str | None:
+               seed: int = 0, limit: int | None = None,
+               progress: Progress | None = None) -> str | None:
     """Build the graph the arguments ask for and write it to ``output``.
 
     Parameters
@@ -67,6 +70,8 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
         The layout's seed.
     limit
         The readable node count (default :data:`~mfa_sim.graph.model.READABLE_NODES`).
+    progress
+        Where to show the stages (loading, building, layout, writing) as bars.
 
     Returns
     -------
@@ -94,17 +99,32 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
         raise UsageError("give --account or --user, not both")
     if hops < 1:
         raise UsageError(f"--hops must be at least 1, not {hops}")
+    shown = progress or Progress(None)
     # networkx and matplotlib take longer to import than a large export to load.
-    dataset = load_dataset_while(dataset_path, importing(
-        "networkx", "matplotlib.figure", "matplotlib.collections", "matplotlib.patches",
-        "matplotlib.lines", "matplotlib.backends.backend_agg", "mfa_sim.graph.views"),
-        group_memberships=True)
+    with shown.stage("loading dataset", total=LOADING_STEPS) as bar:
+        dataset = load_dataset_while(dataset_path, importing(
+            "networkx", "matplotlib.figure", "matplotlib.collections", "matplotlib.patches",
+            "matplotlib.lines", "matplotlib.backends.backend_agg", "mfa_sim.graph.views"),
+            group_memberships=True, on_file=bar)
+        bar("checked")
+    with shown.stage("building graph"):
+        G, notice = _graph(dataset, suffix, account=account, user=user, hops=hops,
+                           scenario=scenario, limit=limit)
+    _write(G, output, suffix, seed, limit=model.READABLE_NODES if limit is None else limit,
+           progress=shown)
+    return notice
+
+
+def _graph(dataset: Dataset, suffix: str, *, account: str | None, user: str | None,
+           hops: int, scenario: str | None, limit: int | None
+           ) -> tuple[nx.Graph, str | None]:
+    """The graph the arguments ask for, and the notice to give with it."""
     focused = account is not None or user is not None
     notice = None
     if scenario is not None:
-        within = set(model.focus_graph(dataset, account=account, user=user, hops=hops)) \
+        focus = model.focus_graph(dataset, account=account, user=user, hops=hops) \
             if focused else None
-        G = _impact(dataset, scenario, within)
+        G = _impact(dataset, scenario, focus)
     elif focused:
         G = model.focus_graph(dataset, account=account, user=user, hops=hops)
     else:
@@ -118,11 +138,10 @@ def write_view(dataset_path: str | os.PathLike[str], output: str | os.PathLike[s
                       f".graphml or .gexf to open the whole graph in Gephi.")
         else:
             G = model.membership_graph(dataset)
-    _write(G, output, suffix, seed, limit=model.READABLE_NODES if limit is None else limit)
-    return notice
+    return G, notice
 
 
-def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGraph:
+def _impact(dataset: Dataset, path: str, focus: nx.Graph | None) -> nx.MultiGraph:
     from mfa_sim.engine.scenario import load_scenario
     from mfa_sim.engine.simulation import Simulation
     from mfa_sim.graph.impact import impact_graph
@@ -130,21 +149,28 @@ def _impact(dataset: Dataset, path: str, within: set[str] | None) -> nx.MultiGra
 
     scenario = load_scenario(path, dataset, policies=tuple(POLICIES))
     run = Simulation(dataset, scenario.policy, scenario.start, scenario.seed).play(scenario)
-    return impact_graph(replace(run, name=scenario.name or Path(path).name), within=within)
+    return impact_graph(replace(run, name=scenario.name or Path(path).name), focus=focus)
 
 
 def _write(G: nx.Graph, output: str | os.PathLike[str], suffix: str, seed: int,
-           *, limit: int) -> None:
+           *, limit: int, progress: Progress) -> None:
     from mfa_sim.graph.views import draw, layout
 
     if suffix in VIEW_FORMATS:
-        draw(G, seed=seed).save(output)
+        with progress.stage("layout and drawing"):
+            drawing = draw(G, seed=seed)
+        with progress.stage("writing"):
+            drawing.save(output)
         return
     from mfa_sim.graph.export import write_graph
 
     # A layout is worth its cost only for a graph small enough to look at.
-    positions = layout(G, seed) if G.number_of_nodes() <= limit else None
-    write_graph(G, output, positions=positions)
+    positions = None
+    if G.number_of_nodes() <= limit:
+        with progress.stage("layout"):
+            positions = layout(G, seed)
+    with progress.stage("writing"):
+        write_graph(G, output, positions=positions)
 
 
 __all__ = ["EXPORT_FORMATS", "VIEW_FORMATS", "output_format", "write_view"]

@@ -1,0 +1,220 @@
+"""Which checks an audit runs: a selection of check ids, chosen as security tools do.
+
+``audit --checks``, ``--exclude-checks`` and ``--severity`` each take a list of patterns
+or levels; the audit receives the resulting :class:`CheckSelection` and runs only those
+checks. Patterns are those of mute files: ``*`` stands for any run of characters and
+is the only wildcard; everything else stands for itself.
+
+- ``checks``: the checks whose id matches any pattern (default: every check);
+- ``exclude``: minus those whose id matches any of these;
+- ``severities``: only checks of these severities (default: every severity).
+
+A selection is a plain set of ids, so another rule of what may arise (a product's
+policy) narrows it with :meth:`CheckSelection.intersect`. A pattern that names no
+check, a severity that is none of the five, or options that leave nothing to run are
+usage problems, all reported at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Final
+
+from mfa_sim.compliance.checks import CHECKS, CHECKS_BY_ID, Check, Severity
+from mfa_sim.compliance.mutes import matching_checks
+from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
+
+if TYPE_CHECKING:
+    from mfa_sim.compliance.baseline import Baseline
+    from mfa_sim.compliance.result import AuditResult
+
+SELECTION_OPTIONS: Final = ("checks", "exclude_checks", "severity")
+"""How the three lists are named in problems (the command line passes its options)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckSelection:
+    """The checks an audit runs, in report order.
+
+    Examples
+    --------
+    >>> selection = CheckSelection.of(["enforcement_ready", "admin_without_mfa"])
+    >>> selection.ids
+    ('admin_without_mfa', 'enforcement_ready')
+    >>> "admin_without_mfa" in selection, len(CheckSelection.every())
+    (True, 14)
+    >>> selection.intersect(["admin_without_mfa", "mfa_state_unknown"]).ids
+    ('admin_without_mfa',)
+    """
+
+    ids: tuple[str, ...]
+
+    @classmethod
+    def every(cls) -> CheckSelection:
+        """Every check."""
+        return cls(tuple(check.id for check in CHECKS))
+
+    @classmethod
+    def of(cls, ids: Iterable[str]) -> CheckSelection:
+        """The given check ids, put in report order.
+
+        Raises
+        ------
+        UsageError
+            For an id that is no check's (a misuse: ids from people go through
+            :func:`select_checks`).
+        """
+        wanted = set(ids)
+        unknown = sorted(wanted - CHECKS_BY_ID.keys())
+        if unknown:
+            raise UsageError(f"no check has the id {unknown[0]!r}; `mfa-sim checks` lists "
+                             "them")
+        return cls(tuple(check.id for check in CHECKS if check.id in wanted))
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """The selected checks themselves."""
+        return tuple(CHECKS_BY_ID[check] for check in self.ids)
+
+    @property
+    def is_every(self) -> bool:
+        """Whether every check is selected."""
+        return len(self.ids) == len(CHECKS)
+
+    def intersect(self, ids: Iterable[str]) -> CheckSelection:
+        """The checks selected here that are also among ``ids``."""
+        other = set(ids)
+        return CheckSelection(tuple(check for check in self.ids if check in other))
+
+    def __contains__(self, check: object) -> bool:
+        return check in self.ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def split_list(values: Iterable[str]) -> tuple[str, ...]:
+    """Comma-separated lists, as given once or several times, as one tuple of entries
+    (spaces around an entry dropped: no id or level holds one; empty entries kept, so
+    that they can be reported).
+
+    Examples
+    --------
+    >>> split_list(["admin_*, member_*", "mfa_state_unknown"])
+    ('admin_*', 'member_*', 'mfa_state_unknown')
+    """
+    return tuple(entry.strip() for value in values for entry in value.split(","))
+
+
+def select_checks(checks: Sequence[str] = (), exclude: Sequence[str] = (),
+                  severities: Sequence[str] = (), *,
+                  options: Sequence[str] = SELECTION_OPTIONS) -> CheckSelection:
+    """The checks that patterns and severities choose.
+
+    Parameters
+    ----------
+    checks
+        Check id patterns to run (empty: every check).
+    exclude
+        Check id patterns not to run.
+    severities
+        Severities to run (empty: every severity).
+    options
+        How each of the three lists is named in problems.
+
+    Raises
+    ------
+    InputError
+        Every pattern that names no check, every unknown severity, an empty entry, and
+        a selection left with no check.
+
+    Examples
+    --------
+    >>> select_checks(["admin_*", "member_*"]).ids
+    ('member_without_mfa_in_enforcing_account', 'admin_without_mfa')
+    >>> select_checks(exclude=["*mfa*"], severities=["low", "medium"]).ids
+    ('enforcing_on_ineligible_plan', 'enforcement_blocked_by_member', \
+'account_without_admin', 'invitation_blocked', 'enforcement_ready', 'seats_exceeded', \
+'invitation_for_member')
+    >>> select_checks(["admin_*", "nothing_*"], severities=["urgent"])
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.InputError: 2 problems in the input:
+      checks: 'nothing_*': names no check; `mfa-sim checks` lists them
+      severity: 'urgent': not a severity; severities: critical, high, medium, low, info
+    >>> select_checks(["admin_*"], severities=["low"])
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.InputError: 1 problem in the input:
+      checks: the options select no check: checks admin_*; severity low
+    """
+    check_option, exclude_option, severity_option = options
+    problems: list[Problem] = []
+
+    def named(patterns: Sequence[str], option: str) -> set[str]:
+        found: set[str] = set()
+        for pattern in patterns:
+            matched = matching_checks(pattern) if pattern else ()
+            if not matched:
+                why = ("an empty entry: give a check id or pattern" if not pattern else
+                       "names no check; `mfa-sim checks` lists them")
+                problems.append(Problem(option, None, None, pattern or None,
+                                        ProblemReason.INVALID_VALUE, why))
+            found.update(matched)
+        return found
+
+    chosen = named(checks, check_option) if checks else set(CHECKS_BY_ID)
+    chosen -= named(exclude, exclude_option)
+    levels = {severity.value for severity in Severity}
+    for level in severities:
+        if level not in levels:
+            problems.append(Problem(
+                severity_option, None, None, level or None, ProblemReason.INVALID_VALUE,
+                "not a severity; severities: " + ", ".join(s.value for s in Severity)))
+    if severities:
+        chosen = {check for check in chosen if CHECKS_BY_ID[check].severity in severities}
+    if not chosen and not problems:
+        given = [f"{option} {', '.join(values)}" for option, values in (
+            (check_option, checks), (exclude_option, exclude),
+            (severity_option, severities)) if values]
+        problems.append(Problem(
+            given[0].split(" ")[0] if given else check_option, None, None, None,
+            ProblemReason.INVALID_VALUE,
+            f"the options select no check: {'; '.join(given)}"))
+    if problems:
+        raise InputError(problems)
+    return CheckSelection.of(chosen)
+
+
+def within(baseline: Baseline, selection: CheckSelection) -> Baseline:
+    """A baseline's findings of the selected checks alone: a finding of a check that did
+    not run this time is not resolved, only not looked at.
+
+    Examples
+    --------
+    >>> from mfa_sim.compliance.baseline import parse_baseline
+    >>> old = parse_baseline('''{"findings": [
+    ...   {"check": "admin_without_mfa", "severity": "high", "account": "a1", "user": "u2"},
+    ...   {"check": "enforcement_ready", "severity": "low", "account": "a1"}]}''')
+    >>> within(old, select_checks(["admin_*"])).findings.column("check").to_pylist()
+    ['admin_without_mfa']
+    """
+    if selection.is_every:
+        return baseline
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kept = pc.is_in(baseline.findings.column("check"), value_set=pa.array(selection.ids))
+    return replace(baseline, findings=baseline.findings.filter(kept))
+
+
+def within_selection(result: AuditResult, selection: CheckSelection) -> AuditResult:
+    """A muted result whose "matching nothing" list leaves out the entries for checks
+    that did not run: they were not given a chance to match."""
+    report = result.mute_report
+    if selection.is_every or report is None:
+        return result
+    ran = [entry for entry in report.unmatched
+           if any(check in selection for check in matching_checks(entry.check))]
+    return replace(result, mute_report=replace(report, unmatched=tuple(ran)))
