@@ -116,6 +116,36 @@ def text_array(values: Sequence[str | None]) -> pa.Array:
                                   pa.py_buffer(b"".join(encoded))]).cast(pa.string())
 
 
+def typed_array(values: Sequence[str | bool | int | None], kind: pa.DataType) -> pa.Array:
+    """Python values (None for a null) as an Arrow array of a text, boolean or integer
+    type; any other type is left to ``pa.array``.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> typed_array([True, None, False], pa.bool_()).to_pylist()
+    [True, None, False]
+    >>> typed_array([3, None], pa.int32()).type, typed_array(["a", None], pa.string()).to_pylist()
+    (DataType(int32), ['a', None])
+    """
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return text_array([None if value is None else str(value) for value in values]
+                          ).cast(kind)
+    if not (pa.types.is_boolean(kind) or pa.types.is_integer(kind)):
+        return pa.array(values, kind)
+    dtype = np.dtype(bool) if pa.types.is_boolean(kind) else np.dtype(kind.to_pandas_dtype())
+    present = np.array([value is not None for value in values], dtype=bool)
+    array = arrow_of(np.array([0 if value is None else value for value in values],
+                              dtype=dtype))
+    if present.all():
+        return array
+    return pc.if_else(arrow_of(present), array, null_of(kind))
+
+
 @functools.lru_cache(maxsize=None, typed=True)
 def scalar_of(value: str | bool | int) -> pa.Scalar:
     """An Arrow scalar (string, boolean or 64-bit integer), for the compute functions.
@@ -216,4 +246,4 @@ def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
 
 
 __all__ = ["arrow_of", "flags_of", "moment_at", "moment_of", "null_of", "numpy_of", "rows_of",
-           "scalar_of", "text_array"]
+           "scalar_of", "text_array", "typed_array"]

@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import scalar_of, text_array
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -35,7 +36,6 @@ def quoted(text: pa.Array, *, always: bool = False, force: pa.Array | None = Non
     >>> print(*quoted(pa.array(["plain", "a,b", 'say "hi" twice'])).to_pylist())
     plain "a,b" "say ""hi"" twice"
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     if not always:
@@ -45,9 +45,9 @@ def quoted(text: pa.Array, *, always: bool = False, force: pa.Array | None = Non
             needed = pc.or_(needed, force)
         elif not pc.any(needed).as_py():
             return text
-    quote = pa.scalar('"', text.type)
+    quote = scalar_of('"').cast(text.type)
     doubled = pc.replace_substring(text, '"', '""')
-    wrapped = pc.binary_join_element_wise(quote, doubled, quote, pa.scalar("", text.type))
+    wrapped = pc.binary_join_element_wise(quote, doubled, quote, scalar_of("").cast(text.type))
     if always:
         return wrapped
     return pc.if_else(needed, wrapped, text)
@@ -81,16 +81,17 @@ def csv_bytes(header: Sequence[str], columns: Mapping[str, pa.Array], *,
     import pyarrow.compute as pc
 
     start = b"\xef\xbb\xbf" if bom else b""
-    names = quoted(pa.array(list(header), pa.string()), always=quote_all).to_pylist()
+    names = quoted(text_array(list(header)), always=quote_all).to_pylist()
     head = (",".join(names) + line_end).encode("utf-8")
     if not header or not len(columns[header[0]]):
         return start + head
-    fields = [quoted(pc.fill_null(_contiguous(columns[name]), ""), always=quote_all)
+    empty = scalar_of("").cast(pa.large_string())
+    fields = [quoted(pc.fill_null(_contiguous(columns[name]), empty), always=quote_all)
               for name in header]
     text_type = fields[0].type
-    records = pc.binary_join_element_wise(*fields, pa.scalar(",", text_type))
-    ended = pc.binary_join_element_wise(records, pa.scalar(line_end, text_type),
-                                        pa.scalar("", text_type))
+    records = pc.binary_join_element_wise(*fields, scalar_of(",").cast(text_type))
+    ended = pc.binary_join_element_wise(records, scalar_of(line_end).cast(text_type),
+                                        scalar_of("").cast(text_type))
     return b"".join((start, head, concatenated(ended)))
 
 
@@ -133,7 +134,8 @@ def records_body(records: pa.Array, *, prefix: str = "",
         return memoryview(b"")
     text = records.cast(pa.large_string())
     kind = text.type
-    joined = pc.binary_join_element_wise(pa.scalar(prefix, kind), text,
-                                         pa.scalar(separator, kind), pa.scalar("", kind))
+    joined = pc.binary_join_element_wise(scalar_of(prefix).cast(kind), text,
+                                         scalar_of(separator).cast(kind),
+                                         scalar_of("").cast(kind))
     body = concatenated(joined)
     return body[: len(body) - len(separator.encode())] if separator else body

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of, numpy_of, scalar_of, text_array, typed_array
 from mfa_sim.data.importers.base import Mapped, file_stem
 
 if TYPE_CHECKING:
@@ -123,7 +124,8 @@ def _resolve_accounts(sources: list[Mapped]) -> tuple[list[Mapped], list[str]]:
                    stem: str = stem) -> pa.Table:
             position = table.column_names.index(column)
             return table.set_column(position, column, pc.if_else(
-                pc.equal(table.column(column), stem), account, table.column(column)))
+                pc.equal(table.column(column), scalar_of(stem)), scalar_of(account),
+                table.column(column)))
 
         resolved.append(replace(
             item, accounts=rename(item.accounts, "key"),
@@ -136,10 +138,9 @@ def _resolve_accounts(sources: list[Mapped]) -> tuple[list[Mapped], list[str]]:
 
 
 def _prefixed(product: str, keys: pa.Array | pa.ChunkedArray) -> pa.Array:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    return pc.binary_join_element_wise(pa.scalar(f"{product}:"), keys, pa.scalar(""))
+    return pc.binary_join_element_wise(scalar_of(f"{product}:"), keys, scalar_of(""))
 
 
 def _all_users(sources: list[Mapped]) -> pa.Table:
@@ -152,16 +153,23 @@ def _all_users(sources: list[Mapped]) -> pa.Table:
         table = item.users
         rows = table.num_rows
         table = table.append_column("id", _prefixed(item.product, table.column("key")))
-        table = table.append_column("source", pa.repeat(pa.scalar(item.product), rows))
-        table = table.append_column("file", pa.repeat(pa.scalar(number, pa.int32()), rows))
+        table = table.append_column("source", pa.repeat(scalar_of(item.product), rows))
+        table = table.append_column("file", _file_numbers(number, rows))
         tables.append(table.drop_columns(["key"]))
     if not tables:
         from mfa_sim.data.importers.base import empty_users
 
         empty = empty_users().drop_columns(["key"])
-        return empty.append_column("id", pa.array([], pa.string())).append_column(
-            "source", pa.array([], pa.string())).append_column("file", pa.array([], pa.int32()))
+        return empty.append_column("id", pa.nulls(0, pa.string())).append_column(
+            "source", pa.nulls(0, pa.string())).append_column("file", _file_numbers(0, 0))
     return pa.concat_tables(tables, promote_options="default")
+
+
+def _file_numbers(number: int, rows: int) -> pa.Array:
+    """A file's number on each of its rows."""
+    import pyarrow as pa
+
+    return pa.repeat(scalar_of(number).cast(pa.int32()), rows)
 
 
 def _repeated(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
@@ -176,8 +184,8 @@ def _repeated(values: pa.Array | pa.ChunkedArray) -> np.ndarray:
     encoded = pc.dictionary_encode(values)
     if isinstance(encoded, pc.pa.ChunkedArray):
         encoded = encoded.combine_chunks()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    valid = np.asarray(encoded.indices.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    valid = numpy_of(encoded.indices.is_valid())
+    codes = numpy_of(encoded.indices.fill_null(scalar_of(0).cast(encoded.indices.type)))
     codes = np.where(valid, codes, -1).astype(np.int64)
     counts = np.bincount(codes[valid], minlength=len(encoded.dictionary))
     repeated: np.ndarray = np.zeros(len(codes), dtype=bool)
@@ -233,8 +241,8 @@ def _users(sources: list[Mapped], conflicts: list[Conflict]
         if len(emails) > 1:
             conflicts.append(Conflict("email", final, _given(columns, "email", group, files),
                                       f"kept {columns['email'][first]!r} (the first file's)"))
-    merged_table = pa.table({name: pa.array(values, table.schema.field(name).type)
-                             for name, values in columns.items()}).filter(pa.array(keep))
+    merged_table = pa.table({name: typed_array(values, table.schema.field(name).type)
+                             for name, values in columns.items()}).filter(arrow_of(keep))
     return merged_table, renamed, merged
 
 
@@ -332,7 +340,7 @@ def _text(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 def _state_text(states: pa.Array | pa.ChunkedArray) -> pa.Array:
     import pyarrow.compute as pc
 
-    return pc.if_else(states, "true", "false")
+    return pc.if_else(states, scalar_of("true"), scalar_of("false"))
 
 
 # -- MFA lists --------------------------------------------------------------------------
@@ -378,7 +386,7 @@ def _apply_mfa_lists(users: pa.Table, lists: list[Mapped], conflicts: list[Confl
                 applied.discard(row)
                 states[row] = None
     position = users.column_names.index("mfa_enabled")
-    users = users.set_column(position, "mfa_enabled", pa.array(states, pa.bool_()))
+    users = users.set_column(position, "mfa_enabled", typed_array(states, pa.bool_()))
     return users, len(applied), tuple(unmatched)
 
 
@@ -420,23 +428,22 @@ def _accounts(sources: list[Mapped], conflicts: list[Conflict]) -> pa.Table:
                 f"kept {plans[0]!r} (the first file's)"))
     rows = [found[account] for account in ids]
     return pa.table({
-        "account_id": pa.array(ids, pa.string()),
-        "plan": pa.array([row["plan"] or "" for row in rows], pa.string()),
-        "mfa_enforced": pa.array([_shown(row["mfa_enforced"]) for row in rows], pa.string()),
-        "name": pa.array([row["name"] for row in rows], pa.string()),
+        "account_id": text_array(ids),
+        "plan": text_array([row["plan"] or "" for row in rows]),
+        "mfa_enforced": text_array([_shown(row["mfa_enforced"]) for row in rows]),
+        "name": text_array([row["name"] for row in rows]),
     })
 
 
 def _final_users(product: str, keys: pa.Array | pa.ChunkedArray,
                  renamed: dict[str, str]) -> pa.Array:
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     prefixed = _prefixed(product, keys)
     if not renamed:
         return prefixed
-    old = pa.array(list(renamed), pa.string())
-    new = pa.array(list(renamed.values()), pa.string())
+    old = text_array(list(renamed))
+    new = text_array(list(renamed.values()))
     return pc.coalesce(new.take(pc.index_in(prefixed, value_set=old)), prefixed)
 
 
@@ -451,9 +458,9 @@ def _memberships(sources: list[Mapped], renamed: dict[str, str],
             "account_id": _prefixed(item.product, table.column("account")),
             "user_id": _final_users(item.product, table.column("user"), renamed),
             "role": _text(table.column("role")),
-            "file": pa.repeat(pa.scalar(number, pa.int32()), table.num_rows)}))
+            "file": _file_numbers(number, table.num_rows)}))
     if not tables:
-        return pa.table({name: pa.array([], pa.string())
+        return pa.table({name: pa.nulls(0, pa.string())
                          for name in ("account_id", "user_id", "role")})
     table = pa.concat_tables(tables)
     files = [item.file for item in sources]
@@ -463,7 +470,7 @@ def _memberships(sources: list[Mapped], renamed: dict[str, str],
         table = _deduplicated(table, ("account_id", "user_id"), "role", files, conflicts,
                               lambda record: f"{record['account_id']} / {record['user_id']}")
     return table.drop_columns(["file"]).set_column(
-        2, "role", _text(table.column("role")).fill_null(""))
+        2, "role", _text(table.column("role")).fill_null(scalar_of("")))
 
 
 def _invitations(sources: list[Mapped], conflicts: list[Conflict]) -> pa.Table:
@@ -478,10 +485,10 @@ def _invitations(sources: list[Mapped], conflicts: list[Conflict]) -> pa.Table:
             "invitation_id": _text(table.column("invitation_id")),
             "role": _text(table.column("role")),
             "invited_at": _text(table.column("invited_at")),
-            "file": pa.repeat(pa.scalar(number, pa.int32()), table.num_rows)}))
+            "file": _file_numbers(number, table.num_rows)}))
     names = ("account_id", "email", "invitation_id", "role", "invited_at")
     if not tables:
-        return pa.table({name: pa.array([], pa.string()) for name in names})
+        return pa.table({name: pa.nulls(0, pa.string()) for name in names})
     table = pa.concat_tables(tables)
     files = [item.file for item in sources]
     keyed = table.append_column("folded", _folded(table.column("email")))
@@ -494,10 +501,10 @@ def _deduplicated(table: pa.Table, key: tuple[str, str], compared: str, files: l
                   conflicts: list[Conflict], subject: Any) -> pa.Table:
     """One row per key (the first); a ``compared`` value that differs between the
     rows of a key is reported, the first known one kept."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    joined = pc.binary_join_element_wise(table.column(key[0]), table.column(key[1]), "\x1f")
+    joined = pc.binary_join_element_wise(table.column(key[0]), table.column(key[1]),
+                                         scalar_of("\x1f"))
     repeated = _repeated(joined)
     if not repeated.any():
         return table
@@ -521,5 +528,5 @@ def _deduplicated(table: pa.Table, key: tuple[str, str], compared: str, files: l
                 (files[records[row]["file"]], values[row]) for row in rows if values[row]),
                 f"kept {known[0]!r} (the first file's)"))
     position = table.column_names.index(compared)
-    table = table.set_column(position, compared, pa.array(values, pa.string()))
-    return table.filter(pa.array(keep))
+    table = table.set_column(position, compared, text_array(values))
+    return table.filter(arrow_of(keep))

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from mfa_sim.columns.buffers import typed_array
 from mfa_sim.errors import InputError, Problem, ProblemReason
 
 if TYPE_CHECKING:
@@ -237,7 +238,7 @@ def text_table(columns: Mapping[str, Sequence[Any] | pa.Array | pa.ChunkedArray]
         if isinstance(values, pa.Array | pa.ChunkedArray):
             arrays[name] = values.cast(kind) if values.type != kind else values
         else:
-            arrays[name] = pa.array(values, kind)
+            arrays[name] = typed_array(values, kind)
     return pa.table(arrays)
 
 

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import arrow_of, numpy_of, rows_of, scalar_of, typed_array
 from mfa_sim.data.reading import TextTable, read_text_table
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.model.values import BOOLEAN_HINT, UNPARSED, parse_boolean
@@ -111,17 +112,16 @@ class CsvExport:
                arrow_type: pa.DataType, reason: ProblemReason, message: str) -> pa.Array:
         """Each value's meaning (``meaning`` returns UNPARSED for nonsense, reported
         with its line, column and value, and null in the result)."""
-        import pyarrow as pa
 
         encoded = values.dictionary_encode()
         spellings = encoded.dictionary.to_pylist()
         meanings = [meaning(spelling) for spelling in spellings]
         bad = np.array([value is UNPARSED for value in meanings], dtype=bool)
-        typed = pa.array([None if value is UNPARSED else value for value in meanings],
-                         arrow_type)
+        typed = typed_array([None if value is UNPARSED else value for value in meanings],
+                            arrow_type)
         indices = encoded.indices
         if bad.any():
-            codes = indices.to_numpy(zero_copy_only=False)
+            codes = numpy_of(indices)
             self.report(column, np.flatnonzero(bad[codes]), values, reason, message)
         return typed.take(indices)
 
@@ -140,16 +140,15 @@ class CsvExport:
         if not rows.size:
             return
         lines = self.text.lines(rows).tolist()
-        shown = values.take(rows).to_pylist()
+        shown = values.take(arrow_of(rows)).to_pylist()
         self.problems.extend(Problem(self.file, line, column, value, reason, message)
                              for line, value in zip(lines, shown, strict=True))
 
     def require_ids(self, column: str, values: pa.Array, noun: str) -> None:
         """Ids that are empty or repeated are problems, each located."""
-        import pyarrow as pa
         import pyarrow.compute as pc
 
-        empty = np.flatnonzero(pc.equal(values, "").to_numpy(zero_copy_only=False))
+        empty = rows_of(pc.equal(values, scalar_of("")))
         self.report(column, empty, values, ProblemReason.EMPTY_ID, f"the {noun} is empty")
         from mfa_sim.model.emails import email_keys
 
@@ -162,7 +161,7 @@ class CsvExport:
         rows = np.array([row for row, _ in pairs], dtype=np.int64)
         first_lines = self.text.lines(np.array([first for _, first in pairs], dtype=np.int64))
         lines = self.text.lines(rows).tolist()
-        shown = pa.array(values).take(rows).to_pylist()
+        shown = values.take(arrow_of(rows)).to_pylist()
         self.problems.extend(
             Problem(self.file, line, column, value, ProblemReason.DUPLICATE_ID,
                     f"the {noun} is already on line {earlier}")
@@ -184,8 +183,8 @@ def repeated_rows(values: pa.Array) -> list[tuple[int, int]]:
     [(2, 0), (5, 1)]
     """
     encoded = values.dictionary_encode()
-    codes = encoded.indices.to_numpy(zero_copy_only=False)
-    valid = np.asarray(encoded.indices.is_valid().to_numpy(zero_copy_only=False), dtype=bool)
+    valid = numpy_of(encoded.indices.is_valid())
+    codes = numpy_of(encoded.indices.fill_null(scalar_of(0).cast(encoded.indices.type)))
     codes = np.where(valid, codes, -1)
     present = np.flatnonzero(valid)
     unique, first = np.unique(codes[present], return_index=True)

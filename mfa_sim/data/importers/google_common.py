@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mfa_sim.columns.buffers import scalar_of
 from mfa_sim.data.importers.base import Gap
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def main_domain(emails: pa.Array) -> str:
     import pyarrow.compute as pc
 
     domains = pc.utf8_lower(pc.replace_substring_regex(emails, r"^.*@", ""))
-    domains = domains.filter(pc.not_equal(domains, ""))
+    domains = domains.filter(pc.not_equal(domains, scalar_of("")))
     if not len(domains):
         return "workspace"
     counts = pc.value_counts(domains)

@@ -10,6 +10,7 @@ holds ``****``, which is never copied.
 
 from __future__ import annotations
 
+from mfa_sim.columns.buffers import null_of, scalar_of
 from mfa_sim.data.importers.base import ExportFormat, FileHead, Gap, Mapped, empty_invitations
 from mfa_sim.data.importers.csv_export import CsvExport
 from mfa_sim.data.importers.google_common import tenant_enforcement
@@ -52,9 +53,9 @@ def read(path: str) -> Mapped:
     first, last = (export.column(*FIRST_NAME, required=False),
                    export.column(*LAST_NAME, required=False))
     parts = [part for part in (first, last) if part is not None]
-    name = (pc.utf8_trim_whitespace(pc.binary_join_element_wise(*parts, " "))
+    name = (pc.utf8_trim_whitespace(pc.binary_join_element_wise(*parts, scalar_of(" ")))
             if parts else pa.nulls(count, pa.string()))
-    name = pc.if_else(pc.equal(name, ""), None, name)
+    name = pc.if_else(pc.equal(name, scalar_of("")), null_of(pa.string()), name)
     users = {"key": emails, "email": emails, "mfa_enabled": mfa, "name": name}
     for column, names in (("org_unit_path", ORG_UNIT), ("status", STATUS),
                           ("last_sign_in", LAST_SIGN_IN)):
@@ -62,7 +63,8 @@ def read(path: str) -> Mapped:
         if found is not None:
             users[column] = found
     if per_user is not None:
-        users["two_step_enforced"] = pc.if_else(per_user, "true", "false")
+        users["two_step_enforced"] = pc.if_else(per_user, scalar_of("true"),
+                                                scalar_of("false"))
     tenant, account_enforced, gaps = tenant_enforcement(emails, per_user, count)
     gaps.append(Gap("no_admin_flag", count, "the download carries no admin flag: every "
                     "user is written as member (the Directory API JSON has isAdmin)"))
@@ -76,7 +78,7 @@ def read(path: str) -> Mapped:
         accounts=text_table({"key": [tenant], "name": [tenant], "plan": [""],
                              "mfa_enforced": [account_enforced]},
                             {"mfa_enforced": pa.bool_()}),
-        memberships=text_table({"account": pa.repeat(pa.scalar(tenant), count),
+        memberships=text_table({"account": pa.repeat(scalar_of(tenant), count),
                                 "user": emails, "role": pa.nulls(count, pa.string())}),
         invitations=empty_invitations(),
         gaps=tuple(gaps),

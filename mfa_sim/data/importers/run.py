@@ -122,7 +122,7 @@ def _header_length(header: list[str]) -> int:
 def _no_rows() -> pa.Array:
     import pyarrow as pa
 
-    return pa.array([], pa.string())
+    return pa.nulls(0, pa.string())
 
 
 def import_export(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str]],
