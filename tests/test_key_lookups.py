@@ -64,7 +64,23 @@ def test_ids_in_order_are_looked_up_range_by_range(monkeypatch: pytest.MonkeyPat
     assert looked_up == [5]
 
 
-@settings(max_examples=100, deadline=None)
-@given(values=st.lists(IDS, max_size=30), cut=st.integers(0, 30))
-def test_all_distinct_says_whether_no_two_rows_share_a_key(values: list[str], cut: int) -> None:
-    assert all_distinct(chunked(values, cut)) == (len(set(values)) == len(values))  # type: ignore[arg-type]
+@settings(max_examples=200, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(values=st.lists(st.text(alphabet="ab", max_size=4), max_size=30), cut=st.integers(0, 30),
+       small_range=st.booleans())
+def test_all_distinct_says_whether_no_two_rows_share_a_key(
+        monkeypatch: pytest.MonkeyPatch, values: list[str], cut: int, small_range: bool) -> None:
+    # A small range counts texts a length at a time wherever lengths vary enough.
+    monkeypatch.setattr(key_module, "_RANGE", 2 if small_range else 1 << 18)
+    distinct = all_distinct(chunked(values, cut))  # type: ignore[arg-type]
+    assert distinct == (len(set(values)) == len(values))
+
+
+def test_texts_of_many_lengths_are_counted_a_length_at_a_time(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(key_module, "_RANGE", 2)
+    lengths = ["x" * size for size in range(1, 13)]
+    assert all_distinct(pa.array(lengths))
+    # Twins of one length among many: caught within their length.
+    assert not all_distinct(pa.array([*lengths, "xxx"]))
+    assert not all_distinct(pa.chunked_array([lengths[:5], [*lengths[5:], "x" * 12]]))

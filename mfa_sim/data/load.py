@@ -126,30 +126,32 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         import_module(module)
     problems: list[Problem] = []
     readings: dict[str, _FileReading | None] = {}
-    parsing: dict[str, list[Future[ParsedColumn]]] = {}
+    parsing: dict[tuple[str, str], Future[ParsedColumn]] = {}
     checking: dict[str, Future[object]] = {}
 
     def check_when_parsed(check: _Check) -> Future[object]:
         def run() -> object:
             # A check waits only for work submitted before it: the pool starts work in
             # the order given, so no two tasks ever wait on each other.
-            for table in check.files:
-                for column in parsing[table]:
-                    column.result()
+            for column in check.columns:
+                if column in parsing:
+                    parsing[column].result()
             return check.run(readings)
         return pool.submit(run)
 
-    with ThreadPoolExecutor(2) as pool:
+    with ThreadPoolExecutor(3) as pool:
         # One file at a time, as Arrow reads each on every core; its columns are parsed
-        # (Arrow's kernels, outside Python's lock) while the next file is read, and each
-        # check starts once the files it reads are parsed.
+        # (Arrow's kernels, outside Python's lock) while the next file is read, ids and
+        # emails first, and each check starts once the columns it reads are parsed.
         for schema in _READING_ORDER:
             reading = readings[schema.table] = _read_text(folder, schema, problems)
-            parsing[schema.table] = [] if reading is None else [
-                pool.submit(_parse, reading, column.name) for column in schema.columns
-                if column.name in reading.positions]
+            if reading is not None:
+                for column in sorted(schema.columns, key=lambda column: column.kind not in _KEYS):
+                    if column.name in reading.positions:
+                        parsing[(schema.table, column.name)] = pool.submit(
+                            _parse, reading, column.name)
             checking |= {check.name: check_when_parsed(check) for check in _CHECKS
-                         if check.files[-1] == schema.table}
+                         if check.columns[-1][0] == schema.table}
         found = {name: done.result() for name, done in checking.items()}
         rows = cast(_Rows, found["account ids"]) | cast(_Rows, found["user ids"])
         _check_memberships_unique(readings, rows)
@@ -373,19 +375,23 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> pa.ChunkedArray |
 
 @dataclass(frozen=True)
 class _Check:
-    """A check across files: the files it reads, the last of them last in reading order."""
+    """A check across files and the columns it reads (file, column), the last of them
+    in the file read last."""
 
     name: str
-    files: tuple[str, ...]
+    columns: tuple[tuple[str, str], ...]
     run: Callable[[dict[str, _FileReading | None]], object]
 
 
 _CHECKS = (
-    _Check("emails", ("users",), _check_emails),
-    _Check("user ids", ("users", "memberships"), lambda readings: _check_ids(readings, "users")),
-    _Check("account ids", ("memberships", "accounts", "invitations"),
+    _Check("emails", (("users", "email"),), _check_emails),
+    _Check("user ids", (("users", "user_id"), ("memberships", "user_id")),
+           lambda readings: _check_ids(readings, "users")),
+    _Check("account ids", (("memberships", "account_id"), ("accounts", "account_id"),
+                           ("invitations", "account_id")),
            lambda readings: _check_ids(readings, "accounts")),
-    _Check("invitations", ("invitations",), _check_invitations_unique),
+    _Check("invitations", tuple(("invitations", column.name) for column in SCHEMAS[3].columns),
+           _check_invitations_unique),
 )
 
 _READING_ORDER = sorted(SCHEMAS, key=lambda schema: ("users", "memberships", "accounts",
