@@ -314,7 +314,11 @@ def _read_records(source: SourceFile, start: int, width: int) -> tuple[pa.Table,
                     invalid_row_handler=handler),
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
-                    strings_can_be_null=False, quoted_strings_can_be_null=False))
+                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+                # Arrow's default pool (mimalloc) asks the kernel for huge pages, whose
+                # faults stall while the kernel gathers free memory: the text, most of
+                # what a load allocates, comes from the C library's allocator instead.
+                memory_pool=pa.system_memory_pool())
 
     try:
         return read(BLOCK_SIZE, None), 0
