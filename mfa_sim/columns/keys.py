@@ -82,7 +82,6 @@ def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
     >>> all_distinct(pa.array(["a", "a"]))
     False
     """
-    import pyarrow.compute as pc
 
     if any(column.null_count for column in columns):
         return False  # a null is left to the full encoding to judge
@@ -90,10 +89,31 @@ def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
         key = columns[0]
         # Exports often list ids in order: keys that increase are distinct unhashed.
         # Counted in the chunks as read: no copy of the column, no array of its values.
-        return increasing(key) or pc.count_distinct(key).as_py() == len(key)
+        return increasing(key) or _distinct_by_length(key)
     # Acero's group_by would import pyarrow.dataset, and with it pandas (0.4 s).
     keys = encode_keys(*columns)
     return keys.distinct == len(keys.codes)
+
+
+def _distinct_by_length(texts: pa.Array | pa.ChunkedArray) -> bool:
+    """Whether no two texts are equal, counted a length at a time when the texts'
+    lengths vary: texts of different lengths differ, and Arrow's hash table of one
+    length's texts stays in the processor's cache (a million emails: about 0.10 s,
+    against 0.13 s at once)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not pa.types.is_string(texts.type) or len(texts) <= _RANGE:
+        return bool(pc.count_distinct(texts).as_py() == len(texts))
+    lengths = pc.binary_length(texts)
+    counts = np.bincount(numpy_of(lengths))
+    if counts.max() * 4 > len(texts):
+        return bool(pc.count_distinct(texts).as_py() == len(texts))
+    grouped = one_chunk(texts).take(pc.sort_indices(lengths))
+    starts = np.cumsum(counts) - counts
+    return all(pc.count_distinct(grouped.slice(start, count)).as_py() == count
+               for start, count in zip(starts.tolist(), counts.tolist(), strict=True)
+               if count > 1)
 
 
 def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArray
@@ -122,13 +142,13 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
         # them are looked at again.
         held = flags_of(pc.is_in(among, value_set=keys))
         candidates = np.flatnonzero(held)
-        found = pc.index_in(keys, value_set=among.take(arrow_of(candidates)))
-        at = numpy_of(found.fill_null(scalar_of(-1).cast(found.type))).astype(np.int64)
+        at = _positions(pc.index_in(keys, value_set=among.take(arrow_of(candidates))))
         rows = np.where(at >= 0, candidates[np.maximum(at, 0)] if candidates.size else -1, -1)
+    elif len(among) > _RANGE and increasing(among):
+        rows = _find_in_ranges(keys, among)
     else:
         # The ids are hashed in the chunks they were read in, never copied into one.
-        found = pc.index_in(keys, value_set=among)
-        rows = numpy_of(found.fill_null(scalar_of(-1).cast(found.type)))
+        rows = _positions(pc.index_in(keys, value_set=among))
     rows = rows.astype(np.int64)
     if runs is None:
         return rows
@@ -138,6 +158,37 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
 
 
 _SAMPLE = 10_000
+
+_RANGE = 1 << 18
+"""The most keys a lookup or a count hashes at a time, where it can choose: Arrow's hash
+table of a quarter of a million texts stays in the processor's cache, where one of a
+million does not (1.3 million references among a million ids in order: about 0.10 s in
+ranges against 0.20 s at once)."""
+
+
+def _find_in_ranges(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArray
+                    ) -> np.ndarray:
+    """:func:`find_rows` among ids in increasing order: each key is looked up among
+    the ids of its range only, found by comparing it with the first id of each range."""
+    import pyarrow.compute as pc
+
+    starts = range(0, len(among), _RANGE)
+    ranges = np.zeros(len(keys), dtype=np.int64)
+    for start in starts[1:]:
+        ranges += flags_of(pc.greater_equal(keys, among[start]))
+    rows = np.full(len(keys), -1, dtype=np.int64)
+    for number, start in enumerate(starts):
+        chosen = np.flatnonzero(ranges == number)
+        at = _positions(pc.index_in(keys.take(arrow_of(chosen)),
+                                    value_set=among.slice(start, _RANGE)))
+        rows[chosen] = np.where(at >= 0, at + start, -1)
+    return rows
+
+
+def _positions(found: pa.Array | pa.ChunkedArray) -> np.ndarray:
+    """The positions ``index_in`` found, -1 for a key not found."""
+    filled = found.fill_null(scalar_of(-1).cast(found.type))
+    return numpy_of(filled).astype(np.int64)
 
 
 def increasing(values: pa.Array | pa.ChunkedArray) -> bool:

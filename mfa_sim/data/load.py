@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 
@@ -129,20 +129,37 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     for module in ("pyarrow.csv", "pyarrow.compute"):
         import_module(module)
     problems: list[Problem] = []
+    readings: dict[str, _FileReading | None] = {}
+    parsing: dict[tuple[str, str], Future[ParsedColumn]] = {}
+    checking: dict[str, Future[object]] = {}
+
+    def check_when_parsed(check: _Check) -> Future[object]:
+        def run() -> object:
+            # A check waits only for work submitted before it: the pool starts work in
+            # the order given, so no two tasks ever wait on each other.
+            for column in check.columns:
+                if column in parsing:
+                    parsing[column].result()
+            return check.run(readings)
+        return pool.submit(run)
+
     with ThreadPoolExecutor(2) as pool:
-        # One file at a time, as Arrow reads each on every core; parsing one file's
-        # columns (Arrow's kernels, outside Python's lock) overlaps reading the next.
-        parsing = [pool.submit(_parse_columns, _read_text(folder, schema, problems, on_file))
-                   for schema in SCHEMAS]
-        readings = {schema.table: done.result() for schema, done in
-                    zip(SCHEMAS, parsing, strict=True)}
-        # The users' ids and the references to them, the longest check, beside the rest.
-        user_ids = pool.submit(_check_ids, readings, "users")
-        rows = _check_ids(readings, "accounts")
-        user_email_keys = _check_emails(readings)
-        _check_invitations_unique(readings)
-        rows |= user_ids.result()
+        # One file at a time, as Arrow reads each on every core; its columns are parsed
+        # (Arrow's kernels, outside Python's lock) while the next file is read, ids and
+        # emails first, and each check starts once the columns it reads are parsed.
+        for schema in _READING_ORDER:
+            reading = readings[schema.table] = _read_text(folder, schema, problems, on_file)
+            if reading is not None:
+                for column in sorted(schema.columns, key=lambda column: column.kind not in _KEYS):
+                    if column.name in reading.positions:
+                        parsing[(schema.table, column.name)] = pool.submit(
+                            _parse, reading, column.name)
+            checking |= {check.name: check_when_parsed(check) for check in _CHECKS
+                         if check.columns[-1][0] == schema.table}
+        found = {name: done.result() for name, done in checking.items()}
+        rows = cast(_Rows, found["account ids"]) | cast(_Rows, found["user ids"])
         _check_memberships_unique(readings, rows)
+    user_email_keys = cast("pa.ChunkedArray | None", found["emails"])
     for reading in readings.values():
         if reading is not None:
             problems.extend(reading.problems)
@@ -228,15 +245,6 @@ _KEYS = frozenset({Kind.ID, Kind.ACCOUNT_REF, Kind.USER_REF, Kind.EMAIL})
 _CHECKED_ACROSS_FILES = _KEYS | {Kind.OPTIONAL_ID}
 
 
-def _parse_columns(reading: _FileReading | None) -> _FileReading | None:
-    """Parse each column of a file read (``None`` for a file that could not be)."""
-    if reading is not None:
-        for column in reading.schema.columns:
-            if column.name in reading.positions:
-                _parse(reading, column.name)
-    return reading
-
-
 def _read_text(folder: Path, schema: FileSchema, problems: list[Problem],
                on_file: Callable[[str], object] | None = None) -> _FileReading | None:
     """Read one file as text and check its header (``None`` for a file that is
@@ -293,8 +301,11 @@ _REFERENCES = {
 what an unknown one is called."""
 
 
-def _check_ids(readings: dict[str, _FileReading | None],
-               table: str) -> dict[tuple[str, str], np.ndarray]:
+_Rows = dict[tuple[str, str], np.ndarray]
+"""For each column naming ids (file, column), the row each of its values names."""
+
+
+def _check_ids(readings: dict[str, _FileReading | None], table: str) -> _Rows:
     """Ids unique in users.csv (accounts.csv), and every reference to one known; for
     each column naming them, the row each value names (-1 for none)."""
     import pyarrow.compute as pc
@@ -324,8 +335,7 @@ def _check_ids(readings: dict[str, _FileReading | None],
     return found
 
 
-def _check_memberships_unique(readings: dict[str, _FileReading | None],
-                              rows: dict[tuple[str, str], np.ndarray]) -> None:
+def _check_memberships_unique(readings: dict[str, _FileReading | None], rows: _Rows) -> None:
     """No user twice in one account, judged on the rows the references name."""
     memberships = readings["memberships"]
     if memberships is None:
@@ -377,6 +387,33 @@ def _check_emails(readings: dict[str, _FileReading | None]) -> pa.ChunkedArray |
     _report_duplicates(users, "email", (keys,), ProblemReason.DUPLICATE_EMAIL,
                        "the email (ignoring case) is already used")
     return keys
+
+
+@dataclass(frozen=True)
+class _Check:
+    """A check across files and the columns it reads (file, column), the last of them
+    in the file read last."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    run: Callable[[dict[str, _FileReading | None]], object]
+
+
+_CHECKS = (
+    _Check("emails", (("users", "email"),), _check_emails),
+    _Check("user ids", (("users", "user_id"), ("memberships", "user_id")),
+           lambda readings: _check_ids(readings, "users")),
+    _Check("account ids", (("memberships", "account_id"), ("accounts", "account_id"),
+                           ("invitations", "account_id")),
+           lambda readings: _check_ids(readings, "accounts")),
+    _Check("invitations", tuple(("invitations", column.name) for column in SCHEMAS[3].columns),
+           _check_invitations_unique),
+)
+
+_READING_ORDER = sorted(SCHEMAS, key=lambda schema: ("users", "memberships", "accounts",
+                                                     "invitations").index(schema.table))
+"""Users, then memberships: the longest check (the users' ids against the memberships
+naming them) runs while the accounts and invitations are read."""
 
 
 def _report_duplicates(reading: _FileReading, column: str,

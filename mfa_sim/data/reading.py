@@ -344,7 +344,8 @@ def _read_records(source: SourceFile, start: int, width: int, kept: list[int] | 
                 convert_options=pacsv.ConvertOptions(
                     column_types=dict.fromkeys(names, pa.string()),
                     include_columns=included,
-                    strings_can_be_null=False, quoted_strings_can_be_null=False))
+                    strings_can_be_null=False, quoted_strings_can_be_null=False),
+                memory_pool=_text_pool())
         if width == 1 and table.num_rows:
             # With one column, Arrow takes a line of spaces for a record of one field;
             # the contract calls it a blank line (a file of one column lacks required
@@ -377,6 +378,24 @@ def _read_records(source: SourceFile, start: int, width: int, kept: list[int] | 
             if block_size > source.size - start:
                 raise
     raise AssertionError("unreachable: the last block size covers the whole file")
+
+
+def _text_pool() -> pa.MemoryPool:
+    """Where the text read comes from, most of what a load allocates: jemalloc's pool
+    where pyarrow has it, else the C library's.
+
+    Arrow's default pool (mimalloc) asks the kernel for huge pages, and each fault on
+    one waits while the kernel gathers free memory: on a busy machine, `mfa-sim audit`
+    of a million users spent 1.2-2.0 s in the kernel with it, 0.6-0.8 s with this one
+    (docs/design.md). Only the reader's own buffers are concerned: the process's default
+    pool is left as it is.
+    """
+    import pyarrow as pa
+
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        return pa.system_memory_pool()
 
 
 def record_starts(body: bytes) -> np.ndarray:
