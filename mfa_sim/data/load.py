@@ -22,6 +22,7 @@ from mfa_sim.data.parsing import ParsedColumn, RowIssue, parse_column
 from mfa_sim.data.reading import TextTable, read_text_table
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.model.emails import email_keys
+from mfa_sim.model.indexes import Grouping
 from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
 
 if TYPE_CHECKING:
@@ -132,6 +133,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     readings: dict[str, _FileReading | None] = {}
     parsing: dict[tuple[str, str], Future[ParsedColumn]] = {}
     checking: dict[str, Future[object]] = {}
+    grouping: Future[Grouping | None] | None = None
 
     def check_when_parsed(check: _Check) -> Future[object]:
         def run() -> object:
@@ -156,6 +158,10 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
                             _parse, reading, column.name)
             checking |= {check.name: check_when_parsed(check) for check in _CHECKS
                          if check.columns[-1][0] == schema.table}
+            if group_memberships and "user ids" in checking and grouping is None:
+                # Beside the last checks: a simulation's first step asks for a user's
+                # accounts.
+                grouping = pool.submit(_group_by_user, readings, checking["user ids"])
         found = {name: done.result() for name, done in checking.items()}
         rows = cast(_Rows, found["account ids"]) | cast(_Rows, found["user ids"])
         _check_memberships_unique(readings, rows)
@@ -166,7 +172,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
     if problems:
         raise InputError(_in_reading_order(problems, readings))
     from mfa_sim.model.dataset import Dataset
-    from mfa_sim.model.indexes import Grouping, LoaderIndexes
+    from mfa_sim.model.indexes import LoaderIndexes
 
     tables = {name: _typed_table(reading) for name, reading in readings.items()
               if reading is not None}
@@ -183,8 +189,7 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         membership_users=users, membership_accounts=rows[("memberships", "account_id")],
         invitation_accounts=rows.get(("invitations", "account_id")),
         user_email_keys=user_email_keys,
-        memberships_by_user=(Grouping.build(users, tables["users"].num_rows)
-                             if group_memberships else None),
+        memberships_by_user=None if grouping is None else grouping.result(),
         value_counts={(name, column): parsed.counts
                       for name, reading in readings.items() if reading is not None
                       for column, parsed in reading.parsed.items()
@@ -333,6 +338,17 @@ def _check_ids(readings: dict[str, _FileReading | None], table: str) -> _Rows:
             naming.report(name, RowIssue(np.flatnonzero(unknown & named), reason,
                                          f"no {what} has this id in {table}.csv"))
     return found
+
+
+def _group_by_user(readings: dict[str, _FileReading | None],
+                   user_ids: Future[object]) -> Grouping | None:
+    """The memberships grouped by the row of their user, once the users' ids are
+    matched (``None`` without users)."""
+    users = readings["users"]
+    rows = cast(_Rows, user_ids.result()).get(("memberships", "user_id"))
+    if users is None or rows is None:
+        return None
+    return Grouping.build(rows, users.text.num_records)
 
 
 def _check_memberships_unique(readings: dict[str, _FileReading | None], rows: _Rows) -> None:
