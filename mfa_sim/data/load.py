@@ -145,19 +145,26 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
             return check.run(readings)
         return pool.submit(run)
 
+    def parse(reading: _FileReading | None, first: bool) -> None:
+        if reading is None:
+            return
+        for column in reading.schema.columns:
+            if column.name in reading.positions and (
+                    column.kind in _CHECKED_ACROSS_FILES) == first:
+                parsing[(reading.schema.table, column.name)] = pool.submit(
+                    _parse, reading, column.name)
+
     with ThreadPoolExecutor(2) as pool:
         # One file at a time, as Arrow reads each on every core; its columns are parsed
-        # (Arrow's kernels, outside Python's lock) while the next file is read, ids and
-        # emails first, and each check starts once the columns it reads are parsed.
+        # (Arrow's kernels, outside Python's lock) while the next file is read. The
+        # checks across files take longest: the ids and emails they read are parsed
+        # first, each check starts once its columns are, and the other columns follow.
         for schema in _READING_ORDER:
             reading = readings[schema.table] = _read_text(folder, schema, problems, on_file)
-            if reading is not None:
-                for column in sorted(schema.columns, key=lambda column: column.kind not in _KEYS):
-                    if column.name in reading.positions:
-                        parsing[(schema.table, column.name)] = pool.submit(
-                            _parse, reading, column.name)
+            parse(reading, first=True)
             checking |= {check.name: check_when_parsed(check) for check in _CHECKS
                          if check.columns[-1][0] == schema.table}
+            parse(reading, first=False)
             if group_memberships and "user ids" in checking and grouping is None:
                 # Beside the last checks: a simulation's first step asks for a user's
                 # accounts.
@@ -422,8 +429,8 @@ _CHECKS = (
     _Check("account ids", (("memberships", "account_id"), ("accounts", "account_id"),
                            ("invitations", "account_id")),
            lambda readings: _check_ids(readings, "accounts")),
-    _Check("invitations", tuple(("invitations", column.name) for column in SCHEMAS[3].columns),
-           _check_invitations_unique),
+    _Check("invitations", (("invitations", "account_id"), ("invitations", "email"),
+                           ("invitations", "invitation_id")), _check_invitations_unique),
 )
 
 _READING_ORDER = sorted(SCHEMAS, key=lambda schema: ("users", "memberships", "accounts",
