@@ -230,6 +230,20 @@ def flags_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(mask.fill_null(scalar_of(False)))
 
 
+def numbers_of(values: pa.Array | pa.ChunkedArray, missing: int) -> np.ndarray[Any, Any]:
+    """An Arrow column of integers as a numpy one, each null as ``missing``.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> numbers_of(pa.chunked_array([[3, None], [1]], pa.int32()), -1).tolist()
+    [3, -1, 1]
+    """
+    if not values.null_count:
+        return numpy_of(values)
+    return numpy_of(values.fill_null(scalar_of(missing).cast(values.type)))
+
+
 def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     """The positions (64-bit) where an Arrow boolean column is true; nulls are false.
 
@@ -245,5 +259,5 @@ def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-__all__ = ["arrow_of", "flags_of", "moment_at", "moment_of", "null_of", "numpy_of", "rows_of",
-           "scalar_of", "text_array", "typed_array"]
+__all__ = ["arrow_of", "flags_of", "moment_at", "moment_of", "null_of", "numbers_of", "numpy_of",
+           "rows_of", "scalar_of", "text_array", "typed_array"]
