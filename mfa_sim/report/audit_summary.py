@@ -149,6 +149,20 @@ def muted_mask(findings: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
     return flags_of(findings.column("muted"))
 
 
+def new_mask(findings: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Which findings are new since the baseline (``change`` is ``new``).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> new_mask(pa.table({"change": ["new", "unchanged", None]})).tolist()
+    [True, False, False]
+    """
+    import pyarrow.compute as pc
+
+    return flags_of(pc.equal(findings.column("change"), scalar_of("new")))
+
+
 def severity_ranks(findings: pa.Table) -> np.ndarray[Any, np.dtype[np.int64]]:
     """Each finding's :attr:`~mfa_sim.compliance.checks.Severity.rank`, -1 for a
     severity that is none of the five."""
@@ -275,7 +289,7 @@ def grouped_by_check(findings: pa.Table, per_check_cap: int) -> list[CheckGroup]
     ids, codes = check_codes(findings)
     counts = np.bincount(codes, minlength=len(ids)).tolist()
     chosen = _first_of_each(codes, counts, [min(count, per_check_cap) for count in counts])
-    rows = findings.take(chosen).to_pylist()
+    rows = findings.take(arrow_of(chosen)).to_pylist()
     by_check: list[list[dict[str, Any]]] = [[] for _ in ids]
     for code, row in zip(codes[chosen].tolist(), rows, strict=True):
         by_check[code].append(row)
@@ -308,7 +322,7 @@ def sample(findings: pa.Table, cap: int) -> pa.Table:
         return findings
     ids, codes = check_codes(findings)
     counts = np.bincount(codes, minlength=len(ids)).tolist()
-    return findings.take(_first_of_each(codes, counts, fair_quotas(counts, cap)))
+    return findings.take(arrow_of(_first_of_each(codes, counts, fair_quotas(counts, cap))))
 
 
 @dataclass(frozen=True, slots=True)
