@@ -164,6 +164,25 @@ def scalar_of(value: str | bool | int) -> pa.Scalar:
     return arrow_of(np.array([value], dtype=np.int64))[0]
 
 
+def joined_text(*pieces: pa.Array | pa.ChunkedArray | pa.Scalar | str
+                ) -> pa.Array | pa.ChunkedArray:
+    """Each row's pieces joined into one text, a Python string being the same piece on
+    every row (``pc.binary_join_element_wise`` would make it a scalar through pandas);
+    a null piece makes the row null.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> joined_text("id=", pa.array(["a1", None]), "!").to_pylist()
+    ['id=a1!', None]
+    """
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(
+        *[scalar_of(piece) if isinstance(piece, str) else piece for piece in pieces],
+        scalar_of(""))
+
+
 def moment_of(value: datetime, kind: pa.DataType) -> pa.Scalar:
     """A time as an Arrow timestamp scalar of a type (a naive time counts as UTC).
 
@@ -259,5 +278,5 @@ def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-__all__ = ["arrow_of", "flags_of", "moment_at", "moment_of", "null_of", "numbers_of", "numpy_of",
-           "rows_of", "scalar_of", "text_array", "typed_array"]
+__all__ = ["arrow_of", "flags_of", "joined_text", "moment_at", "moment_of", "null_of",
+           "numbers_of", "numpy_of", "rows_of", "scalar_of", "text_array", "typed_array"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_chunk
-from mfa_sim.columns.buffers import scalar_of
+from mfa_sim.columns.buffers import joined_text, scalar_of
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.data.writing import records_body
 from mfa_sim.report.audit_policy import policy_sections
@@ -89,22 +89,17 @@ def _rows(findings: pa.Table) -> pa.Array:
         values = shown_array(findings.column(column))
         return pc.fill_null(values, scalar_of("-"))
 
-    def joined(*pieces: pa.Array | str) -> pa.Array:
-        return pc.binary_join_element_wise(
-            *[scalar_of(piece) if isinstance(piece, str) else piece for piece in pieces],
-            scalar_of(""))
-
     severity = pc.utf8_rpad(shown("severity"), 8)
     check = pc.utf8_rpad(shown("check"), max(len(c) for c in CHECKS_BY_ID))
     columns = findings.column_names
     new = (pc.if_else(pc.equal(one_chunk(findings.column("change")), scalar_of("new")),
                       scalar_of("  (new)"), scalar_of("")) if "change" in columns else "")
-    rows = joined("  ", severity, "  ", check, "  account=", shown("account"), " user=",
-                  shown("user"), new, "\n      ", shown("message"))
+    rows = joined_text("  ", severity, "  ", check, "  account=", shown("account"),
+                       " user=", shown("user"), new, "\n      ", shown("message"))
     if "muted" in columns:
-        reason = joined("\n      muted: ", shown("mute_reason"))
-        rows = joined(rows, pc.if_else(one_chunk(findings.column("muted")), reason,
-                                       scalar_of("")))
+        reason = joined_text("\n      muted: ", shown("mute_reason"))
+        rows = joined_text(rows, pc.if_else(one_chunk(findings.column("muted")), reason,
+                                            scalar_of("")))
     return rows
 
 
