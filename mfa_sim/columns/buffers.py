@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def arrow_of(values: np.ndarray[Any, Any]) -> pa.Array:
-    """A numpy array of numbers, booleans or times as an Arrow array without nulls.
+def arrow_of(values: np.ndarray[Any, Any], *,
+             missing: np.ndarray[Any, Any] | None = None) -> pa.Array:
+    """A numpy array of numbers, booleans or times as an Arrow array, null where the
+    boolean array ``missing`` is true (without nulls when it is not given).
 
     Numbers and times share the numpy array's memory; booleans are packed into bits.
 
@@ -33,16 +35,21 @@ def arrow_of(values: np.ndarray[Any, Any]) -> pa.Array:
     [3, 1]
     >>> arrow_of(np.array([True, False, True])).to_pylist()
     [True, False, True]
+    >>> arrow_of(np.array([3, -1, 2]), missing=np.array([False, True, False])).to_pylist()
+    [3, None, 2]
     """
     import numpy as np
     import pyarrow as pa
 
     values = np.ascontiguousarray(values)
+    valid = None
+    if missing is not None and missing.any():
+        valid = pa.py_buffer(np.packbits(~missing.astype(bool), bitorder="little"))
     if values.dtype == np.bool_:
         bits = np.packbits(values, bitorder="little")
-        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+        return pa.Array.from_buffers(pa.bool_(), len(values), [valid, pa.py_buffer(bits)])
     kind = pa.from_numpy_dtype(values.dtype)
-    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+    return pa.Array.from_buffers(kind, len(values), [valid, pa.py_buffer(values)])
 
 
 def numpy_of(values: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
