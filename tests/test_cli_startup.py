@@ -287,3 +287,22 @@ def test_importing_every_supported_export_leaves_pandas_unimported(tmp_path: Pat
     found = pandas_after_each(commands)
     assert found == [("import", 0, False)] * len(commands)
     assert (tmp_path / "merged" / "users.csv").stat().st_size
+
+
+def test_times_arrow_does_not_read_are_parsed_without_pandas(tmp_path: Path) -> None:
+    # A zone written +05:30 after a space, and the basic ISO 8601 form: Python reads them,
+    # one by one, where Arrow's cast does not.
+    import shutil
+
+    folder = tmp_path / "dataset"
+    shutil.copytree("datasets/example", folder)
+    users = folder / "users.csv"
+    text = users.read_text(encoding="utf-8")
+    users.write_text(text.replace("2024-02-01T09:00:00Z", "2024-02-01 14:30:00+05:30")
+                     .replace("2024-03-15T14:30:00Z", "20240315T143000Z"), encoding="utf-8")
+    found = pandas_after_each([["validate", str(folder)],
+                               ["audit", str(folder), "--format", "json",
+                                "--output", str(tmp_path / "audit.json")]])
+    assert [(name, loaded) for name, _, loaded in found] == [("validate", False),
+                                                             ("audit", False)]
+    assert found[0][1] == 0

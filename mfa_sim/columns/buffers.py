@@ -200,13 +200,35 @@ def moment_of(value: datetime, kind: pa.DataType) -> pa.Scalar:
     >>> moment_of(datetime(2026, 1, 31, 9, 30, tzinfo=timezone.utc), pa.timestamp("us", "UTC"))
     <pyarrow.TimestampScalar: '2026-01-31T09:30:00.000000+0000'>
     """
+    return moments_of([value], kind)[0]
+
+
+def moments_of(values: Sequence[datetime | None], kind: pa.DataType) -> pa.Array:
+    """Times (None for a null) as an Arrow timestamp array of a type (a naive time
+    counts as UTC).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from datetime import datetime, timedelta, timezone
+    >>> east = timezone(timedelta(hours=5, minutes=30))
+    >>> times = moments_of([datetime(2026, 1, 31, 9, 30, tzinfo=east), None],
+    ...                    pa.timestamp("s", "UTC"))
+    >>> utc = datetime(2026, 1, 31, 4, 0, tzinfo=timezone.utc)
+    >>> times.cast(pa.int64()).to_pylist() == [utc.timestamp(), None], times.type
+    (True, TimestampType(timestamp[s, tz=UTC]))
+    """
     import numpy as np
 
-    epoch = datetime(1970, 1, 1, tzinfo=None if value.tzinfo is None else UTC)
-    micros = (value - epoch) // timedelta(microseconds=1)
+    missing = np.array([value is None for value in values], dtype=bool)
+    micros = np.zeros(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        if value is not None:
+            epoch = datetime(1970, 1, 1, tzinfo=None if value.tzinfo is None else UTC)
+            micros[row] = (value - epoch) // timedelta(microseconds=1)
     ticks = {"s": micros // 1_000_000, "ms": micros // 1_000, "us": micros,
              "ns": micros * 1_000}[kind.unit]
-    return arrow_of(np.array([ticks], dtype=np.int64)).cast(kind)[0]
+    return arrow_of(ticks, missing=missing).cast(kind)
 
 
 def moment_at(times: pa.Array | pa.ChunkedArray, row: int) -> datetime | None:
@@ -285,5 +307,6 @@ def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-__all__ = ["arrow_of", "flags_of", "joined_text", "moment_at", "moment_of", "null_of",
-           "numbers_of", "numpy_of", "rows_of", "scalar_of", "text_array", "typed_array"]
+__all__ = ["arrow_of", "flags_of", "joined_text", "moment_at", "moment_of", "moments_of",
+           "null_of", "numbers_of", "numpy_of", "rows_of", "scalar_of", "text_array",
+           "typed_array"]
