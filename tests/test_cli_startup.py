@@ -306,3 +306,14 @@ def test_times_arrow_does_not_read_are_parsed_without_pandas(tmp_path: Path) -> 
     assert [(name, loaded) for name, _, loaded in found] == [("validate", False),
                                                              ("audit", False)]
     assert found[0][1] == 0
+
+
+def test_graphs_and_their_exports_leave_pandas_unimported(tmp_path: Path) -> None:
+    graph = ["graph", "datasets/example", "--no-progress"]
+    found = pandas_after_each([[*graph, "--output", str(tmp_path / "whole.png")],
+                               [*graph, "--account", "a_team", "--output",
+                                str(tmp_path / "focus.graphml")],
+                               [*graph, "--user", "u_dana", "--scenario",
+                                "datasets/example/scenario.yaml", "--output",
+                                str(tmp_path / "after.gexf")]])
+    assert found == [("graph", 0, False)] * 3
