@@ -123,17 +123,21 @@ def text_array(values: Sequence[str | None]) -> pa.Array:
                                   pa.py_buffer(b"".join(encoded))]).cast(pa.string())
 
 
-def typed_array(values: Sequence[str | bool | int | None], kind: pa.DataType) -> pa.Array:
-    """Python values (None for a null) as an Arrow array of a text, boolean or integer
-    type; any other type is left to ``pa.array``.
+def typed_array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """Python values (None for a null) as an Arrow array of a text, boolean, integer or
+    timestamp type; any other type is left to ``pa.array``.
 
     Examples
     --------
     >>> import pyarrow as pa
+    >>> from datetime import datetime, timezone
     >>> typed_array([True, None, False], pa.bool_()).to_pylist()
     [True, None, False]
     >>> typed_array([3, None], pa.int32()).type, typed_array(["a", None], pa.string()).to_pylist()
     (DataType(int32), ['a', None])
+    >>> typed_array([datetime(2026, 1, 31, tzinfo=timezone.utc), None],
+    ...             pa.timestamp("us", "UTC")).null_count
+    1
     """
     import numpy as np
     import pyarrow as pa
@@ -142,6 +146,8 @@ def typed_array(values: Sequence[str | bool | int | None], kind: pa.DataType) ->
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return text_array([None if value is None else str(value) for value in values]
                           ).cast(kind)
+    if pa.types.is_timestamp(kind):
+        return moments_of(values, kind)
     if not (pa.types.is_boolean(kind) or pa.types.is_integer(kind)):
         return pa.array(values, kind)
     dtype = np.dtype(bool) if pa.types.is_boolean(kind) else np.dtype(kind.to_pandas_dtype())
