@@ -171,17 +171,20 @@ def test_simulate_plays_every_action_without_pandas(tmp_path: Path, extra: list[
     scenario = tmp_path / "every.yaml"
     scenario.write_text(EVERY_ACTION, encoding="utf-8")
     code, modules = loaded_after("simulate", "datasets/example", str(scenario),
-                                 *[part.format(tmp=tmp_path) for part in extra])
+                                 *[part.format(tmp=tmp_path) for part in extra],
+                                 refuse_pandas=False)
     assert code == 0
     assert "pandas" not in modules
 
 
 def test_what_if_and_a_graph_of_a_scenario_never_import_pandas(tmp_path: Path) -> None:
-    assert loaded_after("what-if", "datasets/example", "--disable-mfa", "u_dana",
-                        "--enforce", "a_team")[0] == 0
+    code, modules = loaded_after("what-if", "datasets/example", "--disable-mfa", "u_dana",
+                                 "--enforce", "a_team", refuse_pandas=False)
+    assert code == 0
+    assert "pandas" not in modules
     code, modules = loaded_after("graph", "datasets/example", "--account", "a_team",
                                  "--scenario", "datasets/example/scenario.yaml",
-                                 "--output", str(tmp_path / "after.png"))
+                                 "--output", str(tmp_path / "after.png"), refuse_pandas=False)
     assert code == 0
     assert "pandas" not in modules
 
@@ -203,3 +206,117 @@ def test_the_console_script_ends_the_process_with_all_its_output_written(
         assert not done.stdout
     else:
         assert json.loads(done.stdout)  # the whole document, to its last byte
+
+
+EACH_PROBE = """
+import json, sys
+from mfa_sim.cli import run_console
+found = []
+for argv in {commands!r}:
+    code = run_console(argv)
+    found.append([argv[0], code, "pandas" in sys.modules])
+print()
+print(json.dumps(found))
+"""
+"""Runs several commands in one process, noting after each whether pandas is loaded:
+once loaded it stays, so the first command that imports it, and every one after, shows
+it."""
+
+
+def pandas_after_each(commands: list[list[str]]) -> list[tuple[str, int, bool]]:
+    """Each command's name, exit code and whether pandas was loaded once it had run."""
+    import importlib.util
+    import json
+
+    # pyarrow imports pandas only when it can: with pandas missing, no probe could fail.
+    assert importlib.util.find_spec("pandas") is not None
+    done = subprocess.run([sys.executable, "-c", EACH_PROBE.format(commands=commands)],
+                          capture_output=True, text=True, check=True)
+    return [tuple(row) for row in json.loads(done.stdout.strip().splitlines()[-1])]
+
+
+AUDIT_FORMATS = ("text", "json", "csv", "markdown", "html", "junit", "ocsf")
+
+
+def test_every_audit_format_leaves_pandas_unimported(tmp_path: Path) -> None:
+    baseline = tmp_path / "old.json"
+    mutes = tmp_path / "mutes.yaml"
+    mutes.write_text("- check: admin_without_mfa\n  reason: accepted\n"
+                     "- check: invitation_stale\n  account: nobody\n  reason: matches nothing\n",
+                     encoding="utf-8")
+    audit = ["audit", "datasets/example", "--as-of", "2026-01-10", "--no-progress"]
+    commands = [["audit", "datasets/example", "--as-of", "2026-01-01", "--format", "json",
+                 "--output", str(baseline)]]
+    for fmt in AUDIT_FORMATS:
+        commands += [[*audit, "--format", fmt, "--output", str(tmp_path / f"plain.{fmt}")],
+                     [*audit, "--format", fmt, "--baseline", str(baseline), "--mute",
+                      str(mutes), "--checks", "admin_*,enforcement_*,member_*",
+                      "--output", str(tmp_path / f"compared.{fmt}")]]
+    found = pandas_after_each(commands)
+    assert [(name, loaded) for name, _, loaded in found] == [("audit", False)] * len(commands)
+    assert all(code in (0, 1) for _, code, _ in found)
+    assert all((tmp_path / f"{kind}.{fmt}").stat().st_size
+               for kind in ("plain", "compared") for fmt in AUDIT_FORMATS)
+
+
+def test_every_plan_format_and_its_scenario_leave_pandas_unimported(tmp_path: Path) -> None:
+    plan = ["plan", "datasets/example", "--as-of", "2026-01-10", "--no-progress"]
+    commands = [[*plan, "--format", fmt, "--output", str(tmp_path / f"plan.{fmt}")]
+                for fmt in ("text", "markdown", "html", "csv", "json")]
+    commands += [[*plan, "--include-removals", "--scenario-out", str(tmp_path / "plan.yaml"),
+                  "--output", str(tmp_path / "removals.txt")],
+                 [*plan, "--policy", "github", "--format", "json", "--output",
+                  str(tmp_path / "github.json")]]
+    found = pandas_after_each(commands)
+    assert found == [("plan", 0, False)] * len(commands)
+    assert (tmp_path / "plan.yaml").read_text(encoding="utf-8").startswith("name: ")
+
+
+def test_compare_leaves_pandas_unimported(tmp_path: Path) -> None:
+    commands = [["compare", "datasets/example", "datasets/example/scenario.yaml",
+                 "--policies", "dnsimple,github", "--format", fmt,
+                 "--output", str(tmp_path / f"compared.{fmt}")]
+                for fmt in ("text", "json", "markdown", "html")]
+    found = pandas_after_each(commands)
+    assert found == [("compare", 0, False)] * len(commands)
+
+
+def test_importing_every_supported_export_leaves_pandas_unimported(tmp_path: Path) -> None:
+    exports = sorted([*Path("tests/exports").iterdir(), *Path("datasets/imports").iterdir()])
+    commands = [["import", str(export), "--output", str(tmp_path / f"{number}"),
+                 "--no-progress", "--format", "json"] for number, export in enumerate(exports)]
+    commands.append(["import", *map(str, exports), "--output", str(tmp_path / "merged"),
+                     "--no-progress"])
+    found = pandas_after_each(commands)
+    assert found == [("import", 0, False)] * len(commands)
+    assert (tmp_path / "merged" / "users.csv").stat().st_size
+
+
+def test_times_arrow_does_not_read_are_parsed_without_pandas(tmp_path: Path) -> None:
+    # A zone written +05:30 after a space, and the basic ISO 8601 form: Python reads them,
+    # one by one, where Arrow's cast does not.
+    import shutil
+
+    folder = tmp_path / "dataset"
+    shutil.copytree("datasets/example", folder)
+    users = folder / "users.csv"
+    text = users.read_text(encoding="utf-8")
+    users.write_text(text.replace("2024-02-01T09:00:00Z", "2024-02-01 14:30:00+05:30")
+                     .replace("2024-03-15T14:30:00Z", "20240315T143000Z"), encoding="utf-8")
+    found = pandas_after_each([["validate", str(folder)],
+                               ["audit", str(folder), "--format", "json",
+                                "--output", str(tmp_path / "audit.json")]])
+    assert [(name, loaded) for name, _, loaded in found] == [("validate", False),
+                                                             ("audit", False)]
+    assert found[0][1] == 0
+
+
+def test_graphs_and_their_exports_leave_pandas_unimported(tmp_path: Path) -> None:
+    graph = ["graph", "datasets/example", "--no-progress"]
+    found = pandas_after_each([[*graph, "--output", str(tmp_path / "whole.png")],
+                               [*graph, "--account", "a_team", "--output",
+                                str(tmp_path / "focus.graphml")],
+                               [*graph, "--user", "u_dana", "--scenario",
+                                "datasets/example/scenario.yaml", "--output",
+                                str(tmp_path / "after.gexf")]])
+    assert found == [("graph", 0, False)] * 3

@@ -22,6 +22,8 @@ def one_chunk(values: pa.Array | pa.ChunkedArray) -> pa.Array:
     (True, ['a', 'b'])
     >>> one_chunk(pa.chunked_array([["a"], ["b"]])).to_pylist()
     ['a', 'b']
+    >>> one_chunk(pa.chunked_array([], pa.string())).type
+    DataType(string)
     """
     import pyarrow as pa
 
@@ -29,6 +31,9 @@ def one_chunk(values: pa.Array | pa.ChunkedArray) -> pa.Array:
         return values
     if values.num_chunks == 1:
         return values.chunk(0)
+    if not values.num_chunks:
+        # combine_chunks would make the empty array from a Python list (importing pandas).
+        return pa.nulls(0, values.type)
     return values.combine_chunks()
 
 

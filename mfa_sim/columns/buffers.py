@@ -21,8 +21,10 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
 
-def arrow_of(values: np.ndarray[Any, Any]) -> pa.Array:
-    """A numpy array of numbers, booleans or times as an Arrow array without nulls.
+def arrow_of(values: np.ndarray[Any, Any], *,
+             missing: np.ndarray[Any, Any] | None = None) -> pa.Array:
+    """A numpy array of numbers, booleans or times as an Arrow array, null where the
+    boolean array ``missing`` is true (without nulls when it is not given).
 
     Numbers and times share the numpy array's memory; booleans are packed into bits.
 
@@ -33,16 +35,21 @@ def arrow_of(values: np.ndarray[Any, Any]) -> pa.Array:
     [3, 1]
     >>> arrow_of(np.array([True, False, True])).to_pylist()
     [True, False, True]
+    >>> arrow_of(np.array([3, -1, 2]), missing=np.array([False, True, False])).to_pylist()
+    [3, None, 2]
     """
     import numpy as np
     import pyarrow as pa
 
     values = np.ascontiguousarray(values)
+    valid = None
+    if missing is not None and missing.any():
+        valid = pa.py_buffer(np.packbits(~missing.astype(bool), bitorder="little"))
     if values.dtype == np.bool_:
         bits = np.packbits(values, bitorder="little")
-        return pa.Array.from_buffers(pa.bool_(), len(values), [None, pa.py_buffer(bits)])
+        return pa.Array.from_buffers(pa.bool_(), len(values), [valid, pa.py_buffer(bits)])
     kind = pa.from_numpy_dtype(values.dtype)
-    return pa.Array.from_buffers(kind, len(values), [None, pa.py_buffer(values)])
+    return pa.Array.from_buffers(kind, len(values), [valid, pa.py_buffer(values)])
 
 
 def numpy_of(values: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
@@ -116,17 +123,21 @@ def text_array(values: Sequence[str | None]) -> pa.Array:
                                   pa.py_buffer(b"".join(encoded))]).cast(pa.string())
 
 
-def typed_array(values: Sequence[str | bool | int | None], kind: pa.DataType) -> pa.Array:
-    """Python values (None for a null) as an Arrow array of a text, boolean or integer
-    type; any other type is left to ``pa.array``.
+def typed_array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
+    """Python values (None for a null) as an Arrow array of a text, boolean, integer or
+    timestamp type; any other type is left to ``pa.array``.
 
     Examples
     --------
     >>> import pyarrow as pa
+    >>> from datetime import datetime, timezone
     >>> typed_array([True, None, False], pa.bool_()).to_pylist()
     [True, None, False]
     >>> typed_array([3, None], pa.int32()).type, typed_array(["a", None], pa.string()).to_pylist()
     (DataType(int32), ['a', None])
+    >>> typed_array([datetime(2026, 1, 31, tzinfo=timezone.utc), None],
+    ...             pa.timestamp("us", "UTC")).null_count
+    1
     """
     import numpy as np
     import pyarrow as pa
@@ -135,6 +146,8 @@ def typed_array(values: Sequence[str | bool | int | None], kind: pa.DataType) ->
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return text_array([None if value is None else str(value) for value in values]
                           ).cast(kind)
+    if pa.types.is_timestamp(kind):
+        return moments_of(values, kind)
     if not (pa.types.is_boolean(kind) or pa.types.is_integer(kind)):
         return pa.array(values, kind)
     dtype = np.dtype(bool) if pa.types.is_boolean(kind) else np.dtype(kind.to_pandas_dtype())
@@ -164,6 +177,25 @@ def scalar_of(value: str | bool | int) -> pa.Scalar:
     return arrow_of(np.array([value], dtype=np.int64))[0]
 
 
+def joined_text(*pieces: pa.Array | pa.ChunkedArray | pa.Scalar | str
+                ) -> pa.Array | pa.ChunkedArray:
+    """Each row's pieces joined into one text, a Python string being the same piece on
+    every row (``pc.binary_join_element_wise`` would make it a scalar through pandas);
+    a null piece makes the row null.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> joined_text("id=", pa.array(["a1", None]), "!").to_pylist()
+    ['id=a1!', None]
+    """
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(
+        *[scalar_of(piece) if isinstance(piece, str) else piece for piece in pieces],
+        scalar_of(""))
+
+
 def moment_of(value: datetime, kind: pa.DataType) -> pa.Scalar:
     """A time as an Arrow timestamp scalar of a type (a naive time counts as UTC).
 
@@ -174,13 +206,35 @@ def moment_of(value: datetime, kind: pa.DataType) -> pa.Scalar:
     >>> moment_of(datetime(2026, 1, 31, 9, 30, tzinfo=timezone.utc), pa.timestamp("us", "UTC"))
     <pyarrow.TimestampScalar: '2026-01-31T09:30:00.000000+0000'>
     """
+    return moments_of([value], kind)[0]
+
+
+def moments_of(values: Sequence[datetime | None], kind: pa.DataType) -> pa.Array:
+    """Times (None for a null) as an Arrow timestamp array of a type (a naive time
+    counts as UTC).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> from datetime import datetime, timedelta, timezone
+    >>> east = timezone(timedelta(hours=5, minutes=30))
+    >>> times = moments_of([datetime(2026, 1, 31, 9, 30, tzinfo=east), None],
+    ...                    pa.timestamp("s", "UTC"))
+    >>> utc = datetime(2026, 1, 31, 4, 0, tzinfo=timezone.utc)
+    >>> times.cast(pa.int64()).to_pylist() == [utc.timestamp(), None], times.type
+    (True, TimestampType(timestamp[s, tz=UTC]))
+    """
     import numpy as np
 
-    epoch = datetime(1970, 1, 1, tzinfo=None if value.tzinfo is None else UTC)
-    micros = (value - epoch) // timedelta(microseconds=1)
+    missing = np.array([value is None for value in values], dtype=bool)
+    micros = np.zeros(len(values), dtype=np.int64)
+    for row, value in enumerate(values):
+        if value is not None:
+            epoch = datetime(1970, 1, 1, tzinfo=None if value.tzinfo is None else UTC)
+            micros[row] = (value - epoch) // timedelta(microseconds=1)
     ticks = {"s": micros // 1_000_000, "ms": micros // 1_000, "us": micros,
              "ns": micros * 1_000}[kind.unit]
-    return arrow_of(np.array([ticks], dtype=np.int64)).cast(kind)[0]
+    return arrow_of(ticks, missing=missing).cast(kind)
 
 
 def moment_at(times: pa.Array | pa.ChunkedArray, row: int) -> datetime | None:
@@ -230,6 +284,20 @@ def flags_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(mask.fill_null(scalar_of(False)))
 
 
+def numbers_of(values: pa.Array | pa.ChunkedArray, missing: int) -> np.ndarray[Any, Any]:
+    """An Arrow column of integers as a numpy one, each null as ``missing``.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> numbers_of(pa.chunked_array([[3, None], [1]], pa.int32()), -1).tolist()
+    [3, -1, 1]
+    """
+    if not values.null_count:
+        return numpy_of(values)
+    return numpy_of(values.fill_null(scalar_of(missing).cast(values.type)))
+
+
 def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     """The positions (64-bit) where an Arrow boolean column is true; nulls are false.
 
@@ -245,5 +313,6 @@ def rows_of(mask: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
     return numpy_of(pc.indices_nonzero(mask)).astype(np.int64)
 
 
-__all__ = ["arrow_of", "flags_of", "moment_at", "moment_of", "null_of", "numpy_of", "rows_of",
-           "scalar_of", "text_array", "typed_array"]
+__all__ = ["arrow_of", "flags_of", "joined_text", "moment_at", "moment_of", "moments_of",
+           "null_of", "numbers_of", "numpy_of", "rows_of", "scalar_of", "text_array",
+           "typed_array"]

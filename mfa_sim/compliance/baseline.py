@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Final
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import scalar_of, text_array
 from mfa_sim.compliance.checks import Severity
 from mfa_sim.data.input_files import decode_text, read_bytes
 from mfa_sim.errors import InputError, Problem, ProblemReason
@@ -143,17 +144,20 @@ def _table(findings: list[Any], source: str) -> pa.Table:
 
     table = None
     if all(type(finding) is dict for finding in findings):
-        try:
-            table = pa.table({key: pa.array([finding.get(key) for finding in findings],
-                                            pa.string()) for key in BASELINE_KEYS})
-        except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError, OverflowError):
-            table = None
+        columns = {key: [finding.get(key) for finding in findings] for key in BASELINE_KEYS}
+        if all(value is None or type(value) is str
+               for values in columns.values() for value in values):
+            try:
+                table = pa.table({key: text_array(values) for key, values in columns.items()})
+            except UnicodeEncodeError:
+                table = None
     if table is not None:
         check = table.column("check")
-        severities = pa.array([severity.value for severity in Severity])
+        severities = text_array([severity.value for severity in Severity])
         fine = pc.all(pc.and_(
-            pc.fill_null(pc.not_equal(check, ""), False),
-            pc.fill_null(pc.is_in(table.column("severity"), value_set=severities), False)))
+            pc.fill_null(pc.not_equal(check, scalar_of("")), scalar_of(False)),
+            pc.fill_null(pc.is_in(table.column("severity"), value_set=severities),
+                         scalar_of(False))))
         if fine.as_py() is not False:
             return table
     raise InputError(_problems(findings, source))
@@ -260,8 +264,9 @@ def identities(findings: pa.Table) -> pa.Array:
         if key == "email":
             values = pc.utf8_lower(values)
         length = pc.binary_length(values).cast(pa.string())
-        chunks.append(pc.fill_null(pc.binary_join_element_wise(length, ":", values, ""), "-"))
-    return pc.binary_join_element_wise(*chunks, "")
+        chunks.append(pc.fill_null(pc.binary_join_element_wise(
+            length, scalar_of(":"), values, scalar_of("")), scalar_of("-")))
+    return pc.binary_join_element_wise(*chunks, scalar_of(""))
 
 
 def compare_findings(findings: pa.Table, baseline: pa.Table) -> tuple[pa.Table, pa.Table]:
@@ -279,12 +284,11 @@ def compare_findings(findings: pa.Table, baseline: pa.Table) -> tuple[pa.Table, 
     >>> now.column("change").to_pylist(), resolved.column("user").to_pylist()
     (['new', 'unchanged'], ['u3'])
     """
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     current, old = identities(findings), identities(baseline)
     seen = pc.is_in(current, value_set=old)
-    change = pc.if_else(seen, pa.scalar("unchanged"), pa.scalar("new"))
+    change = pc.if_else(seen, scalar_of("unchanged"), scalar_of("new"))
     table = findings.drop_columns(["change"] if "change" in findings.column_names else [])
     gone = pc.invert(pc.is_in(old, value_set=current))
     return table.append_column("change", change), baseline.filter(gone)

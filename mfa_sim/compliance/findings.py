@@ -454,5 +454,5 @@ def all_findings(facts: AuditFacts, as_of: datetime, checks: Iterable[str] | Non
                 on_check(running[done])
         tables = [future.result() for future in running]
     return pa.concat_tables(tables) if tables else _table(
-        ADMIN_WITHOUT_MFA, None, None, None, pa.array([], pa.string()),
-        pa.array([], pa.string()))
+        ADMIN_WITHOUT_MFA, None, None, None, pa.nulls(0, pa.string()),
+        pa.nulls(0, pa.string()))

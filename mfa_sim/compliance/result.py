@@ -8,7 +8,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.columns.buffers import text_array
+from mfa_sim.columns.buffers import scalar_of, text_array
 from mfa_sim.compliance.checks import CHECKS, Severity
 from mfa_sim.compliance.mutes import Mute, MuteReport, apply_mutes
 
@@ -105,7 +105,7 @@ class AuditResult:
         if self.resolved is None or "change" not in self.findings.column_names:
             return None
         change = self.findings.column("change")
-        new = int(pc.sum(pc.equal(change, "new")).as_py() or 0)
+        new = int(pc.sum(pc.equal(change, scalar_of("new"))).as_py() or 0)
         return {"new": new, "unchanged": self.findings.num_rows - new,
                 "resolved": self.resolved.num_rows}
 

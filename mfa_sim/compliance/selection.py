@@ -202,10 +202,11 @@ def within(baseline: Baseline, selection: CheckSelection) -> Baseline:
     """
     if selection.is_every:
         return baseline
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    kept = pc.is_in(baseline.findings.column("check"), value_set=pa.array(selection.ids))
+    from mfa_sim.columns.buffers import text_array
+
+    kept = pc.is_in(baseline.findings.column("check"), value_set=text_array(selection.ids))
     return replace(baseline, findings=baseline.findings.filter(kept))
 
 

@@ -18,6 +18,7 @@ import numpy as np
 from mfa_sim.columns.buffers import (
     arrow_of,
     flags_of,
+    moments_of,
     null_of,
     numpy_of,
     rows_of,
@@ -289,7 +290,7 @@ def _times(text: pa.ChunkedArray) -> ParsedColumn:
         parsed.append(moment)
     issues = (RowIssue(np.asarray(bad, dtype=np.int64), ProblemReason.INVALID_TIME,
                        "not an ISO 8601 time (e.g. 2026-01-31T09:30:00Z)"),)
-    return ParsedColumn(pa.array(parsed, type=time_type), issues if bad else ())
+    return ParsedColumn(moments_of(parsed, time_type), issues if bad else ())
 
 
 _SAMPLE = 1024

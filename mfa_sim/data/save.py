@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import scalar_of
 from mfa_sim.data.writing import csv_bytes
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.model.schema import SCHEMAS, FileSchema, Kind
@@ -88,7 +89,7 @@ def canonical_text(schema: FileSchema, name: str, values: pa.ChunkedArray) -> pa
     array = one_chunk(values)
     kind = column.kind if column is not None else Kind.TEXT
     if kind in (Kind.MFA, Kind.BOOLEAN):
-        return pc.if_else(array, "true", "false")
+        return pc.if_else(array, scalar_of("true"), scalar_of("false"))
     if kind is Kind.COUNT:
         return pc.cast(array, pa.string())
     if kind is Kind.TIME:
@@ -111,7 +112,7 @@ def iso_times(times: pa.Array) -> pa.Array:
 
     whole = pc.strftime(times.cast(pa.timestamp("s", tz="UTC"), safe=False),
                         format="%Y-%m-%dT%H:%M:%SZ")
-    fractional = pc.not_equal(pc.subsecond(times), 0)
+    fractional = pc.not_equal(pc.subsecond(times), scalar_of(0))
     if not pc.any(fractional).as_py():
         return whole
     precise = pc.strftime(times, format="%Y-%m-%dT%H:%M:%SZ")

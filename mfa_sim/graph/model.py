@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of, scalar_of, text_array
 from mfa_sim.columns.keys import per_distinct
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.errors import UnknownIdError, UsageError
@@ -154,13 +155,11 @@ class _Source:
 
         Only the invitations asked about are matched: a focus never matches them all.
         """
-        import pyarrow as pa
-
         from mfa_sim.columns.keys import find_rows
 
         if not rows:
             return []
-        wanted = pa.array([self.invitation_keys[row] for row in rows], pa.string())
+        wanted = text_array([self.invitation_keys[row] for row in rows])
         found: list[int] = find_rows(wanted, self.user_email_keys).tolist()
         return found
 
@@ -172,9 +171,10 @@ class _Source:
         """Users' nodes with their attributes, vectorised over the rows."""
         facts = self.facts
         taken = np.asarray(rows, dtype=np.int64)
-        ids = facts.user_ids.take(taken).to_pylist()
-        emails = self.dataset.tables["users"].column("email").take(taken).to_pylist()
-        mfa = facts.user_mfa.take(taken).to_pylist()
+        picked = arrow_of(taken)
+        ids = facts.user_ids.take(picked).to_pylist()
+        emails = self.dataset.tables["users"].column("email").take(picked).to_pylist()
+        mfa = facts.user_mfa.take(picked).to_pylist()
         compliant = facts.compliant[taken].tolist()
         degree = self.user_degree[taken].tolist()
         return [(user_key(uid), {"kind": USER, "bipartite": 0, "user_id": uid, "email": email,
@@ -186,10 +186,11 @@ class _Source:
         """Accounts' nodes with their attributes, vectorised over the rows."""
         facts = self.facts
         taken = np.asarray(rows, dtype=np.int64)
+        picked = arrow_of(taken)
         columns = zip(
-            facts.account_ids.take(taken).to_pylist(),
-            facts.plans_written.take(taken).to_pylist(),
-            facts.tiers.take(taken).to_pylist(),
+            facts.account_ids.take(picked).to_pylist(),
+            facts.plans_written.take(picked).to_pylist(),
+            facts.tiers.take(picked).to_pylist(),
             facts.enforced[taken].tolist(),
             facts.eligible[taken].tolist(),
             facts.members[taken].tolist(),
@@ -209,7 +210,7 @@ class _Source:
 
     def membership_edges(self, rows: np.ndarray) -> list[dict[str, Any]]:
         return [{"kind": MEMBERSHIP, "role": role}
-                for role in self.facts.roles.take(rows).to_pylist()]
+                for role in self.facts.roles.take(arrow_of(rows)).to_pylist()]
 
     def invitation_edge(self, row: int) -> dict[str, Any]:
         table = self.invitations
@@ -387,7 +388,7 @@ def _row(dataset: Dataset, table: str, identifier: str) -> int:
 
     noun = table.removesuffix("s")
     column = dataset.tables[table].column(f"{noun}_id")
-    row: int = pc.index(column, identifier).as_py()
+    row: int = pc.index(column, scalar_of(identifier).cast(column.type)).as_py()
     if row < 0:
         raise UnknownIdError(f"no {noun} has the id {identifier!r}")
     return row
@@ -463,7 +464,6 @@ class _Focus:
     def ranked(self, candidates: list[_Candidate]) -> list[_Candidate]:
         """The candidates in the order they are shown (see :meth:`rank`); the ids of
         each kind are read in one pass, not one by one."""
-        import pyarrow as pa
 
         facts = self.source.facts
         names: dict[Node, str] = {}
@@ -471,7 +471,8 @@ class _Focus:
             rows = [c.node[1] for c in candidates if c.node[0] == kind]
             if rows:
                 names.update(zip(((kind, row) for row in rows),
-                                 ids.take(pa.array(rows, pa.int64())).to_pylist(),
+                                 ids.take(arrow_of(np.array(rows, dtype=np.int64)))
+                                 .to_pylist(),
                                  strict=True))
         return sorted(candidates,
                       key=lambda c: self.rank(c, names.get(c.node, str(c.node[1]))))

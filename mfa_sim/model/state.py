@@ -17,6 +17,7 @@ import numpy as np
 from immutables import Map
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import arrow_of, typed_array
 from mfa_sim.model.baseline import Baseline, values_at
 from mfa_sim.model.emails import email_key
 from mfa_sim.model.plans import PLAN_TIERS, Tier
@@ -313,7 +314,6 @@ def _materialise(state: State) -> Dataset:
 
 def _replace(column: pa.ChunkedArray, rows: list[int], values: list[Any]) -> pa.Array:
     """A column with some rows' values replaced."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
     array = one_chunk(column)
@@ -322,8 +322,8 @@ def _replace(column: pa.ChunkedArray, rows: list[int], values: list[Any]) -> pa.
     order = np.argsort(rows, kind="stable")
     mask = np.zeros(len(array), dtype=bool)
     mask[rows] = True
-    replacements = pa.array([values[i] for i in order.tolist()], type=array.type)
-    return pc.replace_with_mask(array, pa.array(mask), replacements)
+    replacements = typed_array([values[i] for i in order.tolist()], array.type)
+    return pc.replace_with_mask(array, arrow_of(mask), replacements)
 
 
 def _appended(schema: FileSchema, base: pa.Table, header: tuple[str, ...],
@@ -341,7 +341,7 @@ def _appended(schema: FileSchema, base: pa.Table, header: tuple[str, ...],
                                                         Kind.TIME)
         fill = "" if textual and name in header else None
         values = [row.get(name, fill) for row in rows]
-        columns[name] = pa.array(values, type=base.schema.field(name).type)
+        columns[name] = typed_array(values, base.schema.field(name).type)
     return pa.concat_tables([base, pa.table(columns, schema=base.schema)])
 
 
@@ -376,7 +376,6 @@ def _accounts(state: State) -> pa.Table:
 
 
 def _memberships(state: State) -> pa.Table:
-    import pyarrow as pa
 
     dataset = state.dataset
     base = dataset.tables["memberships"]
@@ -402,7 +401,7 @@ def _memberships(state: State) -> pa.Table:
         for row in added:
             row["status"] = _status(state, row["account_id"], row["user_id"])
         base = _with_statuses(state, base)
-    table = base.filter(pa.array(keep)) if not keep.all() else base
+    table = base.filter(arrow_of(keep)) if not keep.all() else base
     return _appended(MEMBERSHIPS, table, dataset.header["memberships"], added)
 
 
@@ -447,7 +446,6 @@ def _invitation_row(invitation: Invitation) -> dict[str, Any]:
 
 
 def _invitations(state: State) -> pa.Table:
-    import pyarrow as pa
 
     dataset = state.dataset
     base = dataset.tables["invitations"]
@@ -469,7 +467,7 @@ def _invitations(state: State) -> pa.Table:
     position = base.column_names.index("status")
     table = base.set_column(position, "status",
                             _replace(base.column("status"), status_rows, statuses))
-    table = table.filter(pa.array(keep)) if not keep.all() else table
+    table = table.filter(arrow_of(keep)) if not keep.all() else table
     added.sort(key=lambda row: int(str(row["invitation_id"]).removeprefix("sim-")))
     return _appended(INVITATIONS, table, dataset.header["invitations"], added)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import scalar_of
 from mfa_sim.data.writing import csv_bytes
 from mfa_sim.report.audit_json import FINDING_KEYS, OPTIONAL_FINDING_KEYS
 from mfa_sim.report.audit_summary import shown_array
@@ -44,9 +45,8 @@ def neutralised(cells: pa.Array | pa.ChunkedArray) -> pa.Array:
 
     text = one_chunk(cells)
     text = text.cast(pa.string())
-    risky = pc.fill_null(pc.match_substring_regex(text, _FORMULA_START), False)
-    prefixed = pc.binary_join_element_wise(pa.scalar("'", pa.string()), text,
-                                           pa.scalar("", pa.string()))
+    risky = pc.fill_null(pc.match_substring_regex(text, _FORMULA_START), scalar_of(False))
+    prefixed = pc.binary_join_element_wise(scalar_of("'"), text, scalar_of(""))
     return pc.if_else(risky, prefixed, text)
 
 
@@ -88,7 +88,8 @@ def audit_csv(result: AuditResult) -> bytes:
         if key not in findings.column_names:
             cells = pa.nulls(findings.num_rows, pa.string())
         elif key == "muted":
-            cells = one_chunk(pc.if_else(findings.column(key), "true", "false"))
+            cells = one_chunk(pc.if_else(findings.column(key), scalar_of("true"),
+                                         scalar_of("false")))
         else:
             cells = cells_of(findings.column(key))
         if resolved is not None and resolved.num_rows:
@@ -96,7 +97,7 @@ def audit_csv(result: AuditResult) -> bytes:
             if key in resolved.column_names:
                 more = cells_of(resolved.column(key))
             elif key == "change":
-                more = pa.array(["resolved"] * rows, pa.string())
+                more = pa.repeat(scalar_of("resolved"), rows)
             else:
                 more = pa.nulls(rows, pa.string())
             cells = pa.concat_arrays([cells.cast(pa.string()), more.cast(pa.string())])

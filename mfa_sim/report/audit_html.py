@@ -27,8 +27,7 @@ from collections.abc import Sequence
 from html import escape
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
-
+from mfa_sim.columns.buffers import arrow_of, flags_of
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import (
@@ -39,6 +38,7 @@ from mfa_sim.report.audit_summary import (
     count_where,
     full_list_hint,
     muted_mask,
+    new_mask,
     overview,
     plural,
     ready_count,
@@ -237,12 +237,8 @@ def _severity_section(result: AuditResult, h2: str) -> list[str]:
         header.append("Muted")
         columns.append(count_where(findings, muted))
     if "change" in findings.column_names:
-        import pyarrow.compute as pc
-
-        new = np.asarray(pc.fill_null(pc.equal(findings.column("change"), "new"), False)
-                         .to_numpy(), dtype=bool)
         header.append("New since the baseline")
-        columns.append(count_where(findings, new))
+        columns.append(count_where(findings, new_mask(findings)))
     rows = [[f"<td>{severity_badge(severity.value)}</td>",
              *(number_cell(f"{column[severity.value]:,}") for column in columns)]
             for severity in Severity]
@@ -355,7 +351,7 @@ def _enforcing_members(accounts: pa.Table) -> tuple[int, int]:
     """Members, and members lacking MFA, of the enforcing accounts."""
     import pyarrow.compute as pc
 
-    enforcing = accounts.filter(pc.fill_null(accounts.column("enforced"), False))
+    enforcing = accounts.filter(arrow_of(flags_of(accounts.column("enforced"))))
     members = int(pc.sum(enforcing.column("members")).as_py() or 0)
     lacking = int(pc.sum(pc.list_value_length(enforcing.column("noncompliant"))).as_py() or 0)
     return members, lacking

@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of, joined_text, scalar_of
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.data.writing import Chunk, records_body
 from mfa_sim.report.audit_summary import (
@@ -74,40 +75,33 @@ def xml_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
 def _testcases(findings: pa.Table, fail_on: Severity) -> pa.Array:
     """One ``<testcase>`` element per finding, in the table's order."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    empty = pa.scalar("", pa.string())
-    ids = [pc.binary_join_element_wise(pa.scalar(f"{key}=", pa.string()),
-                                       xml_array(findings.column(key)), empty)
+    def filled(column: str) -> pa.Array:
+        return pc.fill_null(xml_array(findings.column(column)), scalar_of(""))
+
+    ids = [joined_text(f"{key}=", xml_array(findings.column(key)))
            for key in ("account", "user", "email")]
-    name = pc.binary_join_element_wise(*ids, pa.scalar(" ", pa.string()),
-                                       null_handling="skip")
-    name = pc.if_else(pc.equal(name, ""), "finding", name)
-    check = pc.fill_null(xml_array(findings.column("check")), "")
-    severity = xml_array(findings.column("severity"))
-    message = pc.fill_null(xml_array(findings.column("message")), "")
-    remediation = pc.fill_null(xml_array(findings.column("remediation")), "")
-    details = [message, pa.scalar("\nRemediation: ", pa.string()), remediation]
+    name = pc.binary_join_element_wise(*ids, scalar_of(" "), null_handling="skip")
+    name = pc.if_else(pc.equal(name, scalar_of("")), scalar_of("finding"), name)
+    check = filled("check")
+    severity = filled("severity")
+    message = filled("message")
+    details = [message, "\nRemediation: ", filled("remediation")]
     if "change" in findings.column_names:
-        change = pc.fill_null(xml_array(findings.column("change")), "")
-        details += [pa.scalar("\nChange since the baseline: ", pa.string()), change]
-    text = pc.binary_join_element_wise(*details, empty)
-    failure = pc.binary_join_element_wise(
-        '<failure message="', message, '" type="', pc.fill_null(severity, ""), '">', text,
-        "</failure>", empty)
-    passing = pc.binary_join_element_wise("<system-out>", text, "</system-out>", empty)
+        details += ["\nChange since the baseline: ", filled("change")]
+    text = joined_text(*details)
+    failure = joined_text('<failure message="', message, '" type="', severity, '">', text,
+                          "</failure>")
+    passing = joined_text("<system-out>", text, "</system-out>")
     muted = muted_mask(findings)
-    if "mute_reason" in findings.column_names:
-        reason = pc.fill_null(xml_array(findings.column("mute_reason")), "")
-    else:
-        reason = pa.array([""] * findings.num_rows, pa.string())
-    skipped = pc.binary_join_element_wise('<skipped message="muted: ', reason, '"/>', passing,
-                                          empty)
+    reason = filled("mute_reason") if "mute_reason" in findings.column_names else ""
+    skipped = joined_text('<skipped message="muted: ', reason, '"/>', passing)
     failing = (severity_ranks(findings) >= fail_on.rank) & ~muted
-    inner = pc.if_else(pa.array(muted), skipped, pc.if_else(pa.array(failing), failure, passing))
-    return pc.binary_join_element_wise('<testcase name="', name, '" classname="', check, '">',
-                                       inner, "</testcase>", empty)
+    inner = pc.if_else(arrow_of(muted), skipped,
+                       pc.if_else(arrow_of(failing), failure, passing))
+    return joined_text('<testcase name="', name, '" classname="', check, '">', inner,
+                       "</testcase>")
 
 
 def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severity.HIGH
@@ -147,7 +141,6 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
     ...  for case in suite.iter("testcase")]
     [('account=a_solo user=u_finn', 'high')]
     """
-    import pyarrow as pa
 
     try:
         threshold = Severity(fail_on)
@@ -157,7 +150,7 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
     findings = result.findings
     ids, codes = check_codes(findings)
     order = np.argsort(codes, kind="stable")
-    findings = findings.take(pa.array(order))
+    findings = findings.take(arrow_of(order))
     codes = codes[order]
     size = len(ids)
     counts = np.bincount(codes, minlength=size)

@@ -27,6 +27,7 @@ from mfa_sim.report.audit_summary import (
     full_list_hint,
     grouped_by_check,
     muted_mask,
+    new_mask,
     overview,
     plural,
     shorten,
@@ -98,14 +99,9 @@ def _severity_table(result: AuditResult) -> list[str]:
         align.append("---:")
         columns.append(count_where(findings, muted_mask(findings)))
     if "change" in findings.column_names:
-        import numpy as np
-        import pyarrow.compute as pc
-
-        new = np.asarray(pc.fill_null(pc.equal(findings.column("change"), "new"), False)
-                         .to_numpy(), dtype=bool)
         header.append("new")
         align.append("---:")
-        columns.append(count_where(findings, new))
+        columns.append(count_where(findings, new_mask(findings)))
     rows = [[severity.value, *(f"{column[severity.value]:,}" for column in columns)]
             for severity in Severity]
     return ["", "## Findings by severity", "", *_table(header, align, rows)]

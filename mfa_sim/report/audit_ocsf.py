@@ -26,6 +26,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Final
 
+from mfa_sim.columns.buffers import joined_text, null_of, scalar_of, text_array
 from mfa_sim.compliance.checks import CHECKS, Severity
 from mfa_sim.data.writing import Chunk, concatenated
 from mfa_sim.report.json_arrays import json_strings
@@ -50,13 +51,11 @@ PRODUCT: Final = {"name": "mfa_sim", "uid": "mfa_sim", "vendor_name": "mfa_sim"}
 def _looked_up(values: pa.Array | pa.ChunkedArray, literals: dict[str, str],
                missing: str) -> pa.Array:
     """Each value replaced by its JSON fragment (``missing`` for any other value)."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = pa.array(list(literals), pa.string())
-    index = pc.index_in(values, value_set=keys)
-    fragments = pa.array([*literals.values(), missing], pa.string())
-    return fragments.take(pc.fill_null(index, len(literals)))
+    index = pc.index_in(values, value_set=text_array(list(literals)))
+    fragments = text_array([*literals.values(), missing])
+    return fragments.take(pc.fill_null(index, scalar_of(len(literals)).cast(index.type)))
 
 
 def _resource(kind: str, ids: pa.Array | pa.ChunkedArray) -> pa.Array:
@@ -66,9 +65,8 @@ def _resource(kind: str, ids: pa.Array | pa.ChunkedArray) -> pa.Array:
 
     literal = json_strings(ids)
     present = pc.is_valid(ids)
-    body = pc.binary_join_element_wise(
-        '{"type": "' + kind + '", "uid": ', literal, ', "name": ', literal, "}", "")
-    return pc.if_else(present, body, pa.scalar(None, pa.string()))
+    body = joined_text('{"type": "' + kind + '", "uid": ', literal, ', "name": ', literal, "}")
+    return pc.if_else(present, body, null_of(pa.string()))
 
 
 def ocsf_findings(result: AuditResult) -> pa.Array | pa.ChunkedArray:
@@ -99,7 +97,7 @@ def ocsf_findings(result: AuditResult) -> pa.Array | pa.ChunkedArray:
     findings = result.findings
     rows = findings.num_rows
     if not rows:
-        return pa.array([], pa.string())
+        return pa.nulls(0, pa.string())
     moment = result.as_of
     millis = int(moment.timestamp() * 1000)
     stamp = json.dumps(moment.isoformat().replace("+00:00", "Z"))
@@ -111,30 +109,31 @@ def ocsf_findings(result: AuditResult) -> pa.Array | pa.ChunkedArray:
                                          for s, (code, caption) in SEVERITY_IDS.items()},
                               '0, "severity": "Unknown"')
     if "muted" in findings.column_names:
-        muted = pc.fill_null(findings.column("muted"), False)
+        muted = pc.fill_null(findings.column("muted"), scalar_of(False))
         status = pc.if_else(
             muted,
-            pc.binary_join_element_wise(
-                '"status": "Suppressed", "status_id": 3, "status_detail": ',
-                json_strings(findings.column("mute_reason")), ""),
-            '"status": "New", "status_id": 1')
+            joined_text('"status": "Suppressed", "status_id": 3, "status_detail": ',
+                        json_strings(findings.column("mute_reason"))),
+            scalar_of('"status": "New", "status_id": 1'))
     else:
-        status = pa.scalar('"status": "New", "status_id": 1', pa.string())
+        status = scalar_of('"status": "New", "status_id": 1')
+    create = ('"activity_id": 1, "activity_name": "Create", "type_uid": 200401, '
+              '"type_name": "Detection Finding: Create"')
     if "change" in findings.column_names:
-        known = pc.fill_null(pc.equal(findings.column("change"), "unchanged"), False)
+        known = pc.fill_null(pc.equal(findings.column("change"), scalar_of("unchanged")),
+                             scalar_of(False))
         activity = pc.if_else(
-            known, '"activity_id": 2, "activity_name": "Update", "type_uid": 200402, '
-                   '"type_name": "Detection Finding: Update"',
-            '"activity_id": 1, "activity_name": "Create", "type_uid": 200401, '
-            '"type_name": "Detection Finding: Create"')
+            known, scalar_of('"activity_id": 2, "activity_name": "Update", "type_uid": '
+                             '200402, "type_name": "Detection Finding: Update"'),
+            scalar_of(create))
     else:
-        activity = pa.scalar('"activity_id": 1, "activity_name": "Create", "type_uid": '
-                             '200401, "type_name": "Detection Finding: Create"', pa.string())
+        activity = scalar_of(create)
     resources = pc.binary_join_element_wise(
         _resource("Account", findings.column("account")),
         _resource("User", findings.column("user")),
-        _resource("Invitation", findings.column("email")), ", ", null_handling="skip")
-    uid = json_strings(pc.binary_join_element_wise("mfa_sim-", identities(findings), ""))
+        _resource("Invitation", findings.column("email")), scalar_of(", "),
+        null_handling="skip")
+    uid = json_strings(joined_text("mfa_sim-", identities(findings)))
     check_literal = json_strings(check, plain=True)
     message = json_strings(findings.column("message"))
     pieces: list[pa.Array | pa.ChunkedArray | pa.Scalar | str] = [
@@ -150,10 +149,7 @@ def ocsf_findings(result: AuditResult) -> pa.Array | pa.ChunkedArray:
         '"class_name": "Detection Finding", "class_uid": 2004, "remediation": {"desc": ',
         json_strings(findings.column("remediation")),
         f'}}, "time": {millis}, "time_dt": {stamp}}}']
-    joined: pa.Array | pa.ChunkedArray = pc.binary_join_element_wise(
-        *[pa.scalar(piece, pa.string()) if isinstance(piece, str) else piece
-          for piece in pieces], pa.scalar("", pa.string()))
-    return joined
+    return joined_text(*pieces)
 
 
 def audit_ocsf_chunks(result: AuditResult) -> list[Chunk]:
@@ -170,12 +166,11 @@ def audit_ocsf_chunks(result: AuditResult) -> list[Chunk]:
     b'[]\\n'
     """
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     findings = ocsf_findings(result)
     if not len(findings):
         return [b"[]\n"]
-    lines = pc.binary_join_element_wise("  ", findings, ",\n", "")
+    lines = joined_text("  ", findings, ",\n")
     parts = lines.chunks if isinstance(lines, pa.ChunkedArray) else [lines]
     bodies = [concatenated(part) for part in parts if len(part)]
     # The last object takes no comma after it.

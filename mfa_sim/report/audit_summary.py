@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import arrow_of, flags_of, numbers_of, numpy_of, scalar_of, text_array
 from mfa_sim.compliance.checks import CHECKS, Severity
 from mfa_sim.model.plans import Tier
 from mfa_sim.report.common import visible
@@ -77,11 +78,10 @@ def shown_array(values: pa.Array | pa.ChunkedArray) -> pa.Array:
 
     text = one_chunk(values)
     text = text.cast(pa.string())
-    risky = pc.fill_null(pc.match_substring_regex(text, _INVISIBLE), False)
+    risky = pc.fill_null(pc.match_substring_regex(text, _INVISIBLE), scalar_of(False))
     if not pc.any(risky).as_py():
         return text
-    shown = pa.array([shown_text(value) for value in text.filter(risky).to_pylist()],
-                     pa.string())
+    shown = text_array([shown_text(value) for value in text.filter(risky).to_pylist()])
     return pc.replace_with_mask(text, risky, shown)
 
 
@@ -144,23 +144,33 @@ def checks_run(result: AuditResult) -> str:
 
 def muted_mask(findings: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
     """Which findings are muted (all ``False`` without a ``muted`` column)."""
-    import pyarrow.compute as pc
-
     if "muted" not in findings.column_names:
         return np.zeros(findings.num_rows, dtype=bool)
-    muted = pc.fill_null(findings.column("muted"), False)
-    return np.asarray(muted.to_numpy(), dtype=bool)
+    return flags_of(findings.column("muted"))
+
+
+def new_mask(findings: pa.Table) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Which findings are new since the baseline (``change`` is ``new``).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> new_mask(pa.table({"change": ["new", "unchanged", None]})).tolist()
+    [True, False, False]
+    """
+    import pyarrow.compute as pc
+
+    return flags_of(pc.equal(findings.column("change"), scalar_of("new")))
 
 
 def severity_ranks(findings: pa.Table) -> np.ndarray[Any, np.dtype[np.int64]]:
     """Each finding's :attr:`~mfa_sim.compliance.checks.Severity.rank`, -1 for a
     severity that is none of the five."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    order = pa.array([severity.value for severity in Severity])
+    order = text_array([severity.value for severity in Severity])
     index = pc.index_in(findings.column("severity"), value_set=order)
-    positions = np.asarray(pc.fill_null(index, -1).to_numpy(), dtype=np.int64)
+    positions = numbers_of(index, -1).astype(np.int64)
     return np.where(positions >= 0, len(Severity) - 1 - positions, -1)
 
 
@@ -199,8 +209,8 @@ def check_codes(findings: pa.Table) -> tuple[list[str], np.ndarray[Any, np.dtype
     column = one_chunk(findings.column("check")).cast(pa.string())
     unique = pc.unique(pc.drop_null(column)).to_pylist()
     ids = known + [check for check in unique if check not in known]
-    index = pc.index_in(column, value_set=pa.array(ids, pa.string()))
-    codes = np.asarray(pc.fill_null(index, 0).to_numpy(), dtype=np.int64)
+    index = pc.index_in(column, value_set=text_array(ids))
+    codes = numbers_of(index, 0).astype(np.int64)
     return ids, codes
 
 
@@ -279,7 +289,7 @@ def grouped_by_check(findings: pa.Table, per_check_cap: int) -> list[CheckGroup]
     ids, codes = check_codes(findings)
     counts = np.bincount(codes, minlength=len(ids)).tolist()
     chosen = _first_of_each(codes, counts, [min(count, per_check_cap) for count in counts])
-    rows = findings.take(chosen).to_pylist()
+    rows = findings.take(arrow_of(chosen)).to_pylist()
     by_check: list[list[dict[str, Any]]] = [[] for _ in ids]
     for code, row in zip(codes[chosen].tolist(), rows, strict=True):
         by_check[code].append(row)
@@ -312,7 +322,7 @@ def sample(findings: pa.Table, cap: int) -> pa.Table:
         return findings
     ids, codes = check_codes(findings)
     counts = np.bincount(codes, minlength=len(ids)).tolist()
-    return findings.take(_first_of_each(codes, counts, fair_quotas(counts, cap)))
+    return findings.take(arrow_of(_first_of_each(codes, counts, fair_quotas(counts, cap))))
 
 
 @dataclass(frozen=True, slots=True)
@@ -378,18 +388,17 @@ def compliance_by_tier(accounts: pa.Table) -> list[TierCompliance]:
     if not accounts.num_rows:
         return [TierCompliance("all", 0, 0, 0, 0, 0, 0, 0)]
     tiers = one_chunk(accounts.column("tier")).cast(pa.string())
-    names = sorted(pc.unique(tiers.fill_null("unknown")).to_pylist(), key=_tier_rank)
-    codes = np.asarray(pc.index_in(tiers.fill_null("unknown"),
-                                   value_set=pa.array(names)).to_numpy(), dtype=np.int64)
+    tiers = tiers.fill_null(scalar_of("unknown"))
+    names = sorted(pc.unique(tiers).to_pylist(), key=_tier_rank)
+    codes = numpy_of(pc.index_in(tiers, value_set=text_array(names))).astype(np.int64)
     eligible = np.asarray([_eligible(name) for name in names], dtype=bool)[codes]
-    enforced = np.asarray(pc.fill_null(accounts.column("enforced"), False).to_numpy(), bool)
-    ready = np.asarray(pc.fill_null(accounts.column("ready_to_enforce"), False).to_numpy(),
-                       bool) & ~enforced
+    enforced = flags_of(accounts.column("enforced"))
+    ready = flags_of(accounts.column("ready_to_enforce")) & ~enforced
     blocked = eligible & ~enforced & ~ready
     ineligible = ~eligible & ~enforced & ~ready
-    members = np.asarray(pc.fill_null(accounts.column("members"), 0).to_numpy(), np.int64)
-    lacking = np.asarray(pc.fill_null(pc.list_value_length(accounts.column("noncompliant")),
-                                      0).to_numpy(), np.int64)
+    members = numbers_of(accounts.column("members"), 0).astype(np.int64)
+    lacking = numbers_of(pc.list_value_length(accounts.column("noncompliant")),
+                         0).astype(np.int64)
     size = len(names)
 
     def per_tier(values: np.ndarray[Any, Any]) -> list[int]:
@@ -429,21 +438,26 @@ def top_ids(findings: pa.Table, column: str, limit: int = TOP) -> list[Ranked]:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keep = ~muted_mask(findings)
+    ids = one_chunk(findings.column(column))
+    keep = ~muted_mask(findings) & flags_of(pc.is_valid(ids))
     serious = (severity_ranks(findings) >= Severity.HIGH.rank)[keep]
-    ids = one_chunk(findings.column(column)).filter(pa.array(keep))
-    table = pa.table({"id": ids, "serious": pa.array(serious.astype(np.int64)),
-                      "one": pa.array(np.ones(len(ids), dtype=np.int64))})
-    table = table.filter(pc.is_valid(table.column("id")))
-    if not table.num_rows:
+    if not keep.any():
         return []
-    grouped = table.group_by("id", use_threads=False).aggregate(
-        [("serious", "sum"), ("one", "sum")])
-    ranked = grouped.sort_by([("serious_sum", "descending"), ("one_sum", "descending"),
-                              ("id", "ascending")]).slice(0, limit)
+    # Counted by code with numpy: Acero's group_by would import pyarrow.dataset, and
+    # with it pandas.
+    encoded = ids.filter(arrow_of(keep)).dictionary_encode()
+    codes = numpy_of(encoded.indices)
+    size = len(encoded.dictionary)
+    table = pa.table({
+        "id": encoded.dictionary,
+        "serious": arrow_of(np.bincount(codes, weights=serious, minlength=size)
+                            .astype(np.int64)),
+        "findings": arrow_of(np.bincount(codes, minlength=size).astype(np.int64))})
+    ranked = table.sort_by([("serious", "descending"), ("findings", "descending"),
+                            ("id", "ascending")]).slice(0, limit)
     return [Ranked(str(identifier), int(count), int(high)) for identifier, count, high in
-            zip(ranked.column("id").to_pylist(), ranked.column("one_sum").to_pylist(),
-                ranked.column("serious_sum").to_pylist(), strict=True)]
+            zip(ranked.column("id").to_pylist(), ranked.column("findings").to_pylist(),
+                ranked.column("serious").to_pylist(), strict=True)]
 
 
 def closest_to_enforcing(blockers: pa.Table, limit: int = TOP) -> list[dict[str, Any]]:
@@ -461,16 +475,13 @@ def closest_to_enforcing(blockers: pa.Table, limit: int = TOP) -> list[dict[str,
     """
     import pyarrow.compute as pc
 
-    blocked = blockers.filter(pc.greater(blockers.column("blocker_count"), 0))
+    blocked = blockers.filter(pc.greater(blockers.column("blocker_count"), scalar_of(0)))
     return blocked.slice(0, limit).to_pylist()  # type: ignore[no-any-return]
 
 
 def ready_count(blockers: pa.Table) -> int:
     """How many eligible accounts could enforce MFA today."""
-    import pyarrow.compute as pc
-
-    return int(pc.sum(pc.fill_null(blockers.column("ready_to_enforce"), False)
-                      .cast("int64")).as_py() or 0)
+    return int(np.count_nonzero(flags_of(blockers.column("ready_to_enforce"))))
 
 
 def top_blockers(blockers: pa.Table, limit: int = TOP) -> list[tuple[str, int]]:
@@ -501,5 +512,5 @@ def users_to_protect(blast_radius: pa.Table, limit: int = TOP) -> list[dict[str,
     enforcing accounts, worst first: accounts left unmanaged, then removals)."""
     import pyarrow.compute as pc
 
-    hurt = pc.greater(blast_radius.column("removed_from"), 0)
+    hurt = pc.greater(blast_radius.column("removed_from"), scalar_of(0))
     return blast_radius.filter(hurt).slice(0, limit).to_pylist()  # type: ignore[no-any-return]

@@ -11,10 +11,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_chunk
-from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
+from mfa_sim.columns.buffers import joined_text, scalar_of
+from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.data.writing import records_body
 from mfa_sim.report.audit_policy import policy_sections
-from mfa_sim.report.audit_summary import checks_run, shown_array
+from mfa_sim.report.audit_summary import checks_run, shown_array, top_ids
 from mfa_sim.report.common import visible
 from mfa_sim.report.severity_order import findings_worst_first
 
@@ -25,32 +26,6 @@ if TYPE_CHECKING:
 
     from mfa_sim.compliance.mutes import Mute
     from mfa_sim.compliance.result import AuditResult
-
-TOP = 10
-"""How many accounts and users the summary names."""
-
-def _top(result: AuditResult, column: str) -> list[tuple[str, int, int]]:
-    """(id, findings, of which high or worse) for the ids with the most serious findings;
-    muted findings, accepted already, do not count."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    keep = pc.is_valid(result.findings.column(column))
-    if "muted" in result.findings.column_names:
-        keep = pc.and_(keep, pc.invert(result.findings.column("muted")))
-    findings = result.findings.filter(keep)
-    if not findings.num_rows:
-        return []
-    serious = pc.is_in(findings.column("severity"),
-                       value_set=pa.array([s.value for s in Severity if s.rank >= 3]))
-    table = pa.table({"id": findings.column(column), "serious": serious.cast(pa.int64()),
-                      "one": pa.array([1] * findings.num_rows, pa.int64())})
-    grouped = table.group_by("id", use_threads=False).aggregate(
-        [("serious", "sum"), ("one", "sum")])
-    ranked = grouped.sort_by([("serious_sum", "descending"), ("one_sum", "descending"),
-                              ("id", "ascending")]).slice(0, TOP)
-    return list(zip(ranked.column("id").to_pylist(), ranked.column("one_sum").to_pylist(),
-                    ranked.column("serious_sum").to_pylist(), strict=True))
 
 
 def audit_text(result: AuditResult) -> bytes:
@@ -83,11 +58,11 @@ def audit_text(result: AuditResult) -> bytes:
                       f"{changes['unchanged']:,} unchanged, {changes['resolved']:,} resolved."]
     for column, title in (("account", "Accounts to act on first"),
                           ("user", "Users to act on first")):
-        top = _top(result, column)
+        top = top_ids(result.findings, column)
         if top:
             lines += ["", f"{title} (findings, of which high or worse):"]
-            lines += [f"  {visible(str(identifier)):<24} {count:>6,} {serious:>6,}"
-                      for identifier, count, serious in top]
+            lines += [f"  {visible(ranked.id):<24} {ranked.findings:>6,} {ranked.serious:>6,}"
+                      for ranked in top]
     for title, items in policy_sections(result):
         lines += ["", f"{visible(title)}:", *(f"  {visible(item)}" for item in items)]
     lines += ["", "Findings:" if total else "No findings."]
@@ -112,20 +87,19 @@ def _rows(findings: pa.Table) -> pa.Array:
 
     def shown(column: str) -> pa.Array:
         values = shown_array(findings.column(column))
-        return pc.fill_null(values, "-")
+        return pc.fill_null(values, scalar_of("-"))
 
     severity = pc.utf8_rpad(shown("severity"), 8)
     check = pc.utf8_rpad(shown("check"), max(len(c) for c in CHECKS_BY_ID))
     columns = findings.column_names
-    new = (pc.if_else(pc.equal(one_chunk(findings.column("change")), "new"),
-                      "  (new)", "") if "change" in columns else "")
-    rows = pc.binary_join_element_wise(
-        "  ", severity, "  ", check, "  account=", shown("account"), " user=", shown("user"),
-        new, "\n      ", shown("message"), "")
+    new = (pc.if_else(pc.equal(one_chunk(findings.column("change")), scalar_of("new")),
+                      scalar_of("  (new)"), scalar_of("")) if "change" in columns else "")
+    rows = joined_text("  ", severity, "  ", check, "  account=", shown("account"),
+                       " user=", shown("user"), new, "\n      ", shown("message"))
     if "muted" in columns:
-        reason = pc.binary_join_element_wise("\n      muted: ", shown("mute_reason"), "")
-        rows = pc.binary_join_element_wise(
-            rows, pc.if_else(one_chunk(findings.column("muted")), reason, ""), "")
+        reason = joined_text("\n      muted: ", shown("mute_reason"))
+        rows = joined_text(rows, pc.if_else(one_chunk(findings.column("muted")), reason,
+                                            scalar_of("")))
     return rows
 
 

@@ -10,6 +10,7 @@ lists).
 
 from __future__ import annotations
 
+from mfa_sim.columns.buffers import text_array
 from mfa_sim.data.writing import csv_bytes
 from mfa_sim.report.audit_csv import cells_of
 from mfa_sim.rollout import RolloutPlan
@@ -31,8 +32,6 @@ def plan_csv(plan: RolloutPlan) -> bytes:
     1,u_ben,ben@acme.example,0,1,0,,0,,0,0,1
     2,u_chloe,chloe@acme.example,0,1,0,,1,a_team,1,4,1
     """
-    import pyarrow as pa
-
     contacts = plan.contacts
     columns = {
         "rank": [str(contact.rank) for contact in contacts],
@@ -48,5 +47,5 @@ def plan_csv(plan: RolloutPlan) -> bytes:
         "members_ready": [str(contact.members_ready) for contact in contacts],
         "wave": [str(contact.wave) for contact in contacts],
     }
-    return csv_bytes(CSV_COLUMNS, {name: cells_of(pa.array(values, pa.string()))
+    return csv_bytes(CSV_COLUMNS, {name: cells_of(text_array(values))
                                    for name, values in columns.items()})

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from mfa_sim.columns.buffers import scalar_of
 from mfa_sim.report.audit_summary import plural
 from mfa_sim.rollout import Contact, Reinvite, RolloutPlan, Wave, WaveKind
 
@@ -68,7 +69,7 @@ def wave_accounts(plan: RolloutPlan, wave: Wave, limit: int = IDS_SHOWN) -> list
     import pyarrow.compute as pc
 
     accounts = plan.accounts
-    chosen = accounts.filter(pc.equal(accounts.column("wave"), wave.number))
+    chosen = accounts.filter(pc.equal(accounts.column("wave"), scalar_of(wave.number)))
     ids: list[str] = chosen.column("account").slice(0, limit).to_pylist()
     return ids
 

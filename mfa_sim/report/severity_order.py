@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of
 from mfa_sim.compliance.checks import CHECKS, CHECKS_BY_ID
 from mfa_sim.report.audit_summary import check_codes, severity_ranks
 
@@ -65,4 +66,4 @@ def findings_worst_first(findings: pa.Table) -> pa.Table:
     order = np.lexsort((rows, codes, -ranks))
     if np.array_equal(order, rows):
         return findings
-    return findings.take(order)
+    return findings.take(arrow_of(order))

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of, numpy_of
 from mfa_sim.compliance.analytics import blast_counts
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.engine.simulation import _start, resolve_policy
@@ -179,9 +180,10 @@ class _Planner:
         single_person = blockers.person[single]
         manages = np.bincount(facts.membership_user[facts.manages],
                               minlength=len(facts.user_ids))
-        ids = facts.user_ids.take(user_rows).to_pylist()
-        emails = facts.dataset.tables["users"].column("email").take(user_rows).to_pylist()
-        account_ids = facts.account_ids.take(self.blocked_rows).to_pylist()
+        ids = facts.user_ids.take(arrow_of(user_rows)).to_pylist()
+        emails = facts.dataset.tables["users"].column("email").take(
+            arrow_of(user_rows)).to_pylist()
+        account_ids = facts.account_ids.take(arrow_of(self.blocked_rows)).to_pylist()
         members = facts.members[self.blocked_rows].astype(np.int64)
         found = []
         accounts_ready = members_ready = 0
@@ -241,7 +243,8 @@ class _Planner:
             wave_accounts = np.zeros(len(facts.account_ids), dtype=bool)
             wave_accounts[accounts] = True
             joined = tuple((account, user) for account, user, wave in joins if wave == number)
-            waves.append(Wave(number, WaveKind.CONTACTS, True, tuple(ids.take(people).to_pylist()),
+            waves.append(Wave(number, WaveKind.CONTACTS, True,
+                              tuple(ids.take(arrow_of(people)).to_pylist()),
                               len(accounts), int(members[accounts].sum()), joined=joined,
                               lockout=self._lockout(wave_accounts),
                               **self._notes(exposure, accounts)))
@@ -262,8 +265,8 @@ class _Planner:
         rows = waiting_invitations(facts)
         rows = rows[wave_of[facts.invitee[rows]] > 0]
         invitee = facts.invitee[rows]
-        accounts = facts.account_ids.take(facts.invitation_account[rows]).to_pylist()
-        users = facts.user_ids.take(invitee).to_pylist()
+        accounts = facts.account_ids.take(arrow_of(facts.invitation_account[rows])).to_pylist()
+        users = facts.user_ids.take(arrow_of(invitee)).to_pylist()
         return sorted(zip(accounts, users, wave_of[invitee].tolist(), strict=True))
 
     def _lockout(self, wave_accounts: np.ndarray, managers: np.ndarray | None = None
@@ -283,7 +286,7 @@ class _Planner:
                 left_unmanaged: np.ndarray) -> dict[str, Any]:
         if not users.size:
             return {}
-        ids = self.facts.user_ids.take(users).to_pylist()
+        ids = self.facts.user_ids.take(arrow_of(users)).to_pylist()
         ranked = sorted(zip(ids, removed_from[users].tolist(),
                             left_unmanaged[users].tolist(), strict=True),
                         key=lambda item: (-item[1], -item[2], item[0]))
@@ -346,7 +349,8 @@ class _Planner:
 
     def _ids(self, accounts: np.ndarray) -> tuple[str, ...]:
         """The ids of the accounts a mask picks, sorted."""
-        return tuple(sorted(self.facts.account_ids.take(np.flatnonzero(accounts)).to_pylist()))
+        return tuple(sorted(self.facts.account_ids.take(arrow_of(np.flatnonzero(accounts)))
+                            .to_pylist()))
 
     def _joined_counts(self, asked_users: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Members and managers each account gains from the invitations that complete."""
@@ -378,15 +382,16 @@ class _Planner:
         lockout = np.zeros(len(facts.account_ids), dtype=bool)
         lockout[self.targets & (facts.managers == 0)] = True
         lockout |= self.unmanaged
+        taken = arrow_of(rows)
         table = pa.table({
-            "account": facts.account_ids.take(rows),
-            "plan": facts.plans_written.take(rows),
-            "tier": facts.tiers.take(rows),
-            "members": pa.array(facts.members[rows].astype(np.int64)),
-            "blockers": pa.array(facts.noncompliant_members[rows].astype(np.int64)),
-            "wave": pa.array(wave[rows]),
-            "ready_after": pa.array(after[rows], mask=after[rows] < 0),
-            "lockout": pa.array(lockout[rows]),
+            "account": facts.account_ids.take(taken),
+            "plan": facts.plans_written.take(taken),
+            "tier": facts.tiers.take(taken),
+            "members": arrow_of(facts.members[rows].astype(np.int64)),
+            "blockers": arrow_of(facts.noncompliant_members[rows].astype(np.int64)),
+            "wave": arrow_of(wave[rows]),
+            "ready_after": arrow_of(after[rows], missing=after[rows] < 0),
+            "lockout": arrow_of(lockout[rows]),
         })
         return table.sort_by([("wave", "ascending"), ("account", "ascending")])
 
@@ -397,6 +402,6 @@ def _in_id_order(rows: np.ndarray, ids: pa.Array) -> np.ndarray:
 
     if not rows.size:
         return rows
-    order = pc.sort_indices(ids.take(rows)).to_numpy()
+    order = numpy_of(pc.sort_indices(ids.take(arrow_of(rows))))
     found: np.ndarray = rows[order]
     return found

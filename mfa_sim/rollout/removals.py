@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from mfa_sim.columns.buffers import arrow_of, flags_of, numpy_of, scalar_of, text_array
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.rollout.result import Reinvite
 
@@ -29,8 +30,7 @@ def waiting_invitations(facts: AuditFacts) -> np.ndarray:
         return np.zeros(0, dtype=np.int64)
     import pyarrow.compute as pc
 
-    waiting = np.asarray(pc.equal(invitations.column("status"), "awaiting_mfa")
-                         .to_numpy(zero_copy_only=False), dtype=bool)
+    waiting = flags_of(pc.equal(invitations.column("status"), scalar_of("awaiting_mfa")))
     found: np.ndarray = np.flatnonzero(waiting & (facts.invitee >= 0)
                                        & (facts.invitation_account >= 0)
                                        & ~facts.invitee_is_member)
@@ -41,7 +41,7 @@ def invitation_manages(facts: AuditFacts, rows: np.ndarray) -> np.ndarray:
     """Whether each of these invitations makes its invitee an owner or admin."""
     from mfa_sim.model.roles import Role
 
-    roles = facts.invitations.column("role").take(rows).to_pylist()
+    roles = facts.invitations.column("role").take(arrow_of(rows)).to_pylist()
     return np.array([Role(role).manages for role in roles], dtype=bool)
 
 
@@ -61,20 +61,20 @@ def removals_table(facts: AuditFacts, rows: np.ndarray, occupied: np.ndarray, *,
 
     account = facts.membership_account[rows]
     user = facts.membership_user[rows]
-    emails = facts.dataset.tables["users"].column("email").take(user)
+    emails = facts.dataset.tables["users"].column("email").take(arrow_of(user))
     table = pa.table({
-        "account": facts.account_ids.take(account),
-        "user": facts.user_ids.take(user),
+        "account": facts.account_ids.take(arrow_of(account)),
+        "user": facts.user_ids.take(arrow_of(user)),
         "email": emails,
-        "role": facts.roles.take(rows),
-        "manages": pa.array(facts.manages[rows]),
-        "row": pa.array(account),
-        "user_row": pa.array(user),
+        "role": facts.roles.take(arrow_of(rows)),
+        "manages": arrow_of(facts.manages[rows]),
+        "row": arrow_of(account),
+        "user_row": arrow_of(user),
     }).sort_by([("account", "ascending"), ("user", "ascending")])
     if not refuses:
         return table.drop_columns(["row", "user_row"]).append_column(
             "reinvite", pa.nulls(table.num_rows, pa.string()))
-    account = table.column("row").to_numpy()
+    account = numpy_of(table.column("row"))
     # Invitations already pending for a removed member's email at that account.
     invited = np.zeros(table.num_rows, dtype=bool)
     invitations = facts.invitations
@@ -84,11 +84,10 @@ def removals_table(facts: AuditFacts, rows: np.ndarray, occupied: np.ndarray, *,
         pending = (facts.invitation_account[known].astype(np.int64) * users
                    + facts.invitee[known])
         invited = np.isin(account.astype(np.int64) * users
-                          + table.column("user_row").to_numpy(), pending)
+                          + numpy_of(table.column("user_row")), pending)
     own = facts.dataset.tables["accounts"].column("email")
-    own_email = email_keys(own.take(pa.array(account)))
-    taken = np.asarray(pc.fill_null(pc.equal(own_email, email_keys(
-        table.column("email"))), False).to_numpy(zero_copy_only=False), dtype=bool)
+    own_email = email_keys(own.take(arrow_of(account)))
+    taken = flags_of(pc.equal(own_email, email_keys(table.column("email"))))
     # Seats: the members left and the pending invitations take them, and each
     # invitation sent takes one more.
     sending = ~invited & ~taken
@@ -98,7 +97,7 @@ def removals_table(facts: AuditFacts, rows: np.ndarray, occupied: np.ndarray, *,
     outcome[taken] = Reinvite.EMAIL_TAKEN.value
     outcome[invited] = Reinvite.ALREADY_INVITED.value
     return table.drop_columns(["row", "user_row"]).append_column(
-        "reinvite", pa.array(outcome.tolist(), pa.string()))
+        "reinvite", text_array(outcome.tolist()))
 
 
 def _first_rows(groups: np.ndarray) -> np.ndarray:

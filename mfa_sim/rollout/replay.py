@@ -21,6 +21,9 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+import numpy as np
+
+from mfa_sim.columns.buffers import arrow_of, joined_text, scalar_of, text_array
 from mfa_sim.engine.run import Run
 from mfa_sim.model.outcome import iso
 from mfa_sim.rollout.result import Reinvite, RolloutPlan, WaveKind
@@ -71,16 +74,13 @@ def _escape(char: str) -> str:
 def _quoted_column(values: pa.Array) -> pa.Array:
     """:func:`yaml_quoted` over a text column: quotes joined by Arrow, the rare values
     that need escapes quoted one by one."""
-    import pyarrow as pa
     import pyarrow.compute as pc
 
-    quote = pa.scalar('"', pa.string())
-    plain = pc.binary_join_element_wise(quote, values, quote, pa.scalar("", pa.string()))
-    odd = pc.fill_null(pc.match_substring_regex(values, _NEEDS_ESCAPES), False)
+    plain = joined_text('"', values, '"')
+    odd = pc.fill_null(pc.match_substring_regex(values, _NEEDS_ESCAPES), scalar_of(False))
     if not pc.any(odd).as_py():
         return plain
-    exact = pa.array([yaml_quoted(value) for value in values.filter(odd).to_pylist()],
-                     pa.string())
+    exact = text_array([yaml_quoted(value) for value in values.filter(odd).to_pylist()])
     return pc.replace_with_mask(plain, odd, exact)
 
 
@@ -104,11 +104,11 @@ def plan_steps(plan: RolloutPlan) -> pa.Table:
     for wave in plan.waves:
         if not wave.planned:
             continue
-        enforced = accounts.filter(pc.equal(accounts.column("wave"), wave.number))
+        enforced = accounts.filter(pc.equal(accounts.column("wave"), scalar_of(wave.number)))
         if wave.asked:
-            users = pa.array(wave.asked, pa.string())
+            users = text_array(wave.asked)
             parts.append(_steps("enable_mfa", len(users), user=users,
-                                method=pa.array([ENROLMENT_METHOD] * len(users))))
+                                method=pa.repeat(scalar_of(ENROLMENT_METHOD), len(users))))
         if wave.kind is WaveKind.REMOVALS:
             parts.append(_removal_steps(plan, enforced.column("account")))
         else:
@@ -122,7 +122,7 @@ def plan_steps(plan: RolloutPlan) -> pa.Table:
 def _steps(action: str, rows: int, **columns: pa.Array | pa.ChunkedArray) -> pa.Table:
     import pyarrow as pa
 
-    return pa.table({"action": pa.array([action] * rows, pa.string()),
+    return pa.table({"action": pa.repeat(scalar_of(action), rows),
                      **{name: columns.get(name, pa.nulls(rows, pa.string()))
                         for name in STEP_ARGUMENTS}})
 
@@ -138,14 +138,16 @@ def _removal_steps(plan: RolloutPlan, accounts: pa.ChunkedArray) -> pa.Table:
     removals = plan.removals
     removes = _steps("remove_member", removals.num_rows, account=removals.column("account"),
                      user=removals.column("user"))
-    back = removals.filter(pc.equal(removals.column("reinvite"), Reinvite.INVITED.value))
+    back = removals.filter(pc.equal(removals.column("reinvite"),
+                                    scalar_of(Reinvite.INVITED.value)))
     invites = _steps("invite", back.num_rows, account=back.column("account"),
                      email=back.column("email"), role=back.column("role"))
     parts = []
     for phase, table in enumerate((removes, enforce, invites)):
-        parts.append(table.append_column("phase", pa.array([phase] * table.num_rows,
-                                                           pa.int8()))
-                     .append_column("order", pa.array(range(table.num_rows), pa.int64())))
+        parts.append(table.append_column("phase", arrow_of(np.full(table.num_rows, phase,
+                                                                   dtype=np.int8)))
+                     .append_column("order", arrow_of(np.arange(table.num_rows,
+                                                                dtype=np.int64))))
     ordered = pa.concat_tables(parts).sort_by([("account", "ascending"),
                                                ("phase", "ascending"), ("order", "ascending")])
     return ordered.drop_columns(["phase", "order"])
@@ -184,15 +186,13 @@ def scenario_yaml(plan: RolloutPlan, name: str | None = None) -> str:
     steps = plan_steps(plan)
     if not steps.num_rows:
         return head + "steps: []\n"
-    empty = pa.scalar("", pa.string())
     pieces = []
     for name_ in STEP_ARGUMENTS:
         column = one_chunk(steps.column(name_)).cast(pa.string())
-        written = pc.binary_join_element_wise(f", {name_}: ", _quoted_column(column), empty)
-        pieces.append(pc.fill_null(written, ""))
-    arguments = pc.utf8_slice_codeunits(pc.binary_join_element_wise(*pieces, empty), 2)
-    lines = pc.binary_join_element_wise("  - ", one_chunk(steps.column("action")), ": {",
-                                        arguments, "}\n", empty)
+        written = joined_text(f", {name_}: ", _quoted_column(column))
+        pieces.append(pc.fill_null(written, scalar_of("")))
+    arguments = pc.utf8_slice_codeunits(joined_text(*pieces), 2)
+    lines = joined_text("  - ", one_chunk(steps.column("action")), ": {", arguments, "}\n")
     return head + "steps:\n" + bytes(concatenated(lines)).decode("utf-8")
 
 

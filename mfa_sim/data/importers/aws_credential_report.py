@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
-
+from mfa_sim.columns.buffers import null_of, rows_of, scalar_of, text_array
 from mfa_sim.data.importers.base import (
     ExportFormat,
     FileHead,
@@ -54,16 +53,16 @@ def read(path: str) -> Mapped:
     assert active is not None
     export.require_ids("arn", arns, "ARN")
     matched = pc.match_substring_regex(arns, ARN.pattern)
-    export.report("arn", np.flatnonzero(pc.invert(matched).to_numpy(zero_copy_only=False)),
-                  arns, ProblemReason.INVALID_VALUE,
+    export.report("arn", rows_of(pc.invert(matched)), arns, ProblemReason.INVALID_VALUE,
                   "not an IAM ARN (arn:aws:iam::ACCOUNT:root or ...:user/NAME)")
     mfa = export.states("mfa_active", active)
     export.raise_problems()
     accounts = pc.extract_regex(arns, ARN.pattern).field("account")
-    root = pc.or_(pc.is_in(names, value_set=pa.array(ROOT_NAMES)),
+    root = pc.or_(pc.is_in(names, value_set=text_array(ROOT_NAMES)),
                   pc.ends_with(arns, ":root"))
-    roles = pc.if_else(root, "owner", "member")
-    emails = pc.if_else(pc.match_substring_regex(names, ADDRESS), names, None)
+    roles = pc.if_else(root, scalar_of("owner"), scalar_of("member"))
+    emails = pc.if_else(pc.match_substring_regex(names, ADDRESS), names,
+                        null_of(pa.string()))
     count = len(arns)
     users = {"key": arns, "email": emails, "mfa_enabled": mfa, "name": names,
              "iam_user": names}
@@ -74,7 +73,7 @@ def read(path: str) -> Mapped:
     keys = list(dict.fromkeys(accounts.to_pylist()))
     password = export.column("password_enabled", required=False)
     programmatic = 0 if password is None else int(
-        pc.sum(pc.equal(pc.utf8_lower(password), "false")).as_py() or 0)
+        pc.sum(pc.equal(pc.utf8_lower(password), scalar_of("false"))).as_py() or 0)
     no_email = emails.null_count
     gaps = [Gap("no_admin_flag", count, "the report has no policies: who administers the "
                 "account cannot be known; the root user is its owner, every IAM user a "

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from mfa_sim.columns.buffers import null_of, rows_of, scalar_of, text_array
 from mfa_sim.data.importers.base import (
     ExportFormat,
     FileHead,
@@ -158,12 +159,14 @@ def read(path: str) -> Mapped:
     account = organization.strip() if isinstance(organization, str) else file_stem(path)
     count = len(logins)
     emails = pc.utf8_trim_whitespace(one_chunk(pc.struct_field(node, "email")))
-    emails = pc.if_else(pc.equal(emails, ""), None, emails)
+    nothing = null_of(pa.string())
+    emails = pc.if_else(pc.equal(emails, scalar_of("")), nothing, emails)
     names = one_chunk(pc.struct_field(node, "name"))
-    names = pc.if_else(pc.equal(names, ""), None, names)
+    names = pc.if_else(pc.equal(names, scalar_of("")), nothing, names)
     mfa = one_chunk(pc.struct_field(edges, "hasTwoFactorEnabled"))
-    mapped_roles = pc.if_else(pc.equal(roles, "ADMIN"), "owner",
-                              pc.if_else(pc.equal(roles, "MEMBER"), "member", None))
+    mapped_roles = pc.if_else(pc.equal(roles, scalar_of("ADMIN")), scalar_of("owner"),
+                              pc.if_else(pc.equal(roles, scalar_of("MEMBER")),
+                                         scalar_of("member"), nothing))
     gaps = github_gaps(count, emails.null_count, mfa.null_count, mapped_roles.null_count,
                        enforced is None, named=organization is not None, file=path)
     if found.get(f"{ORGANIZATION}.membersWithRole.pageInfo.hasNextPage") is True:
@@ -176,7 +179,7 @@ def read(path: str) -> Mapped:
                           "github_login": logins}, {"mfa_enabled": pa.bool_()}),
         accounts=text_table({"key": [account], "name": [account], "plan": [""],
                              "mfa_enforced": [enforced]}, {"mfa_enforced": pa.bool_()}),
-        memberships=text_table({"account": pa.repeat(pa.scalar(account), count),
+        memberships=text_table({"account": pa.repeat(scalar_of(account), count),
                                 "user": logins, "role": mapped_roles}),
         invitations=empty_invitations(),
         account_from_file=organization is None,
@@ -216,21 +219,20 @@ def _check_columns(export: JsonExport, node: pa.ChunkedArray, logins: pa.Array,
     """The problems of edges that converted: no node or login, an unknown role, a
     login met before (edges are numbered as in the file, every batch having converted
     or been reported)."""
-    import numpy as np
     import pyarrow.compute as pc
 
     from mfa_sim.data.importers.csv_export import distinct, repeated_rows
 
-    missing = np.flatnonzero(node.is_null().to_numpy(zero_copy_only=False))
-    for row in missing.tolist():
+    for row in rows_of(node.is_null()).tolist():
         export.wrong(json_path(EDGES, row, "node"), MISSING, "an object with login")
-    empty = pc.and_(node.is_valid(), pc.fill_null(pc.equal(logins, ""), True))
-    for row in np.flatnonzero(empty.to_numpy(zero_copy_only=False)).tolist():
+    empty = pc.and_(node.is_valid(),
+                    pc.fill_null(pc.equal(logins, scalar_of("")), scalar_of(True)))
+    for row in rows_of(empty).tolist():
         export.wrong(json_path(EDGES, row, "node", "login"), logins[row].as_py(),
                      "a non-empty login")
     unknown = pc.and_(roles.is_valid(),
-                      pc.invert(pc.is_in(roles, value_set=pa_strings(ROLES))))
-    for row in np.flatnonzero(unknown.to_numpy(zero_copy_only=False)).tolist():
+                      pc.invert(pc.is_in(roles, value_set=text_array(list(ROLES)))))
+    for row in rows_of(unknown).tolist():
         export.problems.append(problem(
             export.file, json_path(EDGES, row, "role"), roles[row].as_py(),
             ProblemReason.UNKNOWN_ROLE, "expected ADMIN, MEMBER or null (unknown)"))
@@ -240,13 +242,6 @@ def _check_columns(export: JsonExport, node: pa.ChunkedArray, logins: pa.Array,
                 export.file, json_path(EDGES, row, "node", "login"), logins[row].as_py(),
                 ProblemReason.DUPLICATE_ID,
                 f"the login is already a member at {json_path(EDGES, first)}"))
-
-
-def pa_strings(values: object) -> pa.Array:
-    """Text values as an Arrow array."""
-    import pyarrow as pa
-
-    return pa.array(list(values), pa.string())  # type: ignore[call-overload]
 
 
 def github_gaps(count: int, no_email: int, unknown: int, no_role: int,

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from mfa_sim.columns.buffers import null_of, scalar_of
 from mfa_sim.data.importers.base import ExportFormat, FileHead, Gap, Mapped, text_table
 from mfa_sim.data.importers.csv_export import CsvExport
 from mfa_sim.errors import Problem, ProblemReason
@@ -158,7 +159,7 @@ def _blank_as_null(values: object, count: int) -> object:
 
     if values is None:
         return pa.nulls(count, pa.string())
-    return pc.if_else(pc.equal(values, ""), None, values)
+    return pc.if_else(pc.equal(values, scalar_of("")), null_of(pa.string()), values)
 
 
 FORMAT = ExportFormat(

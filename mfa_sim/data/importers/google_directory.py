@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
+from mfa_sim.columns.buffers import arrow_of, text_array, typed_array
 from mfa_sim.data.importers.base import (
     ExportFormat,
     FileHead,
@@ -99,14 +102,14 @@ def read(path: str) -> Mapped:
                      "admin" if flags["isDelegatedAdmin"] else "member")
         enforced.append(flags["isEnforcedIn2Sv"])
     export.raise_problems()
-    emails = pa.array(columns["key"], pa.string())
+    emails = text_array(columns["key"])
     customers = columns.pop("customer")
     # A tenant is named after its users' main email domain, as the CSV download's is
     # (it has no customer id), so that the two formats of one tenant make one account.
     members: dict[str | None, list[int]] = {}
     for row, customer in enumerate(customers):
         members.setdefault(customer, []).append(row)
-    domain = {customer: main_domain(emails.take(pa.array(rows)))
+    domain = {customer: main_domain(emails.take(arrow_of(np.array(rows, dtype=np.int64))))
               for customer, rows in members.items()}
     tenants = [domain[customer] for customer in customers]
     accounts = list(dict.fromkeys(tenants))
@@ -115,8 +118,8 @@ def read(path: str) -> Mapped:
     states, gaps = [], []
     for account in accounts:
         rows = [row for row, tenant in enumerate(tenants) if tenant == account]
-        state, found_gaps = enforcement(pa.array([enforced[row] for row in rows], pa.bool_()),
-                                        len(rows))
+        state, found_gaps = enforcement(typed_array([enforced[row] for row in rows],
+                                                    pa.bool_()), len(rows))
         states.append(state)
         gaps.extend(found_gaps)
     if never:

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from mfa_sim.columns.arrays import one_chunk
+from mfa_sim.columns.buffers import arrow_of, flags_of, numpy_of, rows_of, scalar_of
 from mfa_sim.data.importers.base import (
     ExportFormat,
     FileHead,
@@ -47,24 +49,25 @@ def read(path: str) -> Mapped:
     from mfa_sim.errors import ProblemReason
 
     for column, values in (("Login", logins), ("MFA Factor", factors)):
-        export.report(column, np.flatnonzero(pc.equal(values, "").to_numpy(
-            zero_copy_only=False)), values, ProblemReason.EMPTY_ID, f"the {column} is empty")
+        export.report(column, rows_of(pc.equal(values, scalar_of(""))), values,
+                      ProblemReason.EMPTY_ID, f"the {column} is empty")
     export.raise_problems()
     names = export.column("User", required=False)
     kind = pc.utf8_lower(factors)
-    table = pa.table({
-        "key": pc.utf8_lower(logins), "login": logins,
-        "name": names if names is not None else pa.nulls(len(logins), pa.string()),
-        "mfa": pc.not_equal(kind, PASSWORD),
-        "strong": pc.and_(pc.not_equal(kind, PASSWORD), pc.not_equal(kind, EMAIL_FACTOR)),
-    })
-    grouped = table.group_by("key", use_threads=False).aggregate([
-        ("login", "first"), ("name", "first"), ("mfa", "any"), ("strong", "any")])
-    keys = grouped.column("login_first")
-    mfa = grouped.column("mfa_any")
-    email_only = int(pc.sum(pc.and_(mfa, pc.invert(grouped.column("strong_any")))).as_py()
-                     or 0)
-    count = grouped.num_rows
+    # One user per login, in order of first appearance, grouped by the logins' codes
+    # with numpy (Acero's group_by would import pyarrow.dataset, and with it pandas):
+    # the login and name of the user's first row, MFA when any factor is not a password.
+    encoded = one_chunk(pc.utf8_lower(logins)).dictionary_encode()
+    codes = numpy_of(encoded.indices)
+    count = len(encoded.dictionary)
+    first = arrow_of(np.unique(codes, return_index=True)[1].astype(np.int64))
+    password = flags_of(pc.equal(kind, scalar_of(PASSWORD)))
+    by_email = flags_of(pc.equal(kind, scalar_of(EMAIL_FACTOR)))
+    any_mfa = np.bincount(codes, weights=~password, minlength=count) > 0
+    any_strong = np.bincount(codes, weights=~password & ~by_email, minlength=count) > 0
+    keys = logins.take(first)
+    mfa = arrow_of(any_mfa)
+    email_only = int(np.count_nonzero(any_mfa & ~any_strong))
     account = file_stem(path)
     gaps = [Gap("account_named_after_file", 1, "the report does not name its Okta org: the "
                 f"account is named after the file ({account!r}) unless another Okta file "
@@ -85,10 +88,11 @@ def read(path: str) -> Mapped:
     return Mapped(
         file=path, format=FORMAT.name, product=FORMAT.product,
         users=text_table({"key": keys, "email": keys, "mfa_enabled": mfa,
-                          "name": grouped.column("name_first")}, {"mfa_enabled": pa.bool_()}),
+                          "name": names.take(first) if names is not None
+                          else pa.nulls(count, pa.string())}, {"mfa_enabled": pa.bool_()}),
         accounts=text_table({"key": [account], "name": [account], "plan": [""],
                              "mfa_enforced": [None]}, {"mfa_enforced": pa.bool_()}),
-        memberships=text_table({"account": pa.repeat(pa.scalar(account), count),
+        memberships=text_table({"account": pa.repeat(scalar_of(account), count),
                                 "user": keys, "role": pa.nulls(count, pa.string())}),
         invitations=empty_invitations(),
         account_from_file=True, gaps=tuple(gaps),

@@ -11,8 +11,7 @@ names no workspace and no plan, and does not say whether 2FA is required.
 
 from __future__ import annotations
 
-import numpy as np
-
+from mfa_sim.columns.buffers import null_of, rows_of, scalar_of, text_array
 from mfa_sim.data.importers.base import (
     ExportFormat,
     FileHead,
@@ -56,30 +55,32 @@ def read(path: str) -> Mapped:
     assert two_factor is not None
     export.require_ids("userid", ids, "user id")
     folded = pc.utf8_lower(statuses)
-    known = pc.is_in(folded, value_set=pa.array([*STATUSES, *LEFT_OUT]))
-    export.report("status", np.flatnonzero(pc.invert(known).to_numpy(zero_copy_only=False)),
-                  statuses, ProblemReason.UNKNOWN_ROLE, "unknown status; known: Primary Owner, "
-                  "Owner, Admin, Member, Multi-Channel Guest, Single-Channel Guest, Bot, "
-                  "Deactivated")
+    known = pc.is_in(folded, value_set=text_array([*STATUSES, *LEFT_OUT]))
+    export.report("status", rows_of(pc.invert(known)), statuses, ProblemReason.UNKNOWN_ROLE,
+                  "unknown status; known: Primary Owner, Owner, Admin, Member, Multi-Channel "
+                  "Guest, Single-Channel Guest, Bot, Deactivated")
     mfa = export.states("has-2fa", two_factor)
     single_sign_on = export.column("has-sso", required=False)
     sso = (pa.nulls(len(ids), pa.bool_()) if single_sign_on is None
            else export.states("has-sso", single_sign_on))
     export.raise_problems()
-    kept = pc.invert(pc.is_in(folded, value_set=pa.array(LEFT_OUT)))
-    left = {status: int(pc.sum(pc.equal(folded, status)).as_py() or 0) for status in LEFT_OUT}
+    kept = pc.invert(pc.is_in(folded, value_set=text_array(LEFT_OUT)))
+    left = {status: int(pc.sum(pc.equal(folded, scalar_of(status))).as_py() or 0)
+            for status in LEFT_OUT}
     # Without Slack's 2FA, a single sign-on member's MFA is the identity provider's.
-    by_provider = pc.and_(pc.fill_null(sso, False), pc.invert(pc.fill_null(mfa, True)))
-    mfa = pc.if_else(by_provider, pa.scalar(None, pa.bool_()), mfa)
-    roles = pa.array([STATUSES.get(status) for status in folded.dictionary_encode()
-                      .dictionary.to_pylist()], pa.string()).take(
-                          folded.dictionary_encode().indices)
+    by_provider = pc.and_(pc.fill_null(sso, scalar_of(False)),
+                          pc.invert(pc.fill_null(mfa, scalar_of(True))))
+    mfa = pc.if_else(by_provider, null_of(pa.bool_()), mfa)
+    encoded = folded.dictionary_encode()
+    roles = text_array([STATUSES.get(status) for status in encoded.dictionary.to_pylist()]
+                       ).take(encoded.indices)
+    nothing = null_of(pa.string())
     emails = export.column("email", required=False)
     emails = (pa.nulls(len(ids), pa.string()) if emails is None
-              else pc.if_else(pc.equal(emails, ""), None, emails))
+              else pc.if_else(pc.equal(emails, scalar_of("")), nothing, emails))
     names = export.column("fullname", required=False)
     names = (pa.nulls(len(ids), pa.string()) if names is None
-             else pc.if_else(pc.equal(names, ""), None, names))
+             else pc.if_else(pc.equal(names, scalar_of("")), nothing, names))
     users = {"key": ids, "email": emails, "mfa_enabled": mfa, "name": names}
     for column in ("username", "displayname", "billing-active", "has-sso"):
         found = export.column(column, required=False)
@@ -110,7 +111,7 @@ def read(path: str) -> Mapped:
         users=table,
         accounts=text_table({"key": [account], "name": [account], "plan": [""],
                              "mfa_enforced": [None]}, {"mfa_enforced": pa.bool_()}),
-        memberships=text_table({"account": pa.repeat(pa.scalar(account), count),
+        memberships=text_table({"account": pa.repeat(scalar_of(account), count),
                                 "user": table.column("key"), "role": roles.filter(kept)}),
         invitations=empty_invitations(),
         account_from_file=True, gaps=tuple(gaps), left_out=left_out,
