@@ -84,3 +84,74 @@ def test_texts_of_many_lengths_are_counted_a_length_at_a_time(
     # Twins of one length among many: caught within their length.
     assert not all_distinct(pa.array([*lengths, "xxx"]))
     assert not all_distinct(pa.chunked_array([lengths[:5], [*lengths[5:], "x" * 12]]))
+
+
+# Tests of lookups that outlived the old key encoding, kept with their assertions.
+
+@given(st.lists(st.text(max_size=12), max_size=30, unique=True), st.lists(st.text(max_size=12),
+                                                                           max_size=10))
+@settings(max_examples=150, deadline=None)
+def test_an_id_index_finds_exactly_the_ids_it_holds(ids: list[str], probes: list[str]) -> None:
+    from mfa_sim.model.indexes import IdIndex
+
+    index = IdIndex(pa.array(ids, pa.string()))
+    for probe in [*ids, *probes]:
+        assert index.get(probe) == (ids.index(probe) if probe in ids else None)
+        assert (probe in index) == (probe in ids)
+    assert list(index) == ids
+    assert len(index) == len(ids)
+
+
+def test_an_id_index_finds_ids_that_share_their_start() -> None:
+    from mfa_sim.model.indexes import IdIndex
+
+    index = IdIndex(pa.array(["account_one", "account_two", "account_three"]))
+    assert [index.get(name) for name in ("account_three", "account_one", "account_none")
+            ] == [2, 0, None]
+
+
+def test_an_id_index_over_twin_ids_answers_with_the_first() -> None:
+    from mfa_sim.model.indexes import IdIndex
+
+    index = IdIndex(pa.array(["a_one", "a_two", "a_one"]))
+    assert (index["a_one"], index["a_two"], index.get("a_three")) == (0, 1, None)
+
+
+def test_the_loaded_dataset_finds_users_and_accounts_by_id() -> None:
+    from mfa_sim import load_dataset
+
+    dataset = load_dataset("datasets/example")
+    assert dataset.indexes.user_row("u_ben") == 1
+    assert dataset.indexes.account_row("a_solo") == 2
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.text(max_size=6)), max_size=12), min_size=1,
+                max_size=6), st.data())
+@settings(max_examples=100, deadline=None)
+def test_values_at_rows_of_a_column_in_chunks_are_the_values_on_those_rows(
+        chunks: list[list[str | None]], data: st.DataObject) -> None:
+    import numpy as np
+
+    from mfa_sim.model.baseline import values_at
+
+    column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
+    everything = column.to_pylist()
+    if not everything:
+        return
+    rows = np.array(data.draw(st.lists(st.integers(0, len(everything) - 1), max_size=40)),
+                    dtype=np.int64)
+    expected = [everything[row] for row in rows.tolist()]
+    assert values_at(column, rows) == expected
+    assert values_at(column.combine_chunks(), rows) == expected
+
+
+@given(st.lists(st.lists(st.one_of(st.none(), st.sampled_from(["a", "b", "c"])), max_size=8),
+                min_size=1, max_size=5))
+@settings(max_examples=100, deadline=None)
+def test_a_verdict_per_distinct_value_is_spread_over_every_piece(
+        chunks: list[list[str | None]]) -> None:
+    from mfa_sim.columns.keys import per_distinct
+
+    column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
+    found = per_distinct(column, lambda value: value in (None, "b"))
+    assert found.tolist() == [value in (None, "b") for value in column.to_pylist()]

@@ -64,3 +64,17 @@ def test_a_quote_in_the_middle_of_a_field_does_not_shift_field_count_problems(
              "u2,bob@example.com,true,Bob,surplus\n")     # 4
     assert problems_of(make_dataset({"users.csv": users})) == [
         ("users.csv", 4, None, "u2,bob@example.com,true,Bob,surplus", "too_many_fields")]
+
+
+def test_a_record_with_a_wrong_field_count_past_a_field_too_long_to_place_is_reported(
+        make_dataset: MakeDataset) -> None:
+    # A quote in the middle of a field sends the lines to Python's csv module, which
+    # stops at a field past its 131,072 characters: the record it never reached is
+    # still reported, never dropped in silence.
+    users = ("user_id,email,mfa_enabled,name\n"
+             'u1,a@x,true,ab"c\n'
+             f'u2,b@x,true,"{"x" * 200_000}"\n'
+             "u3,c@x,true,y\n"
+             "u4,d@x,true,z,extra\n")
+    found = problems_of(make_dataset({"users.csv": users}))
+    assert ("users.csv", 3, None, None, "too_many_fields") in found

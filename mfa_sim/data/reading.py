@@ -10,7 +10,6 @@ their fields by the same means, and by Arrow's reader.
 
 from __future__ import annotations
 
-import contextlib
 import io
 import re
 from collections.abc import Callable, Iterator
@@ -225,8 +224,8 @@ def read_text_table(path: Path, file: str, wanted: Callable[[str], bool] | None 
     malformed: list[tuple[str, ...]] = []
     layout = []
     if wrong:
-        layout.append(_layout(source.whole(), len(header), records.num_rows, wrong))
-        problems.extend(_field_count_problems(file, layout[0], len(header)))
+        layout.append(_layout(source.whole(), len(header), records.num_rows, len(wrong)))
+        problems.extend(_field_count_problems(file, layout[0], len(header), wrong))
         malformed.extend(layout[0].fields)
     columns: list[pa.ChunkedArray | None] = list(records.columns)
     if kept is not None:
@@ -311,7 +310,7 @@ def _not_utf8(file: str, source: bytes) -> Problem:
 
 def _read_records(source: SourceFile, start: int, width: int, kept: list[int] | None = None,
                   first_block: int | None = None, threads: bool = True
-                  ) -> tuple[pa.Table, int] | None:
+                  ) -> tuple[pa.Table, list[int]] | None:
     """The records after ``start`` as text columns (those at the ``kept`` positions
     only, if given) and how many had the wrong number of fields; ``None`` when they are
     not valid UTF-8 (in the columns read, or anywhere when a record has a wrong width)."""
@@ -322,13 +321,13 @@ def _read_records(source: SourceFile, start: int, width: int, kept: list[int] | 
     # Arrow reads every column when told to include none: one is kept to count records.
     included = names if kept is None else [names[position] for position in kept] or names[:1]
     if start >= source.size:
-        return pa.table({name: pa.array([], pa.string()) for name in included}), 0
+        return pa.table({name: pa.array([], pa.string()) for name in included}), []
     wrong: list[int] = []
 
     def skip(row: pacsv.InvalidRow) -> str:
         # Arrow skips only empty lines; a line of spaces reaches here as one field.
         if row.actual_columns != 1 or not is_blank_line(row.text):
-            wrong.append(1)
+            wrong.append(row.actual_columns)
         return "skip"
 
     def read(block_size: int, handler: object) -> pa.Table:
@@ -358,7 +357,7 @@ def _read_records(source: SourceFile, start: int, width: int, kept: list[int] | 
 
     first = first_block or BLOCK_SIZE
     try:
-        return read(first, None), 0
+        return read(first, None), []
     except pa.ArrowInvalid as error:
         if "utf8" in str(error).lower():
             return None
@@ -373,7 +372,7 @@ def _read_records(source: SourceFile, start: int, width: int, kept: list[int] | 
     for block_size in (first, source.size - start + 1):
         wrong.clear()
         try:
-            return read(block_size, skip), len(wrong)
+            return read(block_size, skip), list(wrong)
         except pa.ArrowInvalid:
             if block_size > source.size - start:
                 raise
@@ -484,6 +483,10 @@ class Layout:
     """Positions (among those records) of the ones with a wrong field count."""
     fields: list[tuple[str, ...]]
     """The fields of each of those."""
+    stopped: int | None = None
+    """The line Python's csv module stopped on, when a field longer than it allows
+    (a quote left open, or a quoted value past 131,072 characters) ended its reading
+    before every record with a wrong field count was found."""
 
 
 def _layout(body: bytes, width: int, kept: int, left_out: int) -> Layout:
@@ -505,7 +508,7 @@ def _layout(body: bytes, width: int, kept: int, left_out: int) -> Layout:
     counts = counts.to_numpy() + 1
     wrong = np.flatnonzero(counts != width)
     if len(wrong) != left_out or len(counts) != kept + left_out:
-        return _layout_by_csv(body, width, kept)
+        return _layout_by_csv(body, width, kept, left_out)
     records = [_without_blank_lines(text) for text in texts.take(wrong).to_pylist()]
     fields: list[tuple[str, ...]] = [()] * len(records)
     for count in np.unique(counts[wrong]).tolist():
@@ -516,11 +519,12 @@ def _layout(body: bytes, width: int, kept: int, left_out: int) -> Layout:
     return Layout(starts[1:] + 1, wrong, fields)
 
 
-def _layout_by_csv(body: bytes, width: int, records: int) -> Layout:
-    """:func:`_layout` by Python's csv module, for ``records`` records after the header.
+def _layout_by_csv(body: bytes, width: int, records: int, left_out: int) -> Layout:
+    """:func:`_layout` by Python's csv module, for ``records`` records after the header
+    and ``left_out`` left out.
 
-    A field longer than the module allows (only a quote left open makes one) ends the
-    reading: the records after it are given the last line read.
+    A field longer than the module allows ends the reading: the records after it are
+    given the last line read, and the layout says where it stopped.
     """
     import csv
 
@@ -536,7 +540,8 @@ def _layout_by_csv(body: bytes, width: int, records: int) -> Layout:
 
     reader = csv.reader(lines())
     end = 0
-    with contextlib.suppress(csv.Error):
+    stopped = None
+    try:
         for row in reader:
             start, end = end + 1, reader.line_num
             if not row or (len(row) == 1 and start == end and is_blank_line(last[0])):
@@ -545,21 +550,40 @@ def _layout_by_csv(body: bytes, width: int, records: int) -> Layout:
                 wrong.append(len(starts) - 1)
                 fields.append(tuple(row))
             starts.append(start)
+    except csv.Error:
+        stopped = end + 1
     starts += [end] * (len(wrong) + records + 1 - len(starts))
     return Layout(np.asarray(starts[1:], dtype=np.int64),
-                  np.asarray(wrong, dtype=np.int64), fields)
+                  np.asarray(wrong, dtype=np.int64), fields,
+                  stopped if len(wrong) < left_out else None)
 
 
-def _field_count_problems(file: str, layout: Layout, width: int) -> list[Problem]:
-    """Problems for the records with a wrong field count."""
+def _reason_for(count: int, width: int) -> ProblemReason:
+    return ProblemReason.TOO_MANY_FIELDS if count > width else ProblemReason.TOO_FEW_FIELDS
+
+
+def _field_count_problems(file: str, layout: Layout, width: int,
+                          counts: list[int]) -> list[Problem]:
+    """Problems for the records with a wrong field count; ``counts`` holds the field
+    count of every record Arrow left out."""
     problems = []
     for at, found in zip(layout.wrong.tolist(), layout.fields, strict=True):
         count = len(found)
-        reason = (ProblemReason.TOO_MANY_FIELDS if count > width
-                  else ProblemReason.TOO_FEW_FIELDS)
-        problems.append(Problem(file, int(layout.starts[at]), None, ",".join(found), reason,
+        problems.append(Problem(file, int(layout.starts[at]), None, ",".join(found),
+                                _reason_for(count, width),
                                 f"the record has {count} field{'' if count == 1 else 's'}, "
                                 f"the header {width}"))
+    unplaced = len(counts) - len(layout.wrong)
+    if layout.stopped is not None and unplaced > 0:
+        # Never left out in silence: the records are counted, though their lines are not.
+        last = counts[-unplaced:]
+        problems.append(Problem(
+            file, layout.stopped, None, None, _reason_for(max(last), width),
+            f"{unplaced} record{'' if unplaced == 1 else 's'} from this line on "
+            f"{'has' if unplaced == 1 else 'have'} the wrong number of fields "
+            f"({', '.join(map(str, last))}, the header {width}); their lines cannot be "
+            "told, as a field on this line is longer than 131,072 characters (a quote "
+            "left open?)"))
     return problems
 
 
