@@ -98,8 +98,8 @@ def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
 def _distinct_by_length(texts: pa.Array | pa.ChunkedArray) -> bool:
     """Whether no two texts are equal, counted a length at a time when the texts'
     lengths vary: texts of different lengths differ, and Arrow's hash table of one
-    length's texts stays in the processor's cache (a million emails: about 0.10 s,
-    against 0.13 s at once)."""
+    length's texts stays in the processor's cache (a million emails: 0.78-0.80 of the
+    time of one ``count_distinct``, ``benchmarks/bench_keys.py``)."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -162,8 +162,8 @@ _SAMPLE = 10_000
 _RANGE = 1 << 18
 """The most keys a lookup or a count hashes at a time, where it can choose: Arrow's hash
 table of a quarter of a million texts stays in the processor's cache, where one of a
-million does not (1.3 million references among a million ids in order: about 0.10 s in
-ranges against 0.20 s at once)."""
+million does not (1.3 million references among a million ids in order: 0.62-0.83 of
+the time of one ``index_in`` over them all, ``benchmarks/bench_keys.py``)."""
 
 
 def _find_in_ranges(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArray
