@@ -42,14 +42,23 @@ def arrow_of(values: np.ndarray[Any, Any], *,
     import pyarrow as pa
 
     values = np.ascontiguousarray(values)
-    valid = None
-    if missing is not None and missing.any():
-        valid = pa.py_buffer(np.packbits(~missing.astype(bool), bitorder="little"))
+    valid = None if missing is None else _validity(~missing.astype(bool))
     if values.dtype == np.bool_:
         bits = np.packbits(values, bitorder="little")
         return pa.Array.from_buffers(pa.bool_(), len(values), [valid, pa.py_buffer(bits)])
     kind = pa.from_numpy_dtype(values.dtype)
     return pa.Array.from_buffers(kind, len(values), [valid, pa.py_buffer(values)])
+
+
+def _validity(present: np.ndarray[Any, Any]) -> pa.Buffer | None:
+    """Arrow's validity bitmap for a boolean array (``None`` when every value is
+    present, as Arrow writes it)."""
+    import numpy as np
+    import pyarrow as pa
+
+    if present.all():
+        return None
+    return pa.py_buffer(np.packbits(present, bitorder="little"))
 
 
 def numpy_of(values: pa.Array | pa.ChunkedArray) -> np.ndarray[Any, Any]:
@@ -114,10 +123,7 @@ def text_array(values: Sequence[str | None]) -> pa.Array:
     encoded = [b"" if value is None else value.encode() for value in values]
     offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
     np.cumsum([len(value) for value in encoded], out=offsets[1:])
-    valid = None
-    if any(value is None for value in values):
-        present = np.array([value is not None for value in values])
-        valid = pa.py_buffer(np.packbits(present, bitorder="little"))
+    valid = _validity(np.array([value is not None for value in values], dtype=bool))
     return pa.Array.from_buffers(pa.large_string(), len(encoded),
                                  [valid, pa.py_buffer(offsets),
                                   pa.py_buffer(b"".join(encoded))]).cast(pa.string())
@@ -141,7 +147,6 @@ def typed_array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     """
     import numpy as np
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return text_array([None if value is None else str(value) for value in values]
@@ -151,15 +156,11 @@ def typed_array(values: Sequence[Any], kind: pa.DataType) -> pa.Array:
     if not (pa.types.is_boolean(kind) or pa.types.is_integer(kind)):
         return pa.array(values, kind)
     dtype = np.dtype(bool) if pa.types.is_boolean(kind) else np.dtype(kind.to_pandas_dtype())
-    present = np.array([value is not None for value in values], dtype=bool)
-    array = arrow_of(np.array([0 if value is None else value for value in values],
-                              dtype=dtype))
-    if present.all():
-        return array
-    return pc.if_else(arrow_of(present), array, null_of(kind))
+    return arrow_of(np.array([0 if value is None else value for value in values], dtype=dtype),
+                    missing=np.array([value is None for value in values], dtype=bool))
 
 
-@functools.lru_cache(maxsize=None, typed=True)
+@functools.lru_cache(maxsize=4096, typed=True)
 def scalar_of(value: str | bool | int) -> pa.Scalar:
     """An Arrow scalar (string, boolean or 64-bit integer), for the compute functions.
 

@@ -88,7 +88,6 @@ def all_distinct(*columns: pa.Array | pa.ChunkedArray) -> bool:
     if len(columns) == 1:
         key = columns[0]
         # Exports often list ids in order: keys that increase are distinct unhashed.
-        # Counted in the chunks as read: no copy of the column, no array of its values.
         return increasing(key) or _distinct_by_length(key)
     # Acero's group_by would import pyarrow.dataset, and with it pandas (0.4 s).
     keys = encode_keys(*columns)
@@ -103,15 +102,18 @@ def _distinct_by_length(texts: pa.Array | pa.ChunkedArray) -> bool:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    def distinct(values: pa.Array | pa.ChunkedArray) -> bool:
+        return bool(pc.count_distinct(values).as_py() == len(values))
+
     if not pa.types.is_string(texts.type) or len(texts) <= _RANGE:
-        return bool(pc.count_distinct(texts).as_py() == len(texts))
+        return distinct(texts)
     lengths = pc.binary_length(texts)
     counts = np.bincount(numpy_of(lengths))
     if counts.max() * 4 > len(texts):
-        return bool(pc.count_distinct(texts).as_py() == len(texts))
+        return distinct(texts)  # most texts share one length: nothing to split
     grouped = one_chunk(texts).take(pc.sort_indices(lengths))
     starts = np.cumsum(counts) - counts
-    return all(pc.count_distinct(grouped.slice(start, count)).as_py() == count
+    return all(distinct(grouped.slice(start, count))
                for start, count in zip(starts.tolist(), counts.tolist(), strict=True)
                if count > 1)
 
