@@ -155,3 +155,20 @@ def test_a_verdict_per_distinct_value_is_spread_over_every_piece(
     column = pa.chunked_array([pa.array(chunk, pa.string()) for chunk in chunks], pa.string())
     found = per_distinct(column, lambda value: value in (None, "b"))
     assert found.tolist() == [value in (None, "b") for value in column.to_pylist()]
+
+
+@settings(max_examples=200, deadline=None)
+@given(numbers=st.lists(st.integers(-3, 40), max_size=80)
+       | st.lists(st.integers(-(2**62), 2**62), max_size=20),
+       dtype=st.sampled_from(["int64", "int32"]))
+def test_rows_ordered_by_number_keep_table_order_within_a_number(
+        numbers: list[int], dtype: str) -> None:
+    import numpy as np
+
+    from mfa_sim.model.indexes import stable_order
+
+    array = np.array(numbers, dtype=np.int64)
+    if dtype == "int32" and (array.size == 0 or np.abs(array).max() < 2**31):
+        array = array.astype(np.int32)
+    expected = sorted(range(len(numbers)), key=lambda row: (numbers[row], row))
+    assert stable_order(array).tolist() == expected

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pandas as pd
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from mfa_sim import KNOWN_PLANS, Tier, canonical_plan, load_dataset, summarise, tier_of
@@ -311,3 +311,20 @@ def test_values_are_trimmed_of_unicode_whitespace_whichever_way_each_chunk_is_tr
     expected = pc.utf8_trim_whitespace(column).to_pylist()
     assert trimmed(column).to_pylist() == expected
     assert trimmed(column.combine_chunks()).to_pylist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(emails=st.lists(st.none() | st.text(st.characters(codec="utf-8",
+                                                         exclude_categories=("Cs",)),
+                                           max_size=6), max_size=12),
+       cut=st.integers(0, 12))
+@example(emails=["\u0130@x.example", " \u0391\u03a3 ", "B@x.example"], cut=1)
+def test_a_column_of_emails_is_compared_as_each_email_is_alone(
+        emails: list[str | None], cut: int) -> None:
+    import pyarrow as pa
+
+    from mfa_sim.model.emails import email_key, email_keys
+
+    column = pa.chunked_array([emails[:cut], emails[cut:]], pa.string())
+    assert email_keys(column).to_pylist() == [
+        None if email is None else email_key(email) for email in emails]

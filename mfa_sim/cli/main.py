@@ -153,6 +153,8 @@ def _emit(report: str, output: str | None, out: TextIO) -> None:
 def _read_policies(values: Sequence[str], problems: list[Problem]) -> list[Policy]:
     """The policies ``--policy`` or ``--policies`` name: presets, or policy files whose
     problems join ``problems`` (so that they are reported with the dataset's)."""
+    if not values:
+        return []  # the policy modules are then imported while the dataset loads
     from mfa_sim.policy.files import policy_option
 
     found = []

@@ -175,7 +175,9 @@ def _find_in_ranges(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.Chunk
     import pyarrow.compute as pc
 
     starts = range(0, len(among), _RANGE)
-    ranges = np.zeros(len(keys), dtype=np.int64)
+    # Written before it is added to: a fresh zeroed array that is read first maps the
+    # zero page, and every write then copies a page and stops the other core to do so.
+    ranges: np.ndarray = np.full(len(keys), 0, dtype=np.int64)
     for start in starts[1:]:
         ranges += flags_of(pc.greater_equal(keys, among[start]))
     rows = np.full(len(keys), -1, dtype=np.int64)

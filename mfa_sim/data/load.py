@@ -165,10 +165,10 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
             checking |= {check.name: check_when_parsed(check) for check in _CHECKS
                          if check.columns[-1][0] == schema.table}
             parse(reading, first=False)
-            if group_memberships and "user ids" in checking and grouping is None:
-                # Beside the last checks: a simulation's first step asks for a user's
-                # accounts.
-                grouping = pool.submit(_group_by_user, readings, checking["user ids"])
+        if group_memberships and "user ids" in checking:
+            # After every check, so that no worker waits for the users' ids while a
+            # check is ready: a simulation's first step asks for a user's accounts.
+            grouping = pool.submit(_group_by_user, readings, checking["user ids"])
         found = {name: done.result() for name, done in checking.items()}
         rows = cast(_Rows, found["account ids"]) | cast(_Rows, found["user ids"])
         _check_memberships_unique(readings, rows)

@@ -34,6 +34,8 @@ from functools import cached_property
 
 import numpy as np
 
+from mfa_sim.model.indexes import stable_order
+
 
 @dataclass(frozen=True)
 class Blockers:
@@ -75,13 +77,13 @@ class Blockers:
     @cached_property
     def by_account(self) -> tuple[np.ndarray, np.ndarray]:
         """The pairs' people grouped by account, and where each account's group starts."""
-        order = np.argsort(self.account, kind="stable")
+        order = stable_order(self.account)
         return self.person[order], _starts(self.account[order], self.accounts)
 
     @cached_property
     def by_person(self) -> tuple[np.ndarray, np.ndarray]:
         """The pairs' accounts grouped by person, and where each person's group starts."""
-        order = np.argsort(self.person, kind="stable")
+        order = stable_order(self.person)
         return self.account[order], _starts(self.person[order], self.people)
 
     @cached_property
@@ -99,7 +101,7 @@ class Blockers:
         unique, pair = np.unique(accounts[rows].astype(np.int64) * width + accounts[partner],
                                  return_inverse=True)
         first, second = unique // width, unique % width
-        by_second = np.argsort(second, kind="stable")
+        by_second = stable_order(second)
         return _Shared(pair=pair, person_start=_starts(people[rows], self.people),
                        first=first, second=second,
                        first_start=_starts(first, self.accounts), by_second=by_second,

@@ -5,7 +5,8 @@ every disagreement between files reported as a :class:`Conflict`, never settled 
 - A user's id is ``product:key`` (``github:ada-example``); a user found in several
   products by email (compared trimmed and case-folded) is one user whose id is that
   email, case-folded. A user without an email is never merged across products, and
-  their id stands in for the email users.csv requires.
+  their id stands in for the email users.csv requires: two ids of one product that
+  differ only in case are then one user, reported as a ``shared_email`` conflict.
 - Two files that disagree on an MFA state make it unknown; on anything else (a name,
   a role, an email, a plan) the first file's value is kept. Either way it is reported.
 - An MFA list sets the state of the users whose email it names; an email that names
@@ -205,10 +206,13 @@ def _users(sources: list[Mapped], conflicts: list[Conflict]
     """One row per user; the ids that merging changed (prefixed id to final id); how
     many users were merged across products."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     table = _all_users(sources)
     ids = table.column("id")
-    folded = _folded(table.column("email"))
+    # A user without an email is written with their id in its place, compared as
+    # emails are: ids that differ only in case (GitHub's logins do not) are one user.
+    folded = _folded(pc.coalesce(table.column("email"), ids))
     candidates = _repeated(ids) | _repeated(folded)
     if not candidates.any():
         return table, {}, 0
