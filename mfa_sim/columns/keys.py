@@ -151,7 +151,7 @@ def find_rows(keys: pa.Array | pa.ChunkedArray, among: pa.Array | pa.ChunkedArra
     else:
         # The ids are hashed in the chunks they were read in, never copied into one.
         rows = _positions(pc.index_in(keys, value_set=among))
-    rows = rows.astype(np.int64)
+    rows = rows.astype(np.int64, copy=False)
     if runs is None:
         return rows
     # Run ends count from each chunk's start.

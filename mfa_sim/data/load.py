@@ -371,7 +371,8 @@ def _check_memberships_unique(readings: dict[str, _FileReading | None], rows: _R
                                                     memberships.values("user_id")),
                            ProblemReason.DUPLICATE_MEMBERSHIP, message)
         return
-    pair = accounts * (int(users.max(initial=0)) + 1) + users
+    pair = accounts * (int(users.max(initial=0)) + 1)
+    pair += users
     # Unknown references (-1) are reported as unknown; they never make a twin.
     unknown = np.flatnonzero((accounts < 0) | (users < 0))
     pair[unknown] = -1 - unknown

@@ -36,12 +36,13 @@ def email_keys(emails: T, *, trim: bool = True) -> T:
     cleaned = trimmed(emails) if trim else emails
     # Addresses are nearly always ASCII, which lowers a byte at a time.
     lowered: T = pc.ascii_lower(cleaned)
-    beyond = flags_of(pc.invert(pc.string_is_ascii(cleaned)))
-    if not beyond.any():
+    ascii_only = pc.string_is_ascii(cleaned)
+    if pc.all(ascii_only).as_py() is not False:
         return lowered
     # Arrow and Python lower a few letters differently ('İ', a final 'Σ'): the rare
     # addresses beyond ASCII are lowered as email_key lowers them, so that a match
     # means the same in every layer.
+    beyond = flags_of(pc.invert(ascii_only))
     rows = np.flatnonzero(beyond)
     others = text_array([email.lower() for email in
                          cleaned.take(arrow_of(rows)).to_pylist()])

@@ -127,7 +127,8 @@ def stable_order(numbers: np.ndarray) -> np.ndarray:
     if highest.bit_length() + width > 62 or numbers.dtype.kind not in "iub":
         found: np.ndarray = np.argsort(numbers, kind="stable")
         return found
-    packed = numbers.astype(np.int64) << width
+    packed = numbers.astype(np.int64)
+    packed <<= width
     packed |= np.arange(rows, dtype=np.int64)
     packed.sort()
     packed &= (1 << width) - 1

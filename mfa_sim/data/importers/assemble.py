@@ -211,7 +211,7 @@ def _users(sources: list[Mapped], conflicts: list[Conflict]
     table = _all_users(sources)
     ids = table.column("id")
     # A user without an email is written with their id in its place, compared as
-    # emails are: ids that differ only in case (GitHub's logins do not) are one user.
+    # emails are: ids that differ only in case (GitHub's logins ignore it) are one user.
     folded = _folded(pc.coalesce(table.column("email"), ids))
     candidates = _repeated(ids) | _repeated(folded)
     if not candidates.any():
