@@ -636,8 +636,9 @@ def build_parser() -> argparse.ArgumentParser:
                       help="write the plan as a scenario that `mfa-sim simulate` replays")
     plan.set_defaults(run=_plan)
     imports = add_command(
-        "import", help="make a dataset folder of exports of other products (GitHub, Google "
-                       "Workspace, MFA lists)")
+        "import", help="make a dataset folder of exports of other products (GitHub, "
+                       "GitLab, Google Workspace, Okta, Slack, AWS, DNSimple, MFA lists: "
+                       "see --list-formats)")
     imports.add_argument("files", nargs="*", metavar="FILE", help="the export files")
     imports.add_argument("--output", metavar="DIR", help="a new or empty folder")
     imports.add_argument("--from", dest="source", default="auto", metavar="NAME",

@@ -122,6 +122,9 @@ def stable_order(numbers: np.ndarray) -> np.ndarray:
     [3, 1, 4, 0, 2]
     """
     rows = len(numbers)
+    if rows < 2 or bool((numbers[1:] >= numbers[:-1]).all()):
+        # Exports list an account's memberships together, in order: nothing to sort.
+        return np.arange(rows, dtype=np.int64)
     width = max(rows - 1, 0).bit_length()
     highest = int(np.abs(numbers).max(initial=0))
     if highest.bit_length() + width > 62 or numbers.dtype.kind not in "iub":

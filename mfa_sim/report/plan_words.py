@@ -112,8 +112,9 @@ def wave_lines(plan: RolloutPlan, wave: Wave, markup: Markup) -> list[str]:
     if wave.kind is WaveKind.REMOVALS:
         lines += _removal_lines(plan, wave, markup)
     if wave.lockout:
+        them = "it" if len(wave.lockout) == 1 else "them"
         lines.append(f"Risk, lock-out: {plural(len(wave.lockout), 'account')} would enforce "
-                     f"with no owner or admin with MFA, so nobody could manage them: "
+                     f"with no owner or admin with MFA, so nobody could manage {them}: "
                      f"{markup.ids(wave.lockout)}.")
     if wave.blast_radius:
         worst = "; ".join(

@@ -1,4 +1,5 @@
-"""Exports of other products (GitHub, Google Workspace, MFA lists) made into a dataset:
+"""Exports of other products (GitHub, GitLab, Google Workspace, Okta, Slack, AWS,
+DNSimple, MFA lists) made into a dataset:
 one module per format behind one small interface (:class:`ExportFormat`).
 
 A data-layer package: it may import the model and the data modules (values, schema,

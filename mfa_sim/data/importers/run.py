@@ -135,8 +135,8 @@ def import_export(paths: str | os.PathLike[str] | Iterable[str | os.PathLike[str
     Parameters
     ----------
     paths
-        One export file or several (GitHub, Google Workspace, MFA lists: see
-        ``mfa-sim import --list-formats``).
+        One export file or several, of the formats ``mfa-sim import --list-formats``
+        names.
     source
         The format of every file (``--from``), or ``"auto"`` to recognise each one.
 
