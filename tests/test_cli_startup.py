@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -320,3 +321,41 @@ def test_graphs_and_their_exports_leave_pandas_unimported(tmp_path: Path) -> Non
                                 "datasets/example/scenario.yaml", "--output",
                                 str(tmp_path / "after.gexf")]])
     assert found == [("graph", 0, False)] * 3
+
+
+class _Untouchable(io.StringIO):
+    """A standard stream that fails the test if anything is written to it."""
+
+    def write(self, text: str) -> int:
+        raise AssertionError(f"wrote to the process's standard stream: {text!r}")
+
+
+def test_main_writes_help_and_usage_errors_to_the_streams_given_never_swapping_sys(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import importlib
+
+    # The package's ``main`` is the function; the module is what defines it.
+    main_module = importlib.import_module("mfa_sim.cli.main")
+
+    untouchable = _Untouchable()
+    monkeypatch.setattr(sys, "stdout", untouchable)
+    monkeypatch.setattr(sys, "stderr", untouchable)
+    seen_while_parsing = []
+    count = main_module._count
+
+    def watched(text: str) -> int:
+        seen_while_parsing.append((sys.stdout, sys.stderr))
+        return count(text)
+
+    monkeypatch.setattr(main_module, "_count", watched)
+    out, err = io.StringIO(), io.StringIO()
+    assert main_module.main(["--help"], out=out, err=err) == 0
+    assert "usage: mfa-sim" in out.getvalue()
+    assert err.getvalue() == ""
+    out, err = io.StringIO(), io.StringIO()
+    assert main_module.main(["validate", "--max-problems", "3"], out=out, err=err) == 2
+    assert "error: the following arguments are required: dataset" in err.getvalue()
+    assert out.getvalue() == ""
+    # Another thread writing to sys.stdout meanwhile would have written to the caller's
+    # streams had the parser swapped them in.
+    assert seen_while_parsing == [(untouchable, untouchable)]

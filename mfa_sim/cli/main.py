@@ -8,7 +8,6 @@ imported inside the commands, so ``mfa-sim --help`` starts at once.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -19,6 +18,8 @@ from mfa_sim.data.output_paths import Output, check_outputs
 from mfa_sim.errors import SHOWN_PER_REASON, InputError, MfaSimError, Problem, cut_quoted
 
 if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
     from mfa_sim.cli.progress import Bar, Progress
     from mfa_sim.compliance import Baseline, CheckSelection, Mute
     from mfa_sim.data.writing import Chunk
@@ -49,17 +50,51 @@ class _Once(argparse.Action):
         setattr(namespace, self.dest, values)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse with usage errors on stderr and exit code 2, as the contract says, and
-    every single-valued option given at most once."""
+class _Streams:
+    """Where a parser writes help (``out``) and usage errors (``err``); ``None`` is the
+    process's standard output or error at the time of writing."""
 
-    def __init__(self, *args: object, **kwargs: object) -> None:
+    def __init__(self, out: TextIO | None = None, err: TextIO | None = None) -> None:
+        self._out, self._err = out, err
+
+    @property
+    def out(self) -> TextIO:
+        return self._out or sys.stdout
+
+    @property
+    def err(self) -> TextIO:
+        return self._err or sys.stderr
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with usage errors on the caller's error stream and exit code 2, as the
+    contract says, help on the caller's output stream, and every single-valued option
+    given at most once.
+
+    The streams are given, not swapped into ``sys``: a program that calls :func:`main`
+    keeps its own standard streams, in every thread.
+    """
+
+    def __init__(self, *args: object, streams: _Streams | None = None,
+                 **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.streams = streams or _Streams()
         self.register("action", None, _Once)
         self.register("action", "store", _Once)
 
+    def print_help(self, file: SupportsWrite[str] | None = None) -> None:
+        super().print_help(file or self.streams.out)
+
+    def print_usage(self, file: SupportsWrite[str] | None = None) -> None:
+        super().print_usage(file or self.streams.out)
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            self.streams.err.write(message)
+        raise SystemExit(status)
+
     def error(self, message: str) -> NoReturn:
-        self.print_usage(sys.stderr)
+        self.print_usage(self.streams.err)
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {cut_quoted(message)}\n")
 
 
@@ -490,9 +525,13 @@ POLICY_HELP = ("the policy: a preset (dnsimple, the default, github, github_lega
                "npm, slack, hexpm) or a YAML policy file")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The argument parser of ``mfa-sim``."""
+def build_parser(out: TextIO | None = None, err: TextIO | None = None
+                 ) -> argparse.ArgumentParser:
+    """The argument parser of ``mfa-sim``: help goes to ``out`` and usage errors to
+    ``err`` (standard output and error by default)."""
+    streams = _Streams(out, err)
     parser = _Parser(
+        streams=streams,
         prog="mfa-sim",
         description="Simulate and audit multi-factor authentication enforcement: who gets "
                     "removed, who gets blocked, which accounts are left unmanaged.",
@@ -510,7 +549,7 @@ def build_parser() -> argparse.ArgumentParser:
              "when CI=true)")
 
     def add_command(name: str, help: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[reporting], help=help)
+        return commands.add_parser(name, parents=[reporting], help=help, streams=streams)
 
     def add_selection(command: argparse.ArgumentParser, verb: str) -> None:
         # Lists add up when repeated, as --disable-mfa does; patterns as in mute files.
@@ -666,11 +705,9 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     """Run ``mfa-sim`` with the given arguments; returns the exit code."""
     out = out or sys.stdout
     err = err or sys.stderr
-    parser = build_parser()
+    parser = build_parser(out, err)
     try:
-        # argparse prints help and usage errors itself: send them where the caller said.
-        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-            arguments = parser.parse_args(argv)
+        arguments = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code or 0)
     run: Callable[[argparse.Namespace, TextIO], int] = arguments.run
