@@ -331,7 +331,8 @@ def test_unparseable_mfa_enforced_is_reported(make_dataset: MakeDataset, written
         ("accounts.csv", 2, "mfa_enforced", written, "invalid_boolean")]
 
 
-@pytest.mark.parametrize("written", ["-1", "1.5", "ten", "1e3", "0x10", "1 000"])
+@pytest.mark.parametrize("written", ["-1", "1.5", "ten", "1e3", "0x10", "1 000",
+                                     str(2**63), "0" + str(2**63), "9" * 20])
 def test_unparseable_seats_is_reported(make_dataset: MakeDataset, written: str) -> None:
     folder = make_dataset({"accounts.csv": "account_id,plan,mfa_enforced,seats\n"
                                            f"a1,teams,false,{written}\n"})

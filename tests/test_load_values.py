@@ -205,6 +205,16 @@ def test_seats_are_non_negative_integers_and_empty_is_unlimited(
     assert [None if pd.isna(n) else int(n) for n in seats] == [None, 0, 25, 7, 7, None]
 
 
+def test_seats_take_every_count_of_64_bits(make_dataset: MakeDataset) -> None:
+    largest = 2**63 - 1
+    written = [str(largest), "0" * 30 + str(largest), "1" + "0" * 18, "0" * 40]
+    rows = "".join(f"a{i},teams,false,{value}\n" for i, value in enumerate(written))
+    dataset = load_dataset(make_dataset({"accounts.csv": "account_id,plan,mfa_enforced,seats\n"
+                                                         + rows,
+                                         "memberships.csv": "account_id,user_id\n"}))
+    assert [int(n) for n in dataset.accounts["seats"]] == [largest, largest, 10**18, 0]
+
+
 def test_seats_are_unlimited_without_a_seats_column(make_dataset: MakeDataset) -> None:
     dataset = load_dataset(make_dataset())
     assert dataset.accounts["seats"].isna().tolist() == [True]

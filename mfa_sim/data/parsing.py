@@ -229,16 +229,26 @@ def _counts(text: pa.ChunkedArray) -> ParsedColumn:
     empty = pc.equal(values, scalar_of(""))
     well_formed = pc.ascii_is_decimal(values)  # ASCII digits, at least one
     bad = rows_where(pc.invert(pc.or_(empty, well_formed)))
-    # Digits too many for 64 bits are as unusable as letters.
-    usable = pc.and_(well_formed, pc.less_equal(pc.utf8_length(values), scalar_of(18)))
-    too_long = rows_where(pc.and_(well_formed, pc.invert(usable)))
-    # Disjoint from the malformed ones: merged by a sort (np.union1d would import np.ma).
-    bad = np.sort(np.concatenate((bad, too_long)))
+    # A number past 64 bits is as unusable as letters. Without leading zeros, digits
+    # of one length compare as text in the order of their numbers.
+    digits = pc.utf8_ltrim(values, characters="0")
+    length = pc.binary_length(digits)
+    fits = pc.or_(pc.less(length, scalar_of(len(_LARGEST))),
+                  pc.and_(pc.equal(length, scalar_of(len(_LARGEST))),
+                          pc.less_equal(digits, scalar_of(_LARGEST))))
+    usable = pc.and_(well_formed, fits)
+    too_large = rows_where(pc.and_(well_formed, pc.invert(usable)))
     numbers = pc.cast(pc.if_else(usable, values, null_of(pa.string())), pa.int64())
     issues = (RowIssue(bad, ProblemReason.INVALID_INTEGER,
-                       "not a non-negative integer (leave it empty for unlimited)"),)
-    return ParsedColumn(numbers, issues if bad.size else ())
+                       "not a non-negative integer (leave it empty for unlimited)"),
+              RowIssue(too_large, ProblemReason.INVALID_INTEGER,
+                       f"too large: a count is at most {int(_LARGEST):,} (leave it empty "
+                       "for unlimited)"))
+    return ParsedColumn(numbers, tuple(issue for issue in issues if issue.rows.size))
 
+
+_LARGEST = str(2**63 - 1)
+"""The largest count a column holds (Arrow's 64-bit integers), as digits."""
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _EARLIEST = (datetime.min.replace(tzinfo=UTC) - _EPOCH) // timedelta(microseconds=1)
