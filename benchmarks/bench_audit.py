@@ -12,7 +12,7 @@ audit
     load and validate the dataset, run every check, write the JSON report (summary,
     findings and the per-account array).
 duckdb
-    ``python benchmarks/duckdb_audit.py DATASET FILE --as-of 2026-06-01``: the same thirteen
+    ``python benchmarks/duckdb_audit.py DATASET FILE --as-of 2026-06-01``: the same fourteen
     checks written as SQL by someone who knows the contract (DuckDB's CSV reader,
     values normalised in SQL, one ``UNION ALL`` ordered as the contract says, findings
     written as newline-delimited JSON with the same messages), default threads. It

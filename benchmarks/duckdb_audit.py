@@ -7,9 +7,9 @@ the spec), without any of mfa_sim's code: the four CSVs are read as text with
 DuckDB's own reader (``all_varchar``, which deals with the BOM, CRLF line ends and
 quoted fields), every value is normalised in SQL (booleans, unknown MFA, plans and
 their tiers, role aliases, ids and emails trimmed, emails compared lower-cased), and
-the thirteen checks (the contract's eight, then ``managers_all_without_mfa``,
-``invitation_stale``, ``seats_exceeded``, ``invitation_for_member`` and
-``enforcing_managers_without_mfa``) are one
+the fourteen checks (the contract's eight, then ``managers_all_without_mfa``,
+``invitation_stale``, ``seats_exceeded``, ``invitation_for_member``,
+``enforcing_managers_without_mfa`` and ``enforcement_state_unknown``) are one
 ``UNION ALL`` ordered as the contract says: by check,
 then account id, then user id or, for a finding about an invitation, its email (the
 reading mfa_sim's findings.py takes). The findings, with the same messages and
@@ -87,6 +87,7 @@ SELECT clean(a.account_id) AS account_id,
        p.tier,
        p.eligible,
        coalesce(boolean_of(a.mfa_enforced), false) AS enforced,
+       boolean_of(a.mfa_enforced) IS NULL AS enforcement_unknown,  -- counts as not
        {seats} AS seats                                      -- NULL: unlimited
 FROM read_csv('{folder}/accounts.csv', {options}) AS a
 LEFT JOIN plan_tiers AS p ON p.plan = plan_of(a.plan);
@@ -279,6 +280,15 @@ SELECT 13, false, 'enforcing_managers_without_mfa', 'critical', f.account_id, NU
        'Have at least one owner or admin of ' || f.account_id || ' enable MFA at once.'
 FROM account_facts AS f
 WHERE f.managers > 0 AND f.managers_with_mfa = 0 AND f.enforced
+
+UNION ALL
+SELECT 14, false, 'enforcement_state_unknown', 'info', a.account_id, NULL, NULL,
+       'The export does not say whether ' || a.account_id || ' enforces MFA; it counts '
+           || 'as not enforcing.',
+       'Check in the product whether ' || a.account_id || ' requires MFA, and write it '
+           || 'in accounts.csv (mfa_enforced).'
+FROM accounts AS a
+WHERE a.enforcement_unknown
 
 )
 -- The contract's order: check table, then account id, then user id or, for an
