@@ -35,7 +35,6 @@ import re
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
 from typing import TYPE_CHECKING, Any, Final, TypeAlias
 
 import numpy as np
@@ -43,6 +42,23 @@ import numpy as np
 from mfa_sim.columns.buffers import arrow_of, flags_of, null_of, text_array
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.data.input_files import compose_yaml, read_text
+from mfa_sim.data.yaml_nodes import (
+    MAP,
+    MERGE,
+    NULL,
+    SEQ,
+    STR,
+    TIMESTAMP,
+    VALUE,
+    is_mapping,
+    is_scalar,
+    is_sequence,
+    kind_of,
+    line_of,
+    safe_tags,
+    short_tag,
+    text_of,
+)
 from mfa_sim.errors import InputError, Problem, ProblemReason
 
 if TYPE_CHECKING:
@@ -401,58 +417,7 @@ def parse_mutes(text: str, *, source: str = "<mutes>") -> tuple[Mute, ...]:
     return mutes
 
 
-_TAG = "tag:yaml.org,2002:"
-_STR, _NULL, _BOOL = f"{_TAG}str", f"{_TAG}null", f"{_TAG}bool"
-_INT, _FLOAT, _TIMESTAMP = f"{_TAG}int", f"{_TAG}float", f"{_TAG}timestamp"
-_MAP, _SEQ, _MERGE = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge"
-_KINDS = {_STR: "text", _NULL: "null (no value)", _BOOL: "a boolean", _INT: "an integer",
-          _FLOAT: "a number", _TIMESTAMP: "a date"}
-
 _Entries: TypeAlias = "dict[Hashable, tuple[Node, Node]]"
-
-
-@cache
-def _safe_tags() -> frozenset[str]:
-    """The tags PyYAML's safe loader builds plain data from."""
-    from yaml.constructor import SafeConstructor
-
-    return frozenset(tag for tag in SafeConstructor.yaml_constructors if tag is not None)
-
-
-# PyYAML is imported only to read a mute file, so that importing mfa_sim stays light;
-# nodes are told apart by their ``id`` ("scalar", "sequence", "mapping").
-
-
-def _scalar(node: Node) -> bool:
-    return bool(getattr(node, "id", None) == "scalar")
-
-
-def _sequence(node: Node) -> bool:
-    return bool(getattr(node, "id", None) == "sequence")
-
-
-def _mapping(node: Node) -> bool:
-    return bool(getattr(node, "id", None) == "mapping")
-
-
-def _line(node: Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def _written(node: Node) -> str | None:
-    return str(node.value) if _scalar(node) else None
-
-
-def _short_tag(tag: str) -> str:
-    return f"!!{tag.removeprefix(_TAG)}" if tag.startswith(_TAG) else tag
-
-
-def _kind(node: Node) -> str:
-    if _mapping(node):
-        return "a mapping"
-    if _sequence(node):
-        return "a list"
-    return _KINDS.get(node.tag, "a value")
 
 
 class _Reader:
@@ -466,14 +431,14 @@ class _Reader:
     def problem(self, node: Node, key: str | None, reason: ProblemReason, message: str,
                 *, value: str | None = None, as_written: bool = True) -> None:
         if value is None and as_written:
-            value = _written(node)
-        self.problems.append(Problem(self.source, _line(node), key, value, reason, message))
+            value = text_of(node)
+        self.problems.append(Problem(self.source, line_of(node), key, value, reason, message))
 
     def plain(self, node: Node, key: str | None, where: str) -> bool:
         """Whether a node holds plain data; a tag that would build an object is refused."""
-        if node.tag in _safe_tags() and node.tag not in (_MERGE, f"{_TAG}value"):
+        if node.tag in safe_tags() and node.tag not in (MERGE, VALUE):
             return True
-        tag = _short_tag(node.tag)
+        tag = short_tag(node.tag)
         self.problem(node, key, ProblemReason.INVALID_YAML,
                      f"{where}the YAML tag {tag} is not allowed: a mute file holds plain "
                      "data only (text, dates, lists and mappings)", value=tag)
@@ -484,10 +449,10 @@ class _Reader:
             return ()
         if not self.plain(root, None, ""):
             return ()
-        if not (_sequence(root) and root.tag == _SEQ):
+        if not (is_sequence(root) and root.tag == SEQ):
             self.problem(root, None, ProblemReason.INVALID_MUTE,
                          "a mute file is a list of entries, each starting with `- check:`, "
-                         f"not {_kind(root)}", as_written=False)
+                         f"not {kind_of(root)}", as_written=False)
             return ()
         entries = (self.entry(number, node) for number, node in enumerate(root.value, 1))
         return tuple(entry for entry in entries if entry is not None)
@@ -499,25 +464,25 @@ class _Reader:
         merged: _Entries = {}
         written: _Entries = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if key_node.tag == MERGE:
                 self.merge(value_node, merged, where, within | {id(node)})
                 continue
             if not self.plain(key_node, None, where):
                 continue
-            key: Hashable = key_node.value if _scalar(key_node) else id(key_node)
+            key: Hashable = key_node.value if is_scalar(key_node) else id(key_node)
             if key in written:
                 if report:
                     self.problem(key_node, str(key), ProblemReason.DUPLICATE_KEY,
                                  f"{where}{key!r} is given twice (first on line "
-                                 f"{_line(written[key][0])})")
+                                 f"{line_of(written[key][0])})")
                 continue
             written[key] = (key_node, value_node)
         return {**merged, **written}
 
     def merge(self, source: Node, into: _Entries, where: str, within: frozenset[int]) -> None:
-        sources = [source] if _mapping(source) else (
-            list(source.value) if _sequence(source) else [])
-        if not sources or not all(_mapping(each) and each.tag == _MAP
+        sources = [source] if is_mapping(source) else (
+            list(source.value) if is_sequence(source) else [])
+        if not sources or not all(is_mapping(each) and each.tag == MAP
                                   for each in sources):
             self.problem(source, "<<", ProblemReason.INVALID_YAML,
                          f"{where}a merge key (<<) takes a mapping or a list of mappings",
@@ -540,10 +505,10 @@ class _Reader:
         where = f"mute {number}: "
         if not self.plain(node, None, where):
             return None
-        if not (_mapping(node) and node.tag == _MAP):
+        if not (is_mapping(node) and node.tag == MAP):
             self.problem(node, None, ProblemReason.INVALID_MUTE,
                          f"{where}an entry is a mapping with check, reason and any of "
-                         f"account, user, email, expires; not {_kind(node)}")
+                         f"account, user, email, expires; not {kind_of(node)}")
             return None
         entries = self.entries(node, where)
         valid = True
@@ -557,8 +522,8 @@ class _Reader:
         values: dict[str, Any] = {}
         for key, (key_node, value_node) in entries.items():
             if key not in MUTE_KEYS:
-                written = _written(key_node)
-                shown = _kind(key_node) if written is None else repr(written)
+                written = text_of(key_node)
+                shown = kind_of(key_node) if written is None else repr(written)
                 close = difflib.get_close_matches(written or "", MUTE_KEYS, 1)
                 if written in {"until", "expiry", "expire", "expiration", "expiring"}:
                     close = ["expires"]
@@ -577,23 +542,23 @@ class _Reader:
                 values[key] = value
         if not valid:
             return None
-        return Mute(line=_line(node), **values)
+        return Mute(line=line_of(node), **values)
 
     def text(self, key: str, node: Node, where: str) -> str | None:
         """A text value (check, reason or a pattern), checked; ``None`` if refused."""
         if not self.plain(node, key, where):
             return None
-        if not (_scalar(node) and node.tag == _STR):
+        if not (is_scalar(node) and node.tag == STR):
             what = {"check": "a check id or pattern", "reason": "text",
                     "account": "an account id or pattern", "user": "a user id or pattern",
                     "email": "an email or pattern"}[key]
-            if _scalar(node) and node.tag == _NULL:
+            if is_scalar(node) and node.tag == NULL:
                 message = f"{key} has no value; give {what}"
-            elif _scalar(node):
+            elif is_scalar(node):
                 message = (f"{key} must be {what} written as text, but YAML reads "
-                           f"{node.value!r} as {_kind(node)}; quote it: {key}: '{node.value}'")
+                           f"{node.value!r} as {kind_of(node)}; quote it: {key}: '{node.value}'")
             else:
-                message = f"{key} must be {what}, not {_kind(node)}"
+                message = f"{key} must be {what}, not {kind_of(node)}"
             self.problem(node, key, ProblemReason.INVALID_VALUE, where + message)
             return None
         value = str(node.value)
@@ -631,9 +596,9 @@ class _Reader:
 
         day: date | None = None
         problem = "expires is not a date (YYYY-MM-DD)"
-        if _scalar(node) and node.tag in (_STR, _TIMESTAMP):
+        if is_scalar(node) and node.tag in (STR, TIMESTAMP):
             try:
-                parsed = SafeConstructor().construct_object(node) if node.tag == _TIMESTAMP \
+                parsed = SafeConstructor().construct_object(node) if node.tag == TIMESTAMP \
                     else date.fromisoformat(str(node.value).strip())
             except (ValueError, OverflowError, yaml.YAMLError):
                 parsed = None
@@ -642,7 +607,7 @@ class _Reader:
                            "through the whole of its last day")
             elif isinstance(parsed, date):
                 day = parsed
-        elif _scalar(node) and node.tag == _NULL:
+        elif is_scalar(node) and node.tag == NULL:
             problem = "expires has no value; give a date (YYYY-MM-DD) or leave it out"
         if day is None:
             self.problem(node, "expires", ProblemReason.INVALID_TIME, where + problem)

@@ -27,6 +27,20 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from mfa_sim.data.input_files import compose_yaml, read_text
 from mfa_sim.data.parsing import parse_time
+from mfa_sim.data.yaml_nodes import (
+    MAP,
+    MERGE,
+    NULL,
+    SEQ,
+    STR,
+    TIMESTAMP,
+    VALUE,
+    kind_of,
+    line_of,
+    safe_tags,
+    short_tag,
+    text_of,
+)
 from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.model.actions import ACTIONS, ActionName, ActionSpec, ArgKind, Method
 from mfa_sim.model.clock import (
@@ -254,46 +268,17 @@ def parse_scenario(
 
 # --- reading YAML safely -----------------------------------------------------------------
 
-_TAG = "tag:yaml.org,2002:"
-_STR, _NULL, _BOOL = f"{_TAG}str", f"{_TAG}null", f"{_TAG}bool"
-_INT, _FLOAT, _TIMESTAMP = f"{_TAG}int", f"{_TAG}float", f"{_TAG}timestamp"
-_MAP, _SEQ, _MERGE = f"{_TAG}map", f"{_TAG}seq", f"{_TAG}merge"
-_SAFE_TAGS = frozenset(tag for tag in SafeConstructor.yaml_constructors if tag is not None)
-_SCALAR_KINDS = {
-    _STR: "text", _NULL: "null (no value)", _BOOL: "a boolean", _INT: "an integer",
-    _FLOAT: "a number", _TIMESTAMP: "a date",
-}
-
-
-def _line(node: Node) -> int:
-    return int(node.start_mark.line) + 1
-
-
-def _written(node: Node) -> str | None:
-    """A scalar as written in the file (without quotes); ``None`` for a list or mapping."""
-    return str(node.value) if isinstance(node, ScalarNode) else None
-
-
 def _shown(node: Node) -> str:
     """A node for a message: a scalar as written, quoted; otherwise its kind."""
-    return repr(str(node.value)) if isinstance(node, ScalarNode) else _kind(node)
-
-
-def _kind(node: Node) -> str:
-    tagged = "" if node.tag in (_MAP, _SEQ) else f" tagged {_short_tag(node.tag)}"
-    if isinstance(node, MappingNode):
-        return f"a mapping{tagged}"
-    if isinstance(node, SequenceNode):
-        return f"a list{tagged}"
-    return _SCALAR_KINDS.get(node.tag, "a value")
+    return repr(str(node.value)) if isinstance(node, ScalarNode) else kind_of(node)
 
 
 def _is_mapping(node: Node) -> bool:
-    return isinstance(node, MappingNode) and node.tag == _MAP
+    return isinstance(node, MappingNode) and node.tag == MAP
 
 
 def _is_list(node: Node) -> bool:
-    return isinstance(node, SequenceNode) and node.tag == _SEQ
+    return isinstance(node, SequenceNode) and node.tag == SEQ
 
 
 class _Refused:
@@ -332,23 +317,23 @@ class _Checker:
 
     def problem(self, node: Node | None, column: str | None, reason: ProblemReason,
                 message: str, *, value: str | None = None, as_written: bool = True) -> None:
-        line = None if node is None else _line(node)
+        line = None if node is None else line_of(node)
         if as_written and value is None and node is not None:
-            value = _written(node)
+            value = text_of(node)
         self.problems.append(Problem(self.source, line, column, value, reason, message))
 
     # -- plain data out of nodes ------------------------------------------------------
 
     def plain(self, node: Node, column: str | None = None, where: str = "") -> bool:
         """Whether a node holds plain data; reports a tag that would build an object."""
-        if node.tag in _SAFE_TAGS:
+        if node.tag in safe_tags():
             return True
-        if node.tag in (_MERGE, f"{_TAG}value"):
+        if node.tag in (MERGE, VALUE):
             self.problem(node, column, ProblemReason.INVALID_YAML,
                          f"{where}YAML gives {node.value!r} a special meaning here; quote it "
                          "to mean the text")
         else:
-            tag = _short_tag(node.tag)
+            tag = short_tag(node.tag)
             self.problem(node, column, ProblemReason.INVALID_YAML,
                          f"{where}the YAML tag {tag} is not allowed: a scenario holds plain "
                          "data only (text, numbers, lists and mappings)", value=tag)
@@ -364,7 +349,7 @@ class _Checker:
             return self._constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError):
             self.problem(node, column, ProblemReason.INVALID_VALUE,
-                         f"{where}YAML cannot read {node.value!r} as {_kind(node)}; quote it "
+                         f"{where}YAML cannot read {node.value!r} as {kind_of(node)}; quote it "
                          "if it is meant as text")
             return _REFUSED
 
@@ -379,7 +364,7 @@ class _Checker:
         merged: _Entries = {}
         written: _Entries = {}
         for key_node, value_node in node.value:
-            if key_node.tag == _MERGE:
+            if key_node.tag == MERGE:
                 self.merge(value_node, merged, within | {id(node)})
                 continue
             key = self.value(key_node, None, where)
@@ -387,7 +372,7 @@ class _Checker:
                 continue
             if key in written:
                 if check_duplicates:
-                    first = _line(written[key][0])
+                    first = line_of(written[key][0])
                     self.problem(key_node, str(key), ProblemReason.DUPLICATE_KEY,
                                  f"{where}{key!r} is given twice (first on line {first})")
                 continue
@@ -432,7 +417,7 @@ class _Checker:
         if not _is_mapping(root):
             self.problem(root, None, ProblemReason.INVALID_SCENARIO,
                          f"a scenario is a mapping with {_listing(SCENARIO_KEYS)}, "
-                         f"not {_kind(root)}", as_written=False)
+                         f"not {kind_of(root)}", as_written=False)
             return Scenario(source=self.source)
         assert isinstance(root, MappingNode)
         entries = self.entries(root)
@@ -454,7 +439,7 @@ class _Checker:
             elif key == "steps":
                 steps = self.steps(value_node)
             else:
-                self.problem(key_node, _written(key_node), ProblemReason.UNKNOWN_KEY,
+                self.problem(key_node, text_of(key_node), ProblemReason.UNKNOWN_KEY,
                              f"unknown key {_shown(key_node)}; a scenario has "
                              f"{_listing(SCENARIO_KEYS)}")
         if "steps" not in entries:
@@ -469,7 +454,7 @@ class _Checker:
             return value
         if value is not _REFUSED:
             self.problem(node, "name", ProblemReason.INVALID_VALUE,
-                         f"name must be text, not {_kind(node)}; quote it")
+                         f"name must be text, not {kind_of(node)}; quote it")
         return None
 
     def policy(self, node: Node) -> str:
@@ -479,7 +464,7 @@ class _Checker:
         known = _listing(sorted(self.policies), "or")
         if not isinstance(value, str):
             self.problem(node, "policy", ProblemReason.INVALID_VALUE,
-                         f"policy must be a policy name ({known}), not {_kind(node)}")
+                         f"policy must be a policy name ({known}), not {kind_of(node)}")
             return DEFAULT_POLICY
         if value not in self.policies:
             self.problem(node, "policy", ProblemReason.UNKNOWN_POLICY,
@@ -489,9 +474,9 @@ class _Checker:
 
     def start(self, node: Node, *, report: bool) -> datetime | None:
         moment: datetime | None = None
-        if isinstance(node, ScalarNode) and node.tag == _STR:
+        if isinstance(node, ScalarNode) and node.tag == STR:
             moment = parse_time(str(node.value))
-        elif isinstance(node, ScalarNode) and node.tag == _TIMESTAMP:
+        elif isinstance(node, ScalarNode) and node.tag == TIMESTAMP:
             moment = _timestamp(node)
         elif report and not self.plain(node, "start"):
             return None
@@ -514,7 +499,7 @@ class _Checker:
             return DEFAULT_SEED
         if isinstance(value, bool) or not isinstance(value, int):
             self.problem(node, "seed", ProblemReason.INVALID_INTEGER,
-                         f"seed must be an integer, not {_kind(node)}")
+                         f"seed must be an integer, not {kind_of(node)}")
             return DEFAULT_SEED
         return value
 
@@ -524,7 +509,7 @@ class _Checker:
         if not _is_list(node):
             self.problem(node, "steps", ProblemReason.INVALID_SCENARIO,
                          f"steps must be a list of actions (`- enforce_mfa: {{account: ...}}`), "
-                         f"not {_kind(node)}")
+                         f"not {kind_of(node)}")
             return ()
         steps = []
         for number, item in enumerate(node.value, start=1):
@@ -546,12 +531,12 @@ class _Checker:
                     if isinstance(node, ScalarNode) and node.value in ACTIONS else "")
             self.problem(node, None, ProblemReason.INVALID_SCENARIO,
                          f"step {number}: a step is a one-key mapping of an action to its "
-                         f"arguments, not {_kind(node)}{hint}")
+                         f"arguments, not {kind_of(node)}{hint}")
             return None
         assert isinstance(node, MappingNode)
         entries = self.entries(node, f"step {number}: ")
         if len(entries) != 1:
-            keys = [_written(key_node) or "?" for key_node, _ in entries.values()]
+            keys = [text_of(key_node) or "?" for key_node, _ in entries.values()]
             found = f"it has {len(keys)} keys ({', '.join(keys)})" if keys else "it is empty"
             hint = ""
             if len(keys) > 1 and all(key in ACTIONS for key in keys):
@@ -575,14 +560,14 @@ class _Checker:
         if not _is_mapping(args_node):
             self.problem(args_node, None, ProblemReason.INVALID_SCENARIO,
                          f"{label}: the arguments must be a mapping such as "
-                         f"{_example(spec)}, not {_kind(args_node)}")
+                         f"{_example(spec)}, not {kind_of(args_node)}")
             return None
         assert isinstance(args_node, MappingNode)
         args = self.arguments(spec, number, action_node,
                               self.entries(args_node, f"{label}: "))
         if args is None:
             return None
-        return Step(number, spec.name, args, _line(action_node))
+        return Step(number, spec.name, args, line_of(action_node))
 
     def arguments(self, spec: ActionSpec, number: int, action_node: Node,
                   entries: _Entries) -> dict[str, Any] | None:
@@ -605,7 +590,7 @@ class _Checker:
         for key, (key_node, value_node) in entries.items():
             arg = spec.arg(key) if isinstance(key, str) else None
             if arg is None:
-                self.problem(key_node, _written(key_node), ProblemReason.UNKNOWN_ARGUMENT,
+                self.problem(key_node, text_of(key_node), ProblemReason.UNKNOWN_ARGUMENT,
                              f"{label}: unknown argument {_shown(key_node)}; "
                              f"{spec.name.value} takes {_arguments(spec)}")
                 valid = False
@@ -726,13 +711,13 @@ class _Checker:
                 ArgKind.NEW_USER: "a user id", ArgKind.EMAIL: "an email",
                 ArgKind.NEW_EMAIL: "an email", ArgKind.ROLE: "a role",
                 ArgKind.PLAN: "a plan", ArgKind.METHOD: "an MFA method"}[kind]
-        if isinstance(node, ScalarNode) and node.tag == _NULL:
+        if isinstance(node, ScalarNode) and node.tag == NULL:
             message = f"{label}: {name} has no value; give {what}"
         elif isinstance(node, ScalarNode):
             message = (f"{label}: {name} must be {what} written as text, but YAML reads "
-                       f"{node.value!r} as {_kind(node)}; quote it: {name}: '{node.value}'")
+                       f"{node.value!r} as {kind_of(node)}; quote it: {name}: '{node.value}'")
         else:
-            message = f"{label}: {name} must be {what}, not {_kind(node)}"
+            message = f"{label}: {name} must be {what}, not {kind_of(node)}"
         self.problem(node, name, ProblemReason.INVALID_VALUE, message)
 
     def number(self, name: str, label: str, node: Node, value: Any, *, negative: bool) -> bool:
@@ -743,7 +728,7 @@ class _Checker:
             if isinstance(value, str) and _looks_numeric(value):
                 hint = "; YAML reads an exponent as a number only with a point, as in 1.0e+3"
             self.problem(node, name, ProblemReason.INVALID_VALUE,
-                         f"{label}: {message}, not {_kind(node)}{hint}")
+                         f"{label}: {message}, not {kind_of(node)}{hint}")
             return False
         if not is_finite_number(value):
             self.problem(node, name, ProblemReason.INVALID_VALUE,
@@ -763,13 +748,9 @@ def _action_named(node: Node) -> ActionName | None:
     """The known action a step names, if the step is a one-key mapping naming one."""
     if _is_mapping(node) and len(node.value) == 1:
         key = node.value[0][0]
-        if isinstance(key, ScalarNode) and key.tag == _STR and key.value in ACTIONS:
+        if isinstance(key, ScalarNode) and key.tag == STR and key.value in ACTIONS:
             return ActionName(key.value)
     return None
-
-
-def _short_tag(tag: str) -> str:
-    return f"!!{tag.removeprefix(_TAG)}" if tag.startswith(_TAG) else tag
 
 
 _Verdict = tuple[ProblemReason, str] | None

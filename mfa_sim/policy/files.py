@@ -21,6 +21,7 @@ from dataclasses import replace
 from typing import Any
 
 from mfa_sim.data.input_files import compose_yaml, read_text
+from mfa_sim.data.yaml_nodes import BOOL, FLOAT, INT, MAP, NULL, SEQ, STR, line_of, text_of
 from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
 from mfa_sim.model.roles import ROLE_SPELLINGS, Role, parse_role
 from mfa_sim.policy.base import Policy
@@ -47,9 +48,7 @@ _SWITCHES = ("enabler_needs_mfa", "sole_owner_keeps_mfa", "managers_keep_mfa",
              "last_admin_guard", "plan_gate")
 _NUMBERS = ("grace_hours", "reinstate_days")
 
-_TAG = "tag:yaml.org,2002:"
-_PLAIN_TAGS = {f"{_TAG}{name}" for name in ("str", "int", "float", "bool", "null", "seq",
-                                            "map")}
+_PLAIN_TAGS = {STR, INT, FLOAT, BOOL, NULL, SEQ, MAP}
 
 
 def looks_like_file(value: str) -> bool:
@@ -146,10 +145,7 @@ class _Reader:
 
     def problem(self, node: Any, column: str | None, reason: ProblemReason,
                 message: str) -> None:
-        from yaml.nodes import ScalarNode
-
-        value = str(node.value) if isinstance(node, ScalarNode) else None
-        self.problems.append(Problem(self.source, node.start_mark.line + 1, column, value,
+        self.problems.append(Problem(self.source, line_of(node), column, text_of(node),
                                      reason, message))
 
     def scalar(self, node: Any, key: str) -> Any:
@@ -178,7 +174,7 @@ class _Reader:
 
         if root is None:
             return None
-        if not isinstance(root, MappingNode) or root.tag != f"{_TAG}map":
+        if not isinstance(root, MappingNode) or root.tag != MAP:
             self.problem(root, None, ProblemReason.INVALID_POLICY,
                          "a policy file is a mapping: preset, and the knobs it changes")
             return None
@@ -186,7 +182,7 @@ class _Reader:
         values: dict[str, tuple[Any, Any]] = {}
         for key_node, value_node in root.value:
             key = key_node.value if isinstance(key_node, ScalarNode) else None
-            if not isinstance(key, str) or key_node.tag != f"{_TAG}str":
+            if not isinstance(key, str) or key_node.tag != STR:
                 self.problem(key_node, None, ProblemReason.UNKNOWN_KEY,
                              "a key of a policy file is a word such as preset or grace_hours")
                 continue
@@ -194,7 +190,7 @@ class _Reader:
                 self.problem(key_node, key, ProblemReason.DUPLICATE_KEY,
                              f"{key!r} is given twice (first on line {written[key]})")
                 continue
-            written[key] = key_node.start_mark.line + 1
+            written[key] = line_of(key_node)
             if key not in POLICY_KEYS and key not in KNOB_NAMES:
                 self.problem(key_node, key, ProblemReason.UNKNOWN_KEY,
                              f"unknown key {key!r}; a policy file has "
@@ -282,7 +278,7 @@ class _Reader:
     def roles(self, node: Any, key: str) -> Any:
         from yaml.nodes import SequenceNode
 
-        if not isinstance(node, SequenceNode) or node.tag != f"{_TAG}seq":
+        if not isinstance(node, SequenceNode) or node.tag != SEQ:
             self.problem(node, key, ProblemReason.INVALID_VALUE,
                          f"{key} is a list of roles, such as [collaborator] (or [])")
             return _NOTHING
