@@ -395,6 +395,8 @@ def test_anchors_and_merge_keys_are_read(tmp_path: Path) -> None:
     ("- !!python/object/apply:os.system ['true']\n",
      ["mutes.yaml:1", "!!python/object/apply:os.system", "not allowed"]),
     ("check: admin_without_mfa\n", ["mutes.yaml:1", "a list of entries"]),
+    ("!!set {a: null}\n", ["mutes.yaml:1", "a list of entries", "not a mapping tagged !!set"]),
+    ("- !!omap [check: x]\n", ["mutes.yaml:1", "mute 1", "not a list tagged !!omap"]),
 ])
 def test_a_bad_mute_file_exits_2_naming_each_problem(folder: str, tmp_path: Path, text: str,
                                                     mentions: list[str]) -> None:
