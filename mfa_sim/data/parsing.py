@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -35,7 +36,9 @@ from mfa_sim.model.values import (
     BOOLEAN_HINT,
     UNPARSED,
     InvitationStatus,
+    MembershipStatus,
     parse_invitation_status,
+    parse_membership_status,
     parse_mfa_state,
 )
 
@@ -195,30 +198,20 @@ def _roles(text: pa.ChunkedArray) -> ParsedColumn:
                         f"unknown role; known roles: {', '.join(ROLE_SPELLINGS)}")
 
 
-def _statuses(text: pa.ChunkedArray) -> ParsedColumn:
-    import pyarrow as pa
+def _statuses(parse: Callable[[str], StrEnum | None], statuses: type[StrEnum],
+              noun: str) -> Callable[[pa.ChunkedArray], ParsedColumn]:
+    """A parser of a status column: each spelling as ``parse`` reads it."""
+    def parser(text: pa.ChunkedArray) -> ParsedColumn:
+        import pyarrow as pa
 
-    def meaning(spelling: str) -> object:
-        status = parse_invitation_status(spelling)
-        return UNPARSED if status is None else status.value
+        def meaning(spelling: str) -> object:
+            status = parse(spelling)
+            return UNPARSED if status is None else status.value
 
-    return _by_spelling(text, meaning, pa.string(), ProblemReason.UNKNOWN_STATUS,
-                        "unknown invitation status; known statuses: "
-                        + ", ".join(status.value for status in InvitationStatus))
-
-
-def _membership_statuses(text: pa.ChunkedArray) -> ParsedColumn:
-    import pyarrow as pa
-
-    from mfa_sim.model.values import MembershipStatus, parse_membership_status
-
-    def meaning(spelling: str) -> object:
-        status = parse_membership_status(spelling)
-        return UNPARSED if status is None else status.value
-
-    return _by_spelling(text, meaning, pa.string(), ProblemReason.UNKNOWN_STATUS,
-                        "unknown membership status; known statuses: "
-                        + ", ".join(status.value for status in MembershipStatus))
+        return _by_spelling(text, meaning, pa.string(), ProblemReason.UNKNOWN_STATUS,
+                            f"unknown {noun} status; known statuses: "
+                            + ", ".join(status.value for status in statuses))
+    return parser
 
 
 def _counts(text: pa.ChunkedArray) -> ParsedColumn:
@@ -383,8 +376,9 @@ _PARSERS: dict[Kind, Callable[[pa.ChunkedArray], ParsedColumn]] = {
     Kind.BOOLEAN: _booleans,
     Kind.PLAN: _plans,
     Kind.ROLE: _roles,
-    Kind.STATUS: _statuses,
-    Kind.MEMBERSHIP_STATUS: _membership_statuses,
+    Kind.STATUS: _statuses(parse_invitation_status, InvitationStatus, "invitation"),
+    Kind.MEMBERSHIP_STATUS: _statuses(parse_membership_status, MembershipStatus,
+                                      "membership"),
     Kind.COUNT: _counts,
     Kind.TIME: _times,
     Kind.TEXT: _text,

@@ -125,9 +125,9 @@ def stable_order(numbers: np.ndarray) -> np.ndarray:
     if rows < 2 or bool((numbers[1:] >= numbers[:-1]).all()):
         # Exports list an account's memberships together, in order: nothing to sort.
         return np.arange(rows, dtype=np.int64)
-    width = max(rows - 1, 0).bit_length()
-    highest = int(np.abs(numbers).max(initial=0))
-    if highest.bit_length() + width > 62 or numbers.dtype.kind not in "iub":
+    width = (rows - 1).bit_length()
+    if numbers.dtype.kind not in "iub" or (
+            max(-int(numbers.min()), int(numbers.max())).bit_length() + width > 62):
         found: np.ndarray = np.argsort(numbers, kind="stable")
         return found
     packed = numbers.astype(np.int64)
