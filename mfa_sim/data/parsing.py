@@ -318,12 +318,53 @@ def _present(times: pa.Array | pa.ChunkedArray) -> np.ndarray:
 def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa.Array | None:
     """Times some of which have a zone: each kind cast apart (Arrow reads a time
     without a zone only into a type without one, and such a time is UTC), then put
-    back in place. ``None`` if some time is not one Arrow reads."""
+    back in place. ``None`` if some time is not one Arrow reads.
+
+    Which times have a zone is first guessed from one time of each length, then, if a
+    cast refuses a time the guess put in the wrong kind, looked at time by time.
+    """
+    guess = _zoned_by_length(times)
+    moments = _cast_each_kind(times, guess, time_type)
+    if moments is not None:
+        return moments
+    zoned = _zoned(times)
+    return None if np.array_equal(zoned, guess) else _cast_each_kind(times, zoned, time_type)
+
+
+_LENGTHS_JUDGED = 32
+"""The most lengths of time :func:`_zoned_by_length` judges one time of each."""
+
+
+def _zoned_by_length(times: pa.Array) -> np.ndarray:
+    """:func:`_zoned` of one time of each length, spread to the times of that length.
+
+    Exports write each form of a time at a length of its own (``...:34``,
+    ``...:34Z``, ``...:34.999Z``, ``...:34+01:00``): the guess costs a pass over the
+    lengths, where a look at every time costs a regular expression per row.
+    """
+    import pyarrow.compute as pc
+
+    lengths = numpy_of(pc.binary_length(times).fill_null(0))
+    counts = np.bincount(lengths)
+    present = np.flatnonzero(counts)
+    if present.size > _LENGTHS_JUDGED:
+        return _zoned(times)
+    firsts = np.array([np.argmax(lengths == length) for length in present], dtype=np.int64)
+    verdicts = np.zeros(len(counts), dtype=bool)
+    verdicts[present] = _zoned(times.take(arrow_of(firsts)))
+    guessed: np.ndarray = verdicts[lengths]
+    return guessed
+
+
+def _cast_each_kind(times: pa.Array, zoned_rows: np.ndarray, time_type: pa.DataType
+                    ) -> pa.Array | None:
+    """The times with a zone (``zoned_rows``) and those without cast apart and put
+    back in place; ``None`` if a cast refuses one."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     # Each kind is cast where it stands, the other rows null: no gather of the text.
-    zoned = arrow_of(_zoned(times))
+    zoned = arrow_of(zoned_rows)
     plain = pc.and_(pc.invert(zoned), times.is_valid())
     moments = []
     for chosen, kind in ((zoned, time_type), (plain, pa.timestamp(TIME_TYPE_UNIT))):
