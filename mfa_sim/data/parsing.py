@@ -344,7 +344,8 @@ def _zoned_by_length(times: pa.Array) -> np.ndarray:
     """
     import pyarrow.compute as pc
 
-    lengths = numpy_of(pc.binary_length(times).fill_null(0))
+    measured = pc.binary_length(times)
+    lengths = numpy_of(measured.fill_null(scalar_of(0).cast(measured.type)))
     counts = np.bincount(lengths)
     present = np.flatnonzero(counts)
     if present.size > _LENGTHS_JUDGED:
