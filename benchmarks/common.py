@@ -5,7 +5,8 @@ processes measured in the same run, so a noisy machine slows both alike.
 
 Every script takes the same options (:func:`options`): the sizes to run, and
 ``--before REF [--runs N]``, which also times the code of a git ref against the code of
-this working tree (:class:`BeforeAndAfter`).
+this working tree (:class:`BeforeAndAfter`); ``--before-tree DIR`` does the same with the
+code in a folder, taken as it is.
 """
 
 from __future__ import annotations
@@ -194,12 +195,14 @@ def imported_from(tree: Path) -> Path:
 
 @dataclass
 class BeforeAndAfter:
-    """The code of a git ref ("before") against this working tree ("after").
+    """The code of a git ref, or of a folder, ("before") against this working tree
+    ("after").
 
     Each :meth:`measure` runs one ``mfa-sim`` command from both trees, interleaved
     (the side that goes first alternates), ``runs`` times each, and keeps the medians;
-    :meth:`report` prints them with after/before. Without a ref both do nothing, so a
-    script calls them unconditionally.
+    :meth:`report` prints them with after/before. Without a ref or a folder both do
+    nothing, so a script calls them unconditionally. A folder is taken as it is: an
+    old commit with one change made by hand, say, to see what that change is worth.
     """
 
     ref: str | None = None
@@ -208,9 +211,11 @@ class BeforeAndAfter:
     rows: list[tuple[str, float, float, float, float]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        if self.ref is None:
+        if self.ref is None and self.tree is None:
             return
-        self.tree = checkout(self.ref)
+        if self.ref is not None:
+            self.tree = checkout(self.ref)
+        assert self.tree is not None
         # The measure is only honest if each side imports its own code.
         for tree in (self.tree, ROOT):
             found = imported_from(tree)
@@ -240,9 +245,10 @@ class BeforeAndAfter:
         """Print the medians of every command measured, and after/before."""
         if self.tree is None:
             return
-        commit = git("rev-parse", "--short", "HEAD", cwd=self.tree)
+        before = (f"{self.ref} ({git('rev-parse', '--short', 'HEAD', cwd=self.tree)})"
+                  if self.ref is not None else f"the folder {self.tree}")
         changed = " with uncommitted changes" if git("status", "--porcelain") else ""
-        print(f"\nbefore = {self.ref} ({commit}), after = this working tree "
+        print(f"\nbefore = {before}, after = this working tree "
               f"({git('rev-parse', '--short', 'HEAD')}{changed}); median of {self.runs} "
               "runs each, interleaved")
         width = max(len("command"), *(len(row[0]) for row in self.rows))
@@ -272,13 +278,22 @@ def options(description: str | None, default: str = "S,M,L") -> Options:
                         help="also time the mfa-sim commands of this git ref (a commit, "
                              "branch or tag, checked out in a worktree under "
                              "benchmarks/results/before) against this working tree")
+    parser.add_argument("--before-tree", metavar="DIR", type=Path,
+                        help="like --before, with the code in this folder (one holding an "
+                             "mfa_sim package) as it is")
     parser.add_argument("--runs", type=int, default=5, metavar="N",
                         help="runs of each side for --before (default 5)")
     chosen = parser.parse_args()
     if chosen.runs < 1:
         parser.error("--runs must be at least 1")
+    if chosen.before is not None and chosen.before_tree is not None:
+        parser.error("give --before or --before-tree, not both")
+    if chosen.before_tree is not None and not (chosen.before_tree / "mfa_sim").is_dir():
+        parser.error(f"--before-tree {chosen.before_tree}: no mfa_sim package in that folder")
     sizes = [size.strip() for size in chosen.sizes.split(",") if size.strip()]
     unknown = [size for size in sizes if size not in SIZES]
     if unknown:
         parser.error(f"unknown size {', '.join(unknown)}: choose among {', '.join(SIZES)}")
-    return Options(sizes, BeforeAndAfter(chosen.before, chosen.runs))
+    # Resolved: the processes measured run in that folder, with it on PYTHONPATH.
+    tree = None if chosen.before_tree is None else chosen.before_tree.resolve()
+    return Options(sizes, BeforeAndAfter(chosen.before, chosen.runs, tree))
