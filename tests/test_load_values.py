@@ -333,6 +333,21 @@ def test_a_column_of_times_reads_as_each_time_read_alone(texts: list[str]) -> No
     assert moments.to_pylist() == parsed.values.to_pylist()
 
 
+def test_times_of_many_lengths_are_each_looked_at(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Past a few dozen lengths no guess is made: every time is looked at.
+    import pyarrow as pa
+
+    from mfa_sim.data import parsing
+    from mfa_sim.model.schema import Kind
+
+    monkeypatch.setattr(parsing, "_LENGTHS_JUDGED", 1)
+    texts = ["2026-01-31T09:30:00Z", "2026-01-31T09:30:00", "2026-01-31T09:30:00+01:00"]
+    column = pa.chunked_array([pa.array(texts, pa.string())])
+    assert parsing._zoned_by_length(column) is None
+    parsed = parsing.parse_column(Kind.TIME, column)
+    assert parsed.values.to_pylist() == [parsing.parse_time(text) for text in texts]
+
+
 _padded = st.text(alphabet=st.sampled_from([" ", "\t", "\x1c", "\x1f", "\u00a0", "\u3000",
                                             "a", "Z", "7", "é", "\n"]), max_size=8)
 

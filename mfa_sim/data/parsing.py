@@ -324,19 +324,23 @@ def _times_with_and_without_zones(times: pa.Array, time_type: pa.DataType) -> pa
     cast refuses a time the guess put in the wrong kind, looked at time by time.
     """
     guess = _zoned_by_length(times)
-    moments = _cast_each_kind(times, guess, time_type)
-    if moments is not None:
-        return moments
+    if guess is not None:
+        moments = _cast_each_kind(times, guess, time_type)
+        if moments is not None:
+            return moments
     zoned = _zoned(times)
-    return None if np.array_equal(zoned, guess) else _cast_each_kind(times, zoned, time_type)
+    if guess is not None and np.array_equal(zoned, guess):
+        return None  # the guess was right: some time is one Arrow does not read
+    return _cast_each_kind(times, zoned, time_type)
 
 
 _LENGTHS_JUDGED = 32
 """The most lengths of time :func:`_zoned_by_length` judges one time of each."""
 
 
-def _zoned_by_length(times: pa.Array) -> np.ndarray:
-    """:func:`_zoned` of one time of each length, spread to the times of that length.
+def _zoned_by_length(times: pa.Array) -> np.ndarray | None:
+    """:func:`_zoned` of one time of each length, spread to the times of that length
+    (``None`` for times of more than :data:`_LENGTHS_JUDGED` lengths).
 
     Exports write each form of a time at a length of its own (``...:34``,
     ``...:34Z``, ``...:34.999Z``, ``...:34+01:00``): the guess costs a pass over the
@@ -349,7 +353,7 @@ def _zoned_by_length(times: pa.Array) -> np.ndarray:
     counts = np.bincount(lengths)
     present = np.flatnonzero(counts)
     if present.size > _LENGTHS_JUDGED:
-        return _zoned(times)
+        return None
     firsts = np.array([np.argmax(lengths == length) for length in present], dtype=np.int64)
     verdicts = np.zeros(len(counts), dtype=bool)
     verdicts[present] = _zoned(times.take(arrow_of(firsts)))
