@@ -78,7 +78,9 @@ def json_literals(values: pa.Array | pa.ChunkedArray, *, plain: bool = False) ->
         return pc.fill_null(array.cast(pa.string()), scalar_of("null"))
     if pa.types.is_list(kind) or pa.types.is_large_list(kind):
         inner = json_strings(pc.list_flatten(array))
-        offsets = array.offsets
+        # A slice's offsets count from its parent's first value, its flattened values
+        # from its own.
+        offsets = pc.subtract(array.offsets, array.offsets[0])
         rebuilt = type(array).from_arrays(offsets, inner)
         joined = pc.binary_join(rebuilt, scalar_of(", "))
         return pc.binary_join_element_wise(scalar_of("["), joined, scalar_of("]"), scalar_of(""))
