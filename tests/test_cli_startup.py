@@ -86,9 +86,9 @@ def test_commands_leave_pandas_unimported_though_it_is_installed(command: list[s
 def test_validate_of_a_messy_export_leaves_pandas_unimported(tmp_path: Path) -> None:
     # A messy export takes the parsers' other paths (times with and without zones,
     # many spellings of each value): none may hand pyarrow a Python value either.
-    subprocess.run([sys.executable, "-m", "mfa_sim", "generate", "--users", "300", "--messy",
-                    "--seed", "3", "--output", str(tmp_path / "messy")],
-                   check=True, capture_output=True)
+    from mfa_sim import generate_dataset
+
+    generate_dataset(tmp_path / "messy", 300, seed=3, messy=True)
     code, modules = loaded_after("validate", str(tmp_path / "messy"), refuse_pandas=False)
     assert code == 0
     assert "pandas" not in modules
