@@ -203,7 +203,11 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         value_counts={(name, column): parsed.counts
                       for name, reading in readings.items() if reading is not None
                       for column, parsed in reading.parsed.items()
-                      if parsed.counts is not None})
+                      if parsed.counts is not None},
+        spellings={(name, column): parsed.spelled
+                   for name, reading in readings.items() if reading is not None
+                   for column, parsed in reading.parsed.items()
+                   if parsed.spelled is not None})
     return Dataset(tables, header, source=str(folder), loaded=loaded)
 
 

@@ -66,6 +66,11 @@ class ParsedColumn:
     counts: dict[Any, int] | None = None
     """How many rows hold each distinct value, for a column judged by spelling (null
     for a row that is bad): counted from the spellings' codes, not from the values."""
+    spelled: tuple[pa.Array, pa.ChunkedArray] | None = None
+    """For a text column judged by spelling (a plan, role or status), its values as a
+    dictionary and each row's position in it: row ``i`` holds ``dictionary[codes[i]]``.
+    The dataset's canonical form rewrites such columns from it without hashing them
+    again."""
 
 
 def rows_where(mask: pa.Array | np.ndarray) -> np.ndarray:
@@ -127,15 +132,17 @@ def _by_spelling(
                             strict=True):
         key = None if value is UNPARSED else value
         counts[key] = counts.get(key, 0) + count
+    positions = pa.chunked_array(codes, pa.int32())
+    text_kept = arrow_type == pa.string()
     if meanings == spellings and text.type == arrow_type:
         # Every spelling is kept as written: the column is its own value.
-        return ParsedColumn(text, (), counts)
+        return ParsedColumn(text, (), counts, (dictionary, positions) if text_kept else None)
     bad_codes = np.array([m is UNPARSED for m in meanings], dtype=bool)
     typed = _typed(meanings, arrow_type)
-    values = typed.take(pa.chunked_array(codes, pa.int32()))
+    values = typed.take(positions)
     bad_rows = np.flatnonzero(bad_codes[indices]) if bad_codes.any() else np.empty(0, np.int64)
     issues = (RowIssue(bad_rows, reason, message),) if bad_rows.size else ()
-    return ParsedColumn(values, issues, counts)
+    return ParsedColumn(values, issues, counts, (typed, positions) if text_kept else None)
 
 
 def _typed(meanings: list[Any], arrow_type: pa.DataType) -> pa.Array:

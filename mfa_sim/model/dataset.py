@@ -149,7 +149,8 @@ class Dataset:
         found = self._canonical.get(table)
         if found is None:
             found = _canonical(table, self.tables[table],
-                               lambda column: self.value_counts(table, column))
+                               lambda column: self.value_counts(table, column),
+                               lambda column: self.loaded.spellings.get((table, column)))
             self._canonical[table] = found
         return found
 
@@ -230,7 +231,8 @@ class Dataset:
 
 
 def _canonical(table: str, arrow: pa.Table,
-               value_counts: Callable[[str], dict[Any, int]]) -> pa.Table:
+               value_counts: Callable[[str], dict[Any, int]],
+               spelled: Callable[[str], tuple[pa.Array, pa.ChunkedArray] | None]) -> pa.Table:
     import pyarrow.compute as pc
 
     def normalise(column: str, meaning: Any, default: str) -> None:
@@ -238,10 +240,14 @@ def _canonical(table: str, arrow: pa.Table,
         if all(value is not None and meaning(value) == value for value in value_counts(column)):
             return  # written canonically already (as most exports are): nothing to rewrite
         position = arrow.column_names.index(column)
-        encoded = one_chunk(arrow.column(column)).dictionary_encode()
-        spellings = encoded.dictionary.to_pylist()
-        canonical = [default if s is None else meaning(s) for s in spellings]
-        filled = text_array(canonical).take(encoded.indices)
+        # The loader's encoding of the column, where it made one, spares hashing it again.
+        found = spelled(column)
+        if found is None:
+            encoded = one_chunk(arrow.column(column)).dictionary_encode()
+            found = encoded.dictionary, encoded.indices
+        dictionary, codes = found
+        canonical = [default if s is None else meaning(s) for s in dictionary.to_pylist()]
+        filled = text_array(canonical).take(codes)
         filled = filled.fill_null(scalar_of(default))
         arrow = arrow.set_column(position, column, filled)
 

@@ -185,6 +185,9 @@ class LoaderIndexes:
         The users' emails as compared: trimmed and lower-cased.
     value_counts
         (table, column) -> how many rows hold each distinct value, as loaded.
+    spellings
+        (table, column) -> for a column judged by spelling, its values as a dictionary
+        and each row's position in it.
     """
 
     membership_users: np.ndarray | None = None
@@ -193,9 +196,12 @@ class LoaderIndexes:
     invitation_accounts: np.ndarray | None = None
     user_email_keys: pa.Array | pa.ChunkedArray | None = None
     value_counts: Mapping[tuple[str, str], Mapping[Any, int]] = field(default_factory=dict)
+    spellings: Mapping[tuple[str, str], tuple[pa.Array, pa.ChunkedArray]] = field(
+        default_factory=dict)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "value_counts", MappingProxyType(dict(self.value_counts)))
+        object.__setattr__(self, "spellings", MappingProxyType(dict(self.spellings)))
 
 
 class DatasetIndexes:
