@@ -42,7 +42,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 import numpy as np
 
-from mfa_sim.columns.buffers import arrow_of, scalar_of, text_array
+from mfa_sim.columns.buffers import arrow_of, rows_of, scalar_of, text_array
 from mfa_sim.columns.keys import per_distinct
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.errors import UnknownIdError, UsageError
@@ -130,25 +130,42 @@ class _Source:
         sizes: np.ndarray = self.dataset.indexes.by_user.sizes()
         return sizes
 
-    @cached_property
-    def user_email_keys(self) -> pa.Array:
-        """Users' emails as compared (trimmed, lower-cased), in row order."""
-        from mfa_sim.model.emails import email_keys
-
-        return email_keys(self.dataset.tables["users"].column("email"))
+    @property
+    def user_email_keys(self) -> pa.Array | pa.ChunkedArray:
+        """Users' emails as compared (trimmed, lower-cased), in row order: the loader
+        already compared them, and the dataset keeps them."""
+        return self.dataset.indexes.user_email_keys
 
     @cached_property
     def invitations(self) -> pa.Table:
         return self.facts.invitations
 
     @cached_property
-    def invitation_keys(self) -> list[str]:
+    def invitation_key_texts(self) -> pa.Array | pa.ChunkedArray:
         """Each invitation's email as compared (trimmed, lower-cased)."""
-        return [email_key(email) for email in self.invitations.column("email").to_pylist()]
+        from mfa_sim.model.emails import email_keys
+
+        return email_keys(self.invitations.column("email"))
 
     @cached_property
-    def invitations_by_account(self) -> dict[int, list[int]]:
-        return _grouped(self.facts.invitation_account.tolist())
+    def invitation_keys(self) -> list[str]:
+        """:attr:`invitation_key_texts` as Python text."""
+        keys: list[str] = self.invitation_key_texts.to_pylist()
+        return keys
+
+    # A focus asks about a few dozen accounts and users: each is matched against every
+    # invitation in one vectorised pass, where grouping them all would cost more.
+    def invitations_of_account(self, row: int) -> list[int]:
+        """The invitations to the account on a row."""
+        found: list[int] = np.flatnonzero(self.facts.invitation_account == row).tolist()
+        return found
+
+    def invitations_of_email(self, key: str) -> list[int]:
+        """The invitations of an email, given as compared."""
+        import pyarrow.compute as pc
+
+        found: list[int] = rows_of(pc.equal(self.invitation_key_texts, scalar_of(key))).tolist()
+        return found
 
     def invitees(self, rows: Sequence[int]) -> list[int]:
         """The user row of each invitation's invitee, or -1 when nobody has its email.
@@ -162,10 +179,6 @@ class _Source:
         wanted = text_array([self.invitation_keys[row] for row in rows])
         found: list[int] = find_rows(wanted, self.user_email_keys).tolist()
         return found
-
-    @cached_property
-    def invitations_by_key(self) -> dict[str, list[int]]:
-        return _grouped(self.invitation_keys)
 
     def user_nodes(self, rows: Sequence[int]) -> list[tuple[str, dict[str, Any]]]:
         """Users' nodes with their attributes, vectorised over the rows."""
@@ -219,13 +232,6 @@ class _Source:
                 "status": table.column("status")[row].as_py(),
                 "invitation_id": identifier or ""}
 
-
-
-def _grouped(keys: Iterable[Any]) -> dict[Any, list[int]]:
-    found: dict[Any, list[int]] = {}
-    for row, key in enumerate(keys):
-        found.setdefault(key, []).append(row)
-    return found
 
 
 def _new_graph(view: str, dataset: Dataset, **details: Any) -> nx.Graph:
@@ -439,7 +445,7 @@ class _Focus:
                       for user, edge in zip(indexes.membership_user[rows].tolist(),
                                             source.membership_edges(rows), strict=True)]
             members = {c.node for c in found}
-            invitations = source.invitations_by_account.get(where, [])
+            invitations = source.invitations_of_account(where)
             for row, user in zip(invitations, source.invitees(invitations), strict=True):
                 end: Node = (USER, user) if user >= 0 else (INVITEE, source.invitation_keys[row])
                 if end not in members:
@@ -450,10 +456,9 @@ class _Focus:
             found += [_Candidate((ACCOUNT, account), edge)
                       for account, edge in zip(indexes.membership_account[rows].tolist(),
                                                source.membership_edges(rows), strict=True)]
-            invitations = source.invitations_by_key.get(
-                source.user_email_keys[where].as_py(), [])
+            invitations = source.invitations_of_email(source.user_email_keys[where].as_py())
         else:
-            invitations = source.invitations_by_key.get(where, [])
+            invitations = source.invitations_of_email(where)
         accounts = {c.node for c in found}
         for row in invitations:
             end = (ACCOUNT, int(source.facts.invitation_account[row]))
