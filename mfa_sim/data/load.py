@@ -126,7 +126,9 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
                                   f"the dataset folder {reason}")])
     from importlib import import_module
 
-    import_module("pyarrow.csv")
+    # Imported here, not in the threads, where an import holds a lock its twin waits on.
+    for module in ("pyarrow.csv", "pyarrow.compute"):
+        import_module(module)
     problems: list[Problem] = []
     readings: dict[str, _FileReading | None] = {}
     parsing: dict[tuple[str, str], Future[ParsedColumn]] = {}
@@ -153,10 +155,6 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
                     _parse, reading, column.name)
 
     with ThreadPoolExecutor(2) as pool:
-        # Reading needs only pyarrow.csv: the compute functions the parsing and checks
-        # use are imported (a few hundredths of a second) while the first file is read.
-        # Submitted first, the import is under way before any task that needs it starts.
-        compute = pool.submit(import_module, "pyarrow.compute")
         # One file at a time, as Arrow reads each on every core; its columns are parsed
         # (Arrow's kernels, outside Python's lock) while the next file is read. The
         # checks across files take longest: the ids and emails they read are parsed
@@ -171,7 +169,6 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
             # After every check, so that no worker waits for the users' ids while a
             # check is ready: a simulation's first step asks for a user's accounts.
             grouping = pool.submit(_group_by_user, readings, checking["user ids"])
-        compute.result()
         found = {name: done.result() for name, done in checking.items()}
         rows = cast(_Rows, found["account ids"]) | cast(_Rows, found["user ids"])
         _check_memberships_unique(readings, rows)
