@@ -233,7 +233,6 @@ class _Source:
                 "invitation_id": identifier or ""}
 
 
-
 def _new_graph(view: str, dataset: Dataset, **details: Any) -> nx.Graph:
     import networkx as nx
 
