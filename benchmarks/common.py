@@ -245,10 +245,10 @@ class BeforeAndAfter:
         """Print the medians of every command measured, and after/before."""
         if self.tree is None:
             return
-        before = (f"{self.ref} ({git('rev-parse', '--short', 'HEAD', cwd=self.tree)})"
-                  if self.ref is not None else f"the folder {self.tree}")
+        compared = (f"{self.ref} ({git('rev-parse', '--short', 'HEAD', cwd=self.tree)})"
+                    if self.ref is not None else f"the folder {self.tree}")
         changed = " with uncommitted changes" if git("status", "--porcelain") else ""
-        print(f"\nbefore = {before}, after = this working tree "
+        print(f"\nbefore = {compared}, after = this working tree "
               f"({git('rev-parse', '--short', 'HEAD')}{changed}); median of {self.runs} "
               "runs each, interleaved")
         width = max(len("command"), *(len(row[0]) for row in self.rows))
