@@ -99,6 +99,22 @@ def test_json_marks_each_finding_and_lists_the_resolved(folders: tuple[str, str,
     assert code == 0
 
 
+def test_json_escapes_a_resolved_check_as_the_baseline_wrote_it(
+        folders: tuple[str, str, str], tmp_path: Path) -> None:
+    # A baseline's check names are text from a file, not the product's own words: a
+    # quote, a backslash or a control character in one must still make valid JSON.
+    _, after, baseline = folders
+    document = json.loads(Path(baseline).read_text(encoding="utf-8"))
+    odd = 'retired "check" \\ with\ta tab'
+    document["findings"][0]["check"] = odd
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(document), encoding="utf-8")
+    code, out, err = run_cli("audit", after, "--format", "json", "--as-of", AS_OF,
+                             "--baseline", str(edited))
+    assert (code, err) == (0, "")
+    assert json.loads(out)["resolved"][0]["check"] == odd
+
+
 def test_the_same_export_is_all_unchanged(folders: tuple[str, str, str]) -> None:
     before, _, baseline = folders
     code, out, _ = run_cli("audit", before, "--format", "json", "--as-of", AS_OF,

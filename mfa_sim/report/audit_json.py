@@ -1,6 +1,6 @@
 """``audit --format json`` (contract §4): summary, findings, accounts, in that order;
-then, when there are any, ``resolved`` and ``mutes``; last, ``checks``: the ids of the
-checks that ran."""
+then, when there are any, ``resolved``, ``mutes`` and ``policy``; last, ``checks``: the
+ids of the checks that ran."""
 
 from __future__ import annotations
 
@@ -22,6 +22,10 @@ ACCOUNT_KEYS = ("account", "plan", "tier", "enforced", "members", "noncompliant"
 VOCABULARY = frozenset({"check", "severity", "tier", "change"})
 """Columns holding only the product's own words: nothing in them needs escaping."""
 
+RESOLVED_VOCABULARY = VOCABULARY - {"check"}
+"""A resolved finding's check is as the baseline file wrote it, which may be any text;
+only its severity is one of the product's words (the baseline's are checked)."""
+
 
 def audit_json_chunks(result: AuditResult) -> list[Chunk]:
     """The audit as the contract's JSON document, UTF-8, one finding per line, in
@@ -39,7 +43,7 @@ def audit_json_chunks(result: AuditResult) -> list[Chunk]:
     if result.resolved is not None:
         chunks += [b',\n  "resolved": ',
                    *json_array_chunks({key: result.resolved.column(key)
-                                       for key in FINDING_KEYS}, "  ", VOCABULARY)]
+                                       for key in FINDING_KEYS}, "  ", RESOLVED_VOCABULARY)]
     if result.mute_report is not None:
         chunks += [b',\n  "mutes": ', _mutes(result.mute_report.to_dict())]
     if result.policy is not None:
