@@ -113,7 +113,9 @@ def _distinct_by_length(texts: pa.Array | pa.ChunkedArray) -> bool:
     counts = np.bincount(numpy_of(lengths))
     if counts.max() * 4 > len(texts):
         return distinct(texts)  # most texts share one length: nothing to split
-    grouped = one_chunk(texts).take(pc.sort_indices(lengths))
+    # Taken from the chunks as they are: joining them first would copy every text once
+    # more, into memory the process has not touched yet, the dearest kind.
+    grouped = texts.take(pc.sort_indices(lengths))
     starts = np.cumsum(counts) - counts
     return all(distinct(grouped.slice(start, count))
                for start, count in zip(starts.tolist(), counts.tolist(), strict=True)
