@@ -17,8 +17,15 @@ from mfa_sim.cli import main
 from mfa_sim.compliance import CHECKS, CheckSelection, Mute, audit, select_checks
 from mfa_sim.compliance.baseline import parse_baseline
 from mfa_sim.compliance.facts import AuditFacts
-from mfa_sim.compliance.findings import FACTS_READ, all_findings
+from mfa_sim.compliance.findings import (
+    FACTS_READ,
+    FINDERS,
+    NAMING_FACTS,
+    all_findings,
+    invitation_stale,
+)
 from mfa_sim.errors import InputError
+from mfa_sim.policy import POLICIES
 from mfa_sim.report.audit_json import audit_json
 from tests.conftest import EXAMPLE
 from tests.test_audit_checks import (
@@ -106,6 +113,20 @@ def test_a_filtered_audit_works_out_only_the_facts_of_its_checks(
     everything = AuditFacts(worked)
     all_findings(everything, AS_OF)
     assert {"invitations", "invitee", "invitee_is_member"} <= set(vars(everything))
+
+
+@pytest.mark.parametrize("policy", sorted(POLICIES))
+@pytest.mark.parametrize("check", IDS)
+def test_a_check_reads_no_fact_beyond_those_it_declares(worked: mfa_sim.Dataset,
+                                                         check: str, policy: str) -> None:
+    # The facts are worked out before the checks run side by side: a fact a check reads
+    # without declaring it would be worked out inside the threads instead.
+    facts = AuditFacts(worked, POLICIES[policy])
+    facts.prepare((*NAMING_FACTS, *FACTS_READ[check]))
+    declared = set(vars(facts))
+    finder = FINDERS.get(check) or (lambda found: invitation_stale(found, AS_OF))
+    finder(facts)
+    assert set(vars(facts)) - declared == set()
 
 
 def test_a_baseline_resolves_only_the_findings_of_the_checks_that_ran(

@@ -769,7 +769,8 @@ def run_console(argv: Sequence[str] | None = None) -> int:
 
     OpenBLAS is kept to one thread unless the user set ``OPENBLAS_NUM_THREADS``: the
     commands do no linear algebra, and its idle threads would only compete with
-    Arrow's for the cores. That thread count is the one setting the command line makes.
+    Arrow's for the cores. That thread count is the one setting the command line makes,
+    besides pointing its standard output at /dev/null once the output's reader has gone.
     """
     os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
@@ -779,6 +780,7 @@ def run_console(argv: Sequence[str] | None = None) -> int:
         # The reader went away (``mfa-sim audit ... | head``): stop quietly, as other
         # command-line tools do, without a second error when Python flushes stdout.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        # Not 0: the output is incomplete. Not 2: nothing in the input was wrong.
         code = EXIT_FINDINGS
     return code
 

@@ -45,11 +45,8 @@ class AuditFacts:
     def prepare(self, names: Iterable[str] | None = None) -> AuditFacts:
         """Work out the named facts (default: every one) now, before checks read them
         from several threads."""
-        every = ("compliant", "unknown", "account_ids", "plans_written", "eligible",
-                 "enforced", "members", "managers", "managers_with_mfa",
-                 "noncompliant_members", "ready", "roles", "manages", "member_compliant",
-                 "invitations", "invitation_account", "invitee", "invitee_is_member",
-                 "seats", "pending_invitations", "suspended", "covered")
+        every = [name for name, value in vars(AuditFacts).items()
+                 if isinstance(value, cached_property)]
         for name in every if names is None else names:
             getattr(self, name)
         return self

@@ -430,7 +430,12 @@ FACTS_READ: dict[str, tuple[str, ...]] = {
         "managers", "managers_with_mfa", "manages", "unknown", "enforced"),
     ENFORCEMENT_STATE_UNKNOWN.id: ("account_ids",),
 }
-"""The facts each check reads: a filtered audit works out only those of its checks."""
+"""The facts each check reads, besides :data:`NAMING_FACTS`: a filtered audit works out
+only those of its checks."""
+
+NAMING_FACTS = ("account_ids", "user_ids", "membership_account", "membership_user")
+"""What every check that names accounts or users reads to name them (``_accounts``,
+``_memberships``): worked out for every audit."""
 
 
 def all_findings(facts: AuditFacts, as_of: datetime, checks: Iterable[str] | None = None,
@@ -443,7 +448,7 @@ def all_findings(facts: AuditFacts, as_of: datetime, checks: Iterable[str] | Non
     # The facts the checks read are worked out first; then the checks, whose Arrow
     # kernels release the GIL, run side by side.
     facts.prepare(tuple(dict.fromkeys(
-        name for check in selected for name in FACTS_READ[check.id])))
+        (*NAMING_FACTS, *(name for check in selected for name in FACTS_READ[check.id])))))
     finders = [(lambda f: invitation_stale(f, as_of)) if check is INVITATION_STALE
                else FINDERS[check.id] for check in selected]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:

@@ -1,7 +1,8 @@
 """Reading one CSV file into text columns, with every structural problem located.
 
 Arrow's multi-threaded CSV reader reads the records, block by block, with every column
-typed as text, so nothing is coerced and the file is never held whole. Arrow keeps no
+typed as text, so nothing is coerced and a well-formed file of more than 64 KiB is never
+held whole (a problem to locate reads it whole, and a small file is kept). Arrow keeps no
 line numbers: when a problem must be located and the file is not one record per line,
 the lines records start on are computed with Arrow's string kernels
 (:func:`record_starts`). Records with a wrong number of fields are found and split into
@@ -312,8 +313,9 @@ def _read_records(source: SourceFile, start: int, width: int, kept: list[int] | 
                   first_block: int | None = None, threads: bool = True
                   ) -> tuple[pa.Table, list[int]] | None:
     """The records after ``start`` as text columns (those at the ``kept`` positions
-    only, if given) and how many had the wrong number of fields; ``None`` when they are
-    not valid UTF-8 (in the columns read, or anywhere when a record has a wrong width)."""
+    only, if given) and the field count of each record left out for having the wrong
+    number; ``None`` when they are not valid UTF-8 (in the columns read, or anywhere when
+    a record has a wrong width)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
