@@ -145,12 +145,12 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
             return check.run(readings)
         return pool.submit(run)
 
-    def parse(reading: _FileReading | None, first: bool) -> None:
+    def parse(reading: _FileReading | None, across_files: bool) -> None:
         if reading is None:
             return
         for column in reading.schema.columns:
             if column.name in reading.positions and (
-                    column.kind in _CHECKED_ACROSS_FILES) == first:
+                    column.kind in _CHECKED_ACROSS_FILES) == across_files:
                 parsing[(reading.schema.table, column.name)] = pool.submit(
                     _parse, reading, column.name)
 
@@ -161,10 +161,10 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         # first, each check starts once its columns are, and the other columns follow.
         for schema in _READING_ORDER:
             reading = readings[schema.table] = _read_text(folder, schema, problems, on_file)
-            parse(reading, first=True)
+            parse(reading, across_files=True)
             checking |= {check.name: check_when_parsed(check) for check in _CHECKS
                          if check.columns[-1][0] == schema.table}
-            parse(reading, first=False)
+            parse(reading, across_files=False)
         if group_memberships and "user ids" in checking:
             # After every check, so that no worker waits for the users' ids while a
             # check is ready: a simulation's first step asks for a user's accounts.
