@@ -17,13 +17,7 @@ from mfa_sim.cli import main
 from mfa_sim.compliance import CHECKS, CheckSelection, Mute, audit, select_checks
 from mfa_sim.compliance.baseline import parse_baseline
 from mfa_sim.compliance.facts import AuditFacts
-from mfa_sim.compliance.findings import (
-    FACTS_READ,
-    FINDERS,
-    NAMING_FACTS,
-    all_findings,
-    invitation_stale,
-)
+from mfa_sim.compliance.findings import FACTS_READ, NAMING_FACTS, all_findings, finder_for
 from mfa_sim.errors import InputError
 from mfa_sim.policy import POLICIES
 from mfa_sim.report.audit_json import audit_json
@@ -124,8 +118,7 @@ def test_a_check_reads_no_fact_beyond_those_it_declares(worked: mfa_sim.Dataset,
     facts = AuditFacts(worked, POLICIES[policy])
     facts.prepare((*NAMING_FACTS, *FACTS_READ[check]))
     declared = set(vars(facts))
-    finder = FINDERS.get(check) or (lambda found: invitation_stale(found, AS_OF))
-    finder(facts)
+    finder_for(check, AS_OF)(facts)
     assert set(vars(facts)) - declared == set()
 
 

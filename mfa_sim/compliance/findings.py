@@ -438,6 +438,14 @@ NAMING_FACTS = ("account_ids", "user_ids", "membership_account", "membership_use
 ``_memberships``): worked out for every audit."""
 
 
+def finder_for(check: str, as_of: datetime) -> Finder:
+    """What finds a check's findings: :data:`FINDERS`', or, for the one check that
+    judges by the date, ``invitation_stale`` as of ``as_of``."""
+    if check == INVITATION_STALE.id:
+        return lambda facts: invitation_stale(facts, as_of)
+    return FINDERS[check]
+
+
 def all_findings(facts: AuditFacts, as_of: datetime, checks: Iterable[str] | None = None,
                  on_check: Callable[[str], object] | None = None) -> pa.Table:
     """Every finding of the given checks (default: every check), in report order;
@@ -449,8 +457,7 @@ def all_findings(facts: AuditFacts, as_of: datetime, checks: Iterable[str] | Non
     # kernels release the GIL, run side by side.
     facts.prepare(tuple(dict.fromkeys(
         (*NAMING_FACTS, *(name for check in selected for name in FACTS_READ[check.id])))))
-    finders = [(lambda f: invitation_stale(f, as_of)) if check is INVITATION_STALE
-               else FINDERS[check.id] for check in selected]
+    finders = [finder_for(check.id, as_of) for check in selected]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
         running = {pool.submit(finder, facts): check.id
                    for finder, check in zip(finders, selected, strict=True)}

@@ -189,21 +189,19 @@ def load_dataset(path: str | os.PathLike[str], *, group_memberships: bool = Fals
         tables["invitations"] = empty_table(SCHEMAS[3])
     header = {name: (reading.text.header if reading is not None else ())
               for name, reading in readings.items()}
-    # The loader already knows the row every membership names and counted the columns
-    # judged by spelling: the dataset's indexes and summaries reuse them.
+    # The loader already knows the row every membership names and counted and encoded
+    # the columns judged by spelling: the dataset's indexes and summaries reuse them.
+    parsed_columns = {(name, column): parsed for name, reading in readings.items()
+                      if reading is not None for column, parsed in reading.parsed.items()}
     users = rows[("memberships", "user_id")]
     loaded = LoaderIndexes(
         membership_users=users, membership_accounts=rows[("memberships", "account_id")],
         invitation_accounts=rows.get(("invitations", "account_id")),
         user_email_keys=user_email_keys,
         memberships_by_user=None if grouping is None else grouping.result(),
-        value_counts={(name, column): parsed.counts
-                      for name, reading in readings.items() if reading is not None
-                      for column, parsed in reading.parsed.items()
+        value_counts={key: parsed.counts for key, parsed in parsed_columns.items()
                       if parsed.counts is not None},
-        spellings={(name, column): parsed.spelled
-                   for name, reading in readings.items() if reading is not None
-                   for column, parsed in reading.parsed.items()
+        spellings={key: parsed.spelled for key, parsed in parsed_columns.items()
                    if parsed.spelled is not None})
     return Dataset(tables, header, source=str(folder), loaded=loaded)
 

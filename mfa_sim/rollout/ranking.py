@@ -34,7 +34,7 @@ from functools import cached_property
 
 import numpy as np
 
-from mfa_sim.model.indexes import stable_order
+from mfa_sim.model.indexes import Grouping
 
 
 @dataclass(frozen=True)
@@ -77,14 +77,14 @@ class Blockers:
     @cached_property
     def by_account(self) -> tuple[np.ndarray, np.ndarray]:
         """The pairs' people grouped by account, and where each account's group starts."""
-        order = stable_order(self.account)
-        return self.person[order], _starts(self.account[order], self.accounts)
+        grouped = Grouping.build(self.account, self.accounts)
+        return self.person[grouped.order], grouped.offsets
 
     @cached_property
     def by_person(self) -> tuple[np.ndarray, np.ndarray]:
         """The pairs' accounts grouped by person, and where each person's group starts."""
-        order = stable_order(self.person)
-        return self.account[order], _starts(self.person[order], self.people)
+        grouped = Grouping.build(self.person, self.people)
+        return self.account[grouped.order], grouped.offsets
 
     @cached_property
     def shared(self) -> _Shared:
@@ -101,11 +101,11 @@ class Blockers:
         unique, pair = np.unique(accounts[rows].astype(np.int64) * width + accounts[partner],
                                  return_inverse=True)
         first, second = unique // width, unique % width
-        by_second = stable_order(second)
+        by_second = Grouping.build(second, self.accounts)
         return _Shared(pair=pair, person_start=_starts(people[rows], self.people),
                        first=first, second=second,
-                       first_start=_starts(first, self.accounts), by_second=by_second,
-                       second_start=_starts(second[by_second], self.accounts))
+                       first_start=_starts(first, self.accounts), by_second=by_second.order,
+                       second_start=by_second.offsets)
 
 
 @dataclass(frozen=True)
