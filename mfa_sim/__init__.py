@@ -32,7 +32,8 @@ if TYPE_CHECKING:
     from mfa_sim.engine.comparison import Comparison, compare
     from mfa_sim.engine.engine import Engine
     from mfa_sim.engine.run import Run, RunSummary
-    from mfa_sim.engine.simulation import Simulation
+    from mfa_sim.engine.scenario import Scenario, load_scenario
+    from mfa_sim.engine.simulation import Simulation, run_scenario
     from mfa_sim.errors import (
         InputError,
         MfaSimError,
@@ -87,6 +88,7 @@ _HOMES = {
     "RolloutPlan": "mfa_sim.rollout",
     "Run": "mfa_sim.engine.run",
     "RunSummary": "mfa_sim.engine.run",
+    "Scenario": "mfa_sim.engine.scenario",
     "Severity": "mfa_sim.compliance",
     "Simulation": "mfa_sim.engine.simulation",
     "State": "mfa_sim.model.state",
@@ -101,7 +103,9 @@ _HOMES = {
     "import_export": "mfa_sim.data.importers",
     "load_dataset": "mfa_sim.data.load",
     "load_policy": "mfa_sim.policy.files",
+    "load_scenario": "mfa_sim.engine.scenario",
     "plan": "mfa_sim.rollout",
+    "run_scenario": "mfa_sim.engine.simulation",
     "save_dataset": "mfa_sim.data.save",
     "select_checks": "mfa_sim.compliance",
     "summarise": "mfa_sim.model.summary",
@@ -159,6 +163,7 @@ __all__ = [
     "RolloutPlan",
     "Run",
     "RunSummary",
+    "Scenario",
     "Severity",
     "Simulation",
     "State",
@@ -173,7 +178,9 @@ __all__ = [
     "import_export",
     "load_dataset",
     "load_policy",
+    "load_scenario",
     "plan",
+    "run_scenario",
     "save_dataset",
     "select_checks",
     "summarise",

@@ -823,6 +823,7 @@ COMMANDS: tuple[CommandFuzz, ...] = (
         DATASET_SLOT,
         Slot("--disable-mfa", USERS, UNKNOWN_USERS, 0.7, many=True),
         Slot("--enforce", ACCOUNTS, UNKNOWN_ACCOUNTS, 0.6, many=True),
+        Slot("--actor", USERS, UNKNOWN_USERS, 0.2),
         Slot("--format", RUN_FORMATS, RUN_FORMATS_BAD, 0.6),
         _output(0.2),
         _policy(0.3),

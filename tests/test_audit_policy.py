@@ -128,7 +128,9 @@ def test_audit_text_says_what_the_policy_would_do() -> None:
     code, out, _ = run_cli("audit", str(EXAMPLE), "--as-of", "2026-01-10", "--policy", "npm")
     assert code == 1
     assert "What npm would do if an account switched enforcement on:\n" \
-           "  a_solo: u_finn removed\n  a_team: u_ben removed, u_chloe removed\n" in out
+           "  a_solo: no owner or admin has the MFA needed to switch it on; then u_finn " \
+           "removed\n" \
+           "  a_team: u_ben removed, u_chloe removed\n" in out
     assert "  u_dana: refused, the policy keeps their MFA on\n" in out
     _, plain, _ = run_cli("audit", str(EXAMPLE), "--as-of", "2026-01-10")
     assert "would do" not in plain
@@ -199,8 +201,10 @@ def test_markdown_and_html_say_what_the_policy_would_do(fmt: str, heading: str) 
 
 def test_the_policy_section_names_ten_members_an_account_and_counts_the_rest(
         tmp_path: Path) -> None:
-    members = "\n".join(f"big,u{n:02d},member" for n in range(12))
-    users = "\n".join(f"u{n:02d},u{n:02d}@x.example,false" for n in range(12))
+    # An owner with MFA, who can switch enforcement on, and twelve members without it.
+    members = "\n".join(["big,own,owner", *(f"big,u{n:02d},member" for n in range(12))])
+    users = "\n".join(["own,own@x.example,true",
+                       *(f"u{n:02d},u{n:02d}@x.example,false" for n in range(12))])
     dataset = dataset_in(tmp_path, users=f"user_id,email,mfa_enabled\n{users}",
                          accounts="account_id,plan,mfa_enforced\nbig,teams,false",
                          memberships=f"account_id,user_id,role\n{members}")
@@ -230,6 +234,47 @@ def test_tables_agree_with_the_engine_on_collaborators_and_suspensions(
     assert enforcing is not None
     assert {row["user"]: row["outcome"] for row in enforcing.to_pylist()} == {
         str(event.user): word[event.type] for event in outcome.events if event.type in word}
+
+
+@pytest.mark.parametrize("name", list(POLICIES))
+def test_no_enabler_agrees_with_the_what_ifs_of_the_enabler_rule(generated: Dataset,
+                                                               name: str) -> None:
+    """rules.md, "the enabler" (contract §5, ``enabler_without_mfa``): the audit says
+    nobody can switch enforcement on exactly where the what-if, asked as the account's
+    owners and admins would, is refused for want of an enabler with MFA."""
+    from mfa_sim.engine.simulation import what_ifs
+    from mfa_sim.model.outcome import Reason
+
+    enforcing = audit(generated, as_of=AS_OF, policy=name).what_ifs.enforcing  # type: ignore[union-attr]
+    assert enforcing is not None
+    rows = enforcing.to_pylist()
+    accounts = sorted({row["account"] for row in rows})
+    flagged = {row["account"] for row in rows if row["no_enabler"]}
+    run = what_ifs(generated, [("enforce_mfa", {"account": account}) for account in accounts],
+                   name, start=AS_OF)
+    refused = {account for account, outcome in zip(accounts, run.outcomes, strict=True)
+               if outcome.reason is Reason.ENABLER_WITHOUT_MFA}
+    assert flagged == refused
+    assert bool(flagged) == POLICIES[name].enabler_needs_mfa
+
+
+def test_a_what_if_enforces_as_the_first_owner_or_admin_with_mfa(tmp_path: Path) -> None:
+    """rules.md, "the enabler": an owner without MFA cannot switch enforcement on, and an
+    admin with MFA can, so the what-if is asked as the admin."""
+    from mfa_sim.engine.simulation import what_ifs
+
+    dataset = dataset_in(
+        tmp_path,
+        users="user_id,email,mfa_enabled\na_own,a@x.example,false\nb_adm,b@x.example,true\n"
+              "c_mem,c@x.example,false",
+        accounts="account_id,plan,mfa_enforced\norg,teams,false",
+        memberships="account_id,user_id,role\norg,a_own,owner\norg,b_adm,admin\n"
+                    "org,c_mem,member")
+    [outcome] = what_ifs(dataset, [("enforce_mfa", {"account": "org"})], "github").outcomes
+    assert (outcome.status, dict(outcome.args)) == (
+        Status.APPLIED, {"account": "org", "actor": "b_adm"})
+    [dnsimple] = what_ifs(dataset, [("enforce_mfa", {"account": "org"})]).outcomes
+    assert dict(dnsimple.args) == {"account": "org"}  # no enabler rule: nobody is named
 
 
 @pytest.fixture

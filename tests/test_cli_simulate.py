@@ -160,7 +160,7 @@ def test_simulate_takes_a_seed_of_any_size(tmp_path: Path, written: str,
 
 @pytest.mark.parametrize(("written", "flag", "says"), [
     ("seed: true\n", [], "seed must be an integer, not a boolean"),
-    ("seed: 1.5\n", [], "seed must be an integer, not a number"),
+    ("seed: 1.5\n", [], "seed must be an integer, not a decimal number"),
     ("", ["--seed", "true"], "--seed: 'true' is not a whole number")],
     ids=["boolean_in_file", "fraction_in_file", "boolean_flag"])
 def test_simulate_refuses_a_seed_that_is_no_integer(tmp_path: Path, written: str,
@@ -217,6 +217,34 @@ def test_what_if_needs_a_question_and_known_ids() -> None:
     assert code == 2
     assert "u_nobody" in err
     assert "a_nowhere" in err
+
+
+def test_what_if_enforces_as_an_owner_or_admin_with_mfa_where_the_policy_needs_one() -> None:
+    """rules.md, "the enabler": under GitHub nobody can switch enforcement on in a_solo,
+    whose only owner lacks MFA, so the what-if is refused instead of pretending."""
+    code, out, _ = run_cli("what-if", str(EXAMPLE), "--enforce", "a_solo", "a_team",
+                           "--policy", "github", "--as-of", "2026-01-10", "--format", "json")
+    assert code == 0
+    assert [(s["args"], s["status"], s["reason"]) for s in json.loads(out)["steps"]] == [
+        ({"account": "a_solo", "actor": "u_finn"}, "rejected", "enabler_without_mfa"),
+        ({"account": "a_team", "actor": "u_alice"}, "applied", None)]
+
+
+def test_what_if_actor_names_who_switches_enforcement_on() -> None:
+    code, out, _ = run_cli("what-if", str(EXAMPLE), "--enforce", "a_team", "--actor", "u_ben",
+                           "--as-of", "2026-01-10", "--format", "json")
+    assert code == 0
+    [step] = json.loads(out)["steps"]
+    assert (step["args"], step["reason"]) == (
+        {"account": "a_team", "actor": "u_ben"}, "not_authorized")
+    code, _, err = run_cli("what-if", str(EXAMPLE), "--enforce", "a_team", "--actor",
+                           "u_nobody")
+    assert code == 2
+    assert "--actor: 'u_nobody': no user has this id" in err
+    code, _, err = run_cli("what-if", str(EXAMPLE), "--disable-mfa", "u_dana", "--actor",
+                           "u_alice")
+    assert code == 2
+    assert "give --enforce ACCOUNT" in err
 
 
 @pytest.mark.parametrize("command", [["simulate", str(EXAMPLE), str(SCENARIO)],

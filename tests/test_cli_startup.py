@@ -45,6 +45,18 @@ def test_help_imports_no_data_library() -> None:
     assert loaded_after("--help") == (0, [])
 
 
+def test_version_is_the_package_s_on_the_caller_s_output() -> None:
+    import tomllib
+
+    from mfa_sim.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["--version"], out=out, err=err) == 0
+    project = tomllib.loads(Path("pyproject.toml").read_text(encoding="utf-8"))["project"]
+    assert (out.getvalue(), err.getvalue()) == (f"mfa-sim {project['version']}\n", "")
+    assert loaded_after("--version") == (0, [])
+
+
 def test_validate_never_imports_pandas() -> None:
     code, modules = loaded_after("validate", "datasets/example")
     assert code == 0

@@ -195,3 +195,15 @@ def test_compare_in_python_takes_policies_and_files(tmp_path: Path) -> None:
 def test_durations_read_as_people_write_them() -> None:
     assert [duration_words(s) for s in (0, 59, 3600, 86_400 + 7200, 0.4)] == [
         "none", "59 s", "1 h", "1 d 2 h", "under 1 s"]
+
+
+def test_access_lost_at_the_last_moment_reads_as_no_time_yet(tmp_path: Path) -> None:
+    """A member cut off by the last step has been without access for no time yet: the
+    table says 0 s, not "none", beside "members losing access" of 2."""
+    scenario = tmp_path / "enforce.yaml"
+    scenario.write_text("steps:\n  - enforce_mfa: {account: a_team}\n", encoding="utf-8")
+    npm, dnsimple = compare(example(), scenario, ["npm", "dnsimple"]).tallies
+    assert [table_row(npm)[column] for column in (
+        "members losing access", "longest without access",
+        "time without access, all members")] == [2, "0 s", "0 s"]
+    assert table_row(dnsimple)["longest without access"] == "none"

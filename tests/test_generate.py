@@ -467,6 +467,22 @@ def test_a_file_in_place_of_the_directory_is_refused(tmp_path: Path) -> None:
     assert caught.value.problems[0].reason is ProblemReason.NOT_A_DIRECTORY
 
 
+def test_a_negative_seed_is_refused_like_every_bad_option(tmp_path: Path) -> None:
+    """Contract §4, exit code 2 with argparse's usage line, as ``--users 0`` is."""
+    import io
+
+    from mfa_sim.cli import main
+
+    err = io.StringIO()
+    assert main(["generate", "--users", "10", "--seed", "-1", "--output",
+                 str(tmp_path / "out")], out=io.StringIO(), err=err) == 2
+    assert err.getvalue().startswith("usage: mfa-sim generate")
+    assert "argument --seed: '-1' must be 0 or more" in err.getvalue()
+    with pytest.raises(UsageError, match="seed must be a non-negative whole number"):
+        generate_dataset(tmp_path / "api", 10, seed=-1)
+    assert not (tmp_path / "out").exists()
+
+
 def test_an_empty_or_missing_directory_is_used(tmp_path: Path) -> None:
     generate_dataset(tmp_path, 50)
     nested = tmp_path.parent / f"{tmp_path.name}-new" / "deeper"

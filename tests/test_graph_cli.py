@@ -74,6 +74,16 @@ def test_exports_by_extension(tmp_path: Path, suffix: str) -> None:
     assert back.nodes["user:u_dana"]["hop"] == 0
 
 
+def test_hops_without_a_focus_is_refused(tmp_path: Path) -> None:
+    """contract §4: ``--hops`` says how far the focus of --account or --user reaches; on
+    the whole graph it would be ignored in silence."""
+    output = tmp_path / "all.png"
+    code, out, err = run_cli("graph", str(EXAMPLE), "--hops", "3", "--output", str(output))
+    assert (code, out) == (2, "")
+    assert "--hops says how far a focus reaches" in err
+    assert not output.exists()
+
+
 def test_whole_small_dataset_is_the_overview(tmp_path: Path, drawn: list[nx.Graph]) -> None:
     code, _, err = run_cli("graph", str(EXAMPLE), "--output", str(tmp_path / "all.png"))
     assert (code, err) == (0, "")

@@ -159,6 +159,21 @@ def test_field_count_message_gives_both_counts(make_dataset: MakeDataset) -> Non
     assert caught.value.problems[0].message == "the record has 5 fields, the header 3"
 
 
+def test_field_count_message_says_when_a_quote_is_left_open(make_dataset: MakeDataset) -> None:
+    """Contract §1, a row with too few fields: when its quote never closes, the message
+    says why the rest of the file is in its last field."""
+    folder = make_dataset({"users.csv": "user_id,email,mfa_enabled,name,created_at\n"
+                                        'u1,ann@example.com,true,"Ann,\n'
+                                        "u2,bob@example.com,false,Bob,2024-01-01\n"})
+    with pytest.raises(InputError) as caught:
+        load_dataset(folder)
+    [problem] = [found for found in caught.value.problems if found.file == "users.csv"]
+    assert (problem.line, problem.reason.value) == (2, "too_few_fields")
+    assert problem.message == ("the record has 4 fields, the header 5; a quote opened in it "
+                               "is never closed, so the rest of the file was read as one "
+                               "field")
+
+
 def test_malformed_record_does_not_make_its_id_unknown(make_dataset: MakeDataset) -> None:
     # u2's record is already reported; memberships naming u2 are not a second problem.
     folder = make_dataset({"users.csv": "user_id,email,mfa_enabled\n"

@@ -102,6 +102,9 @@ def test_no_plan_cannot_enforce_under_dnsimple(imported: Path) -> None:
     simulation = Simulation(load_dataset(imported))
     outcome = simulation.enforce_mfa("github:example-org")
     assert (outcome.status.value, outcome.reason.value) == ("rejected", "plan_not_eligible")
+    assert outcome.message == ("Enforcement refused on github:example-org: its plan is not "
+                               "known, and it may not offer MFA enforcement (Teams plan and "
+                               "higher).")
 
 
 def test_validate_shows_the_unknown_tier(imported: Path) -> None:

@@ -476,3 +476,19 @@ def test_under_a_preset_the_members_the_plan_cuts_are_the_ones_the_replay_cuts(
             if outcome.action == "enforce_mfa" for event in outcome.events
             if event.type.value in CUT_EVENTS and event.account in enforced}
     assert lost == cut
+
+
+@pytest.mark.parametrize(("lacking", "said"), [(1, "1 person lacks MFA."),
+                                               (2, "2 people lack MFA.")])
+def test_the_header_counts_people_lacking_mfa_in_plain_words(
+        make_dataset: MakeDataset, lacking: int, said: str) -> None:
+    users = "\n".join(["user_id,email,mfa_enabled", "own,own@x.example,true",
+                       *(f"u{n},u{n}@x.example,false" for n in range(lacking))])
+    members = "\n".join(["account_id,user_id,role", "org,own,owner",
+                         *(f"org,u{n},member" for n in range(lacking))])
+    folder = make_dataset({"users.csv": users, "memberships.csv": members,
+                           "accounts.csv": "account_id,plan,mfa_enforced\norg,teams,false",
+                           "invitations.csv": None})
+    code, out, _ = run_cli("plan", str(folder), "--as-of", "2026-01-10")
+    assert code == 0
+    assert f"Targeted: 1 account ({lacking + 1} members); {said}" in out

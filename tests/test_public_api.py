@@ -3,6 +3,8 @@ decision, never an accident."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 import mfa_sim
@@ -46,6 +48,7 @@ PUBLIC_API = [
     "RolloutPlan",
     "Run",
     "RunSummary",
+    "Scenario",
     "Severity",
     "Simulation",
     "State",
@@ -60,7 +63,9 @@ PUBLIC_API = [
     "import_export",
     "load_dataset",
     "load_policy",
+    "load_scenario",
     "plan",
+    "run_scenario",
     "save_dataset",
     "select_checks",
     "summarise",
@@ -127,3 +132,24 @@ def test_public_names_are_imported_only_when_used() -> None:
 def test_unknown_name_is_an_attribute_error() -> None:
     with pytest.raises(AttributeError, match="no_such_name"):
         _ = mfa_sim.no_such_name  # type: ignore[attr-defined]
+
+
+def test_a_scenario_file_plays_from_python_as_simulate_plays_it() -> None:
+    """contract §2 and §4: ``run_scenario`` gives the run ``mfa-sim simulate`` reports;
+    ``Simulation.play`` given a path says what to call instead of failing on its letters."""
+    import io
+
+    from mfa_sim.cli import main
+
+    dataset = mfa_sim.load_dataset("datasets/example")
+    run = mfa_sim.run_scenario(dataset, "datasets/example/scenario.yaml")
+    out = io.StringIO()
+    assert main(["simulate", "datasets/example", "datasets/example/scenario.yaml",
+                 "--format", "json"], out=out, err=io.StringIO()) == 0
+    steps = json.loads(out.getvalue())["steps"]
+    assert [(o.status.value, o.message) for o in run.outcomes] == [
+        (step["status"], step["message"]) for step in steps]
+    with pytest.raises(mfa_sim.UsageError, match="run_scenario"):
+        mfa_sim.Simulation(dataset).play("datasets/example/scenario.yaml")  # type: ignore[arg-type]
+    with pytest.raises(mfa_sim.UsageError, match="pairs"):
+        mfa_sim.Simulation(dataset).play([("enforce_mfa",)])  # type: ignore[list-item]

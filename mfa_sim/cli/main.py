@@ -98,6 +98,24 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {cut_quoted(message)}\n")
 
 
+class _Version(argparse.Action):
+    """``--version``: the version on the caller's output stream (argparse's own
+    writes to ``sys.stdout``)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS,
+                 **kwargs: object) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS,
+                         help="show the version and exit")
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace,
+                 values: object, option_string: str | None = None) -> None:
+        from mfa_sim import __version__
+
+        streams = parser.streams if isinstance(parser, _Parser) else _Streams()
+        streams.out.write(f"mfa-sim {__version__}\n")
+        parser.exit()
+
+
 def _progress(arguments: argparse.Namespace) -> Progress:
     """Bars on standard error for this command (only on a terminal, not in CI, not with
     --no-progress)."""
@@ -233,7 +251,7 @@ def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
         group_memberships=True)
     from mfa_sim.data.save import require_empty_folder, save_dataset
     from mfa_sim.engine.scenario import load_scenario
-    from mfa_sim.engine.simulation import Simulation
+    from mfa_sim.engine.simulation import run_scenario
     from mfa_sim.policy import POLICIES
     from mfa_sim.report import render_run
 
@@ -242,10 +260,7 @@ def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
     if arguments.save_state is not None:
         require_empty_folder(arguments.save_state)
     # The flag wins over the scenario's key (contract §5).
-    policy = chosen[0] if chosen else scenario.policy
-    simulation = Simulation(dataset, policy, scenario.start, scenario.seed)
-    run = simulation.play(scenario)
-    run = type(run)(run.policy, run.outcomes, run.final, scenario.name)
+    run = run_scenario(dataset, scenario, policy=chosen[0] if chosen else None)
     _emit(render_run(run, arguments.format), arguments.output, out)
     if arguments.save_state is not None:
         save_dataset(run.final.to_dataset(), arguments.save_state)
@@ -289,10 +304,15 @@ def _policy_list(text: str) -> list[str]:
 
 def _graph(arguments: argparse.Namespace, out: TextIO) -> int:
     from mfa_sim.cli.graph_command import write_view
+    from mfa_sim.errors import UsageError
 
+    if arguments.hops is not None and arguments.account is None and arguments.user is None:
+        raise UsageError("--hops says how far a focus reaches: give --account ID or --user ID "
+                         "too (the whole graph has no centre to count from)")
+    hops = {} if arguments.hops is None else {"hops": arguments.hops}
     notice = write_view(arguments.dataset, arguments.output, account=arguments.account,
-                        user=arguments.user, hops=arguments.hops, scenario=arguments.scenario,
-                        progress=_progress(arguments))
+                        user=arguments.user, scenario=arguments.scenario,
+                        progress=_progress(arguments), **hops)
     if notice is not None:
         print(f"mfa-sim graph: {notice}", file=arguments.err)
     return EXIT_OK
@@ -302,9 +322,14 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
     from mfa_sim.errors import Problem, ProblemReason, UsageError
 
     questions = [("disable_mfa", {"user": user}) for user in arguments.disable_mfa or ()]
-    questions += [("enforce_mfa", {"account": account}) for account in arguments.enforce or ()]
+    actor = {} if arguments.actor is None else {"actor": arguments.actor}
+    questions += [("enforce_mfa", {"account": account, **actor})
+                  for account in arguments.enforce or ()]
     if not questions:
         raise UsageError("what-if needs at least one --disable-mfa USER or --enforce ACCOUNT")
+    if actor and not arguments.enforce:
+        raise UsageError("--actor names who switches enforcement on: give --enforce ACCOUNT "
+                         "too")
     from mfa_sim.data.load import importing
 
     dataset, chosen = _load_with_policies(
@@ -318,7 +343,8 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
                        f"no {noun} has this id in the dataset")
                for flag, noun, values, known in (
                    ("disable-mfa", "user", arguments.disable_mfa or (), indexes.user_rows),
-                   ("enforce", "account", arguments.enforce or (), indexes.account_rows))
+                   ("enforce", "account", arguments.enforce or (), indexes.account_rows),
+                   ("actor", "user", list(actor.values()), indexes.user_rows))
                for value in values if value not in known]
     if unknown:
         raise InputError(unknown)
@@ -536,6 +562,7 @@ def build_parser(out: TextIO | None = None, err: TextIO | None = None
         description="Simulate and audit multi-factor authentication enforcement: who gets "
                     "removed, who gets blocked, which accounts are left unmanaged.",
     )
+    parser.add_argument("--version", action=_Version)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
                                      parser_class=_Parser)
     reporting = _Parser(add_help=False)
@@ -630,8 +657,8 @@ def build_parser(out: TextIO | None = None, err: TextIO | None = None
     focus = graph.add_mutually_exclusive_group()
     focus.add_argument("--account", metavar="ID", help="focus on this account")
     focus.add_argument("--user", metavar="ID", help="focus on this user")
-    graph.add_argument("--hops", type=_positive, default=2, metavar="K",
-                       help="how far the focus reaches (default 2)")
+    graph.add_argument("--hops", type=_positive, metavar="K",
+                       help="how far the focus of --account or --user reaches (default 2)")
     graph.add_argument("--scenario", metavar="FILE",
                        help="draw what this scenario removes, blocks and leaves unmanaged")
     graph.add_argument("--output", required=True, metavar="FILE",
@@ -645,6 +672,10 @@ def build_parser(out: TextIO | None = None, err: TextIO | None = None
                          help="what if this user disabled MFA (repeatable)")
     what_if.add_argument("--enforce", nargs="+", action="extend", metavar="ACCOUNT",
                          help="what if this account switched enforcement on (repeatable)")
+    what_if.add_argument("--actor", metavar="USER",
+                         help="who switches enforcement on in the --enforce what-ifs "
+                              "(default: the account's first owner or admin with MFA, "
+                              "where the policy needs the one who does to have it)")
     what_if.add_argument("--format", choices=SIMULATE_FORMATS, default="text")
     what_if.add_argument("--output", help="write the report to this file")
     what_if.add_argument("--policy", metavar="NAME|FILE", help=POLICY_HELP)
@@ -691,7 +722,8 @@ def build_parser(out: TextIO | None = None, err: TextIO | None = None
 
     generate = add_command("generate", help="write a synthetic dataset")
     generate.add_argument("--users", type=_positive, required=True, help="how many users")
-    generate.add_argument("--seed", type=_integer, default=0, help="random seed (default 0)")
+    generate.add_argument("--seed", type=_count, default=0,
+                          help="random seed, 0 or more (default 0)")
     generate.add_argument("--messy", action="store_true",
                           help="write it the way real exports look (BOM, CRLF, quoting, "
                                "aliases)")

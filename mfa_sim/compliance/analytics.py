@@ -44,9 +44,11 @@ class WhatIfTables(HtmlDisplay):
     blockers: pa.Table
     enforcing: pa.Table | None = None
     """One row per member lacking MFA (with access) of an eligible account that does not
-    enforce: ``account``, ``user``, ``role``, and ``outcome``, what switching
+    enforce: ``account``, ``user``, ``role``, ``outcome``, what switching
     enforcement on would do to them under the policy: ``blocks_enforcement`` (DNSimple
-    refuses), ``removed``, ``suspended`` or ``grace``."""
+    refuses), ``removed``, ``suspended`` or ``grace``, and ``no_enabler``: whether nobody
+    can switch it on yet, as the policy lets only an owner or admin with MFA do it and
+    the account's owners and admins all lack MFA."""
 
     def __repr__(self) -> str:
         users, accounts = self.blast_radius.num_rows, self.blockers.num_rows
@@ -228,11 +230,24 @@ def enforcing_members(facts: AuditFacts) -> pa.Table:
                Enforcement.SUSPEND: "suspended", Enforcement.GRACE: "grace"}[enforcement]
     removed = "removed" if enforcement is not Enforcement.REFUSE else treated
     outcome = pc.if_else(arrow_of(outside), scalar_of(removed), scalar_of(treated))
+    no_enabler = np.zeros(len(rows), dtype=bool)
+    if facts.policy.enabler_needs_mfa:
+        # Only an owner or admin whose access is not cut can switch enforcement on. An
+        # account nobody manages is account_without_admin's finding, not this one's.
+        def per_account(chosen: np.ndarray) -> np.ndarray:
+            found = np.bincount(account[chosen], minlength=len(facts.account_ids))
+            of_rows: np.ndarray = found[account[rows]]
+            return of_rows
+
+        managing = facts.manages & ~facts.suspended
+        no_enabler = (per_account(managing) > 0) & (
+            per_account(managing & facts.member_compliant) == 0)
     table = pa.table({
         "account": facts.account_ids.take(arrow_of(account[rows])),
         "user": facts.user_ids.take(arrow_of(facts.membership_user[rows])),
         "role": facts.roles.take(arrow_of(rows)),
         "outcome": outcome,
+        "no_enabler": arrow_of(no_enabler),
     })
     return table.sort_by([("account", "ascending"), ("user", "ascending")])
 

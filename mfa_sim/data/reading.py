@@ -489,6 +489,9 @@ class Layout:
     """The line Python's csv module stopped on, when a field longer than it allows
     (a quote left open, or a quoted value past 131,072 characters) ended its reading
     before every record with a wrong field count was found."""
+    left_open: frozenset[int] = frozenset()
+    """Positions (among those of ``wrong``) of the records whose quote is never closed:
+    the rest of the file is read into their last field."""
 
 
 def _layout(body: bytes, width: int, kept: int, left_out: int) -> Layout:
@@ -512,13 +515,14 @@ def _layout(body: bytes, width: int, kept: int, left_out: int) -> Layout:
     if len(wrong) != left_out or len(counts) != kept + left_out:
         return _layout_by_csv(body, width, kept, left_out)
     records = [_without_blank_lines(text) for text in texts.take(wrong).to_pylist()]
+    left_open = frozenset(at for at, record in enumerate(records) if record.count(b'"') % 2)
     fields: list[tuple[str, ...]] = [()] * len(records)
     for count in np.unique(counts[wrong]).tolist():
         chosen = np.flatnonzero(counts[wrong] == count).tolist()
         for at, split in zip(chosen, split_records([records[i] for i in chosen], count),
                              strict=True):
             fields[at] = split
-    return Layout(starts[1:] + 1, wrong, fields)
+    return Layout(starts[1:] + 1, wrong, fields, left_open=left_open)
 
 
 def _layout_by_csv(body: bytes, width: int, records: int, left_out: int) -> Layout:
@@ -569,12 +573,15 @@ def _field_count_problems(file: str, layout: Layout, width: int,
     """Problems for the records with a wrong field count; ``counts`` holds the field
     count of every record Arrow left out."""
     problems = []
-    for at, found in zip(layout.wrong.tolist(), layout.fields, strict=True):
+    for number, (at, found) in enumerate(zip(layout.wrong.tolist(), layout.fields,
+                                             strict=True)):
         count = len(found)
+        open_quote = ("; a quote opened in it is never closed, so the rest of the file "
+                      "was read as one field" if number in layout.left_open else "")
         problems.append(Problem(file, int(layout.starts[at]), None, ",".join(found),
                                 _reason_for(count, width),
                                 f"the record has {count} field{'' if count == 1 else 's'}, "
-                                f"the header {width}"))
+                                f"the header {width}{open_quote}"))
     unplaced = len(counts) - len(layout.wrong)
     if layout.stopped is not None and unplaced > 0:
         # Never left out in silence: the records are counted, though their lines are not.

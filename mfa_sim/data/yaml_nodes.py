@@ -28,7 +28,7 @@ INT, FLOAT, TIMESTAMP = f"{TAG}int", f"{TAG}float", f"{TAG}timestamp"
 MAP, SEQ, MERGE, VALUE = f"{TAG}map", f"{TAG}seq", f"{TAG}merge", f"{TAG}value"
 
 _SCALAR_KINDS = {STR: "text", NULL: "null (no value)", BOOL: "a boolean", INT: "an integer",
-                 FLOAT: "a number", TIMESTAMP: "a date"}
+                 FLOAT: "a decimal number", TIMESTAMP: "a date"}
 
 
 @cache

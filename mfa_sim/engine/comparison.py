@@ -191,11 +191,14 @@ row per measure)."""
 
 def table_row(tally: Tally) -> dict[str, Any]:
     """One policy's row of the side-by-side table (durations in words)."""
+    def lost(seconds: float) -> str:
+        # Access lost at the scenario's last moment is lost for no time yet, not never.
+        return "0 s" if seconds <= 0 and tally.members_losing_access else duration_words(seconds)
+
     return dict(zip(TABLE_COLUMNS, (
         tally.policy, tally.removed, tally.suspended, tally.blocked, tally.refused,
         len(tally.unmanaged), tally.members_losing_access, tally.still_without_access,
-        duration_words(tally.longest_seconds_lost),
-        duration_words(tally.access_seconds_lost)), strict=True))
+        lost(tally.longest_seconds_lost), lost(tally.access_seconds_lost)), strict=True))
 
 
 def duration_words(seconds: float) -> str:

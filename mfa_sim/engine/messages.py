@@ -73,8 +73,10 @@ def _why(reason: Reason, args: Mapping[str, Any], users: Sequence[str], state: S
                 return "it is the account's own email"
             return "a user already has that email"
         case Reason.PLAN_NOT_ELIGIBLE:
-            return (f"the {state.plan_of(account)} plan does not offer MFA enforcement "
-                    "(Teams plan and higher)")
+            plan = state.plan_of(account)
+            # An import that could not tell the plan leaves it empty.
+            named = f"the {plan} plan does not" if plan else "its plan is not known, and it may not"
+            return f"{named} offer MFA enforcement (Teams plan and higher)"
         case Reason.NO_SEATS:
             return (f"all {state.seats_of(account)} seats are taken "
                     "(members and pending invitations both take one)")

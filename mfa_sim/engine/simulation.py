@@ -14,7 +14,9 @@ u_eli disabled MFA; removed from 1 enforcing account: a_secure.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -172,7 +174,9 @@ class Simulation(HtmlDisplay):
         return outcome
 
     def what_if(self, action: str | ActionName, **args: Any) -> Outcome:
-        """What an action would do now, without doing it."""
+        """What an action would do now, without doing it, judged as a scenario's step
+        is: an ``enforce_mfa`` naming no actor is not judged on who switches it on
+        (the ``what-if`` command asks it as an owner or admin would: :func:`what_ifs`)."""
         name = self._check(action, args)
         _, outcome = self.engine.apply(self.state, name, args, step=len(self._outcomes) + 1)
         return outcome
@@ -193,13 +197,21 @@ class Simulation(HtmlDisplay):
         return self._outcomes.pop()
 
     def play(self, steps: Iterable[tuple[str, dict[str, Any]]] | Scenario) -> Run:
-        """Apply steps in order (a scenario, or ``(action, args)`` pairs)."""
+        """Apply steps in order (a scenario, or ``(action, args)`` pairs); a scenario
+        file is played from its start by :func:`run_scenario`."""
         from mfa_sim.engine.scenario import Scenario
 
+        if isinstance(steps, str | bytes | os.PathLike):
+            raise UsageError("play takes (action, args) pairs or a Scenario; to play a "
+                             "scenario file, use mfa_sim.run_scenario(dataset, path)")
         pairs = ((s.action, dict(s.args)) for s in steps.steps) \
             if isinstance(steps, Scenario) else steps
-        for action, args in pairs:
-            self.apply(action, **args)
+        for pair in pairs:
+            if not (isinstance(pair, tuple | list) and len(pair) == 2
+                    and isinstance(pair[1], Mapping)):
+                raise UsageError(f"play takes (action, args) pairs, args a mapping, not "
+                                 f"{pair!r:.80}")
+            self.apply(pair[0], **pair[1])
         return self.run
 
     def enforce_mfa(self, account: str, actor: str | None = None) -> Outcome:
@@ -317,6 +329,12 @@ def what_ifs(dataset: Dataset, questions: Iterable[tuple[str, dict[str, Any]]],
              seed: int = 0) -> Run:
     """Each question answered on its own against the unchanged dataset.
 
+    An ``enforce_mfa`` that names no actor, under a policy whose enabler must have MFA
+    (GitHub, npm), is asked as the account's owners and admins would do it: as the first
+    of them (by id) with MFA, or, when none has it, as the first of them, whose step is
+    then refused and says who must enable MFA first. Nobody could switch it on, so the
+    what-if must not pretend somebody did.
+
     Examples
     --------
     >>> import mfa_sim
@@ -325,14 +343,72 @@ def what_ifs(dataset: Dataset, questions: Iterable[tuple[str, dict[str, Any]]],
     >>> run = what_ifs(mfa_sim.load_dataset("datasets/example"), questions)
     >>> [outcome.status.value for outcome in run.outcomes]
     ['applied', 'rejected']
+    >>> run = what_ifs(mfa_sim.load_dataset("datasets/example"),
+    ...                [("enforce_mfa", {"account": "a_solo"})], policy="github")
+    >>> run.outcomes[0].message
+    'Enforcement refused on a_solo: u_finn must enable MFA before enforcing it.'
     """
     simulation = Simulation(dataset, policy, start, seed)
-    outcomes = tuple(
-        simulation.engine.apply(simulation.state, simulation._check(action, args), args,
-                                step=number)[1]
-        for number, (action, args) in enumerate(questions, start=1))
+
+    def answer(number: int, action: str | ActionName, args: dict[str, Any]) -> Outcome:
+        name = simulation._check(action, args)
+        if name is ActionName.ENFORCE_MFA and "actor" not in args \
+                and simulation.policy.enabler_needs_mfa:
+            enabler = _enabler(simulation.state, args["account"])
+            args = args if enabler is None else {**args, "actor": enabler}
+        return simulation.engine.apply(simulation.state, name, args, step=number)[1]
+
+    outcomes = tuple(answer(number, action, args)
+                     for number, (action, args) in enumerate(questions, start=1))
     return Run(simulation.policy.name, outcomes, simulation.state,
                name="what-ifs, each against the unchanged dataset")
+
+
+def run_scenario(dataset: Dataset, scenario: str | os.PathLike[str] | Scenario, *,
+                 policy: str | Policy | None = None, seed: int | None = None) -> Run:
+    """A scenario played from its start, as ``mfa-sim simulate`` plays it.
+
+    Parameters
+    ----------
+    dataset
+        The dataset it runs on.
+    scenario
+        A scenario file (read and checked against the dataset, contract §2), or a
+        scenario already read.
+    policy
+        The policy to play it under, instead of the scenario's own ``policy``.
+    seed
+        Overrides the scenario's ``seed``.
+
+    Examples
+    --------
+    >>> import mfa_sim
+    >>> run = run_scenario(mfa_sim.load_dataset("datasets/example"),
+    ...                    "datasets/example/scenario.yaml")
+    >>> run.name, run.policy, len(run.outcomes)
+    ('Enforcing MFA on the Acme web team', 'dnsimple', 18)
+    """
+    from mfa_sim.engine.scenario import load_scenario
+    from mfa_sim.policy import POLICIES
+
+    if isinstance(scenario, str | os.PathLike):
+        scenario = load_scenario(scenario, dataset, seed=seed, policies=tuple(POLICIES))
+    elif seed is not None:
+        scenario = replace(scenario, seed=seed)
+    simulation = Simulation(dataset, scenario.policy if policy is None else policy,
+                            scenario.start, scenario.seed)
+    run = simulation.play(scenario)
+    return type(run)(run.policy, run.outcomes, run.final, scenario.name)
+
+
+def _enabler(state: State, account: str) -> str | None:
+    """The owner or admin a what-if switches enforcement on as (see :func:`what_ifs`):
+    the first with access and MFA, else the first with access; None when nobody
+    manages the account."""
+    managers = [user for user, role in state.members_of(account).items()
+                if role.manages and not state.is_suspended(account, user)]
+    return next((user for user in managers if state.has_mfa(user)),
+                managers[0] if managers else None)
 
 
 def _start(start: Any) -> datetime:

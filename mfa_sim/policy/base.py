@@ -106,6 +106,15 @@ class Policy:
         return self.knobs.plan_gate if self.knobs is not None else True
 
     @property
+    def enabler_needs_mfa(self) -> bool:
+        """Whether the owner or admin switching enforcement on must have MFA."""
+        if self.knobs is not None:
+            return self.knobs.enabler_needs_mfa
+        from mfa_sim.policy.rules import enabler_has_mfa
+
+        return enabler_has_mfa in self.rules.get(ActionName.ENFORCE_MFA, ())
+
+    @property
     def reinstate_window(self) -> timedelta | None:
         """How long after a removal the member may rejoin with their previous role."""
         return self.knobs.reinstate_window if self.knobs is not None else None

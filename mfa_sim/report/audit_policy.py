@@ -24,12 +24,22 @@ def _accounts(result: AuditResult) -> list[str]:
     assert result.what_ifs is not None
     assert result.what_ifs.enforcing is not None
     by_account: dict[str, list[str]] = {}
+    without_enabler = set()
     for row in result.what_ifs.enforcing.to_pylist():
         by_account.setdefault(row["account"], []).append(
             f"{row['user']} {_OUTCOME_WORDS[row['outcome']]}")
-    return [f"{account}: {', '.join(members[:SHOWN])}"
+        if row["no_enabler"]:
+            without_enabler.add(row["account"])
+    return [f"{account}: "
+            + (f"{_NO_ENABLER}; then " if account in without_enabler else "")
+            + ", ".join(members[:SHOWN])
             + (f" and {len(members) - SHOWN:,} more" if len(members) > SHOWN else "")
             for account, members in by_account.items()]
+
+
+_NO_ENABLER = "no owner or admin has the MFA needed to switch it on"
+"""Said of an account whose policy lets only an owner or admin with MFA switch
+enforcement on, where none has MFA (``enabler_without_mfa``)."""
 
 
 def _users(result: AuditResult) -> list[str]:
@@ -74,7 +84,7 @@ def policy_sections(result: AuditResult) -> list[tuple[str, list[str]]]:
     ...                                           policy="github")):
     ...     print(title, *items, sep="\\n  ")
     What github would do if an account switched enforcement on
-      a_solo: u_finn suspended
+      a_solo: no owner or admin has the MFA needed to switch it on; then u_finn suspended
       a_team: u_ben suspended, u_chloe suspended
     What github would do if a user disabled MFA
       u_dana: refused, the policy keeps their MFA on

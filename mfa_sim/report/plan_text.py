@@ -31,7 +31,7 @@ def plan_header(plan: RolloutPlan, markup: Markup) -> list[str]:
              plan.campaign(),
              f"Targeted: {plural(plan.targets, 'account')} "
              f"({plural(plan.target_members, 'member')}); "
-             f"{people(plan.people)} lacking MFA block them."]
+             f"{people(plan.people)} {'lacks' if plan.people == 1 else 'lack'} MFA."]
     skipped = skipped_line(plan)
     if skipped:
         lines.append(skipped)
@@ -51,7 +51,7 @@ def plan_text(plan: RolloutPlan) -> str:
     >>> print(plan_text(found), end="")
     Rollout plan for datasets/example under dnsimple, as of 2026-01-05
     0 accounts are ready today; ask these 2 people and 1 of 1 account becomes ready.
-    Targeted: 1 account (4 members); 2 people lacking MFA block them.
+    Targeted: 1 account (4 members); 2 people lack MFA.
     Not targeted: 1 account already enforcing, 1 account on a plan below teams.
     <BLANKLINE>
     Wave 0: ready today, enforce 0 accounts
