@@ -57,6 +57,17 @@ def test_version_is_the_package_s_on_the_caller_s_output() -> None:
     assert loaded_after("--version") == (0, [])
 
 
+def test_an_argument_too_many_is_refused_with_the_command_s_usage() -> None:
+    from mfa_sim.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    assert main(["validate", "datasets/example", "surplus"], out=out, err=err) == 2
+    assert out.getvalue() == ""
+    assert err.getvalue().startswith("usage: mfa-sim validate")
+    assert err.getvalue().endswith("mfa-sim validate: error: unrecognized arguments: "
+                                   "surplus\n")
+
+
 def test_validate_never_imports_pandas() -> None:
     code, modules = loaded_after("validate", "datasets/example")
     assert code == 0

@@ -576,7 +576,9 @@ def build_parser(out: TextIO | None = None, err: TextIO | None = None
              "when CI=true)")
 
     def add_command(name: str, help: str) -> argparse.ArgumentParser:
-        return commands.add_parser(name, parents=[reporting], help=help, streams=streams)
+        command = commands.add_parser(name, parents=[reporting], help=help, streams=streams)
+        command.set_defaults(command_parser=command)
+        return command
 
     def add_selection(command: argparse.ArgumentParser, verb: str) -> None:
         # Lists add up when repeated, as --disable-mfa does; patterns as in mute files.
@@ -739,7 +741,10 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None,
     err = err or sys.stderr
     parser = build_parser(out, err)
     try:
-        arguments = parser.parse_args(argv)
+        arguments, extra = parser.parse_known_args(argv)
+        if extra:
+            # Said with the command's usage, not the program's: the command took them.
+            arguments.command_parser.error(f"unrecognized arguments: {' '.join(extra)}")
     except SystemExit as stop:
         return int(stop.code or 0)
     run: Callable[[argparse.Namespace, TextIO], int] = arguments.run
