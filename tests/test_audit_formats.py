@@ -472,6 +472,17 @@ def test_junit_has_one_suite_per_check_in_order(example: AuditResult) -> None:
     assert_counts_add_up(root)
 
 
+def test_junit_properties_name_the_policy_audited_against(example: AuditResult) -> None:
+    """A CI dashboard shows which product's rules the audit judged by (--policy)."""
+    def properties(root: ET.Element) -> set[tuple[str | None, str | None]]:
+        return {(found.get("name"), found.get("value"))
+                for found in root.iter("property") if found.get("name") != "finds"}
+
+    npm = mfa_sim.audit(mfa_sim.load_dataset(EXAMPLE), as_of=AS_OF, policy="npm")
+    assert ("policy", "npm") in properties(junit(npm))
+    assert all(found.get("name") != "policy" for found in junit(example).iter("property"))
+
+
 def test_junit_lists_checks_with_no_finding_as_one_passing_case(
         example: AuditResult) -> None:
     suite = junit(example).find("testsuite[@name='mfa_state_unknown']")

@@ -8,7 +8,9 @@ above ``fail_on`` (``--fail-on``, default ``high``) has a ``<failure>`` whose
 ``type`` is its severity and whose ``message`` is its sentence; a muted finding is
 ``<skipped>`` with the mute reason; any other finding passes, its sentence in
 ``<system-out>``. A check with no finding has one passing test case named
-``no findings``, so that every check shows on the dashboard, passed. The ``tests``,
+``no findings``, so that every check shows on the dashboard, passed. Each suite's
+properties give ``fail_on``, the ``policy`` audited against (with ``--policy``), and the
+check's ``severity`` and what it ``finds``. The ``tests``,
 ``failures`` and ``skipped`` counts of every suite and of the whole add up; ``errors``
 is always 0.
 
@@ -175,6 +177,8 @@ def audit_junit_chunks(result: AuditResult, *, fail_on: Severity | str = Severit
             continue
         known = CHECKS_BY_ID.get(check)
         properties = [("fail_on", threshold.value)]
+        if result.policy is not None:
+            properties.append(("policy", result.policy))
         if known is not None:
             properties += [("severity", known.severity.value), ("finds", known.finds)]
         chunks.append(
