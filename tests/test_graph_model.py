@@ -333,6 +333,25 @@ def test_impact_keeps_each_event_between_the_same_pair(example_run: Run) -> None
         "disabled", True)
 
 
+def test_impact_draws_suspensions_and_restored_access(example: Dataset) -> None:
+    """contract §5, ``member_suspended`` and ``member_restored``: under GitHub's rules
+    enforcing cuts Ben's and Chloe's access and keeps them members; Ben's enabling MFA
+    gives his back. Each is an edge of its own beside the membership kept."""
+    sim = Simulation(example, "github")
+    sim.enforce_mfa("a_team", actor="u_alice")
+    sim.enable_mfa("u_ben")
+    G = impact_graph(sim.run)
+    assert _kinds(G, "suspended") == [("account:a_team", "user:u_ben", 1),
+                                      ("account:a_team", "user:u_chloe", 1)]
+    assert _kinds(G, "restored") == [("account:a_team", "user:u_ben", 2)]
+    assert sorted(G["account:a_team"]["user:u_ben"]) == [
+        "membership", "restored:2", "suspended:1"]
+    assert G.edges["account:a_team", "user:u_chloe", "suspended:1"] == {
+        "kind": "suspended", "step": 1, "reason": "noncompliant", "role": "member"}
+    assert (G.graph["removed"], G.graph["suspended"], G.graph["blocked"]) == (0, 2, 0)
+    assert impact_graph(Simulation(example).run).graph["suspended"] == 0
+
+
 def test_impact_of_one_outcome_over_the_state_before_it(example: Dataset) -> None:
     sim = Simulation(example)
     outcome = sim.what_if("disable_mfa", user="u_dana")

@@ -110,6 +110,24 @@ def test_impact_draws_removals_blocks_and_unmanaged_accounts(
     assert "step 2: removed\nstep 7: blocked\nstep 8: joined" in steps
 
 
+def test_impact_draws_suspensions_where_the_policy_makes_them(example: Dataset) -> None:
+    sim = Simulation(example, "github")
+    sim.enforce_mfa("a_team", actor="u_alice")
+    sim.enable_mfa("u_ben")
+    drawing = draw_impact(impact_graph(sim.run), figsize=SMALL)
+    kinds = [kind for *_, kind in drawing.edges]
+    assert (kinds.count("suspended"), kinds.count("restored"), kinds.count("removed")) == (
+        2, 1, 0)
+    for entry in ("suspended: membership kept, access cut",
+                  "access restored after enabling MFA"):
+        assert entry in drawing.legend
+    assert drawing.figure.axes[0].get_title(loc="left") == (
+        "Impact of the change: 0 removals, 2 suspensions, 0 blocked invitations, "
+        "0 accounts left without an admin")
+    steps = {text.get_text() for text in drawing.figure.axes[0].texts}
+    assert "step 1: suspended\nstep 2: restored" in steps
+
+
 def test_impact_legend_explains_itself_when_nothing_broke(example: Dataset) -> None:
     sim = Simulation(example)
     drawing = draw_impact(impact_graph(sim.enable_mfa("u_ben"), sim.state), figsize=SMALL)

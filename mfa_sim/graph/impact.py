@@ -1,11 +1,13 @@
-"""The impact of a simulation as a graph: who was removed, who was blocked, which
+"""The impact of a simulation as a graph: who was removed, suspended or blocked, which
 accounts were left without an admin.
 
 The graph is a :class:`networkx.MultiGraph` over the accounts a run touched: several
 things can happen between one user and one account (Ben is removed, then blocked,
 then joins), and each is an edge of its own, keyed by kind and step:
 
-``removed`` (``step``, ``reason``, ``role``), ``blocked`` (``step``, ``email``,
+``removed`` (``step``, ``reason``, ``role``), ``suspended`` (membership kept, access
+cut, as GitHub and Hex.pm do: ``step``, ``reason``, ``role``), ``restored`` (access back
+after enabling MFA, ``step``, ``role``), ``blocked`` (``step``, ``email``,
 ``role``), ``joined`` (a membership made during the run, ``step``, ``role``),
 ``membership`` (one the run left alone, ``role``), ``invitation`` (still pending,
 ``role``, ``status``) and ``collapsed`` (to the counted node of the members past the
@@ -61,6 +63,8 @@ if TYPE_CHECKING:
     from mfa_sim.model.dataset import Dataset
 
 REMOVED: Final = "removed"
+SUSPENDED: Final = "suspended"
+RESTORED: Final = "restored"
 BLOCKED: Final = "blocked"
 JOINED: Final = "joined"
 
@@ -70,6 +74,8 @@ class _Record:
     """The events of a run replayed in order: what changed, and at which step."""
 
     removed: list[tuple[str, str, int, str]] = field(default_factory=list)
+    access: list[tuple[str, str, int, str, str]] = field(default_factory=list)
+    """Suspensions and restorations: (account, user, step, kind, reason)."""
     blocked: list[tuple[str, str | None, str, int]] = field(default_factory=list)
     joined: dict[tuple[str, str], tuple[int, str]] = field(default_factory=dict)
     member: dict[tuple[str, str], str | None] = field(default_factory=dict)
@@ -109,6 +115,8 @@ class _Record:
         if kind is EventType.MEMBER_REMOVED and user is not None:
             self.removed.append((account, user, step, reason or ""))
             self.member[(account, user)] = None
+        elif kind in _ACCESS and user is not None:
+            self.access.append((account, user, step, _ACCESS[kind], reason or ""))
         elif kind in (EventType.MEMBER_JOINED, EventType.MEMBER_REINSTATED) \
                 and user is not None:
             self.joined[(account, user)] = (step, role or Role.MEMBER.value)
@@ -124,13 +132,17 @@ class _Record:
     def accounts(self) -> list[str]:
         """The accounts the run broke something in, sorted."""
         found = {account for account, *_ in self.removed}
+        found.update(account for account, *_ in self.access)
         found.update(account for account, *_ in self.blocked)
         found.update(self.unmanaged, self.empty)
         return sorted(found)
 
 
+_ACCESS: Final = {EventType.MEMBER_SUSPENDED: SUSPENDED, EventType.MEMBER_RESTORED: RESTORED}
+"""Events that cut a member's access or give it back, by the edge they draw."""
+
 _PAIRS: Final = frozenset({EventType.MEMBER_REMOVED, EventType.MEMBER_JOINED,
-                           EventType.INVITATION_BLOCKED})
+                           EventType.INVITATION_BLOCKED, *_ACCESS})
 """Events about a link between an account and a person (an edge, not a node)."""
 
 
@@ -192,7 +204,7 @@ def impact_graph(changes: Run | Outcome | Iterable[Outcome], state: State | Data
     -------
     networkx.MultiGraph
         ``G.graph`` holds ``view="impact"``, the run's ``name``, ``steps`` and the
-        counts ``removed``, ``blocked`` and ``unmanaged``.
+        counts ``removed``, ``suspended``, ``blocked`` and ``unmanaged``.
 
     Raises
     ------
@@ -259,10 +271,12 @@ class _Impact:
     def graph(self, name: str, steps: int) -> nx.MultiGraph:
         record, G = self.record, self.G
         G.graph.update(view="impact", source=self.state.dataset.source or "", name=name,
-                       steps=steps, removed=len(record.removed), blocked=len(record.blocked),
-                       unmanaged=len(record.unmanaged))
+                       steps=steps, removed=len(record.removed),
+                       suspended=sum(kind == SUSPENDED for *_, kind, _ in record.access),
+                       blocked=len(record.blocked), unmanaged=len(record.unmanaged))
         members = {account: self.members(account) for account in record.accounts}
         concerned = {user for _, user, _, _ in record.removed}
+        concerned.update(user for _, user, *_ in record.access)
         concerned.update(user for _, user, _, _ in record.blocked if user is not None)
         concerned.update(user for (_, user) in record.joined)
         for account in record.accounts:
@@ -272,6 +286,9 @@ class _Impact:
             self.user(user)
             G.add_edge(account_key(account), user_key(user), key=f"{REMOVED}:{step}",
                        kind=REMOVED, step=step, reason=reason, role=self.role(account, user))
+        for account, user, step, kind, reason in record.access:
+            G.add_edge(account_key(account), self.user(user), key=f"{kind}:{step}",
+                       kind=kind, step=step, reason=reason, role=self.role(account, user))
         for account, blocked_user, email, step in record.blocked:
             end = self.user(blocked_user) if blocked_user is not None else self.invitee(email)
             invitation = self.state.invitation(account, email)
@@ -413,4 +430,4 @@ class _Impact:
                 "empty": account in record.empty, "empty_step": record.empty.get(account, 0)}
 
 
-__all__ = ["BLOCKED", "JOINED", "REMOVED", "impact_graph"]
+__all__ = ["BLOCKED", "JOINED", "REMOVED", "RESTORED", "SUSPENDED", "impact_graph"]

@@ -4,7 +4,8 @@ Colours are the Okabe-Ito palette, which stays distinct under every common colou
 vision deficiency, and no meaning rests on colour alone: node kinds have their own
 shapes (users round, accounts square, invitees triangles, collapsed nodes hexagons),
 states their own fill patterns (no MFA hatched, unknown dotted), and edges their own
-line styles (removed dashed, blocked dotted, invitations dash-dotted).
+line styles (removed dashed, suspended dashes and dots, blocked dotted, invitations
+dash-dotted, restored access wide).
 
 Examples
 --------
@@ -36,7 +37,12 @@ WHITE: Final = "#FFFFFF"
 
 MFA_COLOURS: Final = {"enabled": BLUISH_GREEN, "disabled": VERMILLION, "unknown": YELLOW}
 MFA_HATCHES: Final = {"enabled": "", "disabled": "////", "unknown": "...."}
-LineStyle = Literal["-", "--", ":", "-."]
+LineStyle = Literal["-", "--", ":", "-."] | tuple[int, tuple[int, ...]]
+"""A matplotlib line style: a named one, or (offset, (on, off, ...)) in points."""
+
+DASH_DOT_DOT: Final = (0, (7, 2, 1, 2, 1, 2))
+"""Dashes and pairs of dots, for the one edge kind the named styles leave without a
+pattern of its own (suspensions: dashed is for removals)."""
 
 MFA_LINESTYLES: Final[dict[str, LineStyle]] = {"enabled": "-", "disabled": "--",
                                                "unknown": ":"}
@@ -75,9 +81,11 @@ class EdgeStyle:
 
     @property
     def gephi_shape(self) -> str:
-        """The GEXF ``viz:shape`` of the line."""
-        return {"-": "solid", "--": "dashed", ":": "dotted", "-.": "double"}.get(
-            self.linestyle, "solid")
+        """The GEXF ``viz:shape`` of the line (GEXF has four; a pattern of dashes
+        and dots is dashed there, told apart by its colour)."""
+        if isinstance(self.linestyle, tuple):
+            return "dashed"
+        return {"-": "solid", "--": "dashed", ":": "dotted", "-.": "double"}[self.linestyle]
 
 
 USER_SIZE: Final = 220.0
@@ -128,6 +136,8 @@ EDGE_STYLES: Final = {
     "awaiting_mfa": EdgeStyle(REDDISH_PURPLE, "-.", 2.4, "invitation awaiting MFA"),
     "collapsed": EdgeStyle(GREY, ":", 0.8, "collapsed neighbours"),
     "removed": EdgeStyle(VERMILLION, "--", 2.6, "membership removed"),
+    "suspended": EdgeStyle(BLUE, DASH_DOT_DOT, 2.6, "suspended: membership kept, access cut"),
+    "restored": EdgeStyle(SKY_BLUE, "-", 4.0, "access restored after enabling MFA"),
     "blocked": EdgeStyle(ORANGE, ":", 2.8, "invitation blocked: MFA required"),
     "joined": EdgeStyle(BLUISH_GREEN, "-", 2.6, "joined during the run"),
 }

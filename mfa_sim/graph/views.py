@@ -235,8 +235,9 @@ def draw_focus(G: nx.Graph, *, seed: int = 0, ax: Axes | None = None,
 def draw_impact(G: nx.MultiGraph, *, seed: int = 0, ax: Axes | None = None,
                 figsize: tuple[float, float] | None = None,
                 title: str | None = None) -> Drawing:
-    """What a run or an outcome broke: removals (dashed), blocked invitations (dotted),
-    accounts left without an admin (dashed outline), each labelled with its step.
+    """What a run or an outcome broke: removals (dashed), suspensions (dashes and dots,
+    where the policy suspends), blocked invitations (dotted), accounts left without an
+    admin (dashed outline), each labelled with its step.
 
     The legend always names these three, so a slide explains itself even when one of
     them did not happen.
@@ -250,8 +251,8 @@ def draw_impact(G: nx.MultiGraph, *, seed: int = 0, ax: Axes | None = None,
     >>> sorted(edge for edge in drawing.edges if edge[2] == "removed")
     [('account:a_secure', 'user:u_dana', 'removed')]
     """
-    removed, blocked, unmanaged = (int(G.graph.get(key, 0))
-                                   for key in ("removed", "blocked", "unmanaged"))
+    removed, suspended, blocked, unmanaged = (
+        int(G.graph.get(key, 0)) for key in ("removed", "suspended", "blocked", "unmanaged"))
     lead = f"Impact of {G.graph.get('name') or 'the change'}: "
     focus = str(G.graph.get("focus", ""))
     if focus:
@@ -259,8 +260,11 @@ def draw_impact(G: nx.MultiGraph, *, seed: int = 0, ax: Axes | None = None,
         hops = int(G.graph.get("hops", 0))
         # On a line of its own: the focus makes the title too long for one.
         lead = f"{lead[:-2]}, around {kind} {name} ({_plural(hops, 'hop')}):\n"
+    # Suspensions are named only where a policy makes them, so DNSimple's title keeps
+    # its three counts.
     default = (f"{lead}{_plural(removed, 'removal')}, "
-               f"{_plural(blocked, 'blocked invitation')}, "
+               + (f"{_plural(suspended, 'suspension')}, " if suspended else "")
+               + f"{_plural(blocked, 'blocked invitation')}, "
                f"{_plural(unmanaged, 'account')} left without an admin")
     return _draw_network(G, "impact", seed, ax, figsize, title or default)
 
