@@ -107,12 +107,11 @@ class Policy:
 
     @property
     def enabler_needs_mfa(self) -> bool:
-        """Whether the owner or admin switching enforcement on must have MFA."""
+        """Whether the owner or admin switching enforcement on must have MFA (for a
+        policy written rule by rule: whether it declares ``enabler_without_mfa``)."""
         if self.knobs is not None:
             return self.knobs.enabler_needs_mfa
-        from mfa_sim.policy.rules import enabler_has_mfa
-
-        return enabler_has_mfa in self.rules.get(ActionName.ENFORCE_MFA, ())
+        return self.reasons is not None and Reason.ENABLER_WITHOUT_MFA in self.reasons
 
     @property
     def reinstate_window(self) -> timedelta | None:
