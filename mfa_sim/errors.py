@@ -44,6 +44,8 @@ class ProblemReason(StrEnum):
     DUPLICATE_INVITATION = "duplicate_invitation"
     TOO_MANY_COLUMNS = "too_many_columns"
     NOT_A_DIRECTORY = "not_a_directory"
+    DUPLICATE_FILE = "duplicate_file"
+    """A file named twice (``mfa-sim import``), by the same path or another resolving to it."""
     DIRECTORY_NOT_EMPTY = "directory_not_empty"
     # Where a command writes.
     OUTPUT_NOT_WRITABLE = "output_not_writable"

@@ -106,5 +106,6 @@ def test_dnsimple_hostile_events_are_located(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         import_export([path])
     assert [(problem.column, problem.reason.value) for problem in caught.value.problems] == [
-        ("$[0].data.account.id", "missing_key"), ("$[1].name", "invalid_value"),
+        ("$[0].data.account.id", "missing_key"),
+        ("$[0].data.account_invitation.email", "missing_key"), ("$[1].name", "invalid_value"),
         ("$[2].data.user.email", "invalid_value")]

@@ -473,7 +473,7 @@ def test_graphql_whole_file_and_stream_readings_agree() -> None:
         path = str(EXPORTS / name)
         whole = github_graphql._read_whole(path)
         assert whole is not None
-        streamed = github_graphql._read_stream(JsonExport(path))
+        streamed = github_graphql._read_stream(JsonExport(path), set())
         assert whole[0].combine_chunks().equals(streamed[0].combine_chunks())
         assert whole[1] == streamed[1]
 

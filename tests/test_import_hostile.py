@@ -82,17 +82,18 @@ def test_every_problem_of_every_file_is_reported_at_once(tmp_path: Path) -> None
     assert found == [
         ("people.json", None, "$[0].tfa_enabled", "no", "invalid_boolean"),
         ("people.json", None, "$[1].login", "a", "duplicate_id"),
+        ("people.json", None, "$[1].role", "Boss", "unknown_role"),
         ("people.json", None, "$[2].role", "Chief", "unknown_role"),
-        ("users.csv", 3, "Email Address [Required]", "", "empty_id"),
         ("users.csv", 2, "2sv Enrolled [READ ONLY]", "maybe", "invalid_boolean"),
+        ("users.csv", 3, "Email Address [Required]", "", "empty_id"),
     ]
 
 
 def test_a_csv_with_another_formats_header_is_refused_naming_the_missing_column() -> None:
     found = problems(EXPORTS / "github-license.csv", source="google-csv")
     assert [(column, reason) for _, _, column, _, reason in found] == [
-        ("Email Address [Required]", "missing_column"),
-        ("2sv Enrolled [READ ONLY]", "missing_column")]
+        ("2sv Enrolled [READ ONLY]", "missing_column"),
+        ("Email Address [Required]", "missing_column")]
 
 
 def test_a_file_no_format_recognises_is_refused(tmp_path: Path) -> None:
@@ -195,7 +196,9 @@ def test_control_characters_in_values_never_reach_the_terminal(tmp_path: Path) -
     path.write_text(json.dumps({"data": {"organization": {"login": "o\x1b[31m", "membersWithRole": {
         "edges": [{"role": "MEMBER", "hasTwoFactorEnabled": True,
                    "node": {"login": "x\x1b]0;owned\x07", "email": ""}}]}}}}))
-    code, out, err = _run("import", str(path), str(path), "--output", str(tmp_path / "o"))
+    again = tmp_path / "again.json"  # two files, merged: one file named twice is refused
+    again.write_text(path.read_text())
+    code, out, err = _run("import", str(path), str(again), "--output", str(tmp_path / "o"))
     assert (code, err) == (0, "")
     assert "\x1b" not in out
     assert "\x1b" not in (tmp_path / "o" / "SOURCE.md").read_text()

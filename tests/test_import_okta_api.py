@@ -78,4 +78,5 @@ def test_okta_api_hostile_input_is_located(tmp_path: Path) -> None:
         import_export([bad_users, bad_factors])
     assert [(problem.column, problem.reason.value) for problem in caught.value.problems] == [
         ("$[0].status", "unknown_status"), ("$[1].profile.login", "missing_key"),
-        ("$[0]._links.self.href", "missing_key"), ("$[1].status", "unknown_status")]
+        ("$[0]._links.self.href", "missing_key"), ("$[1]._links.self.href", "missing_key"),
+        ("$[1].status", "unknown_status")]

@@ -198,7 +198,7 @@ def read_text_table(path: Path, file: str, wanted: Callable[[str], bool] | None 
         if found is None and len(source.head) < source.size:
             found = _header(source.whole(), complete=True)
     except UnicodeDecodeError:
-        return _not_utf8(file, source.whole())
+        return not_utf8_problem(file, source.whole())
     if found is None:
         return Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                        "the file is empty: it has no header line")
@@ -219,7 +219,7 @@ def read_text_table(path: Path, file: str, wanted: Callable[[str], bool] | None 
                                         if wanted(name)]
     table = _read_records(source, end, len(header), kept, block_size, threads)
     if table is None:
-        return _not_utf8(file, source.whole())
+        return not_utf8_problem(file, source.whole())
     records, wrong = table
     problems: list[Problem] = []
     malformed: list[tuple[str, ...]] = []
@@ -296,7 +296,10 @@ def _decode_prefix(source: bytes) -> str:
     return codecs.getincrementaldecoder("utf-8")().decode(source, final=False)
 
 
-def _not_utf8(file: str, source: bytes) -> Problem:
+def not_utf8_problem(file: str, source: bytes) -> Problem:
+    """The problem of bytes that are not UTF-8: the line and offset of the first bad
+    byte, and the bytes there (a file's reader and an export's recogniser say it alike).
+    """
     try:
         source.decode("utf-8")
     except UnicodeDecodeError as error:

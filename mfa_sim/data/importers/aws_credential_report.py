@@ -46,11 +46,6 @@ def read(path: str) -> Mapped:
     export = CsvExport(path, COLUMNS)
     names, arns, active = export.column("user"), export.column("arn"), export.column(
         "mfa_active")
-    if names is None or arns is None or active is None:
-        export.raise_problems()
-    assert names is not None
-    assert arns is not None
-    assert active is not None
     export.require_ids("arn", arns, "ARN")
     matched = pc.match_substring_regex(arns, ARN.pattern)
     export.report("arn", rows_of(pc.invert(matched)), arns, ProblemReason.INVALID_VALUE,

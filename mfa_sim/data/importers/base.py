@@ -60,7 +60,7 @@ def read_head(path: str | os.PathLike[str]) -> FileHead:
     Raises
     ------
     InputError
-        If the file cannot be read, is empty or is not UTF-8 text.
+        If the file cannot be read, is empty, or its head is not UTF-8 text.
 
     Examples
     --------
@@ -77,8 +77,9 @@ def read_head(path: str | os.PathLike[str]) -> FileHead:
     except OSError:
         # Says why the file cannot be read, as every reader of a user's file does.
         raw = read_bytes(path, "export")[:HEAD_BYTES]
+    whole = len(raw) < HEAD_BYTES
     raw = raw.removeprefix(BOM)
-    text = raw.decode("utf-8", errors="replace")
+    text = _head_text(file, raw, whole=whole)
     if not text.strip():
         raise InputError([Problem(file, None, None, None, ProblemReason.EMPTY_FILE,
                                   "the export is empty")])
@@ -96,6 +97,26 @@ def read_head(path: str | os.PathLike[str]) -> FileHead:
     except csv.Error:  # a field past the csv module's limit: no export's header
         header = first.split(",")
     return FileHead(file, "csv", header=tuple(name.strip() for name in header))
+
+
+def _head_text(file: str, raw: bytes, *, whole: bool) -> str:
+    """The head as text; a character cut where the head ends (not the file) is left out.
+
+    Raises
+    ------
+    InputError
+        If the head is not UTF-8, with the problem a CSV export's reader gives (line,
+        offset, bytes): such a file is no format's, and saying so is more use than
+        saying no format recognises its garbled header.
+    """
+    import codecs
+
+    from mfa_sim.data.reading import not_utf8_problem
+
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(raw, final=whole)
+    except UnicodeDecodeError:
+        raise InputError([not_utf8_problem(file, raw)]) from None
 
 
 def _json_keys(raw: bytes) -> frozenset[str]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import numpy as np
 
@@ -84,9 +84,22 @@ class CsvExport:
         """Whether the header holds one of these names (ignoring case and spaces)."""
         return any(_folded(name) in self._positions for name in names)
 
+    @overload
+    def column(self, *names: str, required: Literal[True] = ...) -> pa.Array: ...
+
+    @overload
+    def column(self, *names: str, required: bool) -> pa.Array | None: ...
+
     def column(self, *names: str, required: bool = True) -> pa.Array | None:
-        """The trimmed text of the first of ``names`` the header holds; a required one
-        that is missing is a problem naming the header line."""
+        """The trimmed text of the first of ``names`` the header holds.
+
+        A required column that is missing is a problem naming the header line, and is
+        read as a column of nulls: the file is refused, but the other columns are still
+        judged (a null is never judged), so that every problem is found at once. An
+        optional one that is missing is ``None``.
+        """
+        import pyarrow as pa
+
         from mfa_sim.columns.text import trimmed
 
         for name in names:
@@ -94,11 +107,12 @@ class CsvExport:
             if position is not None:
                 # Trimmed without a copy when nothing needs trimming, as exports are.
                 return trimmed(one_chunk(self.text.column(position)))
-        if required:
-            self.problems.append(Problem(
-                self.file, self.text.header_line, names[0], None, ProblemReason.MISSING_COLUMN,
-                f"the header lacks the column {names[0]!r}"))
-        return None
+        if not required:
+            return None
+        self.problems.append(Problem(
+            self.file, self.text.header_line, names[0], None, ProblemReason.MISSING_COLUMN,
+            f"the header lacks the column {names[0]!r}"))
+        return pa.nulls(self.rows, pa.string())
 
     def name_of(self, *names: str) -> str:
         """The column's name as the header writes it (for problems)."""
@@ -136,7 +150,12 @@ class CsvExport:
 
     def report(self, column: str, rows: np.ndarray, values: pa.Array, reason: ProblemReason,
                message: str) -> None:
-        """A problem for each of the rows, with its line and value."""
+        """A problem for each of the rows, with its line and value; a null (a value the
+        file does not have: its column is missing, and reported) is not one."""
+        import pyarrow.compute as pc
+
+        if rows.size and values.null_count:
+            rows = rows[numpy_of(pc.is_valid(values.take(arrow_of(rows))))]
         if not rows.size:
             return
         lines = self.text.lines(rows).tolist()

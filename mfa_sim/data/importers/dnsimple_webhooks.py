@@ -51,43 +51,51 @@ def recognises(head: FileHead) -> bool:
 
 
 def _event(export: JsonExport, where: str, event: Any) -> dict[str, Any] | None:
-    """The replayed facts of one event, or ``None`` (with a problem if it is malformed,
-    without one if it is of a kind not replayed)."""
+    """The replayed facts of one event, or ``None``: it is malformed (each of its
+    problems reported), or of a kind not replayed (then it is counted, not judged)."""
     if type(event) is not dict:
         export.wrong(where, event, "a webhook event object")
         return None
+    found = len(export.problems)
     name, request = event.get("name", MISSING), event.get("request_identifier", MISSING)
-    if type(name) is not str or type(request) is not str:
-        export.wrong(f"{where}.name" if type(name) is not str else f"{where}.request_identifier",
-                     name if type(name) is not str else request, "text")
-        return None
+    for key, value in (("name", name), ("request_identifier", request)):
+        if type(value) is not str:
+            export.wrong(f"{where}.{key}", value, "text")
     if name not in REPLAYED:
-        return {"name": name, "request": request, "replayed": False}
+        return ({"name": name, "request": request, "replayed": False}
+                if len(export.problems) == found else None)
     data = event.get("data")
     if type(data) is not dict:
         data = {}
     account = data.get("account")
-    if type(account) is not dict or type(account.get("id")) not in (int, str):
+    if type(account) is not dict:
+        account = {}
+    if type(account.get("id")) not in (int, str):
         export.wrong(f"{where}.data.account.id", MISSING, "the account's id")
-        return None
-    subject = data.get("user" if name == REMOVE else "account_invitation")
+    key = "user" if name == REMOVE else "account_invitation"
+    subject = data.get(key)
     if type(subject) is not dict:
         subject = {}
-    email = subject.get("email")
-    if type(email) is not str or not email.strip():
-        key = "user" if name == REMOVE else "account_invitation"
-        export.wrong(f"{where}.data.{key}.email", MISSING if email is None else email,
+    written = subject.get("email")
+    email = written.strip() if type(written) is str else ""
+    if not email:
+        export.wrong(f"{where}.data.{key}.email", MISSING if written is None else written,
                      "the member's email")
-        return None
     time = subject.get(_TIMES[name]) if name in _TIMES else None
+    if time is not None and not (type(time) is str and _moment(time) is not None):
+        export.problems.append(problem(export.file, f"{where}.data.{key}.{_TIMES[name]}",
+                                       time, ProblemReason.INVALID_TIME,
+                                       f"the time of a {name} event is not an ISO 8601 "
+                                       "time"))
+    if len(export.problems) > found:
+        return None
     envelope = event.get("account")
     display = envelope.get("display") if type(envelope) is dict else None
     plan = account.get("plan_identifier")
     return {"name": name, "request": request, "replayed": True, "account": str(account["id"]),
             "display": display if type(display) is str else None,
-            "plan": plan if type(plan) is str else None, "email": email.strip(),
-            "time": time if type(time) is str else None,
-            "invitation": subject.get("id") if name != REMOVE else None,
+            "plan": plan if type(plan) is str else None, "email": email,
+            "time": time, "invitation": subject.get("id") if name != REMOVE else None,
             "invited_at": subject.get("created_at") if name == INVITE else None}
 
 
@@ -116,12 +124,6 @@ def read(path: str) -> Mapped:
             events.append(found)
         else:
             skipped[found["name"]] += 1
-    for event in events:
-        if event["time"] is not None and _moment(event["time"]) is None:
-            export.problems.append(problem(export.file, None, event["time"],
-                                           ProblemReason.INVALID_TIME,
-                                           f"the time of a {event['name']} event is not an "
-                                           "ISO 8601 time"))
     export.raise_problems()
     ordered, late = _in_event_order(events)
     state = _replay(ordered)

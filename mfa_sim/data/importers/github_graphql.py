@@ -105,9 +105,13 @@ def _read_whole(path: str) -> tuple[pa.ChunkedArray, dict[str, object]] | None:
                             else [edges], _edge_type()), found
 
 
-def _read_stream(export: JsonExport) -> tuple[pa.ChunkedArray, dict[str, object]]:
-    """The edges and the organization's fields, streamed: every edge that does not fit
-    the schema is judged on its own, and each problem located by its JSON path."""
+def _read_stream(export: JsonExport, judged: set[int]
+                 ) -> tuple[pa.ChunkedArray, dict[str, object]]:
+    """The edges and the organization's fields, streamed: an edge that does not fit the
+    schema is judged on its own, each problem located by its JSON path, and converted
+    with what is wrong in it read as not given, so that every edge is still checked with
+    the others (:func:`_check_columns`). The edges whose node or login was judged wrong
+    here are added to ``judged``."""
     import pyarrow as pa
 
     given = export.scalars((f"{ORGANIZATION}.login",
@@ -122,9 +126,8 @@ def _read_stream(export: JsonExport) -> tuple[pa.ChunkedArray, dict[str, object]
         try:
             converted.append(pa.array(batch, edge_type))
         except (pa.ArrowInvalid, pa.ArrowTypeError):
-            # Some edge is not of the shape the schema gives: judged one by one.
-            for offset, edge in enumerate(batch):
-                _check_edge(export, first + offset, edge)
+            converted.append(pa.array([_judged_edge(export, first + offset, edge, judged)
+                                       for offset, edge in enumerate(batch)], edge_type))
     return pa.chunked_array(converted, edge_type), found
 
 
@@ -136,14 +139,15 @@ def read(path: str) -> Mapped:
     from mfa_sim.columns.arrays import one_chunk
 
     export = JsonExport(path)
-    edges, found = _read_whole(path) or _read_stream(export)
+    judged: set[int] = set()
+    edges, found = _read_whole(path) or _read_stream(export, judged)
     if not len(edges) and f"{ORGANIZATION}.login" not in found and not export.problems:
         export.wrong(json_path(ORGANIZATION), MISSING, "the organization, with its login "
                      "and membersWithRole (a GraphQL answer of errors only has none)")
     node = pc.struct_field(edges, "node")
     logins = one_chunk(pc.utf8_trim_whitespace(pc.struct_field(node, "login")))
     roles = one_chunk(pc.struct_field(edges, "role"))
-    _check_columns(export, node, logins, roles)
+    _check_columns(export, node, logins, roles, judged)
     organization = found.get(f"{ORGANIZATION}.login")
     if organization is not None and (type(organization) is not str or not organization.strip()):
         export.wrong(json_path(f"{ORGANIZATION}.login"), organization,
@@ -187,57 +191,72 @@ def read(path: str) -> Mapped:
     )
 
 
-def _check_edge(export: JsonExport, index: int, edge: object) -> None:
-    """The problems of one edge that does not convert to the schema's shape."""
-    wrong = export.wrong
+def _judged_edge(export: JsonExport, index: int, edge: object, judged: set[int]
+                 ) -> dict[str, object]:
+    """An edge that does not convert to the schema's shape, judged: each value of the
+    wrong type is a problem, and is read as not given. The edge's index joins ``judged``
+    when its node or login is one of them (not to be reported again as missing)."""
     if type(edge) is not dict:
-        wrong(json_path(EDGES, index), edge, "an object with role, hasTwoFactorEnabled "
-              "and node")
-        return
+        export.wrong(json_path(EDGES, index), edge, "an object with role, "
+                     "hasTwoFactorEnabled and node")
+        judged.add(index)
+        return {}
     node = edge.get("node", MISSING)
+    kept: dict[str, object] | None = None
     if type(node) is not dict:
-        wrong(json_path(EDGES, index, "node"), node, "an object with login")
+        export.wrong(json_path(EDGES, index, "node"), node, "an object with login")
+        judged.add(index)
     else:
+        kept = {}
         for key in ("login", "name", "email"):
             value = node.get(key)
             if value is not None and type(value) is not str:
-                wrong(json_path(EDGES, index, "node", key), value, "text")
-    two_factor = edge.get("hasTwoFactorEnabled")
-    if two_factor is not None and type(two_factor) is not bool:
-        export.problems.append(problem(
-            export.file, json_path(EDGES, index, "hasTwoFactorEnabled"), two_factor,
-            ProblemReason.INVALID_BOOLEAN, "expected true, false or null (unknown)"))
+                export.wrong(json_path(EDGES, index, "node", key), value, "text")
+                if key == "login":
+                    judged.add(index)
+                value = None
+            kept[key] = value
     role = edge.get("role")
     if role is not None and (type(role) is not str or role not in ROLES):
-        export.problems.append(problem(
-            export.file, json_path(EDGES, index, "role"), role, ProblemReason.UNKNOWN_ROLE,
-            "expected ADMIN, MEMBER or null (unknown)"))
+        _unknown_role(export, index, role)
+        role = None
+    return {"role": role, "node": kept, "hasTwoFactorEnabled": export.flag(
+        json_path(EDGES, index, "hasTwoFactorEnabled"), edge.get("hasTwoFactorEnabled"))}
+
+
+def _unknown_role(export: JsonExport, index: int, role: object) -> None:
+    export.problems.append(problem(
+        export.file, json_path(EDGES, index, "role"), role, ProblemReason.UNKNOWN_ROLE,
+        "expected ADMIN, MEMBER or null (unknown)"))
 
 
 def _check_columns(export: JsonExport, node: pa.ChunkedArray, logins: pa.Array,
-                   roles: pa.Array) -> None:
-    """The problems of edges that converted: no node or login, an unknown role, a
-    login met before (edges are numbered as in the file, every batch having converted
-    or been reported)."""
+                   roles: pa.Array, judged: set[int]) -> None:
+    """The problems of every edge, as converted: no node or login (unless ``judged``
+    already), an unknown role, a login met before. Edges are numbered as in the file:
+    every one read is converted, the wrong ones with what is wrong read as not given."""
+    import pyarrow as pa
     import pyarrow.compute as pc
 
     from mfa_sim.data.importers.csv_export import distinct, repeated_rows
 
     for row in rows_of(node.is_null()).tolist():
-        export.wrong(json_path(EDGES, row, "node"), MISSING, "an object with login")
+        if row not in judged:
+            export.wrong(json_path(EDGES, row, "node"), MISSING, "an object with login")
     empty = pc.and_(node.is_valid(),
                     pc.fill_null(pc.equal(logins, scalar_of("")), scalar_of(True)))
     for row in rows_of(empty).tolist():
-        export.wrong(json_path(EDGES, row, "node", "login"), logins[row].as_py(),
-                     "a non-empty login")
+        if row not in judged:
+            export.wrong(json_path(EDGES, row, "node", "login"), logins[row].as_py(),
+                         "a non-empty login")
     unknown = pc.and_(roles.is_valid(),
                       pc.invert(pc.is_in(roles, value_set=text_array(list(ROLES)))))
     for row in rows_of(unknown).tolist():
-        export.problems.append(problem(
-            export.file, json_path(EDGES, row, "role"), roles[row].as_py(),
-            ProblemReason.UNKNOWN_ROLE, "expected ADMIN, MEMBER or null (unknown)"))
-    if not export.problems and not distinct(logins):
-        for row, first in repeated_rows(logins):
+        _unknown_role(export, row, roles[row].as_py())
+    # An empty login is reported above, never as repeated.
+    given = pc.if_else(pc.equal(logins, scalar_of("")), null_of(pa.string()), logins)
+    if not distinct(given):
+        for row, first in repeated_rows(given):
             export.problems.append(problem(
                 export.file, json_path(EDGES, row, "node", "login"), logins[row].as_py(),
                 ProblemReason.DUPLICATE_ID,

@@ -57,6 +57,7 @@ def read(path: str) -> Mapped:
             failed += 1
             continue
         email, login = item.get("email"), item.get("login")
+        invitee: str | None = None
         if type(email) is str and email.strip():
             invitee = email.strip()
         elif type(login) is str and login.strip():
@@ -67,25 +68,25 @@ def read(path: str) -> Mapped:
             export.problems.append(problem(export.file, json_path(ITEMS, index), NOTHING,
                                            ProblemReason.MISSING_KEY,
                                            "the invitation has neither an email nor a login"))
-            continue
         role = item.get("role")
-        if type(role) is not str or role not in ROLES:
+        mapped_role = ROLES.get(role) if type(role) is str else None
+        if mapped_role is None:
             export.problems.append(problem(
                 export.file, json_path(ITEMS, index, "role"), role, ProblemReason.UNKNOWN_ROLE,
                 "expected " + ", ".join(ROLES)))
-            continue
-        managers += role in ("billing_manager", "hiring_manager")
         created = item.get("created_at")
         if created is not None and not (type(created) is str
                                         and parse_time(created) is not None):
             export.problems.append(problem(
                 export.file, json_path(ITEMS, index, "created_at"), created,
                 ProblemReason.INVALID_TIME, "expected an ISO 8601 time"))
+        if invitee is None or mapped_role is None or not export.clean:
             continue
+        managers += role in ("billing_manager", "hiring_manager")
         identifier = item.get("id")
         emails.append(invitee)
         ids.append(None if identifier is None else f"github:{identifier}")
-        roles.append(ROLES[role])
+        roles.append(mapped_role)
         times.append(created)
     export.raise_problems()
     gaps = [Gap("account_named_after_file", 1, "the file does not name its organization: "

@@ -60,11 +60,6 @@ def read(path: str) -> Mapped:
     logins = export.column(*LOGIN)
     two_factor = export.column(*TWO_FACTOR)
     cells = export.column(*ROLES_CELL)
-    if logins is None or two_factor is None or cells is None:
-        export.raise_problems()
-    assert logins is not None
-    assert two_factor is not None
-    assert cells is not None
     export.require_ids(export.name_of(*LOGIN), logins, "login")
     mfa = export.states(export.name_of(*TWO_FACTOR), two_factor)
     saml = export.column(*SAML_NAME, required=False)

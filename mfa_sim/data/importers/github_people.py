@@ -46,24 +46,22 @@ def read(path: str) -> Mapped:
     seen: dict[str, int] = {}
     for index, item in export.items(ITEMS):
         login = export.unique_key(ITEMS, index, item, "login", seen)
-        if login is None:
-            continue
-        enabled = item.get("tfa_enabled")
-        if enabled is not None and type(enabled) is not bool:
-            export.problems.append(problem(
-                export.file, json_path(ITEMS, index, "tfa_enabled"), enabled,
-                ProblemReason.INVALID_BOOLEAN, "expected true, false or null (unknown)"))
+        if type(item) is not dict:
+            continue  # reported: nothing in it to judge
+        enabled = export.flag(json_path(ITEMS, index, "tfa_enabled"), item.get("tfa_enabled"))
         role = item.get("role")
         if role is not None and (type(role) is not str or role.strip().lower() not in ROLES):
             export.problems.append(problem(
                 export.file, json_path(ITEMS, index, "role"), role, ProblemReason.UNKNOWN_ROLE,
                 "expected Owner or Member"))
+        if login is None or not export.clean:
+            continue
         saml = item.get("saml_name_id")
         name = item.get("name")
         level = item.get("tfa_level")
         logins.append(login)
         emails.append(saml.strip() if type(saml) is str and "@" in saml else None)
-        mfa.append(enabled if type(enabled) is bool else None)
+        mfa.append(enabled)
         names.append(name if type(name) is str and name else None)
         roles.append(ROLES.get(role.strip().lower()) if type(role) is str else None)
         levels.append(level if type(level) is str else None)

@@ -10,10 +10,11 @@ a group's ``require_two_factor_authentication`` is not in them either (unknown).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from mfa_sim.columns.buffers import flags_of, rows_of, scalar_of, text_array
 from mfa_sim.data.importers.base import (
     ExportFormat,
     FileHead,
@@ -28,6 +29,9 @@ from mfa_sim.data.importers.csv_export import CsvExport
 from mfa_sim.data.importers.github_people import ITEMS
 from mfa_sim.data.importers.json_stream import JsonExport, json_path
 from mfa_sim.errors import ProblemReason
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 ACCESS_LEVELS = {50: "owner", 40: "admin", 30: "member", 20: "member", 15: "member",
                  10: "member", 5: "member"}
@@ -73,20 +77,22 @@ def read_api(path: str) -> Mapped:
                                      "role": []}
     for index, item in export.items(ITEMS):
         username = export.unique_key(ITEMS, index, item, "username", seen)
-        if username is None:
-            continue
+        if type(item) is not dict:
+            continue  # reported: nothing in it to judge
         level = item.get("access_level")
-        if type(level) is not int or level not in ACCESS_LEVELS:
+        role = ACCESS_LEVELS.get(level) if type(level) is int else None
+        if role is None:
             export.problems.append(problem(
                 export.file, json_path(ITEMS, index, "access_level"), level,
                 ProblemReason.UNKNOWN_ROLE, "expected 50, 40, 30, 20, 15, 10 or 5"))
+        if username is None or role is None or not export.clean:
             continue
         name, state = item.get("name"), item.get("state")
         columns["key"].append(username)
         columns["email"].append(_email(item))
         columns["name"].append(name if type(name) is str and name else None)
         columns["state"].append(state if type(state) is str else None)
-        columns["role"].append(ACCESS_LEVELS[level])
+        columns["role"].append(role)
     export.raise_problems()
     account = file_stem(path)
     count = len(columns["key"])
@@ -125,59 +131,27 @@ def read_csv(path: str) -> Mapped:
     export = CsvExport(path, CSV_COLUMNS)
     usernames, paths, roles = (export.column("Username"), export.column("Path"),
                                export.column("Role"))
-    if usernames is None or paths is None or roles is None:
-        export.raise_problems()
-    assert usernames is not None
-    assert paths is not None
-    assert roles is not None
-    status = export.column("Membership status", required=False)
-    emails = export.column("Email", required=False)
-    names = export.column("Name", required=False)
     count = len(usernames)
-    rows = {"username": usernames.to_pylist(), "path": paths.to_pylist(),
-            "role": roles.to_pylist(),
-            "status": status.to_pylist() if status is not None else [""] * count,
-            "email": emails.to_pylist() if emails is not None else [""] * count,
-            "name": names.to_pylist() if names is not None else [""] * count}
-    bad: list[tuple[int, str, str, str]] = []
+    status, emails, names = (_or_empty(export.column(name, required=False), count)
+                             for name in ("Membership status", "Email", "Name"))
+    pending = _judged_rows(export, usernames, paths, roles, status, emails)
+    export.raise_problems()
     users: dict[str, tuple[str | None, str | None]] = {}
     accounts: list[str] = []
     pairs: dict[tuple[str, str], str] = {}
     invited: list[tuple[str, str, str]] = []
-    for row in range(count):
-        username, where = rows["username"][row], rows["path"][row]
-        role = ROLE_NAMES.get(rows["role"][row].strip().lower())
-        if not where:
-            bad.append((row, "Path", where, "the path is empty"))
-            continue
-        if role is None:
-            bad.append((row, "Role", rows["role"][row], "unknown role; known: Owner, "
-                        "Maintainer, Developer, Reporter, Planner, Guest, Minimal Access"))
-            continue
+    for username, where, written, is_pending, email, name in zip(
+            usernames.to_pylist(), paths.to_pylist(), roles.to_pylist(), pending.tolist(),
+            emails.to_pylist(), names.to_pylist(), strict=True):
+        role = ROLE_NAMES[written.lower()]
         if where not in accounts:
             accounts.append(where)
-        email = rows["email"][row] or None
-        if rows["status"][row].strip().lower() == "pending":
-            if email is None and not username:
-                bad.append((row, "Email", "", "a pending member has neither an email nor a "
-                            "username"))
-                continue
+        if is_pending:
             invited.append((where, email or f"gitlab:{username}", role))
             continue
-        if not username:
-            bad.append((row, "Username", username, "the username is empty"))
-            continue
         # Older exports list a user once per membership: the first name and email stay.
-        users.setdefault(username, (email, rows["name"][row] or None))
+        users.setdefault(username, (email or None, name or None))
         pairs.setdefault((where, username), role)
-    for row, column, value, message in bad:
-        line = int(export.text.lines(np.array([row]))[0])
-        from mfa_sim.errors import Problem
-
-        export.problems.append(Problem(export.file, line, column, value,
-                                       ProblemReason.UNKNOWN_ROLE if column == "Role"
-                                       else ProblemReason.EMPTY_ID, message))
-    export.raise_problems()
     keys = list(users)
     no_email = sum(email is None for email, _ in users.values())
     gaps = _unknown_mfa(len(keys))
@@ -207,6 +181,35 @@ def read_csv(path: str) -> Mapped:
         gaps=tuple(gaps))
 
 
+def _or_empty(column: pa.Array | None, count: int) -> pa.Array:
+    """An optional column, or empty text where the file does not have it."""
+    import pyarrow as pa
+
+    return pa.repeat(scalar_of(""), count) if column is None else column
+
+
+def _judged_rows(export: CsvExport, usernames: pa.Array, paths: pa.Array, roles: pa.Array,
+                 status: pa.Array, emails: pa.Array) -> np.ndarray:
+    """Every field of every row judged, each problem located; which rows are pending
+    (invitations, which need an email or a username, where a member needs a username)."""
+    import pyarrow.compute as pc
+
+    export.report("Path", rows_of(pc.equal(paths, scalar_of(""))), paths,
+                  ProblemReason.EMPTY_ID, "the path is empty")
+    known = pc.is_in(pc.utf8_lower(roles), value_set=text_array(list(ROLE_NAMES)))
+    export.report("Role", rows_of(pc.invert(known)), roles, ProblemReason.UNKNOWN_ROLE,
+                  "unknown role; known: Owner, Maintainer, Developer, Reporter, Planner, "
+                  "Guest, Minimal Access")
+    pending = pc.equal(pc.utf8_lower(status), scalar_of("pending"))
+    no_username = pc.equal(usernames, scalar_of(""))
+    export.report("Email", rows_of(pc.and_(pending, pc.and_(
+        no_username, pc.equal(emails, scalar_of(""))))), emails, ProblemReason.EMPTY_ID,
+        "a pending member has neither an email nor a username")
+    export.report("Username", rows_of(pc.and_(pc.invert(pending), no_username)), usernames,
+                  ProblemReason.EMPTY_ID, "the username is empty")
+    return flags_of(pending)
+
+
 # -- admin Users API ------------------------------------------------------------------
 
 
@@ -228,16 +231,12 @@ def read_users(path: str) -> Mapped:
     hosts: list[str] = []
     for index, item in export.items(ITEMS):
         username = export.unique_key(ITEMS, index, item, "username", seen)
-        if username is None:
+        if type(item) is not dict:
+            continue  # reported: nothing in it to judge
+        flags = {key: export.flag(json_path(ITEMS, index, key), item.get(key))
+                 for key in ("two_factor_enabled", "is_admin")}
+        if username is None or not export.clean:
             continue
-        flags = {}
-        for key in ("two_factor_enabled", "is_admin"):
-            value = item.get(key)
-            if value is not None and type(value) is not bool:
-                export.problems.append(problem(export.file, json_path(ITEMS, index, key),
-                                               value, ProblemReason.INVALID_BOOLEAN,
-                                               "expected true, false or null"))
-            flags[key] = value if type(value) is bool else None
         name, state, web = item.get("name"), item.get("state"), item.get("web_url")
         columns["key"].append(username)
         columns["email"].append(_email(item))

@@ -41,10 +41,6 @@ def read(path: str) -> Mapped:
     emails = export.column(*EMAIL)
     enrolled = export.column(*ENROLLED)
     enforced = export.column(*ENFORCED, required=False)
-    if emails is None or enrolled is None:
-        export.raise_problems()
-    assert emails is not None
-    assert enrolled is not None
     export.require_ids(export.name_of(*EMAIL), emails, "email address")
     mfa = export.states(export.name_of(*ENROLLED), enrolled)
     per_user = None if enforced is None else export.states(export.name_of(*ENFORCED), enforced)

@@ -57,30 +57,14 @@ def read(path: str) -> Mapped:
         if type(user) is not dict:
             export.wrong(json_path(ITEMS, index), user, "a user object")
             continue
-        email = user.get("primaryEmail", MISSING)
-        if type(email) is not str or not email.strip():
-            export.wrong(json_path(ITEMS, index, "primaryEmail"), email, "an email address")
-            continue
-        email = email.strip()
-        if email.lower() in seen:
-            export.problems.append(problem(
-                export.file, json_path(ITEMS, index, "primaryEmail"), email,
-                ProblemReason.DUPLICATE_ID,
-                f"the user is already at {json_path(ITEMS, seen[email.lower()])}"))
-            continue
-        seen[email.lower()] = index
-        flags = {}
-        for key in BOOLEANS:
-            value = user.get(key)
-            if value is not None and type(value) is not bool:
-                export.problems.append(problem(
-                    export.file, json_path(ITEMS, index, key), value,
-                    ProblemReason.INVALID_BOOLEAN, "expected true, false or null (unknown)"))
-                value = None
-            flags[key] = value
+        email = _primary_email(export, index, user, seen)
+        flags = {key: export.flag(json_path(ITEMS, index, key), user.get(key))
+                 for key in BOOLEANS}
         for key in ("orgUnitPath", "lastLoginTime", "customerId", "id"):
             if type(user.get(key)) in (dict, list):
                 export.wrong(json_path(ITEMS, index, key), user[key], "text")
+        if email is None or not export.clean:
+            continue
         name = user.get("name")
         full = name.get("fullName") if type(name) is dict else None
         last = user.get("lastLoginTime")
@@ -139,6 +123,25 @@ def read(path: str) -> Mapped:
         invitations=empty_invitations(),
         gaps=tuple(_merged(gaps)),
     )
+
+
+def _primary_email(export: JsonExport, index: int, user: dict[str, Any],
+                   seen: dict[str, int]) -> str | None:
+    """The user's email (trimmed), or ``None`` with a problem: it is missing or empty,
+    or an earlier user (``seen``, by case-folded email) has it."""
+    email = user.get("primaryEmail", MISSING)
+    where = json_path(ITEMS, index, "primaryEmail")
+    if type(email) is not str or not email.strip():
+        export.wrong(where, email, "an email address")
+        return None
+    email = email.strip()
+    if email.lower() in seen:
+        export.problems.append(problem(
+            export.file, where, email, ProblemReason.DUPLICATE_ID,
+            f"the user is already at {json_path(ITEMS, seen[email.lower()])}"))
+        return None
+    seen[email.lower()] = index
+    return email
 
 
 def _text(value: Any) -> str | None:

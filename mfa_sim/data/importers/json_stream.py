@@ -122,14 +122,18 @@ class JsonExport:
                 if not several and "trailing garbage" in str(error):
                     several = True
                     continue
-                self.problems.append(self._failure(error, prefix, first + len(batch) - 1))
+                failure: Exception = error
             except (NestingTooDeepError, UnicodeDecodeError) as error:
-                self.problems.append(self._failure(error, prefix, first + len(batch) - 1))
+                failure = error
             except OSError as error:
                 raise InputError([Problem(self.file, None, None, None,
                                           ProblemReason.MISSING_FILE,
                                           f"the export cannot be read: {error.strerror}")]
                                  ) from None
+            self.problems.append(self._failure(failure, prefix, first + len(batch) - 1))
+            if batch:
+                # The items built whole before the failure are judged like every other.
+                yield first, batch
             return
 
     def scalars(self, prefixes: tuple[str, ...], head: bytes) -> dict[str, Any]:
@@ -212,10 +216,25 @@ class JsonExport:
         self.problems.append(problem(self.file, where, value, ProblemReason.INVALID_VALUE,
                                      f"expected {expected}"))
 
+    def flag(self, where: str, value: Any) -> bool | None:
+        """A JSON boolean, or ``None`` for null (unknown); any other value is a problem,
+        read as unknown so that the item's other values are still judged."""
+        if type(value) is bool:
+            return bool(value)
+        if value is not None:
+            self.problems.append(problem(self.file, where, value,
+                                         ProblemReason.INVALID_BOOLEAN,
+                                         "expected true, false or null (unknown)"))
+        return None
+
     def unique_key(self, prefix: str, index: int, item: Any, key: str,
                    seen: dict[str, int]) -> str | None:
         """The item's id under ``key`` (trimmed), or ``None`` with a problem: the item is
-        not an object, the id is missing or empty, or an earlier item (``seen``) has it."""
+        not an object, the id is missing or empty, or an earlier item (``seen``) has it.
+
+        An item whose id is refused is still an object to judge: the caller judges its
+        other values before it leaves the item out, so that every problem is found at
+        once (and a file with one is mapped to nothing: see :attr:`clean`)."""
         if type(item) is not dict:
             self.wrong(json_path(prefix, index), item, f"an object with {key}")
             return None
@@ -232,6 +251,12 @@ class JsonExport:
             return None
         seen[found] = index
         return found
+
+    @property
+    def clean(self) -> bool:
+        """Whether no problem has been found yet: once one has, items are still judged
+        but no longer mapped, as the file will be refused."""
+        return not self.problems
 
     def raise_problems(self) -> None:
         """Raise every problem found, if any."""

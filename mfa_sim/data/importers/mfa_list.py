@@ -30,10 +30,6 @@ def read(path: str) -> Mapped:
     export = CsvExport(path, ("email", "mfa_enabled"))
     emails = export.column("email")
     states = export.column("mfa_enabled")
-    if emails is None or states is None:
-        export.raise_problems()
-    assert emails is not None
-    assert states is not None
     export.require_ids(export.name_of("email"), emails, "email")
     mfa = export.states(export.name_of("mfa_enabled"), states)
     export.raise_problems()

@@ -49,6 +49,17 @@ def _link(item: dict[str, Any]) -> tuple[str, str] | None:
     return None if found is None else (found[1], found[2])
 
 
+def _status(export: JsonExport, index: int, item: dict[str, Any],
+            known: tuple[str, ...]) -> Any:
+    """The item's ``status``; one that is not ``known`` is a problem."""
+    status = item.get("status")
+    if status not in known:
+        export.problems.append(problem(
+            export.file, json_path(ITEMS, index, "status"), status,
+            ProblemReason.UNKNOWN_STATUS, "expected " + ", ".join(known)))
+    return status
+
+
 # -- users ---------------------------------------------------------------------------
 
 
@@ -70,19 +81,16 @@ def read_users(path: str) -> Mapped:
     gone = 0
     for index, item in export.items(ITEMS):
         identifier = export.unique_key(ITEMS, index, item, "id", seen)
-        if identifier is None:
-            continue
-        status = item.get("status")
-        if status not in STATUSES:
-            export.problems.append(problem(
-                export.file, json_path(ITEMS, index, "status"), status,
-                ProblemReason.UNKNOWN_STATUS, "expected " + ", ".join(STATUSES)))
-            continue
+        if type(item) is not dict:
+            continue  # reported: nothing in it to judge
+        status = _status(export, index, item, STATUSES)
         profile = item.get("profile", MISSING)
-        login = profile.get("login") if type(profile) is dict else None
-        if type(login) is not str or not login.strip():
+        written = profile.get("login") if type(profile) is dict else None
+        login = written.strip() if type(written) is str else ""
+        if not login:
             export.wrong(json_path(ITEMS, index, "profile", "login"),
-                         MISSING if login is None else login, "the user's login")
+                         MISSING if written is None else written, "the user's login")
+        if identifier is None or not login or not export.clean:
             continue
         email = profile.get("email")
         email = email.strip() if type(email) is str and email.strip() else None
@@ -92,14 +100,14 @@ def read_users(path: str) -> Mapped:
         if status in GONE:
             gone += 1
         elif status in INVITED:
-            invited.append(email or login.strip())
+            invited.append(email or login)
         else:
             first, last = profile.get("firstName"), profile.get("lastName")
             name = " ".join(part for part in (first, last) if type(part) is str and part)
             members["key"].append(identifier)
             members["email"].append(email)
             members["name"].append(name or None)
-            members["login"].append(login.strip())
+            members["login"].append(login)
             members["status"].append(status)
     export.raise_problems()
     account = max(set(hosts), key=hosts.count) if hosts else file_stem(path)
@@ -153,16 +161,12 @@ def read_factors(path: str) -> Mapped:
         if type(item) is not dict:
             export.wrong(json_path(ITEMS, index), item, "a factor object")
             continue
-        status = item.get("status")
-        if status not in FACTOR_STATUSES:
-            export.problems.append(problem(
-                export.file, json_path(ITEMS, index, "status"), status,
-                ProblemReason.UNKNOWN_STATUS, "expected " + ", ".join(FACTOR_STATUSES)))
-            continue
+        status = _status(export, index, item, FACTOR_STATUSES)
         link = _link(item)
         if link is None:
             export.wrong(json_path(ITEMS, index, "_links", "self", "href"), MISSING,
                          "the factor's link, .../api/v1/users/ID/factors/...")
+        if link is None or not export.clean:
             continue
         active[link[1]] = active.get(link[1], False) or status == "ACTIVE"
     export.raise_problems()

@@ -42,10 +42,6 @@ def read(path: str) -> Mapped:
 
     export = CsvExport(path, COLUMNS)
     logins, factors = export.column("Login"), export.column("MFA Factor")
-    if logins is None or factors is None:
-        export.raise_problems()
-    assert logins is not None
-    assert factors is not None
     from mfa_sim.errors import ProblemReason
 
     for column, values in (("Login", logins), ("MFA Factor", factors)):

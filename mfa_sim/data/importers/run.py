@@ -5,6 +5,7 @@ written as a dataset folder with its ``SOURCE.md``."""
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,7 +18,7 @@ from mfa_sim.data.importers.import_report import (
     source_markdown,
 )
 from mfa_sim.data.importers.registry import AUTO, format_named, recognise
-from mfa_sim.errors import InputError, Problem
+from mfa_sim.errors import InputError, Problem, ProblemReason
 from mfa_sim.model.schema import SCHEMAS
 
 if TYPE_CHECKING:
@@ -35,27 +36,59 @@ def read_exports(paths: Sequence[str | os.PathLike[str]], source: str = AUTO,
     """Every file mapped by its format, with whether the format was recognised;
     ``on_file`` is called with each file's name once it is read (a progress bar's steps).
 
+    A file named twice (by the same path, or another one resolving to it: ``./``, a
+    symlink) is read once, and the repetition is a problem: the second reading would add
+    nothing but the claim that two exports agree.
+
     Raises
     ------
     InputError
         With every problem of every file (an unknown ``source``, an unrecognised file, a
-        value that is wrong), each located by file, line or JSON path, and value.
+        file named twice, a value that is wrong), each located by file, line or JSON path,
+        and value; by file in the order they are named, then by line and column.
     """
     named = None if source == AUTO else format_named(source)
-    problems: list[Problem] = []
+    # Each file's problems, by the file's real path, in the order the files are named.
+    problems: dict[str, list[Problem]] = {}
+    first_names: dict[str, str] = {}
     mapped: list[tuple[Mapped, bool]] = []
     for path in paths:
         file = os.fspath(path)
-        try:
-            export = named or recognise(file)
-            mapped.append((export.read(file), named is None))
-        except InputError as error:
-            problems.extend(error.problems)
+        real = os.path.realpath(file)
+        if real in first_names:
+            problems[real].append(_named_again(file, first_names[real]))
+        else:
+            first_names[real] = file
+            problems[real] = []
+            try:
+                export = named or recognise(file)
+                mapped.append((export.read(file), named is None))
+            except InputError as error:
+                problems[real].extend(error.problems)
         if on_file is not None:
             on_file(os.path.basename(file))
-    if problems:
-        raise InputError(problems)
+    if any(problems.values()):
+        raise InputError(found for in_file in problems.values()
+                         for found in sorted(in_file, key=_place))
     return mapped
+
+
+def _named_again(file: str, first: str) -> Problem:
+    return Problem(file, None, None, file, ProblemReason.DUPLICATE_FILE,
+                   f"the same file as {first!r}, named before it: name each export once")
+
+
+_NUMBER = re.compile(r"(\d+)")
+
+
+def _place(found: Problem) -> tuple[int, tuple[str | int, ...]]:
+    """Where a problem is in its file: a whole-file problem first, then by line and by
+    column, the numbers in a JSON path compared as numbers (``edges[2]`` before
+    ``edges[10]``)."""
+    parts = _NUMBER.split(found.column or "")
+    # re.split with a group puts the numbers at the odd places.
+    return found.line or 0, tuple(int(part) if place % 2 else part
+                                  for place, part in enumerate(parts))
 
 
 IMPORT_STEPS = len(SCHEMAS) + 2

@@ -48,11 +48,6 @@ def read(path: str) -> Mapped:
     export = CsvExport(path, COLUMNS)
     ids, statuses, two_factor = (export.column("userid"), export.column("status"),
                                  export.column("has-2fa"))
-    if ids is None or statuses is None or two_factor is None:
-        export.raise_problems()
-    assert ids is not None
-    assert statuses is not None
-    assert two_factor is not None
     export.require_ids("userid", ids, "user id")
     folded = pc.utf8_lower(statuses)
     known = pc.is_in(folded, value_set=text_array([*STATUSES, *LEFT_OUT]))
