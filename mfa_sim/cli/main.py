@@ -398,9 +398,9 @@ def _checks(arguments: argparse.Namespace, out: TextIO) -> int:
 
 
 def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
-        Dataset, tuple[Mute, ...] | None, Baseline | None, CheckSelection]:
-    """The dataset, mutes, baseline and checks an audit reads; the problems of all four
-    reported together."""
+        Dataset, tuple[Mute, ...] | None, Baseline | None, Policy | None, CheckSelection]:
+    """The dataset, mutes, baseline, policy and checks an audit reads; the problems of
+    all five reported together."""
     from mfa_sim.compliance import load_baseline, load_mutes
     from mfa_sim.data.load import importing
 
@@ -422,7 +422,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
 
     mutes = None if arguments.mute is None else read(
         "reading mutes", lambda: load_mutes(arguments.mute))
-    arguments.chosen_policy = None if arguments.policy is None else read(
+    policy = None if arguments.policy is None else read(
         "reading policy", lambda: _read_one_policy(arguments.policy))
     baseline = None if arguments.baseline is None else read(
         "reading baseline", lambda: load_baseline(arguments.baseline))
@@ -433,7 +433,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
     dataset = read(None, lambda: _load(arguments, progress, checks_and_report))
     if problems or dataset is None:
         raise InputError(problems)
-    return dataset, mutes, baseline, selection
+    return dataset, mutes, baseline, policy, selection
 
 
 def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -442,10 +442,10 @@ def _audit(arguments: argparse.Namespace, out: TextIO) -> int:
 
     # Progress goes to standard error, and only when it is a terminal.
     progress = _progress(arguments)
-    dataset, mutes, baseline, selection = _audit_inputs(arguments, progress)
+    dataset, mutes, baseline, policy, selection = _audit_inputs(arguments, progress)
     with progress.stage("checking", total=len(selection) + 2) as bar:
         result = audit(dataset, as_of=arguments.as_of, mutes=mutes, baseline=baseline,
-                       policy=arguments.chosen_policy, checks=selection, on_step=bar)
+                       policy=policy, checks=selection, on_step=bar)
     with progress.stage("rendering"):
         chunks = render_audit(result, arguments.format, fail_on=arguments.fail_on)
     with progress.stage("writing report", total=sum(len(chunk) for chunk in chunks),
