@@ -492,3 +492,69 @@ def test_the_header_counts_people_lacking_mfa_in_plain_words(
     code, out, _ = run_cli("plan", str(folder), "--as-of", "2026-01-10")
     assert code == 0
     assert f"Targeted: 1 account ({lacking + 1} members); {said}" in out
+
+
+# Under other products' rules. a1: an owner without MFA, an admin with it, a member and
+# an outside collaborator without it; a2 and a6: nobody with MFA; a4: an owner with MFA
+# and a collaborator without it.
+GATED = {
+    "users.csv": ("user_id,email,mfa_enabled\n"
+                  "own,own@x.example,false\nadm,adm@x.example,true\n"
+                  "mem,mem@x.example,false\ncol,col@x.example,false\n"
+                  "p,p@x.example,false\nq,q@x.example,false\n"),
+    "accounts.csv": ("account_id,plan,mfa_enforced\n"
+                     "a1,teams,false\na2,teams,false\na4,teams,false\na6,teams,false\n"),
+    "memberships.csv": ("account_id,user_id,role\n"
+                        "a1,own,owner\na1,adm,admin\na1,mem,member\na1,col,collaborator\n"
+                        "a2,own,owner\na2,mem,member\n"
+                        "a4,adm,owner\na4,col,collaborator\n"
+                        "a6,p,owner\na6,q,member\n"),
+}
+
+
+@pytest.mark.parametrize("name", ["github", "github_legacy", "npm"])
+def test_accounts_nobody_may_enforce_are_held_back_where_the_enabler_needs_mfa(
+        make_dataset: MakeDataset, name: str) -> None:
+    """rules.md, "the enabler": where only an owner or admin with MFA may switch
+    enforcement on, an account none of whose owners and admins has it is left out of
+    the plan and its scenario, and said to be; the what-if agrees account by account."""
+    from mfa_sim.engine.simulation import what_ifs
+
+    dataset = mfa_sim.load_dataset(make_dataset(GATED, base=False))
+    found = plan(dataset, policy=name, contacts=0, include_removals=True, as_of=AS_OF)
+    cut = found.waves[-1]
+    assert (cut.kind, cut.held_back, cut.accounts) == (WaveKind.REMOVALS, ("a2", "a6"), 2)
+    waves = {row["account"]: row["wave"] for row in found.accounts.to_pylist()}
+    assert waves == {"a1": cut.number, "a4": cut.number, "a2": -1, "a6": -1}
+    enforced = {row["account"] for row in plan_steps(found).to_pylist()
+                if row["action"] == "enforce_mfa"}
+    assert enforced == {"a1", "a4"}
+    accounts = sorted(waves)
+    run = what_ifs(dataset, [("enforce_mfa", {"account": a}) for a in accounts], name,
+                   start=AS_OF)
+    refused = {account for account, outcome in zip(accounts, run.outcomes, strict=True)
+               if outcome.reason is not None and outcome.reason.value == "enabler_without_mfa"}
+    assert refused == set(cut.held_back)
+    code, out, _ = run_cli("plan", str(dataset.source), "--policy", name, "--contacts", "0",
+                           "--include-removals", "--as-of", "2026-03-01")
+    assert code == 0
+    assert (f"Not enforced: under {name} only an owner or admin with MFA may switch "
+            "enforcement on, and none has it in 2 accounts: a2, a6; ask one of them "
+            "first.") in out
+
+
+def test_gitlab_s_exempt_roles_block_nothing_and_grace_empties_no_account(
+        make_dataset: MakeDataset) -> None:
+    """rules.md, GitLab: project-level members (collaborators here) are not covered, so
+    they block no account; its grace period keeps every membership, so no account is
+    left with no member."""
+    dataset = mfa_sim.load_dataset(make_dataset(GATED, base=False))
+    found = plan(dataset, policy="gitlab", contacts=0, include_removals=True, as_of=AS_OF)
+    rows = {row["account"]: row for row in found.accounts.to_pylist()}
+    assert (rows["a4"]["wave"], rows["a4"]["blockers"]) == (0, 0)
+    assert rows["a1"]["blockers"] == 2  # own and mem; col is exempt
+    cut = found.waves[-1]
+    assert cut.kind is WaveKind.REMOVALS
+    assert cut.left_empty == ()
+    assert "col" not in found.removals.column("user").to_pylist()
+    assert found.people == 4  # own, mem, p, q: not col

@@ -222,26 +222,22 @@ def enforcing_members(facts: AuditFacts) -> pa.Table:
     knobs = facts.policy.knobs
     enforcement = Enforcement.REFUSE if knobs is None else knobs.enforcement
     account = facts.membership_account
-    lacking = (facts.eligible[account] & ~facts.enforced[account] & ~facts.member_compliant
-               & ~facts.suspended & facts.covered)
-    rows = np.flatnonzero(lacking)
-    outside = facts.roles_are(*(() if knobs is None else knobs.outside_collaborators))[rows]
+    rows = np.flatnonzero(facts.eligible[account] & ~facts.enforced[account]
+                          & facts.cut_by_enforcing)
     treated = {Enforcement.REFUSE: "blocks_enforcement", Enforcement.REMOVE: "removed",
                Enforcement.SUSPEND: "suspended", Enforcement.GRACE: "grace"}[enforcement]
-    removed = "removed" if enforcement is not Enforcement.REFUSE else treated
-    outcome = pc.if_else(arrow_of(outside), scalar_of(removed), scalar_of(treated))
+    outcome = pc.if_else(arrow_of(facts.removed_by_enforcing[rows]), scalar_of("removed"),
+                         scalar_of(treated))
     no_enabler = np.zeros(len(rows), dtype=bool)
     if facts.policy.enabler_needs_mfa:
-        # Only an owner or admin whose access is not cut can switch enforcement on. An
-        # account nobody manages is account_without_admin's finding, not this one's.
+        # An account nobody manages is account_without_admin's finding, not this one's.
         def per_account(chosen: np.ndarray) -> np.ndarray:
             found = np.bincount(account[chosen], minlength=len(facts.account_ids))
             of_rows: np.ndarray = found[account[rows]]
             return of_rows
 
-        managing = facts.manages & ~facts.suspended
-        no_enabler = (per_account(managing) > 0) & (
-            per_account(managing & facts.member_compliant) == 0)
+        no_enabler = (per_account(facts.manages & ~facts.suspended) > 0) & (
+            per_account(facts.enablers) == 0)
     table = pa.table({
         "account": facts.account_ids.take(arrow_of(account[rows])),
         "user": facts.user_ids.take(arrow_of(facts.membership_user[rows])),

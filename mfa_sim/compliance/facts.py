@@ -211,6 +211,36 @@ class AuditFacts:
         found: np.ndarray = self.compliant[self.membership_user]
         return found
 
+    @cached_property
+    def cut_by_enforcing(self) -> np.ndarray:
+        """Whether switching enforcement on would cut each membership under a policy
+        that cuts (removes, suspends or gives grace): its user lacks MFA, the policy
+        covers its role, and its access is not cut already."""
+        found: np.ndarray = ~self.member_compliant & self.covered & ~self.suspended
+        return found
+
+    @cached_property
+    def removed_by_enforcing(self) -> np.ndarray:
+        """Of the memberships :attr:`cut_by_enforcing` cuts, whether it removes them
+        (rather than suspending them or giving them grace): all of them under a policy
+        that removes, its outside collaborators under one that suspends."""
+        from mfa_sim.policy.knobs import Enforcement
+
+        knobs = self.policy.knobs
+        if knobs is None or knobs.enforcement is Enforcement.REFUSE:
+            return np.zeros(len(self.membership_account), dtype=bool)
+        if knobs.enforcement is Enforcement.REMOVE:
+            return self.cut_by_enforcing
+        found: np.ndarray = self.cut_by_enforcing & self.roles_are(*knobs.outside_collaborators)
+        return found
+
+    @cached_property
+    def enablers(self) -> np.ndarray:
+        """Whether each membership is an owner or admin with MFA and access: one who may
+        switch enforcement on where the policy needs its enabler to have MFA."""
+        found: np.ndarray = self.manages & self.member_compliant & ~self.suspended
+        return found
+
     # -- invitations ------------------------------------------------------------------
 
     @cached_property

@@ -111,6 +111,11 @@ def wave_lines(plan: RolloutPlan, wave: Wave, markup: Markup) -> list[str]:
                      + ".")
     if wave.kind is WaveKind.REMOVALS:
         lines += _removal_lines(plan, wave, markup)
+    if wave.held_back:
+        lines.append(f"Not enforced: under {markup.value(plan.policy)} only an owner or admin "
+                     f"with MFA may switch enforcement on, and none has it in "
+                     f"{plural(len(wave.held_back), 'account')}: "
+                     f"{markup.ids(wave.held_back)}; ask one of them first.")
     if wave.lockout:
         them = "it" if len(wave.lockout) == 1 else "them"
         lines.append(f"Risk, lock-out: {plural(len(wave.lockout), 'account')} would enforce "

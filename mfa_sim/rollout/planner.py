@@ -104,7 +104,7 @@ def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
                          f"{error}") from None
     chosen_policy = resolve_policy(policy)
     enforcement = enforcement_of(chosen_policy)
-    facts = AuditFacts(dataset)
+    facts = AuditFacts(dataset, chosen_policy)
     options = PlanOptions(None if accounts is None else tuple(accounts), contacts, wave_size,
                           include_removals)
     return _Planner(facts, enforcement, options).build(dataset.source, moment)
@@ -125,11 +125,19 @@ class _Planner:
             "plan_not_eligible": int((selected & ~facts.enforced & ~eligible).sum()),
         }
         self.targets = selected & eligible & ~facts.enforced
-        self.ready_today = self.targets & (facts.noncompliant_members == 0)
-        blocked = self.targets & (facts.noncompliant_members > 0)
+        # Who stands in the way: under DNSimple's refusal every member lacking MFA; under
+        # a policy that cuts, those it would cut (GitLab exempts some roles, and a member
+        # already suspended is cut already).
+        lacking = ~facts.member_compliant if enforcement.refuses_noncompliant \
+            else facts.cut_by_enforcing
+        self.lacking = lacking
+        self.blocking = np.bincount(facts.membership_account[lacking],
+                                    minlength=len(facts.account_ids))
+        self.ready_today = self.targets & (self.blocking == 0)
+        blocked = self.targets & (self.blocking > 0)
         # Accounts and people by position, in id order (the ranking breaks ties by it).
         self.blocked_rows = _in_id_order(np.flatnonzero(blocked), facts.account_ids)
-        pairs = np.flatnonzero(blocked[facts.membership_account] & ~facts.member_compliant)
+        pairs = np.flatnonzero(blocked[facts.membership_account] & lacking)
         self.pairs = pairs
         self.people_rows = _in_id_order(np.unique(facts.membership_user[pairs]),
                                         facts.user_ids)
@@ -222,14 +230,16 @@ class _Planner:
                members: np.ndarray) -> tuple[Wave, ...]:
         facts = self.facts
         size = self.wave_size
-        enforced = facts.enforced | self.ready_today
         asked_users = np.zeros(len(facts.user_ids), dtype=bool)
+        self.held = self._held(self.ready_today, asked_users)
+        ready = self.ready_today & ~self.held
+        enforced = facts.enforced | ready
         joins = self._joins(order)
-        today = np.flatnonzero(self.ready_today)
+        today = np.flatnonzero(ready)
         exposure = Exposure(facts, enforced, facts.compliant | facts.unknown)
         waves = [Wave(0, WaveKind.READY_TODAY, True, (), len(today),
-                      int(members[today].sum()), lockout=self._lockout(self.ready_today),
-                      **self._notes(exposure, today))]
+                      int(members[today].sum()), lockout=self._lockout(ready),
+                      held_back=self._ids(self.held), **self._notes(exposure, today))]
         ids = facts.user_ids
         for start in range(0, len(order), size):
             number = start // size + 1
@@ -237,6 +247,9 @@ class _Planner:
             asked_users[people] = True
             accounts = np.sort(self.blocked_rows[(ready_at >= start)
                                                  & (ready_at < start + len(people))])
+            held = self._held(_mask(accounts, len(facts.account_ids)), asked_users)
+            self.held |= held
+            accounts = accounts[~held[accounts]]
             enforced[accounts] = True
             exposure.comply(people)
             exposure.enforce(accounts)
@@ -247,12 +260,26 @@ class _Planner:
                               tuple(ids.take(arrow_of(people)).to_pylist()),
                               len(accounts), int(members[accounts].sum()), joined=joined,
                               lockout=self._lockout(wave_accounts),
-                              **self._notes(exposure, accounts)))
+                              held_back=self._ids(held), **self._notes(exposure, accounts)))
         removal = self._removal_wave(len(waves), ready_at, len(order), enforced,
                                      asked_users, members)
-        if removal.accounts:
+        if removal.accounts or removal.held_back:
             waves.append(removal)
         return tuple(waves)
+
+    def _held(self, accounts: np.ndarray, asked_users: np.ndarray) -> np.ndarray:
+        """Of these accounts (a mask), those nobody may switch enforcement on for: the
+        policy lets only an owner or admin with MFA do it (GitHub, npm), and none with
+        access has it, even once the people asked enable it and the invitations they
+        complete make them owners or admins."""
+        facts = self.facts
+        if not facts.policy.enabler_needs_mfa:
+            return np.zeros_like(accounts)
+        able = facts.enablers | (facts.manages & ~facts.suspended
+                                 & asked_users[facts.membership_user])
+        count = np.bincount(facts.membership_account[able], minlength=len(facts.account_ids))
+        found: np.ndarray = accounts & (count + self._joined_counts(asked_users)[1] == 0)
+        return found
 
     def _joins(self, order: np.ndarray) -> list[tuple[str, str, int]]:
         """Invitations waiting for MFA that complete when a contact enables it:
@@ -315,17 +342,24 @@ class _Planner:
         facts, options = self.facts, self.options
         left = np.zeros(len(facts.account_ids), dtype=bool)
         left[self.blocked_rows[ready_at >= asked]] = True
-        # The memberships it removes: blockers of those accounts not asked.
+        held = self._held(left, asked_users)
+        self.held |= held
+        left &= ~held
+        # The memberships it cuts: blockers of those accounts not asked.
         rows = self.pairs[left[facts.membership_account[self.pairs]]
                           & ~asked_users[facts.membership_user[self.pairs]]]
         kept = np.ones(len(facts.membership_account), dtype=bool)
         kept[rows] = False
+        # DNSimple's way removes every member it cuts; a policy that suspends or gives
+        # grace keeps their memberships (removing only outside collaborators).
+        stays = kept if self.enforcement.refuses_noncompliant \
+            else ~(~kept & facts.removed_by_enforcing)
         accounts = len(facts.account_ids)
         joined = self._joined_counts(asked_users)
         managers_before = facts.managers + joined[1]
         managers_after = (np.bincount(facts.membership_account[kept & facts.manages],
                                       minlength=accounts) + joined[1])
-        members_after = np.bincount(facts.membership_account[kept], minlength=accounts) \
+        members_after = np.bincount(facts.membership_account[stays], minlength=accounts) \
             + joined[0]
         unmanaged = left & (managers_before > 0) & (managers_after == 0)
         self.unmanaged = unmanaged
@@ -345,7 +379,7 @@ class _Planner:
             cut=0 if refuses else len(rows),
             left_unmanaged=self._ids(unmanaged),
             left_empty=self._ids(left & (members_after == 0)),
-            lockout=self._lockout(left, managers_after), **notes)
+            lockout=self._lockout(left, managers_after), held_back=self._ids(held), **notes)
 
     def _ids(self, accounts: np.ndarray) -> tuple[str, ...]:
         """The ids of the accounts a mask picks, sorted."""
@@ -376,6 +410,7 @@ class _Planner:
         made_ready = ready_at < asked
         wave[self.blocked_rows[made_ready]] = ready_at[made_ready] // size + 1
         wave[self.blocked_rows[~made_ready]] = waves[-1].number
+        wave[self.held] = -1  # no wave: nobody may switch enforcement on
         after = np.full(len(facts.account_ids), -1, dtype=np.int64)
         after[self.blocked_rows[made_ready]] = ready_at[made_ready] + 1
         rows = np.flatnonzero(self.targets)
@@ -388,12 +423,19 @@ class _Planner:
             "plan": facts.plans_written.take(taken),
             "tier": facts.tiers.take(taken),
             "members": arrow_of(facts.members[rows].astype(np.int64)),
-            "blockers": arrow_of(facts.noncompliant_members[rows].astype(np.int64)),
+            "blockers": arrow_of(self.blocking[rows].astype(np.int64)),
             "wave": arrow_of(wave[rows]),
             "ready_after": arrow_of(after[rows], missing=after[rows] < 0),
             "lockout": arrow_of(lockout[rows]),
         })
         return table.sort_by([("wave", "ascending"), ("account", "ascending")])
+
+
+def _mask(rows: np.ndarray, size: int) -> np.ndarray:
+    """A mask of ``size`` with these rows set."""
+    found = np.zeros(size, dtype=bool)
+    found[rows] = True
+    return found
 
 
 def _in_id_order(rows: np.ndarray, ids: pa.Array) -> np.ndarray:

@@ -126,6 +126,10 @@ class Wave:
     lockout
         Accounts enforced with no owner or admin with MFA: nobody could switch
         enforcement off again, or invite anyone.
+    held_back
+        Accounts this wave would enforce, left out because nobody may switch enforcement
+        on for them: the policy lets only an owner or admin with MFA do it (GitHub,
+        npm), and none of theirs has it, even after the people asked.
     blast_radius
         The people whose MFA loss would remove them from the most enforcing accounts
         after this wave (at least :data:`BLAST_RADIUS_NOTED`), worst first.
@@ -146,6 +150,7 @@ class Wave:
     left_empty: tuple[str, ...] = ()
     joined: tuple[tuple[str, str], ...] = ()
     lockout: tuple[str, ...] = ()
+    held_back: tuple[str, ...] = ()
     blast_radius: tuple[BlastNote, ...] = ()
     blast_radius_more: int = 0
 
