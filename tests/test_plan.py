@@ -558,3 +558,9 @@ def test_gitlab_s_exempt_roles_block_nothing_and_grace_empties_no_account(
     assert cut.left_empty == ()
     assert "col" not in found.removals.column("user").to_pylist()
     assert found.people == 4  # own, mem, p, q: not col
+
+
+def test_one_pattern_given_as_text_is_one_pattern(shop: Dataset) -> None:
+    """Python API: ``accounts="a_s*"`` is the pattern, not its letters."""
+    assert plan(shop, accounts="a_s*", as_of=AS_OF).accounts.column("account").to_pylist() \
+        == plan(shop, accounts=["a_s*"], as_of=AS_OF).accounts.column("account").to_pylist()

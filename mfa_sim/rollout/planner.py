@@ -26,7 +26,7 @@ from mfa_sim.compliance.analytics import blast_counts
 from mfa_sim.compliance.facts import AuditFacts
 from mfa_sim.engine.simulation import _start, resolve_policy
 from mfa_sim.errors import UsageError
-from mfa_sim.policy import DNSIMPLE, Policy
+from mfa_sim.policy import Policy
 from mfa_sim.rollout.enforcement import Enforcement, enforcement_of
 from mfa_sim.rollout.exposure import BLAST_RADIUS_NOTED, Exposure
 from mfa_sim.rollout.ranking import Blockers, contact_order
@@ -51,8 +51,8 @@ BLAST_RADIUS_SHOWN = 5
 """The most people a wave's blast-radius note names (the rest are counted)."""
 
 
-def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
-         accounts: Sequence[str] | None = None, contacts: int = 25, wave_size: int = 10,
+def plan(dataset: Dataset, *, policy: str | Policy = "dnsimple",
+         accounts: str | Sequence[str] | None = None, contacts: int = 25, wave_size: int = 10,
          include_removals: bool = False, as_of: datetime | None = None) -> RolloutPlan:
     """Plan the rollout of MFA enforcement over a dataset.
 
@@ -63,8 +63,8 @@ def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
     policy
         The policy (or its name) whose rules decide what is ready; DNSimple's by default.
     accounts
-        Account ids or ``*`` patterns to target (default: every account that could
-        enforce and does not).
+        Account ids or ``*`` patterns to target, or one of them (default: every account
+        that could enforce and does not).
     contacts
         How many people the contact list holds (0 or more).
     wave_size
@@ -105,6 +105,8 @@ def plan(dataset: Dataset, *, policy: str | Policy = DNSIMPLE,
     chosen_policy = resolve_policy(policy)
     enforcement = enforcement_of(chosen_policy)
     facts = AuditFacts(dataset, chosen_policy)
+    if isinstance(accounts, str):
+        accounts = (accounts,)  # one pattern, not its letters
     options = PlanOptions(None if accounts is None else tuple(accounts), contacts, wave_size,
                           include_removals)
     return _Planner(facts, enforcement, options).build(dataset.source, moment)
