@@ -150,7 +150,8 @@ def test_text_marks_new_findings_and_lists_the_resolved(folders: tuple[str, str,
         "  medium    enforcement_blocked_by_member            account=a2 user=u3",
         "  medium    enforcement_blocked_by_member            account=a2 user=u4  (new)",
         "  medium    mfa_state_unknown                        account=- user=u3",
-        "  low       invitation_blocked                       account=a1 user=-",
+        "  low       invitation_blocked                       account=a1 user=- "
+        "email=dan@contractor.example",
         "  low       enforcement_ready                        account=b1 user=-  (new)",
     ]
     assert resolved == (

@@ -267,7 +267,8 @@ def test_text_lists_muted_findings_with_their_reason(folder: str, tmp_path: Path
         f"{reason}"
         "  medium    mfa_state_unknown                        account=- user=u3\n"
         "      u3's MFA state is unknown; it counts as not enabled.\n"
-        "  low       invitation_blocked                       account=a1 user=-\n"
+        "  low       invitation_blocked                       account=a1 user=- "
+        "email=Dan@Contractor.example\n"
         "      Dan@Contractor.example is invited to a1, which enforces MFA, but has no user "
         "profile yet.\n")
     # Accepted findings do not push their account up the list of what to act on first.

@@ -15,7 +15,7 @@ from mfa_sim.columns.buffers import joined_text, scalar_of
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.data.writing import records_body
 from mfa_sim.report.audit_policy import policy_sections
-from mfa_sim.report.audit_summary import checks_run, shown_array, top_ids
+from mfa_sim.report.audit_summary import checks_run, plural, shown_array, top_ids
 from mfa_sim.report.common import visible
 from mfa_sim.report.severity_order import findings_worst_first
 
@@ -44,7 +44,7 @@ def audit_text(result: AuditResult) -> bytes:
     counts = result.counts
     total = result.findings.num_rows
     lines = [f"MFA audit of {counts['users']:,} users, {counts['accounts']:,} accounts, "
-             f"{counts['memberships']:,} memberships: {total:,} findings"]
+             f"{counts['memberships']:,} memberships: {plural(total, 'finding')}"]
     if checks_run(result):
         lines.append(visible(checks_run(result).strip()))
     lines.append("")
@@ -94,8 +94,11 @@ def _rows(findings: pa.Table) -> pa.Array:
     columns = findings.column_names
     new = (pc.if_else(pc.equal(one_chunk(findings.column("change")), scalar_of("new")),
                       scalar_of("  (new)"), scalar_of("")) if "change" in columns else "")
+    # An invitation's finding is about an email, which may belong to nobody yet.
+    email = shown_array(findings.column("email"))
+    about = pc.fill_null(joined_text(" email=", email), scalar_of(""))
     rows = joined_text("  ", severity, "  ", check, "  account=", shown("account"),
-                       " user=", shown("user"), new, "\n      ", shown("message"))
+                       " user=", shown("user"), about, new, "\n      ", shown("message"))
     if "muted" in columns:
         reason = joined_text("\n      muted: ", shown("mute_reason"))
         rows = joined_text(rows, pc.if_else(one_chunk(findings.column("muted")), reason,
