@@ -26,6 +26,7 @@ papermill = pytest.importorskip("papermill")
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOK_DIR = REPO / "notebooks"
+EXAMPLE_DIR = REPO / "datasets" / "example"
 NOTEBOOKS = sorted(path.name for path in NOTEBOOK_DIR.glob("*.ipynb"))
 KERNEL = "python3"
 CELL_TIMEOUT = 120
@@ -222,6 +223,24 @@ def test_batch_audit_on_an_unknown_severity_stops_at_once(tmp_path: Path) -> Non
         execute("03_batch_audit.ipynb", {"fail_on": "severe",
                                          "output_dir": str(tmp_path / "never")})
     assert not (tmp_path / "never").exists()
+
+
+def test_batch_audit_takes_any_export_and_a_severity_in_capitals(tmp_path: Path) -> None:
+    """An id written like an HTML tag is escaped text in the report, which the
+    notebook's own check of the page must not take for a tag; ``HIGH`` is ``high``."""
+    hostile = tmp_path / "hostile"
+    hostile.mkdir()
+    tag = '"<img src=x onerror=alert(1)>"'
+    for name in ("users.csv", "accounts.csv", "memberships.csv", "invitations.csv"):
+        text = (EXAMPLE_DIR / name).read_text(encoding="utf-8")
+        (hostile / name).write_text(re.sub(r"(?m)^a_solo,", f"{tag},", text),
+                                    encoding="utf-8")
+    notebook = execute("03_batch_audit.ipynb", {"dataset_path": str(hostile),
+                                                "fail_on": "HIGH", "as_of": "2026-01-10",
+                                                "output_dir": str(tmp_path / "audit")})
+    assert_ran_cleanly(notebook)
+    page = (tmp_path / "audit" / "report.html").read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
 
 
 def test_graph_exploration_runs_with_its_defaults() -> None:
