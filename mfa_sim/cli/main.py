@@ -23,8 +23,10 @@ if TYPE_CHECKING:
     from mfa_sim.cli.progress import Bar, Progress
     from mfa_sim.compliance import Baseline, CheckSelection, Mute
     from mfa_sim.data.writing import Chunk
+    from mfa_sim.engine.scenario import Scenario
     from mfa_sim.model.dataset import Dataset
     from mfa_sim.policy import Policy
+    from mfa_sim.rollout import RolloutPlan
 
 T = TypeVar("T")
 
@@ -203,11 +205,27 @@ def _emit(report: str, output: str | None, out: TextIO) -> None:
     Path(output).write_text(report, encoding="utf-8")
 
 
-def _read_policies(values: Sequence[str], problems: list[Problem]) -> list[Policy]:
-    """The policies ``--policy`` or ``--policies`` name: presets, or policy files whose
-    problems join ``problems`` (so that they are reported with the dataset's)."""
+def _named_policies(arguments: argparse.Namespace) -> tuple[str, list[str]]:
+    """The option that names the command's policies (``--policies``, else ``--policy``)
+    and the names and files it gives (none when the command takes neither)."""
+    listed = getattr(arguments, "policies", None)
+    if listed is not None:
+        return "--policies", listed
+    one = getattr(arguments, "policy", None)
+    return "--policy", [] if one is None else [one]
+
+
+def _read_policies(arguments: argparse.Namespace, problems: list[Problem]) -> list[Policy]:
+    """The policies ``--policy`` or ``--policies`` names: presets, or policy files.
+
+    A name that is neither, and every problem of a file, join ``problems``, located at
+    the option: an unknown policy is reported with the rest of the input's problems, as
+    every command that takes a policy reports it.
+    """
+    option, values = _named_policies(arguments)
     if not values:
         return []  # the policy modules are then imported while the dataset loads
+    from mfa_sim.errors import ProblemReason, UsageError
     from mfa_sim.policy.files import policy_option
 
     found = []
@@ -216,47 +234,55 @@ def _read_policies(values: Sequence[str], problems: list[Problem]) -> list[Polic
             found.append(policy_option(value))
         except InputError as error:
             problems.extend(error.problems)
+        except UsageError as error:
+            problems.append(Problem(option, None, None, value, ProblemReason.UNKNOWN_POLICY,
+                                    str(error)))
     return found
 
 
-def _read_one_policy(value: str) -> Policy:
-    from mfa_sim.policy.files import policy_option
+def _load_with_policies(arguments: argparse.Namespace, modules: Callable[[], object],
+                        then: Callable[[Dataset, list[Policy]], T],
+                        **options: bool) -> tuple[Dataset, list[Policy], T]:
+    """The dataset, the policies named on the command line, and what ``then`` reads with
+    them (the scenario, ids checked against the dataset); the problems of all three
+    reported together.
 
-    return policy_option(value)
-
-
-def _load_with_policies(arguments: argparse.Namespace, values: Sequence[str],
-                        modules: Callable[[], object], **options: bool) -> tuple[
-                            Dataset, list[Policy]]:
-    """The dataset and the policies named on the command line, the problems of both
-    reported together."""
+    ``then`` runs even when a policy has problems (with the policies that have none),
+    so that the input's other problems are found in the same run.
+    """
     problems: list[Problem] = []
-    policies = _read_policies(values, problems)
+    policies = _read_policies(arguments, problems)
     try:
         dataset = _load(arguments, _progress(arguments), modules, **options)
+        found = then(dataset, policies)
     except InputError as error:
         raise InputError([*problems, *error.problems]) from None
     if problems:
         raise InputError(problems)
-    return dataset, policies
+    return dataset, policies, found
+
+
+def _read_scenario(arguments: argparse.Namespace, dataset: Dataset) -> Scenario:
+    """The scenario file of ``simulate`` and ``compare``, checked against the dataset
+    (``--seed`` wins over its seed)."""
+    from mfa_sim.engine.scenario import load_scenario
+    from mfa_sim.policy import POLICIES
+
+    return load_scenario(arguments.scenario, dataset, seed=arguments.seed,
+                         policies=tuple(POLICIES))
 
 
 def _simulate(arguments: argparse.Namespace, out: TextIO) -> int:
     from mfa_sim.data.load import importing
 
-    dataset, chosen = _load_with_policies(
-        arguments, [arguments.policy] if arguments.policy is not None else [],
-        importing("mfa_sim.policy", "mfa_sim.report", "mfa_sim.data.save",
-                  "mfa_sim.engine.scenario", "mfa_sim.engine.simulation"),
-        group_memberships=True)
+    dataset, chosen, scenario = _load_with_policies(
+        arguments, importing("mfa_sim.policy", "mfa_sim.report", "mfa_sim.data.save",
+                             "mfa_sim.engine.scenario", "mfa_sim.engine.simulation"),
+        lambda dataset, _: _read_scenario(arguments, dataset), group_memberships=True)
     from mfa_sim.data.save import require_empty_folder, save_dataset
-    from mfa_sim.engine.scenario import load_scenario
     from mfa_sim.engine.simulation import run_scenario
-    from mfa_sim.policy import POLICIES
     from mfa_sim.report import render_run
 
-    scenario = load_scenario(arguments.scenario, dataset, seed=arguments.seed,
-                             policies=tuple(POLICIES))
     if arguments.save_state is not None:
         require_empty_folder(arguments.save_state)
     # The flag wins over the scenario's key (contract §5).
@@ -275,18 +301,13 @@ def _compare(arguments: argparse.Namespace, out: TextIO) -> int:
                          "--policies X)")
     from mfa_sim.data.load import importing
 
-    dataset, chosen = _load_with_policies(
-        arguments, arguments.policies or ([arguments.policy] if arguments.policy else []),
-        importing("mfa_sim.engine.comparison", "mfa_sim.report.comparison",
-                  "mfa_sim.engine.scenario"),
-        group_memberships=True)
+    dataset, chosen, scenario = _load_with_policies(
+        arguments, importing("mfa_sim.engine.comparison", "mfa_sim.report.comparison",
+                             "mfa_sim.engine.scenario"),
+        lambda dataset, _: _read_scenario(arguments, dataset), group_memberships=True)
     from mfa_sim.engine.comparison import compare
-    from mfa_sim.engine.scenario import load_scenario
-    from mfa_sim.policy import POLICIES
     from mfa_sim.report.comparison import render_comparison
 
-    scenario = load_scenario(arguments.scenario, dataset, seed=arguments.seed,
-                             policies=tuple(POLICIES))
     comparison = compare(dataset, scenario, chosen or None)
     _emit(render_comparison(comparison, arguments.format), arguments.output, out)
     return EXIT_OK
@@ -332,28 +353,29 @@ def _what_if(arguments: argparse.Namespace, out: TextIO) -> int:
                          "too")
     from mfa_sim.data.load import importing
 
-    dataset, chosen = _load_with_policies(
-        arguments, [arguments.policy] if arguments.policy is not None else [],
-        importing("mfa_sim.report", "mfa_sim.engine.simulation"), group_memberships=True)
-    from mfa_sim.engine.simulation import what_ifs
-    from mfa_sim.report import render_run
+    def check_ids(dataset: Dataset, _: object) -> None:
+        indexes = dataset.indexes
+        unknown = [Problem(f"--{flag}", None, None, value, ProblemReason.INVALID_VALUE,
+                           f"no {noun} has this id in the dataset")
+                   for flag, noun, values, known in (
+                       ("disable-mfa", "user", arguments.disable_mfa or (), indexes.user_rows),
+                       ("enforce", "account", arguments.enforce or (), indexes.account_rows),
+                       ("actor", "user", list(actor.values()), indexes.user_rows))
+                   for value in values if value not in known]
+        if unknown:
+            raise InputError(unknown)
 
-    indexes = dataset.indexes
-    unknown = [Problem(f"--{flag}", None, None, value, ProblemReason.INVALID_VALUE,
-                       f"no {noun} has this id in the dataset")
-               for flag, noun, values, known in (
-                   ("disable-mfa", "user", arguments.disable_mfa or (), indexes.user_rows),
-                   ("enforce", "account", arguments.enforce or (), indexes.account_rows),
-                   ("actor", "user", list(actor.values()), indexes.user_rows))
-               for value in values if value not in known]
-    if unknown:
-        raise InputError(unknown)
+    dataset, chosen, _ = _load_with_policies(
+        arguments, importing("mfa_sim.report", "mfa_sim.engine.simulation"), check_ids,
+        group_memberships=True)
     # Each what-if happens now (or at --as-of), not at a fixed date: its time is the
     # moment the question is asked about.
     from datetime import UTC
 
+    from mfa_sim.engine.simulation import what_ifs
     from mfa_sim.model.clock import EARLIEST_START
     from mfa_sim.model.outcome import iso
+    from mfa_sim.report import render_run
 
     moment = arguments.as_of or datetime.now(UTC).replace(microsecond=0)
     if moment < EARLIEST_START:
@@ -379,13 +401,22 @@ def _date(text: str) -> datetime:
     return moment
 
 
+def _selection_given(arguments: argparse.Namespace) -> list[tuple[str, tuple[str, ...]]]:
+    """Each of ``--checks``, ``--exclude-checks`` and ``--severity`` with its entries
+    (none when the option is not given)."""
+    from mfa_sim.compliance.selection import split_list
+
+    # Each option's values are where argparse keeps them: its name, `-` read as `_`.
+    return [(option, split_list(getattr(arguments, option[2:].replace("-", "_")) or ()))
+            for option in SELECTION_OPTIONS]
+
+
 def _selection(arguments: argparse.Namespace) -> CheckSelection:
     """The checks ``--checks``, ``--exclude-checks`` and ``--severity`` choose."""
-    from mfa_sim.compliance.selection import select_checks, split_list
+    from mfa_sim.compliance.selection import select_checks
 
-    return select_checks(split_list(arguments.checks or ()),
-                         split_list(arguments.exclude_checks or ()),
-                         split_list(arguments.severity or ()), options=SELECTION_OPTIONS)
+    return select_checks(*(entries for _, entries in _selection_given(arguments)),
+                         options=SELECTION_OPTIONS)
 
 
 def _checks(arguments: argparse.Namespace, out: TextIO) -> int:
@@ -399,16 +430,15 @@ def _checks(arguments: argparse.Namespace, out: TextIO) -> int:
 
 def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
         Dataset, tuple[Mute, ...] | None, Baseline | None, Policy | None, CheckSelection]:
-    """The dataset, mutes, baseline, policy and checks an audit reads; the problems of
-    all five reported together."""
+    """The dataset, mutes, baseline, policy and checks an audit reads (the checks the
+    policy leaves of the selection); the problems of all five reported together."""
+    from functools import partial
+
     from mfa_sim.compliance import load_baseline, load_mutes
+    from mfa_sim.compliance.selection import under_policy
     from mfa_sim.data.load import importing
 
     problems: list[Problem] = []
-    try:
-        selection = _selection(arguments)
-    except InputError as error:
-        problems.extend(error.problems)
 
     def read(label: str | None, reader: Callable[[], T]) -> T | None:
         try:
@@ -420,10 +450,20 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
             problems.extend(error.problems)
             return None
 
+    selection = read(None, lambda: _selection(arguments))
     mutes = None if arguments.mute is None else read(
         "reading mutes", lambda: load_mutes(arguments.mute))
-    policy = None if arguments.policy is None else read(
-        "reading policy", lambda: _read_one_policy(arguments.policy))
+    policy = None
+    if arguments.policy is not None:
+        with progress.stage("reading policy"):
+            found = _read_policies(arguments, problems)
+        policy = found[0] if found else None
+    if selection is not None and policy is not None:
+        # A selection the policy leaves nothing of would report "no findings" of no check.
+        selected_by = ", ".join(option for option, entries in _selection_given(arguments)
+                                if entries)
+        selection = read(None, partial(under_policy, selection, policy,
+                                       selected_by=selected_by, policy_option="--policy"))
     baseline = None if arguments.baseline is None else read(
         "reading baseline", lambda: load_baseline(arguments.baseline))
     checks_and_report = importing(
@@ -431,7 +471,7 @@ def _audit_inputs(arguments: argparse.Namespace, progress: Progress) -> tuple[
         "mfa_sim.compliance.analytics", "mfa_sim.report.audit",
         f"mfa_sim.report.audit_{arguments.format}")
     dataset = read(None, lambda: _load(arguments, progress, checks_and_report))
-    if problems or dataset is None:
+    if problems or dataset is None or selection is None:
         raise InputError(problems)
     return dataset, mutes, baseline, policy, selection
 
@@ -481,37 +521,24 @@ def _plan(arguments: argparse.Namespace, out: TextIO) -> int:
             and os.path.realpath(arguments.scenario_out) == os.path.realpath(arguments.output)):
         raise UsageError("--output and --scenario-out name the same file; give each its own")
     from mfa_sim.data.load import importing
-    from mfa_sim.errors import ProblemReason
     from mfa_sim.policy import DNSIMPLE
 
-    # Every problem at once: the policy's, the dataset's and the account patterns'.
-    problems: list[Problem] = []
-    policy = DNSIMPLE
-    if arguments.policy is not None:
-        try:
-            policy = _read_one_policy(arguments.policy)
-        except InputError as error:
-            problems.extend(error.problems)
-        except UsageError as error:
-            problems.append(Problem("--policy", None, None, arguments.policy,
-                                    ProblemReason.INVALID_VALUE, str(error)))
-    try:
-        dataset = _load(arguments, _progress(arguments), importing(
-            "mfa_sim.rollout", "mfa_sim.report.plan", f"mfa_sim.report.plan_{arguments.format}"))
-    except InputError as error:
-        raise InputError([*error.problems, *problems]) from None
+    def planned(dataset: Dataset, policies: list[Policy]) -> RolloutPlan:
+        from mfa_sim.rollout import plan
+
+        # Under DNSimple's rules while a --policy has problems: the account patterns'
+        # problems are found in the same run.
+        return plan(dataset, policy=policies[0] if policies else DNSIMPLE,
+                    accounts=arguments.accounts, contacts=arguments.contacts,
+                    wave_size=arguments.wave_size,
+                    include_removals=arguments.include_removals, as_of=arguments.as_of)
+
+    _, _, found = _load_with_policies(arguments, importing(
+        "mfa_sim.rollout", "mfa_sim.report.plan", f"mfa_sim.report.plan_{arguments.format}"),
+        planned)
     from mfa_sim.report.plan import render_plan
-    from mfa_sim.rollout import plan
     from mfa_sim.rollout.replay import scenario_yaml
 
-    try:
-        found = plan(dataset, policy=policy, accounts=arguments.accounts,
-                     contacts=arguments.contacts, wave_size=arguments.wave_size,
-                     include_removals=arguments.include_removals, as_of=arguments.as_of)
-    except InputError as error:
-        problems = [*error.problems, *problems]
-    if problems:
-        raise InputError(problems)
     chunks = render_plan(found, arguments.format)
     with _progress(arguments).stage("writing plan", total=sum(len(chunk) for chunk in chunks),
                                     unit="B") as bar:
@@ -790,9 +817,7 @@ def _inputs(arguments: argparse.Namespace) -> list[str]:
     files += getattr(arguments, "files", None) or []
     files += [path for option in ("scenario", "mute", "baseline")
               if (path := getattr(arguments, option, None)) is not None]
-    named = [value for value in (getattr(arguments, "policy", None),
-                                 *(getattr(arguments, "policies", None) or []))
-             if value is not None]
+    _, named = _named_policies(arguments)
     if named:
         from mfa_sim.policy.files import looks_like_file
 

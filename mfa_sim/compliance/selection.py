@@ -10,16 +10,17 @@ is the only wildcard; everything else stands for itself.
 - ``severities``: only checks of these severities (default: every severity).
 
 A selection is a plain set of ids, so another rule of what may arise (a product's
-policy) narrows it with :meth:`CheckSelection.intersect`. A pattern that names no
-check, a severity that is none of the five, or options that leave nothing to run are
-usage problems, all reported at once.
+policy) narrows it with :meth:`CheckSelection.intersect` (:func:`under_policy`). A
+pattern that names no check, a severity that is none of the five, or options that leave
+nothing to run, by themselves or under the policy, are usage problems, all reported at
+once. In Python, one string given for a list is one entry, not its letters.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, TypeVar
 
 from mfa_sim.compliance.checks import CHECKS, CHECKS_BY_ID, Check, Severity
 from mfa_sim.compliance.mutes import matching_checks
@@ -28,6 +29,9 @@ from mfa_sim.errors import InputError, Problem, ProblemReason, UsageError
 if TYPE_CHECKING:
     from mfa_sim.compliance.baseline import Baseline
     from mfa_sim.compliance.result import AuditResult
+    from mfa_sim.policy import Policy
+
+E = TypeVar("E")
 
 SELECTION_OPTIONS: Final = ("checks", "exclude_checks", "severity")
 """How the three lists are named in problems (the command line passes its options)."""
@@ -56,16 +60,16 @@ class CheckSelection:
         return cls(tuple(check.id for check in CHECKS))
 
     @classmethod
-    def of(cls, ids: Iterable[str]) -> CheckSelection:
-        """The given check ids, put in report order.
+    def of(cls, ids: str | Iterable[str]) -> CheckSelection:
+        """The given check ids (one string is one id), put in report order.
 
         Raises
         ------
         UsageError
             For an id that is no check's (a misuse: ids from people go through
-            :func:`select_checks`).
+            :func:`select_checks`), or ids that are not strings.
         """
-        wanted = set(ids)
+        wanted = set(_strings(ids, "ids"))
         unknown = sorted(wanted - CHECKS_BY_ID.keys())
         if unknown:
             raise UsageError(f"no check has the id {unknown[0]!r}; `mfa-sim checks` lists "
@@ -94,6 +98,52 @@ class CheckSelection:
         return len(self.ids)
 
 
+def entries(values: E | Iterable[E], parameter: str, kind: type[E],
+            wanted: str) -> tuple[E, ...]:
+    """The entries of a list given in Python, where one entry alone is a list of one:
+    ``checks="admin_*"`` is the pattern ``admin_*``, not a list of its letters.
+
+    Parameters
+    ----------
+    values
+        One entry, or an iterable of entries.
+    parameter
+        The name of the argument, for the error.
+    kind
+        What each entry is.
+    wanted
+        What the argument takes, in words, for the error.
+
+    Raises
+    ------
+    UsageError
+        For anything but an entry or an iterable of entries.
+
+    Examples
+    --------
+    >>> entries("admin_*", "checks", str, "a string"), entries(["a", "b"], "checks", str, "")
+    (('admin_*',), ('a', 'b'))
+    >>> entries([3], "checks", str, "a string or a list of strings")
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.UsageError: checks takes a string or a list of strings, not list of int
+    """
+    if isinstance(values, kind):
+        return (values,)
+    found = tuple(values) if isinstance(values, Iterable) else None
+    wrong = None if found is None else next(
+        (entry for entry in found if not isinstance(entry, kind)), None)
+    if found is None or wrong is not None:
+        given = type(values).__name__ + ("" if wrong is None else f" of {type(wrong).__name__}")
+        raise UsageError(f"{parameter} takes {wanted}, not {given}")
+    return found
+
+
+def _strings(values: str | Iterable[str], parameter: str) -> tuple[str, ...]:
+    """The entries of a list of ids, patterns or levels (:func:`entries`)."""
+    return entries(values, parameter, str, "a string or a list of strings")
+
+
 def split_list(values: Iterable[str]) -> tuple[str, ...]:
     """Comma-separated lists, as given once or several times, as one tuple of entries
     (spaces around an entry dropped: no id or level holds one; empty entries kept, so
@@ -107,15 +157,15 @@ def split_list(values: Iterable[str]) -> tuple[str, ...]:
     return tuple(entry.strip() for value in values for entry in value.split(","))
 
 
-def select_checks(checks: Sequence[str] = (), exclude: Sequence[str] = (),
-                  severities: Sequence[str] = (), *,
+def select_checks(checks: str | Iterable[str] = (), exclude: str | Iterable[str] = (),
+                  severities: str | Iterable[str] = (), *,
                   options: Sequence[str] = SELECTION_OPTIONS) -> CheckSelection:
     """The checks that patterns and severities choose.
 
     Parameters
     ----------
     checks
-        Check id patterns to run (empty: every check).
+        Check id patterns to run (empty: every check); one string is one pattern.
     exclude
         Check id patterns not to run.
     severities
@@ -128,6 +178,8 @@ def select_checks(checks: Sequence[str] = (), exclude: Sequence[str] = (),
     InputError
         Every pattern that names no check, every unknown severity, an empty entry, and
         a selection left with no check.
+    UsageError
+        For a list that is neither a string nor strings.
 
     Examples
     --------
@@ -150,6 +202,8 @@ def select_checks(checks: Sequence[str] = (), exclude: Sequence[str] = (),
       checks: the options select no check: checks admin_*; severity low
     """
     check_option, exclude_option, severity_option = options
+    wanted, unwanted, kept = (_strings(values, option) for values, option in zip(
+        (checks, exclude, severities), options, strict=True))
     problems: list[Problem] = []
 
     def named(patterns: Sequence[str], option: str) -> set[str]:
@@ -164,20 +218,20 @@ def select_checks(checks: Sequence[str] = (), exclude: Sequence[str] = (),
             found.update(matched)
         return found
 
-    chosen = named(checks, check_option) if checks else set(CHECKS_BY_ID)
-    chosen -= named(exclude, exclude_option)
+    chosen = named(wanted, check_option) if wanted else set(CHECKS_BY_ID)
+    chosen -= named(unwanted, exclude_option)
     levels = {severity.value for severity in Severity}
-    for level in severities:
+    for level in kept:
         if level not in levels:
             problems.append(Problem(
                 severity_option, None, None, level or None, ProblemReason.INVALID_VALUE,
                 "not a severity; severities: " + ", ".join(s.value for s in Severity)))
-    if severities:
-        chosen = {check for check in chosen if CHECKS_BY_ID[check].severity in severities}
+    if kept:
+        chosen = {check for check in chosen if CHECKS_BY_ID[check].severity in kept}
     if not chosen and not problems:
         given = [f"{option} {', '.join(values)}" for option, values in (
-            (check_option, checks), (exclude_option, exclude),
-            (severity_option, severities)) if values]
+            (check_option, wanted), (exclude_option, unwanted),
+            (severity_option, kept)) if values]
         problems.append(Problem(
             given[0].split(" ")[0] if given else check_option, None, None, None,
             ProblemReason.INVALID_VALUE,
@@ -185,6 +239,59 @@ def select_checks(checks: Sequence[str] = (), exclude: Sequence[str] = (),
     if problems:
         raise InputError(problems)
     return CheckSelection.of(chosen)
+
+
+def under_policy(selection: CheckSelection, policy: Policy, *, selected_by: str = "checks",
+                 policy_option: str = "policy") -> CheckSelection:
+    """The selected checks whose findings can arise under a policy: the others do not run.
+
+    Parameters
+    ----------
+    selection
+        The checks chosen.
+    policy
+        The policy the audit judges under.
+    selected_by
+        How the options that chose the checks are named in a problem.
+    policy_option
+        How the option that chose the policy is named in a problem.
+
+    Raises
+    ------
+    InputError
+        When the policy leaves nothing to run: an audit of no check would say "no
+        findings" of checks that never ran. Located at the options that chose the checks,
+        or at the policy's when every check was chosen.
+
+    Examples
+    --------
+    >>> from mfa_sim.policy import GITLAB
+    >>> under_policy(select_checks(["invitation_*"]), GITLAB).ids
+    ('invitation_stale', 'invitation_for_member')
+    >>> under_policy(select_checks(["invitation_blocked"]), GITLAB)
+    Traceback (most recent call last):
+    ...
+    mfa_sim.errors.InputError: 1 problem in the input:
+      checks: 'invitation_blocked': no finding of this check can arise under policy \
+'gitlab' (its rules make it impossible), so nothing is left to run; ...
+    """
+    # Imported here: `mfa-sim checks` selects without doing any of the audit's work.
+    from mfa_sim.compliance.findings import checks_under
+
+    possible = selection.intersect(check.id for check in checks_under(policy))
+    if possible.ids:
+        return possible
+    if selection.is_every:
+        raise InputError([Problem(
+            policy_option, None, None, policy.name, ProblemReason.INVALID_VALUE,
+            "no finding of any check can arise under this policy, so nothing is left to "
+            "run")])
+    these = "this check" if len(selection) == 1 else "these checks"
+    raise InputError([Problem(
+        selected_by, None, None, ", ".join(selection.ids), ProblemReason.INVALID_VALUE,
+        f"no finding of {these} can arise under {policy_option} {policy.name!r} (its rules "
+        f"make {'it' if len(selection) == 1 else 'them'} impossible), so nothing is left to "
+        "run; select other checks (`mfa-sim checks` lists them) or another policy")])
 
 
 def within(baseline: Baseline, selection: CheckSelection) -> Baseline:

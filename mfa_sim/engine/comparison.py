@@ -221,7 +221,7 @@ def duration_words(seconds: float) -> str:
 
 
 def compare(dataset: Dataset, scenario: Scenario | str | os.PathLike[str],
-            policies: Iterable[str | Policy] | None = None, *,
+            policies: str | Policy | Iterable[str | Policy] | None = None, *,
             seed: int | None = None) -> Comparison:
     """Play a scenario under several policies and compare the runs.
 
@@ -233,14 +233,16 @@ def compare(dataset: Dataset, scenario: Scenario | str | os.PathLike[str],
         A checked :class:`~mfa_sim.engine.scenario.Scenario`, or the path of a scenario file;
         its own ``policy`` key is not used.
     policies
-        Presets' names, policy files or policies (default: every preset), each once.
+        Presets' names, policy files or policies (default: every preset), each once; one
+        name, file or policy alone is a comparison of one (``"github"`` is GitHub's
+        preset, not six names).
     seed
         Overrides the scenario's seed.
 
     Raises
     ------
     UsageError
-        For an unknown policy, or two policies of one name.
+        For an unknown policy, two policies of one name, or ``policies`` of another kind.
     InputError
         For a scenario or policy file with problems.
     """
@@ -252,8 +254,7 @@ def compare(dataset: Dataset, scenario: Scenario | str | os.PathLike[str],
         scenario = load_scenario(scenario, dataset, seed=seed, policies=tuple(PRESETS))
     elif seed is not None:
         scenario = replace(scenario, seed=seed)
-    chosen = [resolve_policy(policy) for policy in (PRESETS.values() if policies is None
-                                                     else policies)]
+    chosen = [resolve_policy(policy) for policy in _policies_given(policies)]
     names = [policy.name for policy in chosen]
     if not chosen:
         raise UsageError("compare needs at least one policy")
@@ -268,6 +269,19 @@ def compare(dataset: Dataset, scenario: Scenario | str | os.PathLike[str],
     tallies = tuple(_tally(name, run, start) for name, run in runs.items())
     return Comparison(tuple(names), runs, tallies, _differences(runs, start),
                       scenario.name)
+
+
+def _policies_given(policies: str | Policy | Iterable[str | Policy] | None
+                    ) -> Iterable[str | Policy]:
+    """The policies :func:`compare` is asked for, each still to resolve: one given alone
+    is one, not a string's letters."""
+    if policies is None:
+        return PRESETS.values()
+    # Anything else given alone is one policy too, so that resolve_policy says what a
+    # policy may be.
+    if isinstance(policies, str | Policy) or not isinstance(policies, Iterable):
+        return (policies,)
+    return policies
 
 
 def _tally(name: str, run: Run, start: State) -> Tally:
