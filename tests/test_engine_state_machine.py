@@ -474,9 +474,11 @@ class EngineMachine(RuleBasedStateMachine):
 
     @staticmethod
     def check_warnings(before: State, after: State, events: list[Event]) -> None:
-        """A warning exactly when an account loses its last manager or its last member."""
+        """A warning exactly when an account loses its last manager with access (one
+        removed or suspended) or its last member."""
         def managed(state: State, account: str) -> bool:
-            return any(role.manages for role in state.members_of(account).values())
+            return any(role.manages and state.has_access(account, user)
+                       for user, role in state.members_of(account).items())
 
         def peopled(state: State, account: str) -> bool:
             return bool(state.members_of(account))

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim.engine.management import LOSING, managed
 from mfa_sim.engine.run import Run
 from mfa_sim.engine.simulation import Simulation, resolve_policy
 from mfa_sim.errors import UsageError
@@ -290,21 +291,13 @@ def _tally(name: str, run: Run, start: State) -> Tally:
                     for outcome in run.outcomes for event in outcome.events)
     refused = sum(outcome.status is Status.REJECTED for outcome in run.outcomes)
     touched = sorted({str(event.account) for outcome in run.outcomes
-                      for event in outcome.events
-                      if event.type in (EventType.MEMBER_REMOVED, EventType.MEMBER_SUSPENDED)})
+                      for event in outcome.events if event.type in LOSING})
     unmanaged = tuple(account for account in touched
-                      if _managed(start, account) and not _managed(run.final, account))
+                      if managed(start, account) and not managed(run.final, account))
     return Tally(name, len(summary.removed), suspended, len(summary.blocked), refused,
                  unmanaged, _lost_access(run))
 
 
-def _managed(state: State, account: str) -> bool:
-    """Whether an owner or admin of the account has access to it."""
-    return any(role.manages and not state.is_suspended(account, user)
-               for user, role in state.members_of(account).items())
-
-
-_LOSING = (EventType.MEMBER_REMOVED, EventType.MEMBER_SUSPENDED)
 _REGAINING = (EventType.MEMBER_JOINED, EventType.MEMBER_REINSTATED, EventType.MEMBER_RESTORED)
 
 
@@ -320,7 +313,7 @@ def _lost_access(run: Run) -> tuple[LostAccess, ...]:
             key = (str(event.account), str(event.user))
             if event.type is EventType.GRACE_EXPIRED and event.deadline is not None:
                 deadlines[key] = event.deadline
-            elif event.type in _LOSING and key not in since:
+            elif event.type in LOSING and key not in since:
                 since[key] = deadlines.get(key, outcome.time)
             elif event.type in _REGAINING and key in since:
                 began = since.pop(key)

@@ -13,6 +13,7 @@ from datetime import timedelta
 from types import MappingProxyType
 from typing import Any
 
+from mfa_sim.engine.management import with_unmanaged_warnings
 from mfa_sim.engine.messages import describe
 from mfa_sim.model.actions import ActionName, Method
 from mfa_sim.model.clock import advance_seconds
@@ -81,8 +82,9 @@ class Engine:
                 _BLOCKED_EFFECTS[name](attempt, transaction, refusal)
             status, reason, users = refusal.status, refusal.reason, refusal.users
         new_state, events = transaction.commit()
+        events = with_unmanaged_warnings(state, new_state, events)
         message = describe(name, arguments, status, reason, users, events, state,
-                           new_state.clock, self.policy.wording)
+                           new_state.clock, self.policy.wording, self.policy.exempt_roles)
         outcome = Outcome(step, name.value, arguments, new_state.clock, status, reason,
                           events, message, users)
         return new_state, outcome

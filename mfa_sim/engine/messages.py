@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -10,7 +10,9 @@ from mfa_sim.model.actions import SECONDS_PER_UNIT, ActionName
 from mfa_sim.model.emails import email_key
 from mfa_sim.model.outcome import Event, EventType, Reason, Status, iso
 from mfa_sim.model.plans import canonical_plan
+from mfa_sim.model.roles import Role
 from mfa_sim.model.state import State
+from mfa_sim.policy.rules import lacks_mfa
 from mfa_sim.policy.wording import DNSIMPLE_WORDING, Wording
 
 
@@ -44,7 +46,7 @@ def _why(reason: Reason, args: Mapping[str, Any], users: Sequence[str], state: S
     account = args.get("account", "")
     match reason:
         case Reason.NOT_AUTHORIZED:
-            return f"{args.get('actor')} is not an owner or admin of {account}"
+            return _not_authorized(str(args.get("actor")), account, state)
         case Reason.ENABLER_WITHOUT_MFA:
             return f"{args.get('actor')} must enable MFA before enforcing it"
         case Reason.ALREADY_ENFORCED:
@@ -96,6 +98,16 @@ def _why(reason: Reason, args: Mapping[str, Any], users: Sequence[str], state: S
         case Reason.MFA_REQUIRED:
             return f"{account} enforces MFA and they have not enabled it"
     return reason.value.replace("_", " ")
+
+
+def _not_authorized(actor: str, account: str, state: State) -> str:
+    """Why an actor may not act on an account: not one of its owners or admins, or one
+    whose access is suspended (the same reason code, contract §5)."""
+    role = state.role_of(account, actor)
+    if role is None or not role.manages or not state.is_suspended(account, actor):
+        return f"{actor} is not an owner or admin of {account}"
+    until = " until they enable MFA" if lacks_mfa(state, actor) else ""
+    return f"{actor}'s access to {account} is suspended{until}"
 
 
 def _duration(args: Mapping[str, Any]) -> str:
@@ -155,8 +167,34 @@ def _by_account(events: Sequence[Event], kind: EventType) -> dict[str, list[str]
     return found
 
 
+def _staying(user: str, before: State, exempt: Collection[Role]) -> str:
+    """Why someone who disabled MFA is removed and suspended nowhere: no account of
+    theirs enforces MFA, or those that do exempt their role, or cut their access
+    already."""
+    enforcing = [account for account in before.accounts_of(user) if before.is_enforced(account)]
+    if not enforcing:
+        return "no account they belong to enforces MFA, so they stay everywhere"
+    notes: dict[str, list[str]] = {}
+    exempt_everywhere = True
+    for account in enforcing:
+        role = before.role_of(account, user)
+        if role in exempt:
+            note = f"{role}s are exempt in"
+        else:
+            exempt_everywhere = False
+            # A policy written rule by rule may leave them be, for its own reasons.
+            note = "their access was already suspended in" \
+                if before.is_suspended(account, user) else "the policy keeps them in"
+        notes.setdefault(note, []).append(account)
+    said = "; ".join(f"{note} {', '.join(accounts)}" for note, accounts in notes.items())
+    if exempt_everywhere:
+        return f"no account they belong to enforces MFA on them ({said}), so they stay everywhere"
+    return f"they stay everywhere as they were ({said})"
+
+
 def _consequences(events: Sequence[Event], own_count: int, action: ActionName,
-                  args: Mapping[str, Any], wording: Wording) -> list[str]:
+                  args: Mapping[str, Any], wording: Wording, before: State,
+                  exempt: Collection[Role]) -> list[str]:
     parts: list[str] = []
     consequences = list(events[own_count:])
     removed = [e for e in consequences if e.type is EventType.MEMBER_REMOVED]
@@ -166,7 +204,7 @@ def _consequences(events: Sequence[Event], own_count: int, action: ActionName,
             accounts = ", ".join(str(e.account) for e in removed)
             parts.append(f"removed from {plural(len(removed), 'enforcing account')}: {accounts}")
         elif not suspended:
-            parts.append("no account they belong to enforces MFA, so they stay everywhere")
+            parts.append(_staying(str(args.get("user")), before, exempt))
         removed = []
     if removed:
         by_account: dict[str, list[str]] = {}
@@ -210,7 +248,8 @@ def _consequences(events: Sequence[Event], own_count: int, action: ActionName,
 
 def describe(action: ActionName, args: Mapping[str, Any], status: Status,
              reason: Reason | None, users: Sequence[str], events: Sequence[Event],
-             before: State, after: datetime, wording: Wording = DNSIMPLE_WORDING) -> str:
+             before: State, after: datetime, wording: Wording = DNSIMPLE_WORDING,
+             exempt: Collection[Role] = ()) -> str:
     """The sentence for a step.
 
     Parameters
@@ -227,6 +266,8 @@ def describe(action: ActionName, args: Mapping[str, Any], status: Status,
         The clock after the step.
     wording
         The words of the policy's consequences (DNSimple's by default).
+    exempt
+        The roles the policy's enforcement does not cover (none by default).
     """
     fields = {"account": args.get("account"), "user": args.get("user"),
               "email": args.get("email"), "plan": args.get("plan")}
@@ -239,7 +280,7 @@ def describe(action: ActionName, args: Mapping[str, Any], status: Status,
     own_count = _own_count(action, events)
     clock = iso(after) if action is ActionName.ADVANCE_TIME else ""
     sentence = _applied(action, args, events[:own_count], clock)
-    parts = _consequences(events, own_count, action, args, wording)
+    parts = _consequences(events, own_count, action, args, wording, before, exempt)
     return sentence + ("; " + "; ".join(parts) if parts else "") + "."
 
 

@@ -121,7 +121,6 @@ class Transaction:
         role = state.role_of(account, user)
         if role is None:
             raise AssertionError(f"{user} is not a member of {account}")
-        managed_before = state.manager_count(account) > 0
         key = (account, user)
         self._set(
             memberships=state.memberships.set(key, None),
@@ -137,9 +136,8 @@ class Transaction:
             self.record(removal)
         else:
             self.record_for(account, removal)
-        # Warnings only when the account's state changes; listed after its removals.
-        if managed_before and self._state.manager_count(account) == 0:
-            self._warnings[account].append(Event(EventType.ACCOUNT_UNMANAGED, account=account))
+        # Listed after the account's removals. Whether it is left unmanaged is the step's
+        # to say, once, suspensions included (mfa_sim.engine.management).
         if self._state.member_count(account) == 0:
             self._warnings[account].append(Event(EventType.ACCOUNT_EMPTY, account=account))
 

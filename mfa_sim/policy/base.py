@@ -20,6 +20,7 @@ from mfa_sim.policy.wording import DNSIMPLE_WORDING, Wording
 if TYPE_CHECKING:
     from datetime import timedelta
 
+    from mfa_sim.model.roles import Role
     from mfa_sim.model.state import State
     from mfa_sim.model.transaction import Transaction
     from mfa_sim.policy.knobs import Knobs
@@ -112,6 +113,12 @@ class Policy:
         if self.knobs is not None:
             return self.knobs.enabler_needs_mfa
         return self.reasons is not None and Reason.ENABLER_WITHOUT_MFA in self.reasons
+
+    @property
+    def exempt_roles(self) -> tuple[Role, ...]:
+        """The roles enforcement does not cover (GitLab's collaborators); none for a
+        policy written rule by rule."""
+        return self.knobs.exempt_roles if self.knobs is not None else ()
 
     @property
     def reinstate_window(self) -> timedelta | None:
