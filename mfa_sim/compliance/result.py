@@ -91,7 +91,8 @@ class AuditResult:
         return 0 if self.mute_report is None else self.mute_report.muted
 
     def changes(self) -> dict[str, int] | None:
-        """With a baseline: how many findings are ``new``, ``unchanged`` and ``resolved``.
+        """With a baseline: how many findings are ``new``, ``unchanged`` and ``resolved``,
+        and how many are ``not_compared``, their checks not run by the baseline.
 
         Examples
         --------
@@ -105,9 +106,12 @@ class AuditResult:
         if self.resolved is None or "change" not in self.findings.column_names:
             return None
         change = self.findings.column("change")
-        new = int(pc.sum(pc.equal(change, scalar_of("new"))).as_py() or 0)
-        return {"new": new, "unchanged": self.findings.num_rows - new,
-                "resolved": self.resolved.num_rows}
+
+        def count(value: str) -> int:
+            return int(pc.sum(pc.equal(change, scalar_of(value))).as_py() or 0)
+
+        return {"new": count("new"), "unchanged": count("unchanged"),
+                "resolved": self.resolved.num_rows, "not_compared": count("not_compared")}
 
     def summary(self) -> dict[str, Any]:
         """The ``summary`` object of ``audit --format json``."""

@@ -1,12 +1,19 @@
 """``audit --format json`` (contract §4): summary, findings, accounts, in that order;
-then, when there are any, ``resolved``, ``mutes`` and ``policy``; last, ``checks``: the
-ids of the checks that ran."""
+then, when there are any, ``resolved``, ``baseline``, ``mutes`` and ``policy``; last,
+``checks``: the ids of the checks that ran.
+
+``baseline`` is written only when the comparison with a baseline has something to add
+to the findings' ``change``: ``not_compared``, how many findings are of checks the
+baseline did not run (their ``change`` is ``not_compared``), ``not_compared_checks``,
+their checks, and ``warnings``, sentences about the baseline itself (such as one that
+seems to be of another export)."""
 
 from __future__ import annotations
 
 import json
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim.compliance.baseline import comparison
 from mfa_sim.data.writing import Chunk
 from mfa_sim.report.json_arrays import json_array_chunks
 
@@ -44,6 +51,12 @@ def audit_json_chunks(result: AuditResult) -> list[Chunk]:
         chunks += [b',\n  "resolved": ',
                    *json_array_chunks({key: result.resolved.column(key)
                                        for key in FINDING_KEYS}, "  ", RESOLVED_VOCABULARY)]
+    compared = comparison(result)
+    if compared is not None and compared.notes():
+        # A key of our own, only when there is something to say: a reader of the
+        # contract's keys finds them where they were.
+        chunks += [b',\n  "baseline": ',
+                   json.dumps(compared.to_dict(), ensure_ascii=False).encode()]
     if result.mute_report is not None:
         chunks += [b',\n  "mutes": ', _mutes(result.mute_report.to_dict())]
     if result.policy is not None:

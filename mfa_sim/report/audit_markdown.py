@@ -18,6 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from mfa_sim.compliance.baseline import comparison
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import (
@@ -104,7 +105,10 @@ def _severity_table(result: AuditResult) -> list[str]:
         columns.append(count_where(findings, new_mask(findings)))
     rows = [[severity.value, *(f"{column[severity.value]:,}" for column in columns)]
             for severity in Severity]
-    return ["", "## Findings by severity", "", *_table(header, align, rows)]
+    compared = comparison(result)
+    notes = [] if compared is None else compared.notes()
+    return ["", "## Findings by severity", "", *_table(header, align, rows),
+            *(line for note in notes for line in ("", escape_markdown(note)))]
 
 
 def _tier_table(result: AuditResult) -> list[str]:

@@ -3,15 +3,19 @@ severity first (:mod:`~mfa_sim.report.severity_order`).
 
 With mutes, a muted finding stays listed with its reason under it, and the entries
 that expired or match nothing are listed at the end; with a baseline, new findings are
-marked ``(new)`` and the resolved ones get a section of their own.
+marked ``(new)``, the resolved ones get a section of their own, and the counts say how
+many findings were not compared (of checks the baseline did not run) and whether the
+baseline seems to be of another export.
 """
 
 from __future__ import annotations
 
+import textwrap
 from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.columns.buffers import joined_text, scalar_of
+from mfa_sim.compliance.baseline import comparison
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.data.writing import records_body
 from mfa_sim.report.audit_policy import policy_sections
@@ -52,10 +56,11 @@ def audit_text(result: AuditResult) -> bytes:
                                    for severity, n in result.by_severity.items()))
     if result.mute_report is not None:
         lines.append(f"  muted: {result.muted:,} (listed, not counted for --fail-on)")
-    changes = result.changes()
-    if changes is not None:
-        lines += ["", f"Since the baseline: {changes['new']:,} new, "
-                      f"{changes['unchanged']:,} unchanged, {changes['resolved']:,} resolved."]
+    compared = comparison(result)
+    if compared is not None:
+        lines += ["", f"Since the baseline: {compared.new:,} new, "
+                      f"{compared.unchanged:,} unchanged, {compared.resolved:,} resolved.",
+                  *(_wrapped(note) for note in compared.notes())]
     for column, title in (("account", "Accounts to act on first"),
                           ("user", "Users to act on first")):
         top = top_ids(result.findings, column)
@@ -79,6 +84,13 @@ def audit_text(result: AuditResult) -> bytes:
             if mutes:
                 parts.append(f"\n{title}:\n{_mute_lines(mutes)}".encode())
     return b"".join(parts)
+
+
+def _wrapped(note: str) -> str:
+    """A note on the comparison, indented under the counts and wrapped to a terminal's
+    width (it holds only numbers and check ids: nothing to escape)."""
+    return textwrap.fill(note, 88, initial_indent="  ", subsequent_indent="    ",
+                         break_long_words=False, break_on_hyphens=False)
 
 
 def _rows(findings: pa.Table) -> pa.Array:
