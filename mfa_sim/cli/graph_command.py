@@ -142,14 +142,11 @@ def _graph(dataset: Dataset, suffix: str, *, account: str | None, user: str | No
 
 
 def _impact(dataset: Dataset, path: str, focus: nx.Graph | None) -> nx.MultiGraph:
-    from mfa_sim.engine.scenario import load_scenario
-    from mfa_sim.engine.simulation import Simulation
+    from mfa_sim.engine.simulation import run_scenario
     from mfa_sim.graph.impact import impact_graph
-    from mfa_sim.policy import POLICIES
 
-    scenario = load_scenario(path, dataset, policies=tuple(POLICIES))
-    run = Simulation(dataset, scenario.policy, scenario.start, scenario.seed).play(scenario)
-    return impact_graph(replace(run, name=scenario.name or Path(path).name), focus=focus)
+    run = run_scenario(dataset, path)
+    return impact_graph(replace(run, name=run.name or Path(path).name), focus=focus)
 
 
 def _write(G: nx.Graph, output: str | os.PathLike[str], suffix: str, seed: int,

@@ -113,8 +113,8 @@ class _Version(argparse.Action):
                  values: object, option_string: str | None = None) -> None:
         from mfa_sim import __version__
 
-        streams = parser.streams if isinstance(parser, _Parser) else _Streams()
-        streams.out.write(f"mfa-sim {__version__}\n")
+        assert isinstance(parser, _Parser)  # --version is the program's own option
+        parser.streams.out.write(f"mfa-sim {__version__}\n")
         parser.exit()
 
 

@@ -236,7 +236,7 @@ def enforcing_members(facts: AuditFacts) -> pa.Table:
             of_rows: np.ndarray = found[account[rows]]
             return of_rows
 
-        no_enabler = (per_account(facts.manages & ~facts.suspended) > 0) & (
+        no_enabler = (per_account(facts.managing) > 0) & (
             per_account(facts.enablers) == 0)
     table = pa.table({
         "account": facts.account_ids.take(arrow_of(account[rows])),

@@ -47,7 +47,9 @@ from typing import TYPE_CHECKING, Any, Final
 
 from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.columns.buffers import rows_of, scalar_of, text_array
+from mfa_sim.columns.keys import all_distinct, encode_keys
 from mfa_sim.compliance.checks import CHECKS, CHECKS_BY_ID, Severity
+from mfa_sim.compliance.result import NOT_COMPARED
 from mfa_sim.data.input_files import decode_text, read_bytes
 from mfa_sim.errors import InputError, Problem, ProblemReason
 
@@ -70,9 +72,6 @@ REQUIRED: Final = ("check", "severity")
 
 MAX_PROBLEMS: Final = 20
 """How many problems of a bad baseline are listed before the rest are counted."""
-
-NOT_COMPARED: Final = "not_compared"
-"""The ``change`` of a finding whose check the baseline did not run."""
 
 CHECK_ID: Final = re.compile(r"[a-z][a-z0-9_]*")
 """The shape of every check id: an id of another shape in a baseline's ``checks`` was
@@ -343,17 +342,15 @@ def _content_problems(table: pa.Table, positions: Sequence[int] | None,
             reason = ProblemReason.INVALID_BASELINE
         problems.append(Problem(source, None, f"{where(row)}.check", check, reason, message))
     keys = identities(table)
-    if pc.count_distinct(keys).as_py() < table.num_rows:
-        first: dict[str, int] = {}
-        for row, key in enumerate(keys.to_pylist()):
-            if key in first:
-                problems.append(Problem(
-                    source, None, where(row), _described(table, row),
-                    ProblemReason.DUPLICATE_ID,
-                    f"the same finding as {where(first[key])} (same check, account, user "
-                    "and email): an audit lists each finding once"))
-            else:
-                first[key] = row
+    if not all_distinct(keys):
+        codes = encode_keys(keys)
+        repeated = codes.duplicate_rows()
+        for row, first in zip(repeated.tolist(), codes.first_row_of(repeated).tolist(),
+                              strict=True):
+            problems.append(Problem(
+                source, None, where(row), _described(table, row), ProblemReason.DUPLICATE_ID,
+                f"the same finding as {where(first)} (same check, account, user and email): "
+                "an audit lists each finding once"))
     return problems
 
 
@@ -544,25 +541,6 @@ class Comparison:
         this export does not have: a sign the baseline audited another export."""
         return self.absent_accounts * 2 > self.naming_accounts
 
-    def notes(self) -> list[str]:
-        """Sentences a report adds to the counts (none when there is nothing to add).
-
-        Examples
-        --------
-        >>> for note in Comparison(0, 2, 0, 15, ("mfa_state_unknown",), 6, 6).notes():
-        ...     print(note)
-        Not compared: 15 findings of checks the baseline did not run (mfa_state_unknown);
-        they were not looked for then, so they are not new.
-        Warning: 6 of the baseline's 6 resolved or unchanged findings that name an account
-        name one this export does not have: is the baseline an audit of another export?
-        """
-        notes = []
-        if self.not_compared:
-            notes.append(f"Not compared: {_counted(self.not_compared, 'finding')} of checks "
-                         f"the baseline did not run ({', '.join(self.not_compared_checks)}); "
-                         "they were not looked for then, so they are not new.")
-        return notes + [f"Warning: {warning}" for warning in self.warnings()]
-
     def warnings(self) -> list[str]:
         """What may be wrong with the baseline itself, as sentences."""
         if not self.another_export:
@@ -572,8 +550,8 @@ class Comparison:
                 "does not have: is the baseline an audit of another export?"]
 
     def to_dict(self) -> dict[str, Any]:
-        """What ``audit --format json`` writes under ``baseline`` (when :meth:`notes`
-        has something to say)."""
+        """What ``audit --format json`` writes under ``baseline`` (when there is
+        something to say: findings not compared, or a warning)."""
         return {"not_compared": self.not_compared,
                 "not_compared_checks": list(self.not_compared_checks),
                 "warnings": self.warnings()}
@@ -594,17 +572,15 @@ def comparison(result: AuditResult) -> Comparison | None:
     """
     import pyarrow.compute as pc
 
-    resolved = result.resolved
-    findings = result.findings
-    if resolved is None or "change" not in findings.column_names:
+    counts = result.changes()
+    if counts is None or result.resolved is None:
         return None
+    resolved, findings = result.resolved, result.findings
     change = findings.column("change")
 
     def count(mask: pa.Array | pa.ChunkedArray) -> int:
         return int(pc.sum(mask).as_py() or 0)
 
-    counts = result.changes()
-    assert counts is not None
     unlooked = pc.equal(change, scalar_of(NOT_COMPARED))
     unchanged = pc.equal(change, scalar_of("unchanged"))
     seen = set(pc.unique(findings.filter(unlooked).column("check")).to_pylist())
@@ -618,7 +594,3 @@ def comparison(result: AuditResult) -> Comparison | None:
         absent_accounts=count(absent),
         naming_accounts=count(named) + count(pc.and_(
             unchanged, pc.is_valid(findings.column("account")))))
-
-
-def _counted(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"

@@ -187,10 +187,10 @@ class AuditFacts:
     def covered(self) -> np.ndarray:
         """Whether the policy requires MFA of each membership's role (GitLab exempts
         project-level members)."""
-        knobs = self.policy.knobs
-        if knobs is None or not knobs.exempt_roles:
+        exempt = self.policy.exempt_roles
+        if not exempt:
             return np.ones(len(self.membership_account), dtype=bool)
-        found: np.ndarray = ~self.roles_are(*knobs.exempt_roles)
+        found: np.ndarray = ~self.roles_are(*exempt)
         return found
 
     @cached_property
@@ -235,10 +235,16 @@ class AuditFacts:
         return found
 
     @cached_property
+    def managing(self) -> np.ndarray:
+        """Whether each membership is an owner or admin with access (not suspended)."""
+        found: np.ndarray = self.manages & ~self.suspended
+        return found
+
+    @cached_property
     def enablers(self) -> np.ndarray:
         """Whether each membership is an owner or admin with MFA and access: one who may
         switch enforcement on where the policy needs its enabler to have MFA."""
-        found: np.ndarray = self.manages & self.member_compliant & ~self.suspended
+        found: np.ndarray = self.managing & self.member_compliant
         return found
 
     # -- invitations ------------------------------------------------------------------

@@ -6,9 +6,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Final
 
-from mfa_sim.columns.buffers import scalar_of, text_array
+from mfa_sim.columns.buffers import text_array
 from mfa_sim.compliance.checks import CHECKS, Severity
 from mfa_sim.compliance.mutes import Mute, MuteReport, apply_mutes
 
@@ -17,6 +17,11 @@ if TYPE_CHECKING:
     import pyarrow as pa
 
     from mfa_sim.compliance.analytics import WhatIfTables
+
+
+NOT_COMPARED: Final = "not_compared"
+"""The ``change`` of a finding whose check the baseline did not run (see
+:mod:`mfa_sim.compliance.baseline`)."""
 
 
 @dataclass(frozen=True)
@@ -105,13 +110,11 @@ class AuditResult:
 
         if self.resolved is None or "change" not in self.findings.column_names:
             return None
-        change = self.findings.column("change")
-
-        def count(value: str) -> int:
-            return int(pc.sum(pc.equal(change, scalar_of(value))).as_py() or 0)
-
-        return {"new": count("new"), "unchanged": count("unchanged"),
-                "resolved": self.resolved.num_rows, "not_compared": count("not_compared")}
+        counted = {entry["values"]: entry["counts"]
+                   for entry in pc.value_counts(self.findings.column("change")).to_pylist()}
+        return {"new": counted.get("new", 0), "unchanged": counted.get("unchanged", 0),
+                "resolved": self.resolved.num_rows,
+                "not_compared": counted.get(NOT_COMPARED, 0)}
 
     def summary(self) -> dict[str, Any]:
         """The ``summary`` object of ``audit --format json``."""

@@ -268,7 +268,7 @@ def _header(data: bytes, *, complete: bool) -> tuple[int, int, int, int] | None:
     if complete:
         data.decode("utf-8")
     else:
-        _decode_prefix(data)
+        decode_prefix(data)
     quotes = line = 0
     start: int | None = None
     first = 0
@@ -289,11 +289,12 @@ def _header(data: bytes, *, complete: bool) -> tuple[int, int, int, int] | None:
     return None
 
 
-def _decode_prefix(source: bytes) -> str:
-    """Decode the start of a file; a character cut at the end is left out."""
+def decode_prefix(source: bytes, *, final: bool = False) -> str:
+    """Decode the start of a file; a character cut at the end is left out, unless the
+    start is the whole file (``final``)."""
     import codecs
 
-    return codecs.getincrementaldecoder("utf-8")().decode(source, final=False)
+    return codecs.getincrementaldecoder("utf-8")().decode(source, final=final)
 
 
 def not_utf8_problem(file: str, source: bytes) -> Problem:

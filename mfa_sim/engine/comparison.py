@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from mfa_sim.engine.management import LOSING, managed
 from mfa_sim.engine.run import Run
-from mfa_sim.engine.simulation import Simulation, resolve_policy
+from mfa_sim.engine.simulation import Simulation, resolve_policy, run_scenario
 from mfa_sim.errors import UsageError
 from mfa_sim.model.outcome import EventType, Status, iso
 from mfa_sim.model.ports import HtmlDisplay
@@ -264,8 +264,7 @@ def compare(dataset: Dataset, scenario: Scenario | str | os.PathLike[str],
         raise UsageError(f"each policy is compared once; given twice: {', '.join(twice)}")
     runs = {}
     for policy in chosen:
-        run = Simulation(dataset, policy, scenario.start, scenario.seed).play(scenario)
-        runs[policy.name] = Run(run.policy, run.outcomes, run.final, scenario.name)
+        runs[policy.name] = run_scenario(dataset, scenario, policy=policy)
     start = Simulation(dataset, chosen[0], scenario.start, scenario.seed).state
     tallies = tuple(_tally(name, run, start) for name, run in runs.items())
     return Comparison(tuple(names), runs, tallies, _differences(runs, start),

@@ -10,7 +10,7 @@ same test (:func:`managed`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from mfa_sim.model.outcome import Event, EventType
 from mfa_sim.model.state import State
@@ -35,8 +35,13 @@ def managed(state: State, account: str) -> bool:
         return False
     if not (state.baseline.any_suspended or state.suspended):
         return True  # nobody was ever suspended: every owner and admin has access
-    return any(role.manages and not state.is_suspended(account, user)
-               for user, role in state.members_of(account).items())
+    return next(managers_with_access(state, account), None) is not None
+
+
+def managers_with_access(state: State, account: str) -> Iterator[str]:
+    """The account's owners and admins whose access is not suspended, in id order."""
+    return (user for user, role in state.members_of(account).items()
+            if role.manages and not state.is_suspended(account, user))
 
 
 def with_unmanaged_warnings(before: State, after: State,
@@ -60,16 +65,22 @@ def with_unmanaged_warnings(before: State, after: State,
     tuple of Event
         The same events with the warnings in place.
     """
-    touched = {str(event.account) for event in events if event.type in LOSING}
+    # Only an owner or admin losing access can leave an account unmanaged: the others'
+    # removals and suspensions spare the scan of the account's members.
+    touched = set()
+    for event in events:
+        if event.type in LOSING:
+            role = before.role_of(str(event.account), str(event.user))
+            if role is not None and role.manages:
+                touched.add(str(event.account))
     lost = {account for account in touched
-            if managed(before, account) and not managed(after, account)}
-    kept = list(events)
+            if not managed(after, account) and managed(before, account)}
     if not lost:
-        return tuple(kept)
-    last = {str(event.account): index for index, event in enumerate(kept)
+        return tuple(events)
+    last = {str(event.account): index for index, event in enumerate(events)
             if str(event.account) in lost and not event.type.is_warning}
     warned: list[Event] = []
-    for index, event in enumerate(kept):
+    for index, event in enumerate(events):
         warned.append(event)
         if last.get(str(event.account)) == index:
             warned.append(Event(EventType.ACCOUNT_UNMANAGED, account=event.account))

@@ -12,6 +12,7 @@ from mfa_sim.model.outcome import Event, EventType, Reason, Status, iso
 from mfa_sim.model.plans import canonical_plan
 from mfa_sim.model.roles import Role
 from mfa_sim.model.state import State
+from mfa_sim.policy.guards import enforcing_accounts_of
 from mfa_sim.policy.rules import lacks_mfa
 from mfa_sim.policy.wording import DNSIMPLE_WORDING, Wording
 
@@ -171,7 +172,7 @@ def _staying(user: str, before: State, exempt: Collection[Role]) -> str:
     """Why someone who disabled MFA is removed and suspended nowhere: no account of
     theirs enforces MFA, or those that do exempt their role, or cut their access
     already."""
-    enforcing = [account for account in before.accounts_of(user) if before.is_enforced(account)]
+    enforcing = enforcing_accounts_of(before, user)
     if not enforcing:
         return "no account they belong to enforces MFA, so they stay everywhere"
     notes: dict[str, list[str]] = {}

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.engine.engine import Engine
+from mfa_sim.engine.management import managers_with_access
 from mfa_sim.engine.run import Run
 from mfa_sim.errors import UnknownIdError, UsageError
 from mfa_sim.model.actions import ACTIONS, ActionName, ArgKind, Method
@@ -397,16 +398,14 @@ def run_scenario(dataset: Dataset, scenario: str | os.PathLike[str] | Scenario, 
         scenario = replace(scenario, seed=seed)
     simulation = Simulation(dataset, scenario.policy if policy is None else policy,
                             scenario.start, scenario.seed)
-    run = simulation.play(scenario)
-    return type(run)(run.policy, run.outcomes, run.final, scenario.name)
+    return replace(simulation.play(scenario), name=scenario.name)
 
 
 def _enabler(state: State, account: str) -> str | None:
     """The owner or admin a what-if switches enforcement on as (see :func:`what_ifs`):
     the first with access and MFA, else the first with access; None when nobody
     manages the account."""
-    managers = [user for user, role in state.members_of(account).items()
-                if role.manages and not state.is_suspended(account, user)]
+    managers = list(managers_with_access(state, account))
     return next((user for user in managers if state.has_mfa(user)),
                 managers[0] if managers else None)
 

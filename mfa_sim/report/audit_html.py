@@ -28,13 +28,13 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 from mfa_sim.columns.buffers import arrow_of, flags_of
-from mfa_sim.compliance.baseline import comparison
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import (
     TierCompliance,
     check_counts,
     closest_to_enforcing,
+    comparison_notes,
     compliance_by_tier,
     count_where,
     full_list_hint,
@@ -247,9 +247,7 @@ def _severity_section(result: AuditResult, h2: str) -> list[str]:
     if result.resolved is not None:
         parts.append(f"<p>{escape(plural(result.resolved.num_rows, 'finding'))} of the "
                      "baseline are gone (listed under Resolved).</p>")
-    compared = comparison(result)
-    parts += [f"<p>{escape(note)}</p>" for note in ([] if compared is None
-                                                     else compared.notes())]
+    parts += [f"<p>{escape(note)}</p>" for note in comparison_notes(result)]
     return parts
 
 

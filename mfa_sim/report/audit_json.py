@@ -52,7 +52,7 @@ def audit_json_chunks(result: AuditResult) -> list[Chunk]:
                    *json_array_chunks({key: result.resolved.column(key)
                                        for key in FINDING_KEYS}, "  ", RESOLVED_VOCABULARY)]
     compared = comparison(result)
-    if compared is not None and compared.notes():
+    if compared is not None and (compared.not_compared or compared.warnings()):
         # A key of our own, only when there is something to say: a reader of the
         # contract's keys finds them where they were.
         chunks += [b',\n  "baseline": ',

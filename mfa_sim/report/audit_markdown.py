@@ -18,11 +18,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from mfa_sim.compliance.baseline import comparison
 from mfa_sim.compliance.checks import CHECKS_BY_ID, Severity
 from mfa_sim.report.audit_policy import policy_sections
 from mfa_sim.report.audit_summary import (
     CheckGroup,
+    comparison_notes,
     compliance_by_tier,
     count_where,
     full_list_hint,
@@ -105,8 +105,7 @@ def _severity_table(result: AuditResult) -> list[str]:
         columns.append(count_where(findings, new_mask(findings)))
     rows = [[severity.value, *(f"{column[severity.value]:,}" for column in columns)]
             for severity in Severity]
-    compared = comparison(result)
-    notes = [] if compared is None else compared.notes()
+    notes = comparison_notes(result)
     return ["", "## Findings by severity", "", *_table(header, align, rows),
             *(line for note in notes for line in ("", escape_markdown(note)))]
 

@@ -96,6 +96,35 @@ def shorten(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def comparison_notes(result: AuditResult) -> list[str]:
+    """The sentences a report adds to the counts of a comparison with a baseline (none
+    without a baseline, or with nothing to add).
+
+    Examples
+    --------
+    >>> import mfa_sim
+    >>> from mfa_sim.compliance.baseline import compare, parse_baseline
+    >>> from mfa_sim.report.audit_json import audit_json
+    >>> training = mfa_sim.load_dataset("datasets/training")
+    >>> admins = mfa_sim.audit(training, as_of="2026-01-15", checks="admin_*")
+    >>> result = compare(mfa_sim.audit(training, as_of="2026-01-15"),
+    ...                  parse_baseline(audit_json(admins)))
+    >>> comparison_notes(result)[0][:62]
+    'Not compared: 15 findings of checks the baseline did not run ('
+    """
+    from mfa_sim.compliance.baseline import comparison
+
+    compared = comparison(result)
+    if compared is None:
+        return []
+    notes = []
+    if compared.not_compared:
+        notes.append(f"Not compared: {plural(compared.not_compared, 'finding')} of checks "
+                     f"the baseline did not run ({', '.join(compared.not_compared_checks)}); "
+                     "they were not looked for then, so they are not new.")
+    return notes + [f"Warning: {warning}" for warning in compared.warnings()]
+
+
 def plural(count: int, noun: str) -> str:
     """``1 finding``, ``2,000 findings``.
 

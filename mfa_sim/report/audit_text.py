@@ -15,11 +15,16 @@ from typing import TYPE_CHECKING
 
 from mfa_sim.columns.arrays import one_chunk
 from mfa_sim.columns.buffers import joined_text, scalar_of
-from mfa_sim.compliance.baseline import comparison
 from mfa_sim.compliance.checks import CHECKS_BY_ID
 from mfa_sim.data.writing import records_body
 from mfa_sim.report.audit_policy import policy_sections
-from mfa_sim.report.audit_summary import checks_run, plural, shown_array, top_ids
+from mfa_sim.report.audit_summary import (
+    checks_run,
+    comparison_notes,
+    plural,
+    shown_array,
+    top_ids,
+)
 from mfa_sim.report.common import visible
 from mfa_sim.report.severity_order import findings_worst_first
 
@@ -56,11 +61,11 @@ def audit_text(result: AuditResult) -> bytes:
                                    for severity, n in result.by_severity.items()))
     if result.mute_report is not None:
         lines.append(f"  muted: {result.muted:,} (listed, not counted for --fail-on)")
-    compared = comparison(result)
-    if compared is not None:
-        lines += ["", f"Since the baseline: {compared.new:,} new, "
-                      f"{compared.unchanged:,} unchanged, {compared.resolved:,} resolved.",
-                  *(_wrapped(note) for note in compared.notes())]
+    changes = result.changes()
+    if changes is not None:
+        lines += ["", f"Since the baseline: {changes['new']:,} new, "
+                      f"{changes['unchanged']:,} unchanged, {changes['resolved']:,} resolved.",
+                  *(_wrapped(note) for note in comparison_notes(result))]
     for column, title in (("account", "Accounts to act on first"),
                           ("user", "Users to act on first")):
         top = top_ids(result.findings, column)

@@ -132,7 +132,6 @@ class _Planner:
         # already suspended is cut already).
         lacking = ~facts.member_compliant if enforcement.refuses_noncompliant \
             else facts.cut_by_enforcing
-        self.lacking = lacking
         self.blocking = np.bincount(facts.membership_account[lacking],
                                     minlength=len(facts.account_ids))
         self.ready_today = self.targets & (self.blocking == 0)
@@ -233,30 +232,31 @@ class _Planner:
         facts = self.facts
         size = self.wave_size
         asked_users = np.zeros(len(facts.user_ids), dtype=bool)
-        self.held = self._held(self.ready_today, asked_users)
-        ready = self.ready_today & ~self.held
+        held_today = self._held(self.ready_today, asked_users)
+        self.held = held_today.copy()  # grows with each wave's; the table reads it all
+        ready = self.ready_today & ~held_today
         enforced = facts.enforced | ready
         joins = self._joins(order)
         today = np.flatnonzero(ready)
         exposure = Exposure(facts, enforced, facts.compliant | facts.unknown)
         waves = [Wave(0, WaveKind.READY_TODAY, True, (), len(today),
                       int(members[today].sum()), lockout=self._lockout(ready),
-                      held_back=self._ids(self.held), **self._notes(exposure, today))]
+                      held_back=self._ids(held_today), **self._notes(exposure, today))]
         ids = facts.user_ids
         for start in range(0, len(order), size):
             number = start // size + 1
             people = self.people_rows[order[start:start + size]]
             asked_users[people] = True
-            accounts = np.sort(self.blocked_rows[(ready_at >= start)
-                                                 & (ready_at < start + len(people))])
-            held = self._held(_mask(accounts, len(facts.account_ids)), asked_users)
+            wave_accounts = _mask(self.blocked_rows[(ready_at >= start)
+                                                    & (ready_at < start + len(people))],
+                                  len(facts.account_ids))
+            held = self._held(wave_accounts, asked_users)
             self.held |= held
-            accounts = accounts[~held[accounts]]
+            wave_accounts &= ~held
+            accounts = np.flatnonzero(wave_accounts)
             enforced[accounts] = True
             exposure.comply(people)
             exposure.enforce(accounts)
-            wave_accounts = np.zeros(len(facts.account_ids), dtype=bool)
-            wave_accounts[accounts] = True
             joined = tuple((account, user) for account, user, wave in joins if wave == number)
             waves.append(Wave(number, WaveKind.CONTACTS, True,
                               tuple(ids.take(arrow_of(people)).to_pylist()),
@@ -277,8 +277,7 @@ class _Planner:
         facts = self.facts
         if not facts.policy.enabler_needs_mfa:
             return np.zeros_like(accounts)
-        able = facts.enablers | (facts.manages & ~facts.suspended
-                                 & asked_users[facts.membership_user])
+        able = facts.enablers | (facts.managing & asked_users[facts.membership_user])
         count = np.bincount(facts.membership_account[able], minlength=len(facts.account_ids))
         found: np.ndarray = accounts & (count + self._joined_counts(asked_users)[1] == 0)
         return found
@@ -342,8 +341,8 @@ class _Planner:
                       enforced: np.ndarray, asked_users: np.ndarray,
                       members: np.ndarray) -> Wave:
         facts, options = self.facts, self.options
-        left = np.zeros(len(facts.account_ids), dtype=bool)
-        left[self.blocked_rows[ready_at >= asked]] = True
+        refuses = self.enforcement.refuses_noncompliant
+        left = _mask(self.blocked_rows[ready_at >= asked], len(facts.account_ids))
         held = self._held(left, asked_users)
         self.held |= held
         left &= ~held
@@ -354,8 +353,7 @@ class _Planner:
         kept[rows] = False
         # DNSimple's way removes every member it cuts; a policy that suspends or gives
         # grace keeps their memberships (removing only outside collaborators).
-        stays = kept if self.enforcement.refuses_noncompliant \
-            else ~(~kept & facts.removed_by_enforcing)
+        stays = kept if refuses else kept | ~facts.removed_by_enforcing
         accounts = len(facts.account_ids)
         joined = self._joined_counts(asked_users)
         managers_before = facts.managers + joined[1]
@@ -367,8 +365,7 @@ class _Planner:
         self.unmanaged = unmanaged
         self.removals_table = removals_table(
             facts, rows, members_after + facts.pending_invitations - joined[0],
-            refuses=self.enforcement.refuses_noncompliant)
-        refuses = self.enforcement.refuses_noncompliant
+            refuses=refuses)
         planned = options.include_removals
         notes = (self._removal_notes(left, enforced | left, asked_users, kept) if planned
                  else {})

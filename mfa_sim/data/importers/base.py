@@ -109,12 +109,10 @@ def _head_text(file: str, raw: bytes, *, whole: bool) -> str:
         offset, bytes): such a file is no format's, and saying so is more use than
         saying no format recognises its garbled header.
     """
-    import codecs
-
-    from mfa_sim.data.reading import not_utf8_problem
+    from mfa_sim.data.reading import decode_prefix, not_utf8_problem
 
     try:
-        return codecs.getincrementaldecoder("utf-8")().decode(raw, final=whole)
+        return decode_prefix(raw, final=whole)
     except UnicodeDecodeError:
         raise InputError([not_utf8_problem(file, raw)]) from None
 

@@ -51,19 +51,19 @@ def recognises(head: FileHead) -> bool:
 
 
 def _event(export: JsonExport, where: str, event: Any) -> dict[str, Any] | None:
-    """The replayed facts of one event, or ``None``: it is malformed (each of its
-    problems reported), or of a kind not replayed (then it is counted, not judged)."""
+    """The replayed facts of one event, or ``None`` once the file has a problem (each
+    reported, this event judged still); an event of a kind not replayed is counted, not
+    judged."""
     if type(event) is not dict:
         export.wrong(where, event, "a webhook event object")
         return None
-    found = len(export.problems)
     name, request = event.get("name", MISSING), event.get("request_identifier", MISSING)
     for key, value in (("name", name), ("request_identifier", request)):
         if type(value) is not str:
             export.wrong(f"{where}.{key}", value, "text")
     if name not in REPLAYED:
         return ({"name": name, "request": request, "replayed": False}
-                if len(export.problems) == found else None)
+                if export.clean else None)
     data = event.get("data")
     if type(data) is not dict:
         data = {}
@@ -87,8 +87,8 @@ def _event(export: JsonExport, where: str, event: Any) -> dict[str, Any] | None:
                                        time, ProblemReason.INVALID_TIME,
                                        f"the time of a {name} event is not an ISO 8601 "
                                        "time"))
-    if len(export.problems) > found:
-        return None
+    if not export.clean:
+        return None  # the file is refused: nothing of it is mapped
     envelope = event.get("account")
     display = envelope.get("display") if type(envelope) is dict else None
     plan = account.get("plan_identifier")

@@ -153,12 +153,8 @@ def read(path: str) -> Mapped:
         export.wrong(json_path(f"{ORGANIZATION}.login"), organization,
                      "the organization's login")
         organization = None
-    enforced = found.get(f"{ORGANIZATION}.requiresTwoFactorAuthentication")
-    if enforced is not None and type(enforced) is not bool:
-        export.problems.append(problem(
-            export.file, json_path(f"{ORGANIZATION}.requiresTwoFactorAuthentication"),
-            enforced, ProblemReason.INVALID_BOOLEAN, "expected true, false or null (unknown)"))
-        enforced = None
+    requires = f"{ORGANIZATION}.requiresTwoFactorAuthentication"
+    enforced = export.flag(json_path(requires), found.get(requires))
     export.raise_problems()
     account = organization.strip() if isinstance(organization, str) else file_stem(path)
     count = len(logins)

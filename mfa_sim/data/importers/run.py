@@ -48,27 +48,27 @@ def read_exports(paths: Sequence[str | os.PathLike[str]], source: str = AUTO,
         and value; by file in the order they are named, then by line and column.
     """
     named = None if source == AUTO else format_named(source)
-    # Each file's problems, by the file's real path, in the order the files are named.
-    problems: dict[str, list[Problem]] = {}
-    first_names: dict[str, str] = {}
+    # By each file's real path, in the order the files are named: the name it was first
+    # given, and its problems.
+    files: dict[str, tuple[str, list[Problem]]] = {}
     mapped: list[tuple[Mapped, bool]] = []
     for path in paths:
         file = os.fspath(path)
         real = os.path.realpath(file)
-        if real in first_names:
-            problems[real].append(_named_again(file, first_names[real]))
+        if real in files:
+            first, problems = files[real]
+            problems.append(_named_again(file, first))
         else:
-            first_names[real] = file
-            problems[real] = []
+            files[real] = (file, problems := [])
             try:
                 export = named or recognise(file)
                 mapped.append((export.read(file), named is None))
             except InputError as error:
-                problems[real].extend(error.problems)
+                problems.extend(error.problems)
         if on_file is not None:
             on_file(os.path.basename(file))
-    if any(problems.values()):
-        raise InputError(found for in_file in problems.values()
+    if any(in_file for _, in_file in files.values()):
+        raise InputError(found for _, in_file in files.values()
                          for found in sorted(in_file, key=_place))
     return mapped
 
